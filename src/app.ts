@@ -1,0 +1,87 @@
+/**
+ * The composition root: builds every service once (store, bus, limiter, metering, inference …) and the one
+ * Hono app that serves the dashboard, the account and admin APIs and the /v1 gateway. Nothing below this
+ * file opens a connection on its own.
+ */
+import { Hono } from 'hono';
+import type { PortalConfig } from './platform/config/schema.js';
+import { createLogger, type Logger } from './platform/log.js';
+import { createMetrics, type Metrics } from './platform/metrics.js';
+import { openStore, type Store } from './platform/store/db.js';
+import { migrate, isMigrated } from './platform/store/migrate.js';
+import { seedCatalog } from './platform/store/seed.js';
+import { createMemoryBus } from './platform/bus/memory.js';
+import type { Bus } from './platform/bus/types.js';
+import type { AppEnv } from './platform/http/context.js';
+import { installKernel, routeLabel } from './platform/http/kernel.js';
+
+export interface Services {
+  config: PortalConfig;
+  log: Logger;
+  metrics: Metrics;
+  store: Store;
+  bus: Bus;
+  /** Closed in reverse order on shutdown (after in-flight requests finished). */
+  closers: Array<{ name: string; close: () => Promise<void> }>;
+}
+
+export interface ServiceOptions {
+  log?: Logger;
+  /** Use this store instead of opening one (tests share one PGlite per worker). */
+  store?: Store;
+}
+
+export async function createServices(config: PortalConfig, options: ServiceOptions = {}): Promise<Services> {
+  const log = options.log ?? createLogger();
+  const metrics = createMetrics();
+  const store =
+    options.store ?? (await openStore({ databaseUrl: config.database.url, dataDir: config.dataDir }));
+  const closers: Services['closers'] = [];
+  if (!options.store) closers.push({ name: 'store', close: () => store.close() });
+  try {
+    const migrated = await migrate(store);
+    if (migrated.applied.length) log.info({ applied: migrated.applied }, 'migrations applied');
+    await seedCatalog(store, config);
+  } catch (err) {
+    await Promise.allSettled(closers.map((c) => c.close()));
+    throw err;
+  }
+  const bus = createMemoryBus();
+  closers.push({ name: 'bus', close: () => bus.close() });
+  log.info({ store: store.description, bus: bus.kind }, 'services ready');
+  return { config, log, metrics, store, bus, closers };
+}
+
+export function createApp(services: Services): Hono<AppEnv> {
+  const { config, log, metrics } = services;
+  const app = new Hono<AppEnv>();
+  installKernel(app, { log, metrics, bodyLimitBytes: config.server.bodyLimitBytes });
+  registerHealth(app, services);
+  return app;
+}
+
+function registerHealth(app: Hono<AppEnv>, services: Services) {
+  let migrated = false;
+  app.get('/healthz', routeLabel('/healthz'), (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', routeLabel('/readyz'), async (c) => {
+    const checks: Record<string, { state: string; detail?: string }> = {};
+    try {
+      await services.store.ping();
+      migrated ||= await isMigrated(services.store);
+      checks.store = migrated ? { state: 'ok' } : { state: 'down', detail: 'migrations not applied' };
+    } catch {
+      checks.store = { state: 'down', detail: 'store unreachable' };
+    }
+    checks.bus = services.bus.status();
+    const down = Object.values(checks).some((x) => x.state === 'down');
+    const degraded = Object.values(checks).some((x) => x.state === 'degraded');
+    return c.json(
+      { status: down ? 'unavailable' : degraded ? 'degraded' : 'ready', checks },
+      down ? 503 : 200,
+    );
+  });
+  app.get('/metrics', routeLabel('/metrics'), async (c) => {
+    c.header('content-type', services.metrics.registry.contentType);
+    return c.body(await services.metrics.registry.metrics());
+  });
+}

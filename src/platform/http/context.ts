@@ -1,0 +1,19 @@
+/**
+ * The typed Hono environment shared by every route: variables set by the kernel middleware. Gateway and
+ * product routes extend it with their own variables.
+ */
+import type { ErrorFlavor } from './errors.js';
+
+export interface BaseVariables {
+  requestId: string;
+  /** performance.now() when the request arrived. */
+  startedAt: number;
+  /** Which error shape this route answers in. */
+  errorFlavor: ErrorFlavor;
+  /** Route label for metrics (the matched pattern, never the raw path). */
+  routeLabel: string;
+}
+
+export interface AppEnv {
+  Variables: BaseVariables;
+}

@@ -1,0 +1,88 @@
+/**
+ * The HTTP kernel every route runs inside: request id, body-size limit, access log and metrics, one error
+ * renderer, and a 404 in the API's own shape. Built once by `installKernel(app, deps)`.
+ */
+import type { Context, Hono, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import { newId } from '../ids.js';
+import type { AppEnv } from './context.js';
+import { PortalError, errorBody, toPortalError, type ErrorFlavor } from './errors.js';
+
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function requestContext(deps: { log: Logger; metrics: Metrics }): MiddlewareHandler<AppEnv> {
+  return async function requestContext(c, next) {
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : newId('req');
+    const startedAt = performance.now();
+    c.set('requestId', requestId);
+    c.set('startedAt', startedAt);
+    c.set('errorFlavor', c.req.path.startsWith('/v1/messages') ? 'anthropic' : 'openai');
+    c.set('routeLabel', 'unmatched');
+    c.header('x-request-id', requestId);
+    await next();
+    const route = c.get('routeLabel');
+    const status = String(c.res.status);
+    deps.metrics.httpRequests.inc({ route, status });
+    deps.metrics.httpDuration.observe({ route }, (performance.now() - startedAt) / 1000);
+    if (route !== '/healthz' && route !== '/metrics')
+      deps.log.info(
+        {
+          requestId,
+          method: c.req.method,
+          route,
+          status: c.res.status,
+          ms: Math.round(performance.now() - startedAt),
+        },
+        'request',
+      );
+  };
+}
+
+/** Names the route for metrics and logs; put it first on a route's handler list. */
+export function routeLabel(label: string): MiddlewareHandler<AppEnv> {
+  return async function setRouteLabel(c, next) {
+    c.set('routeLabel', label);
+    await next();
+  };
+}
+
+export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new PortalError({
+        code: 'payload_too_large',
+        message: `Request body is larger than the ${Math.round(maxBytes / 1024)} KiB limit.`,
+      });
+    },
+  });
+}
+
+/** Writes a PortalError as the response, in the route's flavor. */
+export function errorResponse(c: Context<AppEnv>, err: PortalError, flavor?: ErrorFlavor): Response {
+  for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+  return c.json(errorBody(err, flavor ?? c.get('errorFlavor') ?? 'openai'), err.status as 400);
+}
+
+export function installKernel(
+  app: Hono<AppEnv>,
+  deps: { log: Logger; metrics: Metrics; bodyLimitBytes: number },
+) {
+  app.use('*', requestContext(deps));
+  app.use('*', limitBody(deps.bodyLimitBytes));
+  app.onError((err, c) => {
+    const portalError = toPortalError(err);
+    if (portalError.code === 'internal_error')
+      deps.log.error({ requestId: c.get('requestId'), err }, 'unhandled error');
+    return errorResponse(c, portalError);
+  });
+  app.notFound((c) =>
+    errorResponse(
+      c,
+      new PortalError({ code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` }),
+    ),
+  );
+}

@@ -1,0 +1,32 @@
+/**
+ * The process logger: pino JSON lines. Secrets are redacted by path; prompt and answer text is never passed
+ * to the logger in the first place.
+ */
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+export function createLogger(options: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+  const level =
+    options.level ?? process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info');
+  return pino(
+    {
+      level,
+      base: { service: 'portal' },
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers["x-api-key"]',
+          'req.headers.cookie',
+          '*.password',
+          '*.apiKey',
+          '*.key',
+          '*.token',
+          '*.secret',
+        ],
+        censor: '[redacted]',
+      },
+    },
+    options.destination as never,
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * What the gateway hands to metering: one usage event per request that reached an upstream, and one request
+ * log per request. `record*` never waits on a durable write: it enqueues and returns.
+ */
+export interface UsageEvent {
+  /** Event id (idempotency key for the durable write). */
+  id: string;
+  requestId: string;
+  occurredAt: Date;
+  orgId: string;
+  keyId: string;
+  modelId: string;
+  poolId: string | null;
+  routerId: string | null;
+  endpoint: string;
+  stream: boolean;
+  status: number;
+  errorCode: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  tokensSource: 'upstream' | 'counted';
+  latencyMs: number;
+  ttftMs: number | null;
+  costMicros: number;
+}
+
+export interface RequestLog {
+  requestId: string;
+  occurredAt: Date;
+  orgId: string | null;
+  keyId: string | null;
+  modelId: string | null;
+  poolId: string | null;
+  routerId: string | null;
+  endpoint: string;
+  method: string;
+  stream: boolean;
+  status: number;
+  errorCode: string | null;
+  latencyMs: number;
+  ttftMs: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  clientIpHash: string | null;
+  requestBody?: unknown;
+  responseBody?: string | null;
+}
+
+export interface Metering {
+  recordUsage(event: UsageEvent): void;
+  recordRequest(log: RequestLog): void;
+  /** Writes (or spools) everything queued; called on shutdown. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}

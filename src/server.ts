@@ -1,0 +1,91 @@
+/**
+ * Runs Portal as an HTTP server: builds the services and the app, listens, and shuts down gracefully —
+ * stop accepting, let in-flight requests and streams finish within `shutdownGraceMs`, then close services
+ * in reverse order (metering flushes, the store closes last).
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import type { PortalConfig } from './platform/config/schema.js';
+import { createApp, createServices, type ServiceOptions, type Services } from './app.js';
+
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+export interface RunningPortal {
+  url: string;
+  port: number;
+  services: Services;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+export async function startPortal(
+  config: PortalConfig,
+  options: ServiceOptions = {},
+): Promise<RunningPortal> {
+  const services = await createServices(config, options);
+  const app = createApp(services);
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  server.keepAliveTimeout = 65_000;
+  server.requestTimeout = 0; // streams may run for minutes; the gateway enforces its own deadlines
+  try {
+    await listen(server, config.server.port, config.server.host);
+  } catch (err) {
+    await closeServices(services);
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const host =
+    config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;
+  const url = `http://${host}:${port}`;
+  services.log.info({ url }, 'portal listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      services.log.info('shutting down: no new connections, finishing in-flight requests');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const grace = new Promise<'timeout'>((resolve) =>
+        setTimeout(() => resolve('timeout'), config.server.shutdownGraceMs).unref(),
+      );
+      if ((await Promise.race([closed, grace])) === 'timeout') {
+        services.log.warn('grace period over: closing remaining connections');
+        server.closeAllConnections();
+        await closed;
+      }
+      await closeServices(services);
+      services.log.info('shut down');
+    })());
+  return { url, port, services, server, stop };
+}
+
+async function closeServices(services: Services) {
+  for (const closer of [...services.closers].reverse()) {
+    try {
+      await closer.close();
+    } catch (err) {
+      services.log.error({ err, service: closer.name }, 'error while closing');
+    }
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (err.code === 'EADDRINUSE') reject(new StartupError(`port ${port} on ${host} is already in use`));
+      else if (err.code === 'EACCES') reject(new StartupError(`no permission to listen on port ${port}`));
+      else reject(new StartupError(`cannot listen on ${host}:${port}: ${err.message}`));
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
