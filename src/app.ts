@@ -14,6 +14,7 @@ import { createMemoryBus } from './platform/bus/memory.js';
 import type { Bus } from './platform/bus/types.js';
 import type { AppEnv } from './platform/http/context.js';
 import { installKernel, routeLabel } from './platform/http/kernel.js';
+import { registerAdmin } from './admin/index.js';
 
 export interface Services {
   config: PortalConfig;
@@ -57,6 +58,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   installKernel(app, { log, metrics, bodyLimitBytes: config.server.bodyLimitBytes });
   registerHealth(app, services);
+  registerAdmin(app, services);
   return app;
 }
 

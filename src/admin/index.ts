@@ -1,0 +1,16 @@
+/**
+ * The admin API under /admin/api: operators disable keys, accounts and models, drain pools and routers, and
+ * inspect request logs, usage and quota state. Every route needs the admin token (see ./auth.ts) and every
+ * change is written to the audit log. One file per area registers its routes here.
+ */
+import { Hono } from 'hono';
+import type { Services } from '../app.js';
+import type { AppEnv } from '../platform/http/context.js';
+import { requireAdmin } from './auth.js';
+
+export function registerAdmin(app: Hono<AppEnv>, services: Services) {
+  const admin = new Hono<AppEnv>();
+  admin.use('*', requireAdmin({ token: services.config.admin.token }));
+  // Areas register here: registerAdminKeys(admin, services), registerAdminPools(admin, services), …
+  app.route('/admin/api', admin);
+}
