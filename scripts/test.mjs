@@ -10,6 +10,11 @@ const steps = [
   ['eslint', 'npx', ['eslint', '.']],
   ['prettier', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']],
   ['vitest', 'npx', ['vitest', 'run', ...process.argv.slice(2)]],
+  [
+    'fault suites (stop and start PostgreSQL / Redis, one at a time)',
+    'npx',
+    ['vitest', 'run', '--config', 'vitest.fault.config.ts'],
+  ],
 ];
 
 for (const [name, cmd, args] of steps) {

@@ -1,0 +1,17 @@
+// Fault suites (*.fault.test.ts) stop and start the shared PostgreSQL / Redis, so they run alone, one file at
+// a time, after the main suite (scripts/test.mjs).
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.fault.test.ts', 'test/**/*.fault.test.ts'],
+    environment: 'node',
+    pool: 'forks',
+    maxWorkers: 1,
+    fileParallelism: false,
+    testTimeout: 180_000,
+    hookTimeout: 120_000,
+    env: { NODE_ENV: 'test' },
+    passWithNoTests: true,
+  },
+});
