@@ -12,6 +12,8 @@ export interface BaseVariables {
   errorFlavor: ErrorFlavor;
   /** Route label for metrics (the matched pattern, never the raw path). */
   routeLabel: string;
+  /** The error code this request was answered with, if any (for request logs). */
+  errorCode?: string;
 }
 
 export interface AppEnv {

@@ -64,6 +64,7 @@ export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
 /** Writes a PortalError as the response, in the route's flavor. */
 export function errorResponse(c: Context<AppEnv>, err: PortalError, flavor?: ErrorFlavor): Response {
   for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+  c.set('errorCode', err.code);
   return c.json(errorBody(err, flavor ?? c.get('errorFlavor') ?? 'openai'), err.status as 400);
 }
 

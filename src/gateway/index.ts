@@ -1,0 +1,44 @@
+/**
+ * The /v1 gateway: request logs, key authentication, then one route per endpoint. Built once from the
+ * services; every check runs in memory for a known key (see gateway.ts).
+ */
+import { Hono, type MiddlewareHandler } from 'hono';
+import type { Metering } from '../platform/metering/types.js';
+import type { GatewayEnv } from './context.js';
+import type { Gateway } from './gateway.js';
+import { requestLogs } from './request-log.js';
+import type { RespondDeps } from './respond.js';
+import { registerChatCompletions } from './routes/chat-completions.js';
+import { registerCompletions } from './routes/completions.js';
+import { registerMessages } from './routes/messages.js';
+import { registerModels } from './routes/models.js';
+
+export interface GatewayRoutesDeps extends RespondDeps {
+  metering: Metering;
+  ipSalt: string;
+  trustProxy: boolean;
+}
+
+export function createV1App(deps: GatewayRoutesDeps): Hono<GatewayEnv> {
+  const v1 = new Hono<GatewayEnv>();
+  v1.use('*', requestLogs(deps));
+  v1.use('*', authenticate(deps.gateway));
+  registerChatCompletions(v1, deps);
+  registerCompletions(v1, deps);
+  registerMessages(v1, deps);
+  registerModels(v1, deps.gateway);
+  return v1;
+}
+
+function authenticate(gateway: Gateway): MiddlewareHandler<GatewayEnv> {
+  return async function authenticate(c, next) {
+    const authorization = c.req.header('authorization');
+    let presented: string | undefined;
+    if (authorization) {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+      presented = match?.[1] ?? authorization; // a malformed header fails the format check with a clear 401
+    } else presented = c.req.header('x-api-key')?.trim();
+    c.var.callLog.caller = await gateway.authenticate(presented);
+    await next();
+  };
+}

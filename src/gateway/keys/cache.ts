@@ -1,0 +1,95 @@
+/**
+ * A bounded TTL cache with refresh-ahead, used for keys and organization policies on the hot path.
+ * - `get` answers from memory while an entry is fresh; in the last `refreshAheadRatio` of its life it starts
+ *   one background reload and keeps answering from memory, so an active key never waits on the store.
+ * - Past its TTL an entry is reloaded before answering (bounded staleness even if a bus message was lost).
+ * - Concurrent misses for one key share one load (single flight). `delete` is how bus messages evict.
+ */
+export interface CacheOptions<V> {
+  ttlMs: number;
+  /** TTL for "not found" answers (undefined values). */
+  negativeTtlMs: number;
+  maxEntries: number;
+  refreshAheadRatio?: number;
+  load: (key: string) => Promise<V | undefined>;
+  now?: () => number;
+}
+
+interface Entry<V> {
+  value: V | undefined;
+  expiresAt: number;
+  refreshAt: number;
+  generation: number;
+}
+
+export class TtlCache<V> {
+  private readonly entries = new Map<string, Entry<V>>();
+  private readonly inflight = new Map<string, Promise<V | undefined>>();
+  private generation = 0;
+  private readonly now: () => number;
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly options: CacheOptions<V>) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The cached value, or a load from the store on a miss. */
+  async get(key: string): Promise<V | undefined> {
+    const entry = this.entries.get(key);
+    const now = this.now();
+    if (entry && now < entry.expiresAt) {
+      this.hits++;
+      if (now >= entry.refreshAt && !this.inflight.has(key)) void this.load(key).catch(() => {});
+      return entry.value;
+    }
+    this.misses++;
+    return this.load(key);
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+    this.generation++; // a load that started before this eviction must not write back stale data
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.generation++;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private load(key: string): Promise<V | undefined> {
+    const pending = this.inflight.get(key);
+    if (pending) return pending;
+    const startedGeneration = this.generation;
+    const promise = this.options
+      .load(key)
+      .then((value) => {
+        if (this.generation === startedGeneration) this.set(key, value);
+        return value;
+      })
+      .finally(() => this.inflight.delete(key));
+    this.inflight.set(key, promise);
+    return promise;
+  }
+
+  private set(key: string, value: V | undefined) {
+    const ttl = value === undefined ? this.options.negativeTtlMs : this.options.ttlMs;
+    const now = this.now();
+    const ratio = this.options.refreshAheadRatio ?? 0.25;
+    this.entries.delete(key);
+    this.entries.set(key, {
+      value,
+      expiresAt: now + ttl,
+      refreshAt: now + ttl * (1 - ratio),
+      generation: this.generation,
+    });
+    if (this.entries.size > this.options.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Key verification on the hot path: format and checksum first (no I/O for garbage), then the in-process
+ * cache, then the store only on a miss. Revocations arrive on the bus and evict at once on every instance;
+ * entries also expire on their own so a lost message cannot keep a revoked key alive past the TTL.
+ *
+ * @example
+ *   const result = await verifier.verify(presentedKey);
+ *   if (!result.ok) throw new PortalError({ code: result.code, message: … });
+ */
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { Bus } from '../../platform/bus/types.js';
+import type { Logger } from '../../platform/log.js';
+import type { Store } from '../../platform/store/db.js';
+import { apiKeys } from '../../platform/store/schema.js';
+import { checkKeyFormat, hashKey } from './format.js';
+import { TtlCache } from './cache.js';
+
+export interface KeyRecord {
+  id: string;
+  orgId: string;
+  name: string;
+  status: 'active' | 'revoked' | 'disabled';
+  /** Product model ids the key may call; null = whatever the plan allows. */
+  scopes: string[] | null;
+  requestsPerMinute: number | null;
+  tokensPerMinute: number | null;
+  expiresAt: number | null;
+}
+
+export type KeyDenial = 'invalid_api_key' | 'key_revoked' | 'key_disabled' | 'key_expired';
+
+export type VerifyResult = { ok: true; key: KeyRecord } | { ok: false; code: KeyDenial };
+
+export interface KeyVerifier {
+  verify(presented: string, now?: number): Promise<VerifyResult>;
+  /** Notes a use; last_used_at is written in batches, never per request. */
+  touch(keyId: string): void;
+  stats(): { size: number; hits: number; misses: number };
+  close(): Promise<void>;
+}
+
+export interface KeyVerifierOptions {
+  store: Store;
+  bus: Bus;
+  log: Logger;
+  ttlMs: number;
+  negativeTtlMs: number;
+  maxEntries?: number;
+  touchFlushMs?: number;
+}
+
+export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
+  const { store, bus, log } = options;
+  const hashById = new Map<string, string>();
+  const cache = new TtlCache<KeyRecord>({
+    ttlMs: options.ttlMs,
+    negativeTtlMs: options.negativeTtlMs,
+    maxEntries: options.maxEntries ?? 100_000,
+    load: async (hash) => {
+      const record = await loadKey(store, hash);
+      if (record) hashById.set(record.id, hash);
+      return record;
+    },
+  });
+
+  const unsubscribe = bus.subscribe((message) => {
+    if (message.type === 'key.changed') {
+      const hash = message.keyHash ?? hashById.get(message.keyId);
+      if (hash) cache.delete(hash);
+      else cache.clear(); // unknown hash: cheaper to reload than to risk a stale entry
+    } else if (message.type === 'cache.flush') cache.clear();
+  });
+
+  const touched = new Set<string>();
+  const flushTouches = async () => {
+    if (!touched.size) return;
+    const ids = [...touched];
+    touched.clear();
+    try {
+      await store.db
+        .update(apiKeys)
+        .set({ lastUsedAt: sql`now()` })
+        .where(inArray(apiKeys.id, ids));
+    } catch (err) {
+      log.warn({ err: (err as Error).message, keys: ids.length }, 'last_used_at update failed; will retry');
+      for (const id of ids) touched.add(id);
+    }
+  };
+  const timer = setInterval(() => void flushTouches(), options.touchFlushMs ?? 5_000);
+  timer.unref();
+
+  return {
+    async verify(presented, now = Date.now()) {
+      if (!checkKeyFormat(presented)) return { ok: false, code: 'invalid_api_key' };
+      const key = await cache.get(hashKey(presented));
+      if (!key) return { ok: false, code: 'invalid_api_key' };
+      if (key.status === 'revoked') return { ok: false, code: 'key_revoked' };
+      if (key.status === 'disabled') return { ok: false, code: 'key_disabled' };
+      if (key.expiresAt !== null && key.expiresAt <= now) return { ok: false, code: 'key_expired' };
+      return { ok: true, key };
+    },
+    touch(keyId) {
+      touched.add(keyId);
+    },
+    stats: () => ({ size: cache.size, hits: cache.hits, misses: cache.misses }),
+    async close() {
+      clearInterval(timer);
+      unsubscribe();
+      await flushTouches();
+    },
+  };
+}
+
+async function loadKey(store: Store, hash: string): Promise<KeyRecord | undefined> {
+  const [row] = await store.db
+    .select({
+      id: apiKeys.id,
+      orgId: apiKeys.orgId,
+      name: apiKeys.name,
+      status: apiKeys.status,
+      scopes: apiKeys.scopes,
+      requestsPerMinute: apiKeys.requestsPerMinute,
+      tokensPerMinute: apiKeys.tokensPerMinute,
+      expiresAt: apiKeys.expiresAt,
+    })
+    .from(apiKeys)
+    .where(eq(apiKeys.keyHash, hash))
+    .limit(1);
+  if (!row) return undefined;
+  return { ...row, expiresAt: row.expiresAt ? row.expiresAt.getTime() : null };
+}

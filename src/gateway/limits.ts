@@ -1,0 +1,205 @@
+/**
+ * Turns a key and its organization's plan into the sliding-window limits of one request, and a limiter
+ * decision into headers or an error. Per key: requests and tokens per minute (the plan's, or the key's own
+ * lower ones). Per organization: requests and tokens per day, and tokens per 30 days on monthly-quota plans.
+ * Per-minute refusals are "slow down" (rate_limit_exceeded); allowance refusals are "out of allowance"
+ * (insufficient_quota) and say when the window frees up.
+ */
+import type { LimitDecision, LimitSpec, LimitState } from '../platform/limiter/types.js';
+import { PortalError } from '../platform/http/errors.js';
+import type { KeyRecord } from './keys/verify.js';
+import type { OrgPolicy } from './policy.js';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+export type LimitName =
+  'requests_per_minute' | 'tokens_per_minute' | 'requests_per_day' | 'tokens_per_day' | 'tokens_per_month';
+
+export interface NamedLimit {
+  name: LimitName;
+  subject: 'key' | 'org';
+  measure: 'requests' | 'tokens';
+  spec: LimitSpec;
+}
+
+interface Definition {
+  name: LimitName;
+  subject: 'key' | 'org';
+  measure: 'requests' | 'tokens';
+  windowMs: number;
+  buckets: number;
+  suffix: string;
+  limit: (key: KeyRecord | null, policy: OrgPolicy) => number | null;
+}
+
+const lower = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
+
+const DEFINITIONS: Definition[] = [
+  {
+    name: 'requests_per_minute',
+    subject: 'key',
+    measure: 'requests',
+    windowMs: MINUTE,
+    buckets: 60,
+    suffix: 'rpm',
+    limit: (k, p) => lower(k?.requestsPerMinute ?? null, p.plan.requestsPerMinute),
+  },
+  {
+    name: 'tokens_per_minute',
+    subject: 'key',
+    measure: 'tokens',
+    windowMs: MINUTE,
+    buckets: 60,
+    suffix: 'tpm',
+    limit: (k, p) => lower(k?.tokensPerMinute ?? null, p.plan.tokensPerMinute),
+  },
+  {
+    name: 'requests_per_day',
+    subject: 'org',
+    measure: 'requests',
+    windowMs: DAY,
+    buckets: 1440,
+    suffix: 'rpd',
+    limit: (_k, p) => p.plan.requestsPerDay,
+  },
+  {
+    name: 'tokens_per_day',
+    subject: 'org',
+    measure: 'tokens',
+    windowMs: DAY,
+    buckets: 1440,
+    suffix: 'tpd',
+    limit: (_k, p) => p.plan.tokensPerDay,
+  },
+  {
+    name: 'tokens_per_month',
+    subject: 'org',
+    measure: 'tokens',
+    windowMs: 30 * DAY,
+    buckets: 720,
+    suffix: 'tpmo',
+    limit: (_k, p) => p.plan.monthlyTokens,
+  },
+];
+
+/** Counter key; all keys of one organization share its hash tag (one Redis Cluster slot per decision). */
+function counterKey(orgId: string, subject: 'key' | 'org', keyId: string | null, suffix: string): string {
+  return subject === 'key' ? `rl:{${orgId}}:k:${keyId}:${suffix}` : `rl:{${orgId}}:o:${suffix}`;
+}
+
+/** The limits one request is checked against, charged 1 request and `tokens` reserved tokens. */
+export function limitsFor(key: KeyRecord, policy: OrgPolicy, tokens: number): NamedLimit[] {
+  return definitionsFor(key, policy, { requests: 1, tokens });
+}
+
+function definitionsFor(
+  key: KeyRecord | null,
+  policy: OrgPolicy,
+  cost: { requests: number; tokens: number },
+  subjects: Array<'key' | 'org'> = ['key', 'org'],
+): NamedLimit[] {
+  const out: NamedLimit[] = [];
+  for (const d of DEFINITIONS) {
+    if (!subjects.includes(d.subject)) continue;
+    const limit = d.limit(key, policy);
+    if (limit === null) continue;
+    out.push({
+      name: d.name,
+      subject: d.subject,
+      measure: d.measure,
+      spec: {
+        key: counterKey(policy.orgId, d.subject, key?.id ?? null, d.suffix),
+        limit,
+        windowMs: d.windowMs,
+        buckets: d.buckets,
+        cost: cost[d.measure],
+      },
+    });
+  }
+  return out;
+}
+
+/** Limits to show for an organization (no charge): its own, and each key's. */
+export function windowLimits(policy: OrgPolicy, keys: KeyRecord[]): NamedLimit[] {
+  const zero = { requests: 0, tokens: 0 };
+  return [
+    ...definitionsFor(null, policy, zero, ['org']),
+    ...keys.flatMap((k) => definitionsFor(k, policy, zero, ['key'])),
+  ];
+}
+
+/** OpenAI's x-ratelimit-* headers for the tightest request limit and the tightest token limit. */
+export function rateLimitHeaders(limits: NamedLimit[], states: LimitState[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const measure of ['requests', 'tokens'] as const) {
+    let tightest: LimitState | undefined;
+    limits.forEach((l, i) => {
+      const s = states[i];
+      if (l.measure === measure && s && (!tightest || s.remaining < tightest.remaining)) tightest = s;
+    });
+    if (!tightest) continue;
+    headers[`x-ratelimit-limit-${measure}`] = String(tightest.limit);
+    headers[`x-ratelimit-remaining-${measure}`] = String(Math.max(0, tightest.remaining));
+    headers[`x-ratelimit-reset-${measure}`] = formatDuration(tightest.resetMs);
+  }
+  return headers;
+}
+
+/** The error for a refused decision: what was hit, and when it frees up. */
+export function limitError(
+  limits: NamedLimit[],
+  decision: Extract<LimitDecision, { allowed: false }>,
+  keyName: string,
+  planName: string,
+  now = Date.now(),
+): PortalError {
+  const hit = limits[decision.blockedBy]!;
+  const headers = rateLimitHeaders(limits, decision.states);
+  const label = `${hit.spec.limit.toLocaleString('en-US')} ${hit.name.replace(/_/g, ' ')}`;
+  if (decision.retryAfterMs === null) {
+    return new PortalError({
+      code: 'invalid_request_error',
+      param: hit.measure === 'tokens' ? 'max_tokens' : null,
+      message: `This request needs ${hit.spec.cost.toLocaleString('en-US')} ${hit.measure}, more than the limit of ${label} allows at once. Lower max_tokens or shorten the prompt.`,
+    });
+  }
+  const retrySeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+  Object.assign(headers, {
+    'retry-after': String(retrySeconds),
+    'retry-after-ms': String(decision.retryAfterMs),
+  });
+  if (hit.subject === 'key') {
+    return new PortalError({
+      code: 'rate_limit_exceeded',
+      message: `Rate limit reached for key "${keyName}": ${label}. Retry in ${humanDuration(decision.retryAfterMs)}.`,
+      headers: { ...headers, 'x-should-retry': 'true' },
+    });
+  }
+  const at = new Date(now + decision.retryAfterMs).toISOString();
+  return new PortalError({
+    code: 'insufficient_quota',
+    message: `The ${planName} plan's allowance of ${label} is used up; it frees up at ${at} (in ${humanDuration(decision.retryAfterMs)}). Upgrade the plan for a larger allowance.`,
+    headers: { ...headers, 'x-should-retry': 'false' },
+  });
+}
+
+/** OpenAI's reset format: "20ms", "1s", "6m0s", "1h2m3s". */
+export function formatDuration(ms: number): string {
+  if (ms <= 0) return '0s';
+  if (ms < 1000) return `${Math.ceil(ms)}ms`;
+  let s = Math.ceil(ms / 1000);
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  return h ? `${h}h${m}m${s}s` : m ? `${m}m${s}s` : `${s}s`;
+}
+
+function humanDuration(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.ceil(s / 60);
+  if (m < 120) return `${m} min`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}

@@ -1,0 +1,65 @@
+/**
+ * Request logs for /v1: every request gets one, failures included. Non-streamed requests are logged by the
+ * middleware when the handler returns; streams log themselves when they end.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Metering, RequestLog } from '../platform/metering/types.js';
+import { hashIp } from './gateway.js';
+import type { CallLog, GatewayEnv } from './context.js';
+
+export function requestLogs(deps: {
+  metering: Metering;
+  ipSalt: string;
+  trustProxy: boolean;
+}): MiddlewareHandler<GatewayEnv> {
+  return async function requestLogs(c, next) {
+    const log: CallLog = {
+      stream: false,
+      inputTokens: 0,
+      outputTokens: 0,
+      ttftMs: null,
+      deferred: false,
+      clientIpHash: hashIp(clientIp(c, deps.trustProxy), deps.ipSalt),
+    };
+    c.set('callLog', log);
+    await next();
+    if (!log.deferred)
+      deps.metering.recordRequest(requestLogFrom(c, log, c.res.status, c.var.errorCode ?? null));
+  };
+}
+
+function clientIp(c: Context, trustProxy: boolean): string | undefined {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress;
+}
+
+export function requestLogFrom(
+  c: Context<GatewayEnv>,
+  log: CallLog,
+  status: number,
+  errorCode: string | null,
+): RequestLog {
+  return {
+    requestId: c.var.requestId,
+    occurredAt: new Date(),
+    orgId: log.caller?.policy.orgId ?? null,
+    keyId: log.caller?.key.id ?? null,
+    modelId: log.modelId ?? null,
+    poolId: log.poolId ?? null,
+    routerId: log.routerId ?? null,
+    endpoint: c.req.path.slice(0, 100),
+    method: c.req.method,
+    stream: log.stream,
+    status,
+    errorCode,
+    latencyMs: Math.round(performance.now() - c.var.startedAt),
+    ttftMs: log.ttftMs === null ? null : Math.round(log.ttftMs),
+    inputTokens: log.inputTokens,
+    outputTokens: log.outputTokens,
+    clientIpHash: log.clientIpHash,
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * Runs an admitted call against the inference layer and writes the answer: whole (JSON) or streamed (SSE,
+ * chunk by chunk, keep-alives until the first token, an error event if the upstream fails mid-stream, the
+ * upstream aborted when the client goes away). Either way the call is settled and metered exactly once.
+ */
+import type { Context } from 'hono';
+import { PortalError, toPortalError } from '../platform/http/errors.js';
+import type { Metering } from '../platform/metering/types.js';
+import type { Completion, FinishReason, Inference, StreamPiece, UpstreamUsage } from '../inference/types.js';
+import type { Admission, Gateway, Outcome } from './gateway.js';
+import type { GatewayEnv } from './context.js';
+import type { StreamEncoder, TokenUsage } from './format/types.js';
+import { requestLogFrom } from './request-log.js';
+
+export interface RespondDeps {
+  gateway: Gateway;
+  inference: Inference;
+  metering: Metering;
+  keepAliveMs: number;
+}
+
+type BodyBuilder = (text: string, finish: FinishReason, usage: TokenUsage) => unknown;
+
+function outcomeOf(admission: Admission, started: number, fields: Partial<Outcome>): Outcome {
+  return {
+    status: 200,
+    errorCode: null,
+    route: null,
+    reachedUpstream: true,
+    text: '',
+    finish: 'stop',
+    ttftMs: null,
+    latencyMs: performance.now() - started,
+    ...fields,
+  };
+}
+
+/** Upstream failures that mean no upstream did any work for this request. */
+const notReached = (err: PortalError) => err.code === 'upstream_unavailable';
+
+export async function respondWhole(
+  c: Context<GatewayEnv>,
+  deps: RespondDeps,
+  admission: Admission,
+  build: BodyBuilder,
+): Promise<Response> {
+  const started = performance.now();
+  let completion: Completion;
+  try {
+    completion = await deps.inference.complete(admission.request);
+  } catch (err) {
+    const e = toPortalError(err);
+    deps.gateway.finish(
+      admission,
+      outcomeOf(admission, started, {
+        status: e.status,
+        errorCode: e.code,
+        reachedUpstream: !notReached(e),
+        finish: 'error',
+      }),
+    );
+    throw e;
+  }
+  const upstreamMs = performance.now() - started;
+  const usage = deps.gateway.finish(
+    admission,
+    outcomeOf(admission, started, {
+      route: completion.route,
+      text: completion.text,
+      finish: completion.finishReason,
+      upstreamUsage: completion.usage,
+    }),
+  );
+  Object.assign(c.var.callLog, {
+    ...usage,
+    poolId: completion.route.poolId,
+    routerId: completion.route.routerId,
+  });
+  setHeaders(c, admission, upstreamMs);
+  return c.json(build(completion.text, completion.finishReason, usage) as object);
+}
+
+export async function respondStream(
+  c: Context<GatewayEnv>,
+  deps: RespondDeps,
+  admission: Admission,
+  encoder: StreamEncoder,
+): Promise<Response> {
+  const started = performance.now();
+  let stream;
+  try {
+    stream = await deps.inference.stream(admission.request);
+  } catch (err) {
+    const e = toPortalError(err);
+    deps.gateway.finish(
+      admission,
+      outcomeOf(admission, started, {
+        status: e.status,
+        errorCode: e.code,
+        reachedUpstream: !notReached(e),
+        finish: 'error',
+      }),
+    );
+    throw e;
+  }
+  const log = c.var.callLog;
+  log.deferred = true;
+  log.poolId = stream.route.poolId;
+  log.routerId = stream.route.routerId;
+  const requestLogBase = { c, started: c.var.startedAt };
+  const iterator = stream.pieces[Symbol.asyncIterator]();
+  const bytes = new TextEncoder();
+  let text = '';
+  let ttftMs: number | null = null;
+  let done = false;
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
+
+  const complete = (fields: Partial<Outcome>, usage?: UpstreamUsage) => {
+    done = true;
+    clearInterval(keepAlive);
+    const counted = deps.gateway.finish(
+      admission,
+      outcomeOf(admission, started, { route: stream.route, text, ttftMs, upstreamUsage: usage, ...fields }),
+    );
+    Object.assign(log, counted, { ttftMs });
+    const status = fields.status ?? 200;
+    deps.metering.recordRequest(requestLogFrom(requestLogBase.c, log, status, fields.errorCode ?? null));
+    return counted;
+  };
+
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bytes.encode(encoder.start(admission.promptTokens)));
+      keepAlive = setInterval(() => {
+        if (ttftMs === null && !done) controller.enqueue(bytes.encode(encoder.keepAlive()));
+      }, deps.keepAliveMs);
+    },
+    async pull(controller) {
+      let piece: IteratorResult<StreamPiece>;
+      try {
+        piece = await iterator.next();
+      } catch (err) {
+        if (done) return;
+        const e = toPortalError(err);
+        complete({ status: e.status, errorCode: e.code, finish: 'error' });
+        controller.enqueue(bytes.encode(encoder.error(e)));
+        controller.close();
+        return;
+      }
+      if (done) return;
+      if (piece.done) {
+        // The upstream ended without an end piece: treat as a cut.
+        const e = new PortalError({
+          code: 'upstream_error',
+          message: 'The upstream ended the answer early.',
+        });
+        complete({ status: 502, errorCode: e.code, finish: 'error' });
+        controller.enqueue(bytes.encode(encoder.error(e)));
+        controller.close();
+        return;
+      }
+      const value = piece.value;
+      if (value.type === 'text') {
+        if (!value.text) return;
+        if (ttftMs === null) {
+          ttftMs = performance.now() - started;
+          clearInterval(keepAlive);
+        }
+        text += value.text;
+        controller.enqueue(bytes.encode(encoder.text(value.text)));
+        return;
+      }
+      const counted = complete({ finish: value.finishReason }, value.usage);
+      controller.enqueue(bytes.encode(encoder.end(value.finishReason, counted)));
+      controller.close();
+    },
+    async cancel() {
+      // The client went away: stop the upstream, meter what was generated.
+      if (done) return;
+      admission.abort.abort();
+      complete({ status: 499, errorCode: 'client_disconnected' });
+      await iterator.return?.().catch(() => {});
+    },
+  });
+  setHeaders(c, admission, null);
+  c.header('content-type', 'text/event-stream; charset=utf-8');
+  c.header('cache-control', 'no-cache, no-transform');
+  c.header('x-accel-buffering', 'no');
+  return c.body(body);
+}
+
+function setHeaders(c: Context<GatewayEnv>, admission: Admission, upstreamMs: number | null) {
+  for (const [name, value] of Object.entries(admission.headers)) c.header(name, value);
+  // Time spent in Portal itself: everything but the upstream (for streams, the time before forwarding).
+  const total = performance.now() - c.var.startedAt;
+  const overhead = upstreamMs === null ? total : total - upstreamMs;
+  c.header('x-portal-overhead-ms', overhead.toFixed(2));
+}

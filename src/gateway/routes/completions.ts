@@ -1,0 +1,47 @@
+/** POST /v1/completions — OpenAI legacy text completions: the prompt goes upstream as is, no chat template. */
+import type { Hono } from 'hono';
+import { routeLabel } from '../../platform/http/kernel.js';
+import { completionSchema } from '../schemas/openai.js';
+import { parseWith, readJson } from '../schemas/parse.js';
+import { textCompletionBody, textStreamEncoder } from '../format/openai.js';
+import type { GatewayEnv } from '../context.js';
+import { respondStream, respondWhole, type RespondDeps } from '../respond.js';
+import { answerMeta } from './meta.js';
+
+export function registerCompletions(v1: Hono<GatewayEnv>, deps: RespondDeps) {
+  v1.post('/completions', routeLabel('/v1/completions'), async function completions(c) {
+    const body = parseWith(completionSchema, await readJson(c));
+    const log = c.var.callLog;
+    log.stream = body.stream === true;
+    const admission = await deps.gateway.admit(
+      log.caller!,
+      {
+        endpoint: '/v1/completions',
+        model: body.model,
+        prompt: Array.isArray(body.prompt) ? body.prompt[0] : body.prompt,
+        maxTokens: body.max_tokens ?? 16, // OpenAI's default for this endpoint
+        temperature: body.temperature,
+        topP: body.top_p,
+        topK: body.top_k,
+        stop: typeof body.stop === 'string' ? [body.stop] : (body.stop ?? undefined),
+        presencePenalty: body.presence_penalty,
+        frequencyPenalty: body.frequency_penalty,
+        stream: log.stream,
+      },
+      c.var.requestId,
+      c.req.raw.signal,
+    );
+    log.modelId = admission.model.id;
+    const meta = answerMeta('cmpl-', admission.model.id);
+    return log.stream
+      ? respondStream(
+          c,
+          deps,
+          admission,
+          textStreamEncoder(meta, body.stream_options?.include_usage === true),
+        )
+      : respondWhole(c, deps, admission, (text, finish, usage) =>
+          textCompletionBody(meta, text, finish, usage),
+        );
+  });
+}

@@ -1,0 +1,57 @@
+/**
+ * Request body parsing for the /v1 routes: JSON (guarded), then a zod schema; the first issue becomes one
+ * invalid_request_error naming the parameter, in the API's own shape. Never a 500 for bad input.
+ */
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { PortalError } from '../../platform/http/errors.js';
+
+export async function readJson(c: Context): Promise<unknown> {
+  const type = c.req.header('content-type') ?? '';
+  if (type && !/^application\/(.+\+)?json\b/i.test(type))
+    throw new PortalError({
+      code: 'unsupported_media_type',
+      message: `Send the request body as JSON (content-type: application/json), not "${type.slice(0, 60)}".`,
+    });
+  let text: string;
+  try {
+    text = await c.req.text();
+  } catch {
+    throw new PortalError({ code: 'invalid_json', message: 'The request body could not be read.' });
+  }
+  if (!text.trim())
+    throw new PortalError({
+      code: 'invalid_json',
+      message: 'The request body is empty; send a JSON object.',
+    });
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new PortalError({
+      code: 'invalid_json',
+      message: `The request body is not valid JSON: ${(err as Error).message.slice(0, 120)}`,
+    });
+  }
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const param = issue.path.length ? issue.path.map(String).join('.') : null;
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    const keys = (issue as { keys?: string[] }).keys ?? [];
+    const where = param ? `${param}.` : '';
+    return fail(
+      `Unrecognized request argument supplied: ${keys.map((k) => where + k).join(', ')}`,
+      where + (keys[0] ?? ''),
+    );
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) message = 'is required';
+  return fail(param ? `Invalid value for '${param}': ${message}` : `Invalid request: ${message}`, param);
+}
+
+function fail(message: string, param: string | null): never {
+  throw new PortalError({ code: 'invalid_request_error', message, param });
+}
