@@ -15,6 +15,7 @@ import type { Bus } from './platform/bus/types.js';
 import type { AppEnv } from './platform/http/context.js';
 import { installKernel, routeLabel } from './platform/http/kernel.js';
 import { registerAdmin } from './admin/index.js';
+import { registerProduct } from './product/index.js';
 
 export interface Services {
   config: PortalConfig;
@@ -59,6 +60,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   installKernel(app, { log, metrics, bodyLimitBytes: config.server.bodyLimitBytes });
   registerHealth(app, services);
   registerAdmin(app, services);
+  registerProduct(app, services);
   return app;
 }
 

@@ -1,0 +1,57 @@
+/**
+ * The session middleware of the product API: resolves who is signed in (better-auth's session cookie, or a
+ * Clerk / Supabase JWT), refuses signed-out (401) and disabled users (403), and sets `user`, `orgId` and
+ * `role` for the routes. The organization is the user's personal one, created on first sight if missing.
+ */
+import { eq } from 'drizzle-orm';
+import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { Db } from '../../platform/store/db.js';
+import { users } from '../../platform/store/schema.js';
+import { PortalError } from '../../platform/http/errors.js';
+import type { ProductEnv } from '../context.js';
+import { ensurePersonalOrg } from '../accounts/accounts.js';
+import type { LocalAuth } from './local-auth.js';
+import type { VerifyExternalToken } from './external-jwt.js';
+import { findOrCreateExternalUser, type UserRow } from './external-users.js';
+
+/** Finds the signed-in user of a request, or null. */
+export type ResolveUser = (req: Request, cookies: () => string | undefined) => Promise<UserRow | null>;
+
+export function localUserResolver(auth: LocalAuth, db: Db): ResolveUser {
+  return async function resolveLocalUser(req) {
+    const session = await auth.api.getSession({ headers: req.headers });
+    if (!session) return null;
+    const rows = await db.select().from(users).where(eq(users.id, session.user.id)).limit(1);
+    return rows[0] ?? null;
+  };
+}
+
+export function externalUserResolver(verify: VerifyExternalToken, db: Db): ResolveUser {
+  return async function resolveExternalUser(req, cookie) {
+    const header = req.headers.get('authorization') ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : cookie();
+    if (!token) return null;
+    const who = await verify(token);
+    return who ? findOrCreateExternalUser(db, who) : null;
+  };
+}
+
+export function requireSession(deps: {
+  resolveUser: ResolveUser;
+  db: Db;
+  defaultPlanId: string;
+}): MiddlewareHandler<ProductEnv> {
+  return async function requireSession(c, next) {
+    if (c.req.path.startsWith('/api/auth/')) return next();
+    const user = await deps.resolveUser(c.req.raw, () => getCookie(c, '__session'));
+    if (!user) throw new PortalError({ code: 'unauthorized', message: 'Sign in to use this API.' });
+    if (user.status !== 'active')
+      throw new PortalError({ code: 'account_disabled', message: 'This account is disabled.' });
+    const membership = await ensurePersonalOrg(deps.db, user, deps.defaultPlanId);
+    c.set('user', { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin });
+    c.set('orgId', membership.orgId);
+    c.set('role', membership.role);
+    await next();
+  };
+}

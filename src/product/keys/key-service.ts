@@ -1,0 +1,197 @@
+/**
+ * The API key lifecycle, shared by the product API, the admin API and the CLI: create (the key is returned
+ * once; only its SHA-256 hash and display parts are stored), list, update (name, expiry, scope, limits),
+ * revoke, disable / enable. Every change is audited and announced on the bus as `key.changed`, which makes
+ * every gateway instance drop its cached copy. A key id of another organization is "not found".
+ *
+ * @example
+ *   const keys = createKeyService({ store, bus, defaultPlanId: 'free' });
+ *   const { key, view } = await keys.create(actor, orgId, { name: 'ci' });  // key: "ptl_…", shown once
+ *   await keys.revoke(actor, orgId, view.id);                               // gateway answers 401 key_revoked
+ */
+import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import type { Store } from '../../platform/store/db.js';
+import type { Bus } from '../../platform/bus/types.js';
+import { apiKeys, models } from '../../platform/store/schema.js';
+import { newId } from '../../platform/ids.js';
+import { PortalError } from '../../platform/http/errors.js';
+import { generateKey } from '../../gateway/keys/format.js';
+import { activePlan } from '../accounts/accounts.js';
+import { recordAudit, type Actor } from '../audit.js';
+import type { CreateKeyBody, UpdateKeyBody } from './key-input.js';
+import { toKeyView, type KeyView } from './key-view.js';
+
+export interface KeyServiceDeps {
+  store: Store;
+  bus: Bus;
+  defaultPlanId: string;
+}
+
+export type KeyService = ReturnType<typeof createKeyService>;
+
+export function createKeyService(deps: KeyServiceDeps) {
+  const { db } = deps.store;
+
+  async function load(orgId: string | null, keyId: string) {
+    const where = orgId ? and(eq(apiKeys.id, keyId), eq(apiKeys.orgId, orgId)) : eq(apiKeys.id, keyId);
+    const rows = await db.select().from(apiKeys).where(where).limit(1);
+    if (!rows[0]) throw new PortalError({ code: 'not_found', message: `No API key with id ${keyId}.` });
+    return rows[0];
+  }
+
+  async function checkModels(ids: string[] | null | undefined) {
+    if (!ids?.length) return;
+    const known = new Set((await db.select({ id: models.id }).from(models)).map((m) => m.id));
+    const unknown = ids.find((id) => !known.has(id));
+    if (unknown)
+      throw new PortalError({
+        code: 'invalid_request_error',
+        message: `Unknown model "${unknown}". Pick models from GET /api/models.`,
+        param: 'models',
+      });
+  }
+
+  async function countActive(orgId: string): Promise<number> {
+    const rows = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(apiKeys)
+      .where(
+        and(
+          eq(apiKeys.orgId, orgId),
+          eq(apiKeys.status, 'active'),
+          or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, new Date())),
+        ),
+      );
+    return rows[0]?.n ?? 0;
+  }
+
+  async function announce(row: { id: string; keyHash: string }) {
+    await deps.bus.publish({ type: 'key.changed', keyId: row.id, keyHash: row.keyHash });
+  }
+
+  return {
+    async list(orgId: string): Promise<KeyView[]> {
+      const rows = await db
+        .select()
+        .from(apiKeys)
+        .where(eq(apiKeys.orgId, orgId))
+        .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+      return rows.map(toKeyView);
+    },
+
+    async get(orgId: string, keyId: string): Promise<KeyView> {
+      return toKeyView(await load(orgId, keyId));
+    },
+
+    /** Creates a key; the returned `key` is the only time the full key exists outside the caller. */
+    async create(actor: Actor, orgId: string, input: CreateKeyBody): Promise<{ key: string; view: KeyView }> {
+      await checkModels(input.models);
+      const plan = await activePlan(db, orgId, deps.defaultPlanId);
+      if ((await countActive(orgId)) >= plan.maxActiveKeys)
+        throw new PortalError({
+          code: 'key_limit_reached',
+          message: `The ${plan.name} plan allows ${plan.maxActiveKeys} active keys. Revoke one to create another.`,
+        });
+      const generated = generateKey();
+      const [row] = await db
+        .insert(apiKeys)
+        .values({
+          id: newId('key'),
+          orgId,
+          createdBy: actor.kind === 'user' ? actor.id : null,
+          name: input.name,
+          keyHash: generated.hash,
+          displayPrefix: generated.displayPrefix,
+          lastFour: generated.lastFour,
+          scopes: input.models?.length ? input.models : null,
+          requestsPerMinute: input.limits?.requests_per_minute ?? null,
+          tokensPerMinute: input.limits?.tokens_per_minute ?? null,
+          expiresAt: input.expires_at ?? null,
+        })
+        .returning();
+      if (!row) throw new Error('insert returned no row');
+      await recordAudit(db, {
+        actor,
+        orgId,
+        action: 'key.created',
+        targetType: 'api_key',
+        targetId: row.id,
+        details: { name: row.name },
+      });
+      return { key: generated.key, view: toKeyView(row) };
+    },
+
+    async update(actor: Actor, orgId: string, keyId: string, input: UpdateKeyBody): Promise<KeyView> {
+      const current = await load(orgId, keyId);
+      await checkModels(input.models);
+      const set: Partial<typeof apiKeys.$inferInsert> = {};
+      if (input.name !== undefined) set.name = input.name;
+      if (input.expires_at !== undefined) set.expiresAt = input.expires_at;
+      if (input.models !== undefined) set.scopes = input.models?.length ? input.models : null;
+      if (input.limits?.requests_per_minute !== undefined)
+        set.requestsPerMinute = input.limits.requests_per_minute;
+      if (input.limits?.tokens_per_minute !== undefined) set.tokensPerMinute = input.limits.tokens_per_minute;
+      if (!Object.keys(set).length) return toKeyView(current);
+      const [row] = await db
+        .update(apiKeys)
+        .set({ ...set, updatedAt: new Date() })
+        .where(eq(apiKeys.id, current.id))
+        .returning();
+      if (!row) throw new Error('update returned no row');
+      await recordAudit(db, {
+        actor,
+        orgId: current.orgId,
+        action: 'key.updated',
+        targetType: 'api_key',
+        targetId: row.id,
+        details: { fields: Object.keys(set) },
+      });
+      await announce(row);
+      return toKeyView(row);
+    },
+
+    /** Revokes for good (idempotent). The key stays listed as revoked. Pass orgId null for operators. */
+    async revoke(actor: Actor, orgId: string | null, keyId: string): Promise<KeyView> {
+      const current = await load(orgId, keyId);
+      if (current.status === 'revoked') return toKeyView(current);
+      const now = new Date();
+      const [row] = await db
+        .update(apiKeys)
+        .set({ status: 'revoked', revokedAt: now, revokedBy: actor.id ?? actor.kind, updatedAt: now })
+        .where(eq(apiKeys.id, current.id))
+        .returning();
+      if (!row) throw new Error('update returned no row');
+      await recordAudit(db, {
+        actor,
+        orgId: current.orgId,
+        action: 'key.revoked',
+        targetType: 'api_key',
+        targetId: row.id,
+      });
+      await announce(row);
+      return toKeyView(row);
+    },
+
+    /** Operators: disable (reversible) or re-enable a key. A revoked key stays revoked. */
+    async setDisabled(actor: Actor, keyId: string, disabled: boolean): Promise<KeyView> {
+      const current = await load(null, keyId);
+      if (current.status === 'revoked')
+        throw new PortalError({ code: 'conflict', message: 'The key is revoked; it cannot change state.' });
+      const [row] = await db
+        .update(apiKeys)
+        .set({ status: disabled ? 'disabled' : 'active', updatedAt: new Date() })
+        .where(eq(apiKeys.id, current.id))
+        .returning();
+      if (!row) throw new Error('update returned no row');
+      await recordAudit(db, {
+        actor,
+        orgId: current.orgId,
+        action: disabled ? 'key.disabled' : 'key.enabled',
+        targetType: 'api_key',
+        targetId: row.id,
+      });
+      await announce(row);
+      return toKeyView(row);
+    },
+  };
+}

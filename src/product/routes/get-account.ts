@@ -1,0 +1,32 @@
+/**
+ * GET /api/account — who is signed in, the organization they act for, its plan, and whether the inference
+ * backend is the demo pool (the dashboard shows a small note then).
+ */
+import { and, eq } from 'drizzle-orm';
+import { routeLabel } from '../../platform/http/kernel.js';
+import { organizations, routerPools } from '../../platform/store/schema.js';
+import { activePlan } from '../accounts/accounts.js';
+import type { ProductApi, ProductDeps } from '../deps.js';
+
+export function registerGetAccount(api: ProductApi, deps: ProductDeps) {
+  const { store, config } = deps.services;
+  api.get('/account', routeLabel('/api/account'), async (c) => {
+    const orgId = c.get('orgId');
+    const [org] = await store.db.select().from(organizations).where(eq(organizations.id, orgId)).limit(1);
+    const plan = await activePlan(store.db, orgId, config.defaultPlan);
+    const demoPools = await store.db
+      .select({ id: routerPools.id })
+      .from(routerPools)
+      .where(and(eq(routerPools.isDemo, true), eq(routerPools.state, 'active')))
+      .limit(1);
+    const user = c.get('user');
+    return c.json({
+      user: { id: user.id, email: user.email, name: user.name },
+      organization: { id: orgId, name: org?.name ?? '', status: org?.status ?? 'active' },
+      role: c.get('role'),
+      plan: { id: plan.id, name: plan.name, kind: plan.kind, max_active_keys: plan.maxActiveKeys },
+      auth_provider: config.auth.provider,
+      demo_backend: demoPools.length > 0 || config.pools.length === 0,
+    });
+  });
+}

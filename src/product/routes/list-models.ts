@@ -1,0 +1,25 @@
+/** GET /api/models — the enabled catalog, for the key-scope picker and the Plan page. */
+import { asc, eq } from 'drizzle-orm';
+import { routeLabel } from '../../platform/http/kernel.js';
+import { models } from '../../platform/store/schema.js';
+import type { ProductApi, ProductDeps } from '../deps.js';
+
+export function registerListModels(api: ProductApi, deps: ProductDeps) {
+  api.get('/models', routeLabel('/api/models'), async (c) => {
+    const rows = await deps.services.store.db
+      .select()
+      .from(models)
+      .where(eq(models.status, 'enabled'))
+      .orderBy(asc(models.sortOrder), asc(models.id));
+    return c.json({
+      object: 'list',
+      data: rows.map((m) => ({
+        id: m.id,
+        name: m.displayName,
+        description: m.description,
+        context_window: m.contextWindow,
+        max_output_tokens: m.maxOutputTokens,
+      })),
+    });
+  });
+}

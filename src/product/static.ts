@@ -1,0 +1,73 @@
+/**
+ * Serves the dashboard (web/dist, built by `npm run build:web`) from the same server. Runs after routing: only
+ * a GET that no route answered (404) and that is not an API path gets a file, or index.html for SPA routes.
+ * /v1, /api, /admin and the health endpoints keep the kernel's JSON 404.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { MiddlewareHandler } from 'hono';
+
+const API_PREFIXES = ['/v1', '/api', '/admin', '/healthz', '/readyz', '/metrics'];
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'same-origin',
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+};
+
+export function serveDashboard(options: { root: string }): MiddlewareHandler {
+  const root = resolve(options.root);
+  return async function serveDashboard(c, next) {
+    await next();
+    if (c.res.status !== 404 || (c.req.method !== 'GET' && c.req.method !== 'HEAD')) return;
+    const path = c.req.path;
+    if (API_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) return;
+    const file = await findFile(root, path);
+    if (!file) return; // no build: keep the JSON 404
+    const body = await readFile(file);
+    const immutable = file.includes(`${sep}assets${sep}`);
+    c.res = new Response(c.req.method === 'HEAD' ? null : body, {
+      status: 200,
+      headers: {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+        ...SECURITY_HEADERS,
+      },
+    });
+  };
+}
+
+async function findFile(root: string, path: string): Promise<string | null> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    decoded = '/';
+  }
+  const candidate = normalize(join(root, decoded));
+  if (candidate.startsWith(root + sep) && extname(candidate) && (await isFile(candidate))) return candidate;
+  if (extname(decoded) && decoded.startsWith('/assets/')) return null; // a missing asset is a real 404
+  const index = join(root, 'index.html');
+  return (await isFile(index)) ? index : null;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
