@@ -110,6 +110,8 @@ export const configSchema = z
         url: z.string().optional(),
         /** What the limiter does when Redis is unreachable: per-instance limits, or refuse. */
         onFailure: z.enum(['local', 'closed']).default('local'),
+        /** This instance's share of each limit while Redis is unreachable (e.g. 1/3 with three instances). */
+        localShare: z.number().min(0).max(1).default(1),
       })
       .prefault({}),
     admin: z.object({ token: z.string().min(16).optional() }).prefault({}),

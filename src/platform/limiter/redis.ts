@@ -18,15 +18,13 @@ export interface RedisLimiterOptions {
 type Reply = number[];
 
 export function createRedisLimiter({ redis, prefix = '' }: RedisLimiterOptions): Limiter {
-  async function run(script: LuaScript, keys: string[], args: string[]): Promise<Reply> {
-    const full = keys.map((k) => prefix + k);
-    try {
-      return (await redis.evalsha(script.sha, full.length, ...full, ...args)) as Reply;
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return (await redis.eval(script.source, full.length, ...full, ...args)) as Reply;
-    }
-  }
+  const run = (script: LuaScript, keys: string[], args: string[]) =>
+    runScript(
+      redis,
+      script,
+      keys.map((k) => prefix + k),
+      args,
+    ) as Promise<Reply>;
 
   async function decide(mode: 'consume' | 'peek', limits: LimitSpec[], now?: number) {
     assertValidSpecs(limits);
@@ -110,6 +108,21 @@ export function createRedisLimiter({ redis, prefix = '' }: RedisLimiterOptions):
       await redis.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+/** EVALSHA, or EVAL when the server does not hold the script (NOSCRIPT: first use, restart, SCRIPT FLUSH). */
+export async function runScript(
+  redis: Redis,
+  script: LuaScript,
+  keys: string[],
+  args: string[],
+): Promise<unknown> {
+  try {
+    return await redis.evalsha(script.sha, keys.length, ...keys, ...args);
+  } catch (err) {
+    if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+    return await redis.eval(script.source, keys.length, ...keys, ...args);
+  }
 }
 
 function timeArg(now: number | undefined): string {

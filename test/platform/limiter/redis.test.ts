@@ -1,0 +1,85 @@
+/**
+ * What only the Redis limiter can show: separate connections (as separate gateway instances) racing on one
+ * limit never admit more than it, the server clock is used when the caller gives none, and scripts the server
+ * does not hold yet are sent in full.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, expect, it } from 'vitest';
+import { createRedisLimiter, runScript } from '../../../src/platform/limiter/redis.js';
+import type { LimitSpec, Limiter } from '../../../src/platform/limiter/types.js';
+import { describeWith } from '../../support/services.js';
+import { deleteKeys, testPrefix } from './targets.js';
+
+const CONNECTIONS = 6;
+const CALLS_PER_CONNECTION = 150;
+
+describeWith(['redis'], 'redis limiter across connections', () => {
+  const url = process.env.REDIS_URL!;
+  const prefix = testPrefix();
+  const limiters: Limiter[] = [];
+  const connect = () => {
+    const limiter = createRedisLimiter({ redis: new Redis(url), prefix });
+    limiters.push(limiter);
+    return limiter;
+  };
+
+  afterAll(async () => {
+    const admin = new Redis(url);
+    await deleteKeys(admin, prefix);
+    await admin.quit();
+    await Promise.all(limiters.map((l) => l.close()));
+  });
+
+  it(`${CONNECTIONS} connections × ${CALLS_PER_CONNECTION} concurrent calls admit exactly the limit`, async () => {
+    const instances = Array.from({ length: CONNECTIONS }, connect);
+    const spec: LimitSpec = { key: 'rl:{org_c}:key_1:rpm', limit: 100, windowMs: 60_000, cost: 1 };
+    const decisions = await Promise.all(
+      instances.flatMap((l) => Array.from({ length: CALLS_PER_CONNECTION }, () => l.consume([spec]))),
+    );
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(100);
+    const [state] = await instances[0]!.peek([spec]);
+    expect(state!.used).toBe(100);
+  });
+
+  it('concurrent token reservations on two limits never overshoot either', async () => {
+    const instances = Array.from({ length: CONNECTIONS }, connect);
+    const limits = (cost: number): LimitSpec[] => [
+      { key: 'rl:{org_t}:key_1:rpm', limit: 400, windowMs: 60_000, cost: 1 },
+      { key: 'rl:{org_t}:key_1:tpm', limit: 5_000, windowMs: 60_000, cost },
+    ];
+    const costs = instances.flatMap((_, i) =>
+      Array.from({ length: CALLS_PER_CONNECTION }, (_, j) => 1 + ((i * 37 + j * 11) % 90)),
+    );
+    const decisions = await Promise.all(
+      costs.map((cost, n) => instances[n % CONNECTIONS]!.consume(limits(cost))),
+    );
+    const admitted = decisions.flatMap((d, n) => (d.allowed ? [costs[n]!] : []));
+    expect(admitted.length).toBeGreaterThan(0);
+    expect(admitted.length).toBeLessThanOrEqual(400);
+    expect(admitted.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(5_000);
+    const [requests, tokens] = await instances[0]!.peek(limits(0));
+    expect(requests!.used).toBe(admitted.length);
+    expect(tokens!.used).toBe(admitted.reduce((a, b) => a + b, 0));
+  });
+
+  it('charges the bucket of the Redis clock when the caller passes no time', async () => {
+    const limiter = connect();
+    const admin = new Redis(url);
+    const [seconds] = await admin.time();
+    await admin.quit();
+    const d = await limiter.consume([{ key: 'rl:{o}:clock', limit: 5, windowMs: 60_000, cost: 1 }]);
+    if (!d.allowed) throw new Error('refused');
+    expect(Math.abs(d.charges[0]!.bucketStart - Number(seconds) * 1_000)).toBeLessThan(5_000);
+  });
+
+  it('sends the whole script when the server does not hold it yet (NOSCRIPT)', async () => {
+    const redis = new Redis(url);
+    const source = `return 42 -- ${randomUUID()}`;
+    const script = { source, sha: createHash('sha1').update(source).digest('hex') };
+    expect(await redis.script('EXISTS', script.sha)).toEqual([0]);
+    expect(await runScript(redis, script, [], [])).toBe(42);
+    expect(await redis.script('EXISTS', script.sha)).toEqual([1]);
+    await redis.quit();
+  });
+});
