@@ -16,6 +16,10 @@ import type { AppEnv } from './platform/http/context.js';
 import { installKernel, routeLabel } from './platform/http/kernel.js';
 import { registerAdmin } from './admin/index.js';
 import { registerProduct } from './product/index.js';
+import { createMetering } from './platform/metering/metering.js';
+import type { Metering } from './platform/metering/types.js';
+import { createCredits, type CreditsGuard } from './platform/billing/credits.js';
+import { Redis } from 'ioredis';
 
 export interface Services {
   config: PortalConfig;
@@ -23,6 +27,10 @@ export interface Services {
   metrics: Metrics;
   store: Store;
   bus: Bus;
+  /** Usage events and request logs: queued, batched, spooled to disk when the store is away. */
+  metering: Metering;
+  /** Prepaid-credit reservations for organizations on a credits plan. */
+  credits: CreditsGuard;
   /** Closed in reverse order on shutdown (after in-flight requests finished). */
   closers: Array<{ name: string; close: () => Promise<void> }>;
 }
@@ -50,8 +58,22 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
   }
   const bus = createMemoryBus();
   closers.push({ name: 'bus', close: () => bus.close() });
+  // Closed before the store (closers run in reverse): everything queued is written or spooled first.
+  const metering = createMetering({
+    store,
+    log,
+    registry: metrics.registry,
+    spoolDir: `${config.dataDir}/spool`,
+    ...config.metering,
+  });
+  closers.push({ name: 'metering', close: () => metering.close() });
+  const credits = createCredits({
+    store,
+    redis: config.redis.url ? new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined,
+  });
+  closers.push({ name: 'credits', close: () => credits.close() });
   log.info({ store: store.description, bus: bus.kind }, 'services ready');
-  return { config, log, metrics, store, bus, closers };
+  return { config, log, metrics, store, bus, metering, credits, closers };
 }
 
 export function createApp(services: Services): Hono<AppEnv> {

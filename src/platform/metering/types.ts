@@ -52,4 +52,28 @@ export interface Metering {
   /** Writes (or spools) everything queued; called on shutdown. */
   flush(): Promise<void>;
   close(): Promise<void>;
+  /** The writer's numbers (queue, spool, failures); absent on test doubles. */
+  stats?(): MeteringStats;
+}
+
+/** What the writer reports to /metrics and the admin API. */
+export interface MeteringStats {
+  /** 'ok' while batches reach the store; 'spooling' while the store is down or slow and batches go to disk. */
+  state: 'ok' | 'spooling' | 'closed';
+  queueDepth: number;
+  queueMax: number;
+  spoolBytes: number;
+  spoolSegments: number;
+  eventsRecorded: number;
+  /** Usage events newly inserted (replays of already-written events are not counted). */
+  eventsWritten: number;
+  logsWritten: number;
+  /** Events acknowledged to the spool file (fsynced). */
+  eventsSpooled: number;
+  eventsReplayed: number;
+  batchesWritten: number;
+  writeFailures: number;
+  lastBatchMs: number | null;
+  lastError: string | null;
+  lastWriteAt: string | null;
 }

@@ -1,0 +1,99 @@
+/**
+ * Writes one batch of usage events and request logs in ONE SQL statement (so one implicit transaction, on
+ * PostgreSQL and on single-connection PGlite alike):
+ *   events ──insert … on conflict (id) do nothing returning──> only the rows actually inserted
+ *          ├─> hour and day rollups per org/key/model, upserted incrementally
+ *          └─> usage_debit ledger rows for organizations on a credits plan (unique usage_event_id)
+ *   logs ───insert … on conflict (request_id) do nothing; bodies kept only if the org turned logging on.
+ * Because the rollups and debits are fed by `returning`, replaying a batch (from the spool, or after a
+ * timeout whose transaction did commit) adds nothing twice.
+ */
+import type { Query } from '../store/db.js';
+import type { Batch } from './rows.js';
+
+const EVENT_COLUMNS = `id text, request_id text, occurred_at timestamptz, org_id text, key_id text, model_id text,
+  pool_id text, router_id text, endpoint text, stream boolean, status int, error_code text, input_tokens int,
+  output_tokens int, tokens_source text, latency_ms int, ttft_ms int, cost_micros bigint`;
+
+const LOG_COLUMNS = `request_id text, occurred_at timestamptz, org_id text, key_id text, model_id text,
+  pool_id text, router_id text, endpoint text, method text, stream boolean, status int, error_code text,
+  latency_ms int, ttft_ms int, input_tokens int, output_tokens int, client_ip_hash text, request_body jsonb,
+  response_body text`;
+
+const EVENT_NAMES = `id, request_id, occurred_at, org_id, key_id, model_id, pool_id, router_id, endpoint, stream,
+  status, error_code, input_tokens, output_tokens, tokens_source, latency_ms, ttft_ms, cost_micros`;
+
+export const WRITE_BATCH_SQL = `
+with src as (
+  select * from json_to_recordset($1::json) as t(${EVENT_COLUMNS})
+), ins as (
+  insert into usage_events (${EVENT_NAMES})
+  select ${EVENT_NAMES} from src
+  on conflict (id) do nothing
+  returning id, occurred_at, org_id, key_id, model_id, status, error_code, input_tokens, output_tokens, cost_micros
+), agg as (
+  select g.granularity, date_trunc(g.granularity, ins.occurred_at, 'UTC') as bucket_start,
+    ins.org_id, ins.key_id, ins.model_id, count(*) as requests,
+    count(*) filter (where ins.status >= 400 or ins.error_code is not null) as errors,
+    sum(ins.input_tokens) as input_tokens, sum(ins.output_tokens) as output_tokens,
+    sum(ins.cost_micros) as cost_micros
+  from ins cross join (values ('hour'), ('day')) as g(granularity)
+  group by 1, 2, 3, 4, 5
+), roll as (
+  insert into usage_rollups as r (granularity, bucket_start, org_id, key_id, model_id, requests, errors,
+    input_tokens, output_tokens, cost_micros)
+  select * from agg order by granularity, org_id, bucket_start, key_id, model_id
+  on conflict (granularity, org_id, bucket_start, key_id, model_id) do update set
+    requests = r.requests + excluded.requests,
+    errors = r.errors + excluded.errors,
+    input_tokens = r.input_tokens + excluded.input_tokens,
+    output_tokens = r.output_tokens + excluded.output_tokens,
+    cost_micros = r.cost_micros + excluded.cost_micros
+  returning 1
+), debit as (
+  insert into billing_ledger (id, org_id, occurred_at, kind, amount_micros, usage_event_id, description)
+  select 'led_' || ins.id, ins.org_id, ins.occurred_at, 'usage_debit', -ins.cost_micros, ins.id,
+    'Usage: ' || ins.model_id
+  from ins
+  join plan_subscriptions s on s.org_id = ins.org_id and s.status = 'active'
+  join plans p on p.id = s.plan_id and p.kind = 'credits'
+  where ins.cost_micros > 0
+  on conflict (usage_event_id) do nothing
+  returning 1
+), logs as (
+  insert into request_logs (request_id, occurred_at, org_id, key_id, model_id, pool_id, router_id, endpoint,
+    method, stream, status, error_code, latency_ms, ttft_ms, input_tokens, output_tokens, client_ip_hash,
+    request_body, response_body, body_expires_at)
+  select l.request_id, l.occurred_at, l.org_id, l.key_id, l.model_id, l.pool_id, l.router_id, l.endpoint,
+    l.method, l.stream, l.status, l.error_code, l.latency_ms, l.ttft_ms, l.input_tokens, l.output_tokens,
+    l.client_ip_hash,
+    case when o.log_bodies then l.request_body end,
+    case when o.log_bodies then l.response_body end,
+    case when o.log_bodies and (l.request_body is not null or l.response_body is not null)
+      then l.occurred_at + make_interval(days => o.body_retention_days) end
+  from json_to_recordset($2::json) as l(${LOG_COLUMNS})
+  left join organizations o on o.id = l.org_id
+  on conflict (request_id) do nothing
+  returning 1
+)
+select (select count(*) from ins)::int as events, (select count(*) from roll)::int as rollups,
+  (select count(*) from debit)::int as debits, (select count(*) from logs)::int as logs`;
+
+export interface BatchResult {
+  /** Events newly inserted (a replayed event counts zero). */
+  events: number;
+  rollups: number;
+  debits: number;
+  logs: number;
+}
+
+/** Writes one batch; throws when the store is unreachable (the caller spools the batch). */
+export async function writeBatch(query: Query, batch: Batch): Promise<BatchResult> {
+  const rows = await query<BatchResult>(WRITE_BATCH_SQL, [
+    JSON.stringify(batch.events),
+    JSON.stringify(batch.logs),
+  ]);
+  const r = rows[0];
+  if (!r) throw new Error('write batch returned no row');
+  return { events: r.events, rollups: r.rollups, debits: r.debits, logs: r.logs };
+}
