@@ -7,10 +7,16 @@ import { Hono } from 'hono';
 import type { Services } from '../app.js';
 import type { AppEnv } from '../platform/http/context.js';
 import { requireAdmin } from './auth.js';
+import { registerAdminUsers } from './users.js';
+import { registerAdminKeys } from './keys.js';
+import { registerAdminOrgs } from './orgs.js';
 
 export function registerAdmin(app: Hono<AppEnv>, services: Services) {
   const admin = new Hono<AppEnv>();
   admin.use('*', requireAdmin({ token: services.config.admin.token }));
   // Areas register here: registerAdminKeys(admin, services), registerAdminPools(admin, services), …
+  registerAdminUsers(admin, services);
+  registerAdminKeys(admin, services);
+  registerAdminOrgs(admin, services);
   app.route('/admin/api', admin);
 }

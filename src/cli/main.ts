@@ -5,8 +5,10 @@
 import type { Command } from './command.js';
 import { serveCommand } from './commands/serve.js';
 import { migrateCommand } from './commands/migrate.js';
+import { usersCommand } from './commands/users.js';
+import { keysCommand } from './commands/keys.js';
 
-const commands: Command[] = [serveCommand, migrateCommand];
+const commands: Command[] = [serveCommand, migrateCommand, usersCommand, keysCommand];
 
 const EXPECTED_ERRORS = new Set(['CliError', 'ConfigError', 'StoreError', 'StartupError']);
 

@@ -32,3 +32,8 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
     details: entry.details ?? {},
   });
 }
+
+/** The actor of an admin API request: the CLI says so with `x-portal-actor: cli`. */
+export function adminActor(c: { req: { header(name: string): string | undefined } }): Actor {
+  return { kind: c.req.header('x-portal-actor') === 'cli' ? 'cli' : 'admin', id: null };
+}
