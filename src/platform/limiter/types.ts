@@ -32,6 +32,11 @@ export interface Charge {
   /** Start (epoch ms) of the bucket the amount was added to. */
   bucketStart: number;
   amount: number;
+  /**
+   * Set when the per-instance fallback decided this charge while Redis was unreachable; settle() then
+   * settles it there. Pass charges back to settle() as received.
+   */
+  fallback?: boolean;
 }
 
 export type LimitDecision =

@@ -1,0 +1,83 @@
+/**
+ * Builds the process's limiter from config: with `redis.url`, the shared Redis limiter behind the per-instance
+ * fallback (resilient.ts); without, the memory limiter (single instance). The Redis connection fails fast:
+ * no offline queue, a short command timeout, no retries of a failed command — a dead Redis never holds a
+ * request, it only switches decisions to the fallback until it answers again.
+ */
+import { Redis } from 'ioredis';
+import type { PortalConfig } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import { createMemoryLimiter } from './memory.js';
+import { countDecision, limiterMetrics } from './metrics.js';
+import { createRedisLimiter } from './redis.js';
+import { createResilientLimiter } from './resilient.js';
+import type { Limiter } from './types.js';
+
+export type { Charge, LimitDecision, LimitSpec, LimitState, Limiter } from './types.js';
+export { createMemoryLimiter } from './memory.js';
+export { createRedisLimiter } from './redis.js';
+
+export interface LimiterDeps {
+  config: Pick<PortalConfig, 'redis'>;
+  log: Logger;
+  metrics: Pick<Metrics, 'registry'>;
+  /** Redis command timeout (ms). */
+  commandTimeoutMs?: number;
+  /** How long start-up waits for the first connection before starting degraded. */
+  connectWaitMs?: number;
+  /** Prepended to every Redis key (tests). */
+  keyPrefix?: string;
+}
+
+export async function createLimiter(deps: LimiterDeps): Promise<Limiter> {
+  const { config, log } = deps;
+  const metrics = limiterMetrics(deps.metrics.registry);
+  metrics.degraded.set(0);
+  if (!config.redis.url) return countingMemoryLimiter(metrics);
+  const redis = new Redis(config.redis.url, {
+    connectionName: 'portal-limiter',
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: deps.commandTimeoutMs ?? 300,
+    connectTimeout: 2_000,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+  });
+  // Connection errors surface through status() and the fallback's throttled log; no per-event log lines.
+  redis.on('error', () => undefined);
+  await waitReady(redis, deps.connectWaitMs ?? 2_000);
+  const primary = createRedisLimiter({ redis, prefix: deps.keyPrefix ?? '' });
+  return createResilientLimiter({
+    primary,
+    onFailure: config.redis.onFailure,
+    localShare: config.redis.localShare,
+    log,
+    metrics,
+  });
+}
+
+function countingMemoryLimiter(metrics: ReturnType<typeof limiterMetrics>): Limiter {
+  const inner = createMemoryLimiter();
+  return {
+    ...inner,
+    async consume(limits, now) {
+      const decision = await inner.consume(limits, now);
+      countDecision(metrics, 'memory', decision);
+      return decision;
+    },
+  };
+}
+
+/** Resolves when the connection is ready or after `ms`, whichever comes first (never rejects). */
+function waitReady(redis: Redis, ms: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    redis.once('ready', done);
+  });
+}
