@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 
 const steps = [
   ['build', 'npm', ['run', '--silent', 'build']],
-  ['typecheck (tests, web, bench)', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
+  ['typecheck (tests, bench)', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
+  ['typecheck (dashboard)', 'npx', ['tsc', '-p', 'web/tsconfig.json']],
   ['eslint', 'npx', ['eslint', '.']],
   ['prettier', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']],
   ['vitest', 'npx', ['vitest', 'run', ...process.argv.slice(2)]],
