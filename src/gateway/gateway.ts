@@ -38,6 +38,7 @@ export interface GatewayDeps {
   metering: Metering;
   credits?: Credits;
   requestTimeoutMs: number;
+  rateWindowMs: number;
 }
 
 export interface Caller {
@@ -181,7 +182,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         message: `This model's maximum context length is ${model.contextWindow} tokens. The request needs ${promptTokens} tokens for the prompt and ${Math.max(1, maxTokens)} for the answer. Shorten the messages or lower max_tokens.`,
       });
     const reservedTokens = promptTokens + maxTokens;
-    const limits = limitsFor(caller.key, caller.policy, reservedTokens);
+    const limits = limitsFor(caller.key, caller.policy, reservedTokens, deps.rateWindowMs);
     const decision = await limiter.consume(limits.map((l) => l.spec));
     if (!decision.allowed) throw limitError(limits, decision, caller.key.name, caller.policy.plan.name);
 

@@ -20,6 +20,8 @@ export interface NamedLimit {
   name: LimitName;
   subject: 'key' | 'org';
   measure: 'requests' | 'tokens';
+  /** The key a per-key limit belongs to. */
+  keyId?: string;
   spec: LimitSpec;
 }
 
@@ -31,6 +33,8 @@ interface Definition {
   buckets: number;
   suffix: string;
   limit: (key: KeyRecord | null, policy: OrgPolicy) => number | null;
+  /** The per-key windows follow the configured rate window (60 s unless tuned for tests). */
+  scalesWithRateWindow?: boolean;
 }
 
 const lower = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
@@ -43,6 +47,7 @@ const DEFINITIONS: Definition[] = [
     windowMs: MINUTE,
     buckets: 60,
     suffix: 'rpm',
+    scalesWithRateWindow: true,
     limit: (k, p) => lower(k?.requestsPerMinute ?? null, p.plan.requestsPerMinute),
   },
   {
@@ -52,6 +57,7 @@ const DEFINITIONS: Definition[] = [
     windowMs: MINUTE,
     buckets: 60,
     suffix: 'tpm',
+    scalesWithRateWindow: true,
     limit: (k, p) => lower(k?.tokensPerMinute ?? null, p.plan.tokensPerMinute),
   },
   {
@@ -89,8 +95,13 @@ function counterKey(orgId: string, subject: 'key' | 'org', keyId: string | null,
 }
 
 /** The limits one request is checked against, charged 1 request and `tokens` reserved tokens. */
-export function limitsFor(key: KeyRecord, policy: OrgPolicy, tokens: number): NamedLimit[] {
-  return definitionsFor(key, policy, { requests: 1, tokens });
+export function limitsFor(
+  key: KeyRecord,
+  policy: OrgPolicy,
+  tokens: number,
+  rateWindowMs = MINUTE,
+): NamedLimit[] {
+  return definitionsFor(key, policy, { requests: 1, tokens }, ['key', 'org'], rateWindowMs);
 }
 
 function definitionsFor(
@@ -98,6 +109,7 @@ function definitionsFor(
   policy: OrgPolicy,
   cost: { requests: number; tokens: number },
   subjects: Array<'key' | 'org'> = ['key', 'org'],
+  rateWindowMs = MINUTE,
 ): NamedLimit[] {
   const out: NamedLimit[] = [];
   for (const d of DEFINITIONS) {
@@ -108,10 +120,11 @@ function definitionsFor(
       name: d.name,
       subject: d.subject,
       measure: d.measure,
+      ...(d.subject === 'key' && key ? { keyId: key.id } : {}),
       spec: {
         key: counterKey(policy.orgId, d.subject, key?.id ?? null, d.suffix),
         limit,
-        windowMs: d.windowMs,
+        windowMs: d.scalesWithRateWindow ? rateWindowMs : d.windowMs,
         buckets: d.buckets,
         cost: cost[d.measure],
       },
@@ -121,11 +134,11 @@ function definitionsFor(
 }
 
 /** Limits to show for an organization (no charge): its own, and each key's. */
-export function windowLimits(policy: OrgPolicy, keys: KeyRecord[]): NamedLimit[] {
+export function windowLimits(policy: OrgPolicy, keys: KeyRecord[], rateWindowMs = MINUTE): NamedLimit[] {
   const zero = { requests: 0, tokens: 0 };
   return [
     ...definitionsFor(null, policy, zero, ['org']),
-    ...keys.flatMap((k) => definitionsFor(k, policy, zero, ['key'])),
+    ...keys.flatMap((k) => definitionsFor(k, policy, zero, ['key'], rateWindowMs)),
   ];
 }
 

@@ -49,11 +49,13 @@ export class TtlCache<V> {
 
   delete(key: string): void {
     this.entries.delete(key);
+    this.inflight.delete(key);
     this.generation++; // a load that started before this eviction must not write back stale data
   }
 
   clear(): void {
     this.entries.clear();
+    this.inflight.clear();
     this.generation++;
   }
 
@@ -71,7 +73,9 @@ export class TtlCache<V> {
         if (this.generation === startedGeneration) this.set(key, value);
         return value;
       })
-      .finally(() => this.inflight.delete(key));
+      .finally(() => {
+        if (this.inflight.get(key) === promise) this.inflight.delete(key);
+      });
     this.inflight.set(key, promise);
     return promise;
   }

@@ -152,6 +152,8 @@ export const configSchema = z
         negativeKeyCacheTtlMs: z.number().int().positive().default(5_000),
         requestTimeoutMs: z.number().int().positive().default(300_000),
         firstTokenKeepAliveMs: z.number().int().positive().default(10_000),
+        /** Length of the per-key "per minute" windows. 60 s in production; shorter only to test limits quickly. */
+        rateWindowMs: z.number().int().min(1_000).default(60_000),
       })
       .prefault({}),
     health: z
