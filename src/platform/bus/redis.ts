@@ -1,0 +1,144 @@
+/**
+ * The change bus across instances: Redis pub/sub on one channel, JSON messages validated on receipt (a
+ * malformed one is dropped and logged, never thrown). Publishing and subscribing use separate connections;
+ * after a reconnect the subscriber subscribes again, and the bus reports 'degraded' until it has — caches
+ * then rely on their TTLs. A publish while Redis is down still reaches this instance's own subscribers.
+ */
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { Logger } from '../log.js';
+import type { Bus, BusHandler, BusMessage } from './types.js';
+
+export const DEFAULT_CHANNEL = 'portal:bus';
+
+const messageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('key.changed'), keyId: z.string(), keyHash: z.string().optional() }),
+  z.object({ type: z.literal('org.changed'), orgId: z.string() }),
+  z.object({ type: z.literal('model.changed'), modelId: z.string() }),
+  z.object({ type: z.literal('plan.changed'), planId: z.string().optional(), orgId: z.string().optional() }),
+  z.object({ type: z.literal('pool.changed'), poolId: z.string() }),
+  z.object({ type: z.literal('cache.flush') }),
+]) satisfies z.ZodType<BusMessage>;
+
+export interface RedisBusOptions {
+  url: string;
+  log: Logger;
+  channel?: string;
+  /** Names the connections (`portal-bus-sub-<name>` in CLIENT LIST); default: the process id. */
+  name?: string;
+  /** How long start-up waits for the first subscription before starting degraded. */
+  connectWaitMs?: number;
+}
+
+/** Parses one pub/sub payload into a BusMessage, or null when it is not one. */
+export function parseBusMessage(raw: string): BusMessage | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  const parsed = messageSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
+  const { url, log } = options;
+  const channel = options.channel ?? DEFAULT_CHANNEL;
+  const name = options.name ?? String(process.pid);
+  const handlers = new Set<BusHandler>();
+  const retryStrategy = (attempt: number) => Math.min(attempt * 100, 2_000);
+  const pub = new Redis(url, {
+    connectionName: `portal-bus-pub-${name}`,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: 1_000,
+    retryStrategy,
+  });
+  const sub = new Redis(url, {
+    connectionName: `portal-bus-sub-${name}`,
+    autoResubscribe: false,
+    retryStrategy,
+  });
+  let subscribed = false;
+  let closing = false;
+  let lastWarn = 0;
+
+  const warn = (fields: Record<string, unknown>, msg: string) => {
+    if (Date.now() - lastWarn < 60_000) return;
+    lastWarn = Date.now();
+    log.warn(fields, msg);
+  };
+
+  function deliver(message: BusMessage) {
+    for (const handler of handlers) {
+      try {
+        handler(message);
+      } catch (err) {
+        log.error({ err, type: message.type }, 'bus: a subscriber threw');
+      }
+    }
+  }
+
+  const subscribedOnce = new Promise<void>((resolve) => {
+    sub.on('ready', () => {
+      sub.subscribe(channel).then(
+        () => {
+          if (!subscribed) log.info({ channel }, 'bus: subscribed');
+          subscribed = true;
+          resolve();
+        },
+        (err: unknown) => warn({ err }, 'bus: subscribe failed, retrying on reconnect'),
+      );
+    });
+  });
+  sub.on('close', () => {
+    if (subscribed && !closing) warn({ channel }, 'bus: subscriber disconnected, caches rely on their TTLs');
+    subscribed = false;
+  });
+  sub.on('message', (from: string, raw: string) => {
+    if (from !== channel) return;
+    const message = parseBusMessage(raw);
+    if (message) deliver(message);
+    else warn({ bytes: raw.length }, 'bus: ignored a malformed message');
+  });
+  for (const conn of [pub, sub]) conn.on('error', () => undefined);
+
+  await Promise.race([subscribedOnce, new Promise((r) => setTimeout(r, options.connectWaitMs ?? 2_000))]);
+
+  return {
+    kind: 'redis',
+
+    async publish(message: BusMessage) {
+      try {
+        await pub.publish(channel, JSON.stringify(message));
+      } catch (err) {
+        warn({ err, type: message.type }, 'bus: publish failed, delivered to this instance only');
+        deliver(message);
+      }
+    },
+
+    subscribe(handler) {
+      handlers.add(handler);
+      return () => handlers.delete(handler);
+    },
+
+    status() {
+      if (subscribed && pub.status === 'ready') return { state: 'ok' };
+      const down = [
+        !subscribed && `subscriber ${sub.status}`,
+        pub.status !== 'ready' && `publisher ${pub.status}`,
+      ];
+      return {
+        state: 'degraded',
+        detail: `Redis bus not connected (${down.filter(Boolean).join(', ')}); caches rely on their TTLs`,
+      };
+    },
+
+    async close() {
+      closing = true;
+      handlers.clear();
+      await Promise.all([pub, sub].map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
+}
