@@ -10,6 +10,8 @@ import { requireAdmin } from './auth.js';
 import { registerAdminUsers } from './users.js';
 import { registerAdminKeys } from './keys.js';
 import { registerAdminOrgs } from './orgs.js';
+import { registerAdminMetering } from './metering.js';
+import { registerAdminPlans } from './plans.js';
 
 export function registerAdmin(app: Hono<AppEnv>, services: Services) {
   const admin = new Hono<AppEnv>();
@@ -18,5 +20,7 @@ export function registerAdmin(app: Hono<AppEnv>, services: Services) {
   registerAdminUsers(admin, services);
   registerAdminKeys(admin, services);
   registerAdminOrgs(admin, services);
+  registerAdminMetering(admin, services);
+  registerAdminPlans(admin, services);
   app.route('/admin/api', admin);
 }

@@ -32,6 +32,8 @@ import { registerUpdateKey } from './routes/update-key.js';
 import { registerRevokeKey } from './routes/revoke-key.js';
 import { registerListModels } from './routes/list-models.js';
 import { registerGetAccount } from './routes/get-account.js';
+import { registerUsageRoutes } from './usage/route.js';
+import { registerPlanRoutes } from './plan/route.js';
 
 export interface Product extends ProductDeps {
   /** Built-in auth; absent when Clerk or Supabase signs people in. */
@@ -95,8 +97,8 @@ export function registerProduct(app: Hono<AppEnv>, services: Services): Product 
   registerUpdateKey(api, product);
   registerRevokeKey(api, product);
   // ── metering engineer: usage and plan routes go here ─────────────────────────────────────────────────
-  // registerUsageRoutes(api, services);
-  // registerPlanRoutes(api, services);
+  registerUsageRoutes(api, services);
+  registerPlanRoutes(api, services);
   // ─────────────────────────────────────────────────────────────────────────────────────────────────────
   app.route('/api', api as unknown as Hono<AppEnv>);
 

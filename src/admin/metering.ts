@@ -1,0 +1,14 @@
+/**
+ * Admin API — GET /admin/api/metering: the usage writer's numbers (queue depth, spool size, batch latency,
+ * write failures, events written), the same ones /metrics exports.
+ */
+import type { Hono } from 'hono';
+import type { Services } from '../app.js';
+import type { AppEnv } from '../platform/http/context.js';
+import { routeLabel } from '../platform/http/kernel.js';
+
+export function registerAdminMetering(admin: Hono<AppEnv>, services: Services) {
+  admin.get('/metering', routeLabel('/admin/api/metering'), (c) =>
+    c.json(services.metering.stats?.() ?? { state: 'unknown' }),
+  );
+}
