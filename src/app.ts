@@ -10,8 +10,10 @@ import { createMetrics, type Metrics } from './platform/metrics.js';
 import { openStore, type Store } from './platform/store/db.js';
 import { migrate, isMigrated } from './platform/store/migrate.js';
 import { seedCatalog } from './platform/store/seed.js';
-import { createMemoryBus } from './platform/bus/memory.js';
+import { createBus } from './platform/bus/index.js';
 import type { Bus } from './platform/bus/types.js';
+import { createLimiter } from './platform/limiter/index.js';
+import type { Limiter } from './platform/limiter/types.js';
 import type { AppEnv } from './platform/http/context.js';
 import { installKernel, routeLabel } from './platform/http/kernel.js';
 import { registerAdmin } from './admin/index.js';
@@ -20,6 +22,8 @@ import { createMetering } from './platform/metering/metering.js';
 import type { Metering } from './platform/metering/types.js';
 import { createCredits, type CreditsGuard } from './platform/billing/credits.js';
 import { Redis } from 'ioredis';
+import { createCatalog, type Catalog } from './inference/catalog.js';
+import { createInference, type InferenceService } from './inference/inference.js';
 
 export interface Services {
   config: PortalConfig;
@@ -27,10 +31,16 @@ export interface Services {
   metrics: Metrics;
   store: Store;
   bus: Bus;
+  /** Sliding-window limits: Redis (shared by all instances) with REDIS_URL, else in memory. */
+  limiter: Limiter;
   /** Usage events and request logs: queued, batched, spooled to disk when the store is away. */
   metering: Metering;
   /** Prepaid-credit reservations for organizations on a credits plan. */
   credits: CreditsGuard;
+  /** Product models by id or alias, cached in memory (reloaded on `model.changed`). */
+  catalog: Catalog;
+  /** Pools, routers, health and upstream adapters (the demo simulator when no pool is configured). */
+  inference: InferenceService;
   /** Closed in reverse order on shutdown (after in-flight requests finished). */
   closers: Array<{ name: string; close: () => Promise<void> }>;
 }
@@ -56,8 +66,10 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
     await Promise.allSettled(closers.map((c) => c.close()));
     throw err;
   }
-  const bus = createMemoryBus();
+  const bus = await createBus({ config, log });
   closers.push({ name: 'bus', close: () => bus.close() });
+  const limiter = await createLimiter({ config, log, metrics });
+  closers.push({ name: 'limiter', close: () => limiter.close() });
   // Closed before the store (closers run in reverse): everything queued is written or spooled first.
   const metering = createMetering({
     store,
@@ -72,8 +84,12 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
     redis: config.redis.url ? new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined,
   });
   closers.push({ name: 'credits', close: () => credits.close() });
+  const catalog = await createCatalog({ store, bus, log });
+  closers.push({ name: 'catalog', close: async () => catalog.close() });
+  const inference = await createInference({ config, store, bus, log, metrics });
+  closers.push({ name: 'inference', close: () => inference.close() });
   log.info({ store: store.description, bus: bus.kind }, 'services ready');
-  return { config, log, metrics, store, bus, metering, credits, closers };
+  return { config, log, metrics, store, bus, limiter, metering, credits, catalog, inference, closers };
 }
 
 export function createApp(services: Services): Hono<AppEnv> {
@@ -99,6 +115,13 @@ function registerHealth(app: Hono<AppEnv>, services: Services) {
       checks.store = { state: 'down', detail: 'store unreachable' };
     }
     checks.bus = services.bus.status();
+    checks.limiter = services.limiter.status();
+    const demo = services.inference.demo();
+    if (demo)
+      checks.inference = {
+        state: 'ok',
+        detail: 'demo pools: answers come from the built-in router simulator',
+      };
     const down = Object.values(checks).some((x) => x.state === 'down');
     const degraded = Object.values(checks).some((x) => x.state === 'degraded');
     return c.json(

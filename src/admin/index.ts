@@ -12,6 +12,7 @@ import { registerAdminKeys } from './keys.js';
 import { registerAdminOrgs } from './orgs.js';
 import { registerAdminMetering } from './metering.js';
 import { registerAdminPlans } from './plans.js';
+import { registerAdminPools } from './pools.js';
 
 export function registerAdmin(app: Hono<AppEnv>, services: Services) {
   const admin = new Hono<AppEnv>();
@@ -22,5 +23,6 @@ export function registerAdmin(app: Hono<AppEnv>, services: Services) {
   registerAdminOrgs(admin, services);
   registerAdminMetering(admin, services);
   registerAdminPlans(admin, services);
+  registerAdminPools(admin, services);
   app.route('/admin/api', admin);
 }

@@ -7,8 +7,9 @@ import { serveCommand } from './commands/serve.js';
 import { migrateCommand } from './commands/migrate.js';
 import { usersCommand } from './commands/users.js';
 import { keysCommand } from './commands/keys.js';
+import { simCommand } from './commands/sim.js';
 
-const commands: Command[] = [serveCommand, migrateCommand, usersCommand, keysCommand];
+const commands: Command[] = [serveCommand, migrateCommand, usersCommand, keysCommand, simCommand];
 
 const EXPECTED_ERRORS = new Set(['CliError', 'ConfigError', 'StoreError', 'StartupError']);
 

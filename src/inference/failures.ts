@@ -1,0 +1,63 @@
+/**
+ * What a customer sees when no upstream answered: generic PortalErrors (the upstream's own text stays in
+ * our logs), with `retry-after` when waiting helps, and distinct words for "under maintenance" (pool or
+ * routers drained/disabled) and "no healthy router".
+ */
+import { PortalError } from '../platform/http/errors.js';
+import type { UpstreamFailure } from './adapters/types.js';
+import type { Availability } from './pools/fleet.js';
+
+export function unavailableError(modelId: string, availability: Availability): PortalError {
+  const retryAfterS = availability.ok ? 1 : availability.retryAfterS;
+  const headers = { 'retry-after': String(retryAfterS) };
+  const reason = availability.ok ? 'unhealthy' : availability.reason;
+  const message = {
+    no_pool: `No upstream serves model '${modelId}' at the moment.`,
+    maintenance: `Model '${modelId}' is temporarily unavailable for maintenance. Please retry later.`,
+    unhealthy: `Model '${modelId}' has no healthy upstream right now. Please retry shortly.`,
+    busy: `Model '${modelId}' is at capacity right now. Please retry shortly.`,
+  }[reason];
+  return new PortalError({ code: 'upstream_unavailable', message, headers });
+}
+
+export function timeoutError(): PortalError {
+  return new PortalError({
+    code: 'upstream_timeout',
+    message: 'The model did not answer within the request deadline.',
+  });
+}
+
+export function cancelledError(): PortalError {
+  return new PortalError({ code: 'upstream_error', message: 'The request was cancelled.' });
+}
+
+/** The error for the last failed attempt (or for having had no router to try at all). */
+export function finalError(
+  modelId: string,
+  last: UpstreamFailure | undefined,
+  availability: Availability,
+): PortalError {
+  if (!last) return unavailableError(modelId, availability);
+  switch (last.kind) {
+    case 'timeout':
+      return timeoutError();
+    case 'unavailable':
+      return unavailableError(
+        modelId,
+        availability.ok ? { ok: false, reason: 'unhealthy', retryAfterS: 1 } : availability,
+      );
+    case 'error':
+      return new PortalError({
+        code: 'upstream_error',
+        message: 'The model server returned an error. Please retry.',
+        headers: last.retryable ? { 'retry-after': '1' } : {},
+      });
+  }
+}
+
+/** A failure met while streaming, after the stream was handed to the caller. */
+export function streamError(failure: UpstreamFailure): PortalError {
+  return failure.kind === 'timeout'
+    ? timeoutError()
+    : new PortalError({ code: 'upstream_error', message: 'The model server stopped answering mid-stream.' });
+}

@@ -1,0 +1,219 @@
+/**
+ * The inference service: product model → pool → healthy router and session → upstream adapter. Retries a
+ * failed attempt on another router or session while nothing has reached the caller and the deadline allows
+ * (honouring retry-after), keeps the fleet's health from probes and outcomes, and reloads pool
+ * definitions when an admin changes them (`pool.changed` on the bus).
+ */
+import type { Bus } from '../platform/bus/types.js';
+import type { PortalConfig } from '../platform/config/schema.js';
+import type { Logger } from '../platform/log.js';
+import type { Metrics } from '../platform/metrics.js';
+import type { Store } from '../platform/store/db.js';
+import type { PortalError } from '../platform/http/errors.js';
+import { cortensorAdapter } from './adapters/cortensor.js';
+import { createOpenAiCompatibleAdapter } from './adapters/openai-compatible.js';
+import type { UpstreamAdapter, UpstreamFailure, UpstreamTarget } from './adapters/types.js';
+import { cancelledError, finalError, streamError, timeoutError } from './failures.js';
+import { startDemoFleet, type DemoFleet } from './pools/demo.js';
+import { createFleet, type Lease, type PoolView } from './pools/fleet.js';
+import { createInferenceMetrics } from './pools/metrics.js';
+import { startProber } from './pools/prober.js';
+import { loadPools, seedPools } from './pools/store.js';
+import { targetFor } from './pools/target.js';
+import type { Completion, CompletionStream, Inference, InferenceRequest, StreamPiece } from './types.js';
+import { completeOnce, openStreamOnce, type OpenedStream } from './upstream/call.js';
+import { createUpstreamClient, UpstreamCallError, type NetOptions } from './upstream/net.js';
+
+export interface InferenceService extends Inference {
+  /** Pools and routers with health, for the admin API. */
+  snapshot(): PoolView[];
+  /** The in-process simulator's URL when the demo fleet serves (no pool configured). */
+  demo(): { url: string } | undefined;
+  /** Re-reads pool definitions and states from the store. */
+  reload(): Promise<void>;
+  /** Probes every router now. */
+  probeNow(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface InferenceDeps {
+  config: PortalConfig;
+  store: Store;
+  bus: Bus;
+  log: Logger;
+  metrics: Metrics;
+  net?: NetOptions;
+}
+
+const MAX_ATTEMPTS = 4;
+const RELOAD_EVERY_MS = 30_000;
+const openAiAdapter = createOpenAiCompatibleAdapter();
+
+function sleep(ms: number, signal: AbortSignal) {
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+}
+
+/** Seeds the configured pools, or starts the demo fleet when there are none. */
+async function preparePools(deps: InferenceDeps): Promise<DemoFleet | undefined> {
+  if (deps.config.pools.length) {
+    await seedPools(deps.store, deps.config.pools);
+    return undefined;
+  }
+  const zeroDelay = process.env.NODE_ENV === 'test' || process.env.PORTAL_DEMO_ZERO_DELAY === '1';
+  const demo = await startDemoFleet(deps.config.models, { zeroDelay });
+  await seedPools(deps.store, demo.pools, { demo: true });
+  deps.log.warn(
+    { simulator: demo.simulator.url, pools: demo.pools.map((p) => p.id) },
+    'no pools configured: serving every model from the DEMO router simulator (answers are generated text)',
+  );
+  return demo;
+}
+
+export async function createInference(deps: InferenceDeps): Promise<InferenceService> {
+  const { config, store, bus, log } = deps;
+  const demoFleet = await preparePools(deps);
+  const fleet = createFleet({
+    failureThreshold: config.health.failureThreshold,
+    openMs: config.health.openMs,
+  });
+  fleet.load(await loadPools(store));
+  const net = createUpstreamClient(deps.net);
+  const metrics = createInferenceMetrics(deps.metrics, () => fleet);
+  const adapterFor = (kind: 'cortensor' | 'openai'): UpstreamAdapter =>
+    kind === 'openai' ? openAiAdapter : cortensorAdapter;
+  const prober = startProber({
+    fleet,
+    net,
+    adapterFor: (r) => adapterFor(r.pool.kind),
+    intervalMs: config.health.probeIntervalMs,
+    log,
+  });
+
+  async function reload() {
+    fleet.load(await loadPools(store));
+  }
+  const unsubscribe = bus.subscribe((message) => {
+    if (message.type === 'pool.changed' || message.type === 'cache.flush')
+      reload().catch((err: unknown) => log.error({ err }, 'reloading pools failed'));
+  });
+  const reloadTimer = setInterval(() => void reload().catch(() => {}), RELOAD_EVERY_MS);
+  reloadTimer.unref();
+
+  function recordFailure(lease: Lease, request: InferenceRequest, failure: UpstreamFailure) {
+    fleet.recordFailure(lease.router, failure, Date.now());
+    metrics.attempts.inc({ pool: lease.pool.id, router: lease.router.record.id, outcome: failure.kind });
+    log.warn(
+      {
+        requestId: request.requestId,
+        pool: lease.pool.id,
+        router: lease.router.record.id,
+        detail: failure.detail,
+      },
+      'upstream attempt failed',
+    );
+  }
+
+  /** Runs attempts until one succeeds; the lease of the successful one is handed back, still held. */
+  async function attempt<T>(
+    request: InferenceRequest,
+    run: (adapter: UpstreamAdapter, target: UpstreamTarget) => Promise<T>,
+  ): Promise<{ value: T; lease: Lease; startedAt: number }> {
+    const modelId = request.model.id;
+    const exclude = { routers: new Set<string>(), sessions: new Set<string>() };
+    let last: UpstreamFailure | undefined;
+    for (let i = 0; i < MAX_ATTEMPTS; i++) {
+      if (request.signal.aborted) throw cancelledError();
+      if (Date.now() >= request.deadline) throw timeoutError();
+      const lease = fleet.acquire(modelId, exclude, Date.now());
+      if (!lease) {
+        // Only routers that asked us to back off are left: wait for them if the deadline allows.
+        const wait = last?.retryAfterMs;
+        if (wait === undefined || Date.now() + wait >= request.deadline) break;
+        await sleep(wait, request.signal);
+        exclude.routers.clear();
+        exclude.sessions.clear();
+        continue;
+      }
+      const startedAt = performance.now();
+      try {
+        const value = await run(adapterFor(lease.pool.kind), targetFor(lease.router, lease));
+        return { value, lease, startedAt };
+      } catch (err) {
+        lease.release();
+        if (!(err instanceof UpstreamCallError)) throw err;
+        if (err.aborted) throw cancelledError();
+        recordFailure(lease, request, err.failure);
+        last = err.failure;
+        if (!err.failure.retryable) break;
+      }
+    }
+    throw finalError(modelId, last, fleet.availability(modelId, Date.now()));
+  }
+
+  function succeeded(lease: Lease, startedAt: number) {
+    const ms = performance.now() - startedAt;
+    fleet.recordSuccess(lease.router, ms);
+    metrics.attempts.inc({ pool: lease.pool.id, router: lease.router.record.id, outcome: 'ok' });
+    metrics.latency.observe({ pool: lease.pool.id, router: lease.router.record.id }, ms / 1000);
+  }
+
+  async function complete(request: InferenceRequest): Promise<Completion> {
+    const { value, lease, startedAt } = await attempt(request, (adapter, target) =>
+      completeOnce(net, adapter, request, target),
+    );
+    lease.release();
+    succeeded(lease, startedAt);
+    return { ...value, route: { poolId: lease.pool.id, routerId: lease.router.record.id } };
+  }
+
+  /** Follows an opened stream to its end; releases the router and records the outcome whatever happens. */
+  async function* follow(
+    request: InferenceRequest,
+    opened: OpenedStream,
+    lease: Lease,
+  ): AsyncGenerator<StreamPiece> {
+    try {
+      for await (const piece of opened.pieces) yield piece;
+      fleet.recordSuccess(lease.router, lease.router.ewmaMs ?? 0);
+    } catch (err) {
+      if (!(err instanceof UpstreamCallError)) throw err;
+      if (err.aborted || request.signal.aborted) return; // the client went away: end quietly
+      recordFailure(lease, request, err.failure);
+      throw streamError(err.failure) satisfies PortalError;
+    } finally {
+      lease.release();
+    }
+  }
+
+  async function stream(request: InferenceRequest): Promise<CompletionStream> {
+    const { value, lease, startedAt } = await attempt(request, (adapter, target) =>
+      openStreamOnce(net, adapter, request, target),
+    );
+    succeeded(lease, startedAt);
+    return {
+      route: { poolId: lease.pool.id, routerId: lease.router.record.id },
+      pieces: follow(request, value, lease),
+    };
+  }
+
+  await prober.probeAll();
+  return {
+    complete,
+    stream,
+    canServe: (modelId) => fleet.availability(modelId, Date.now()).ok,
+    snapshot: () => fleet.snapshot(Date.now()),
+    demo: () => (demoFleet ? { url: demoFleet.simulator.url } : undefined),
+    reload,
+    probeNow: () => prober.probeAll(),
+    async close() {
+      prober.stop();
+      clearInterval(reloadTimer);
+      unsubscribe();
+      await net.close();
+      await demoFleet?.simulator.close();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * The router simulator's behaviour knobs: one zod schema shared by the CLI flags, the programmatic API and
+ * the control endpoint (`POST /_sim/config` takes any subset and applies it to the running simulator).
+ */
+import { z } from 'zod';
+
+export const errorShapes = ['nested', 'string', 'message'] as const;
+
+export const simOptionsSchema = z.object({
+  /** Bearer key every call must present; empty = no auth. */
+  apiKey: z.string().default(''),
+  /** Seed of the generated text (combined with the prompt, so different prompts read differently). */
+  seed: z.number().int().default(1),
+  /** Model name served by sessions not listed in sessionModels. */
+  defaultModel: z.string().default('gpt-oss:20b-gpu'),
+  /** Session id → model name, as listed by /api/v1/sessions. */
+  sessionModels: z.record(z.string(), z.string()).default({}),
+  /** Milliseconds before the first token (and before a non-streamed answer starts). */
+  ttftMs: z.number().nonnegative().default(0),
+  /** Tokens per second after the first; 0 = as fast as possible. */
+  tokensPerSecond: z.number().nonnegative().default(0),
+  /** Answer length in tokens when max_tokens allows more. */
+  outputTokens: z.number().int().positive().default(48),
+  /**
+   * Miners answering each task: non-streamed answers carry one choice per miner (the first one cut short,
+   * without finish_reason), streams interleave one stream per miner (distinct ids).
+   */
+  miners: z.number().int().positive().max(8).default(1),
+  /** Whether answers carry `usage`. */
+  usage: z.boolean().default(true),
+  /** Non-streamed answers first say "pending" and the task needs this many polls before its result. */
+  pendingPolls: z.number().int().nonnegative().default(0),
+  /** Whether the pending answer names the task (else the client retries the completion). */
+  pendingTaskId: z.boolean().default(true),
+  /** Fraction of completions answered with an error. */
+  errorRate: z.number().min(0).max(1).default(0),
+  errorStatus: z.number().int().min(400).max(599).default(500),
+  errorShape: z.enum(errorShapes).default('nested'),
+  /** retry-after (seconds) sent with errors; 0 = none. */
+  retryAfterS: z.number().nonnegative().default(0),
+  /** Completions never answer (the connection stays open until the client gives up). */
+  hang: z.boolean().default(false),
+  /** Streams are cut (connection destroyed) after this many tokens; 0 = never. */
+  disconnectAfterTokens: z.number().int().nonnegative().default(0),
+  /** Every route answers 503 (ping and status included), as a router whose backend died. */
+  down: z.boolean().default(false),
+});
+
+export type SimOptions = z.infer<typeof simOptionsSchema>;
+export type SimOptionsInput = z.input<typeof simOptionsSchema>;
+export const simOptionsPatchSchema = simOptionsSchema.partial().strict();

@@ -1,0 +1,136 @@
+/**
+ * One attempt against one upstream: a non-streamed completion (following pending off-chain results by
+ * polling within the deadline), or a stream opened and read event by event through the adapter.
+ */
+import type {
+  HttpRequestSpec,
+  ParsedCompletion,
+  UpstreamAdapter,
+  UpstreamTarget,
+} from '../adapters/types.js';
+import type { InferenceRequest, StreamPiece } from '../types.js';
+import { UpstreamCallError, type UpstreamClient } from './net.js';
+import { createSseDecoder } from './sse.js';
+
+const FIRST_POLL_MS = 200;
+const MAX_POLL_MS = 2_000;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+export async function completeOnce(
+  net: UpstreamClient,
+  adapter: UpstreamAdapter,
+  request: InferenceRequest,
+  target: UpstreamTarget,
+): Promise<ParsedCompletion> {
+  const call = { signal: request.signal, deadline: request.deadline };
+  const first = adapter.buildRequest(request, target, false);
+  let spec: HttpRequestSpec = first;
+  let wait = FIRST_POLL_MS;
+  while (true) {
+    const parsed = adapter.parseResponse(await net.send(spec, call), { request, target });
+    if (parsed.kind === 'completion') return parsed.completion;
+    if (parsed.kind === 'failure') throw new UpstreamCallError(parsed.failure);
+    // Pending: poll the task (or ask again) until the deadline, backing off.
+    if (Date.now() + wait >= request.deadline)
+      throw new UpstreamCallError({
+        kind: 'timeout',
+        retryable: false,
+        detail: 'result still pending at the deadline',
+      });
+    await sleep(wait, request.signal);
+    if (request.signal.aborted)
+      throw new UpstreamCallError({ kind: 'error', retryable: false, detail: 'client went away' }, true);
+    wait = Math.min(MAX_POLL_MS, wait * 2);
+    spec = parsed.next ?? spec;
+  }
+}
+
+export interface OpenedStream {
+  /** Pieces until the 'end' one; throws UpstreamCallError when the upstream fails mid-way. */
+  pieces: AsyncGenerator<StreamPiece>;
+  /** Whether any text reached the caller. */
+  emittedText(): boolean;
+}
+
+/** Opens a stream; throws UpstreamCallError when the upstream refuses it (so the caller may retry). */
+export async function openStreamOnce(
+  net: UpstreamClient,
+  adapter: UpstreamAdapter,
+  request: InferenceRequest,
+  target: UpstreamTarget,
+): Promise<OpenedStream> {
+  const call = { signal: request.signal, deadline: request.deadline };
+  const opened = await net.open(adapter.buildRequest(request, target, true), call);
+  const iterator = opened.chunks[Symbol.asyncIterator]();
+  if (opened.status !== 200) {
+    let body = '';
+    for (let n = await iterator.next(); !n.done && body.length < 64_000; n = await iterator.next())
+      body += n.value;
+    opened.cancel();
+    const parsed = adapter.parseResponse(
+      { status: opened.status, headers: opened.headers, body },
+      { request, target },
+    );
+    const failure =
+      parsed.kind === 'failure'
+        ? parsed.failure
+        : { kind: 'error' as const, retryable: true, detail: `HTTP ${opened.status}` };
+    throw new UpstreamCallError(failure);
+  }
+  const state = adapter.initStreamState(request);
+  const decoder = createSseDecoder();
+
+  /** After the answer ended, read the rest briefly so the connection can be reused, then let go. */
+  function drain() {
+    const timer = setTimeout(opened.cancel, 2_000);
+    void (async () => {
+      try {
+        while (!(await iterator.next()).done);
+      } catch {
+        // the connection is dropped either way
+      } finally {
+        clearTimeout(timer);
+      }
+    })();
+  }
+
+  async function* pieces(): AsyncGenerator<StreamPiece> {
+    let finished = false;
+    try {
+      while (true) {
+        const next = await iterator.next();
+        const events = next.done ? decoder.end() : decoder.push(next.value);
+        for (const data of events) {
+          const step = adapter.parseEvent(data, state);
+          yield* step.pieces;
+          if (step.failure) throw new UpstreamCallError(step.failure);
+          if (step.done) {
+            finished = true;
+            drain();
+            return;
+          }
+        }
+        if (next.done) break;
+      }
+      const last = adapter.endStream(state);
+      yield* last.pieces;
+      if (last.failure) throw new UpstreamCallError(last.failure);
+      finished = true;
+    } finally {
+      if (!finished) opened.cancel();
+    }
+  }
+
+  return { pieces: pieces(), emittedText: () => state.emitted > 0 };
+}
