@@ -1,0 +1,36 @@
+/** Client-side checks mirroring the server's, so a form says what is wrong before sending. */
+export function validateKeyName(name: string): string | null {
+  const trimmed = name.trim();
+  if (!trimmed) return 'Give the key a name (1–100 characters).';
+  if (trimmed.length > 100) return 'Key names can be at most 100 characters.';
+  if (/[<>]/.test(trimmed)) return 'Key names cannot contain "<" or ">".';
+  return null;
+}
+
+export function validateExpiry(value: string): string | null {
+  if (!value) return null;
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) return 'Enter a valid date.';
+  if (t <= Date.now()) return 'The expiry date must be in the future.';
+  return null;
+}
+
+export function validateLimit(value: string, label: string): string | null {
+  if (!value.trim()) return null;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) return `${label} must be a whole number of at least 1.`;
+  if (n > 100_000_000) return `${label} can be at most 100000000.`;
+  return null;
+}
+
+export function validateEmail(value: string): string | null {
+  if (!value.trim()) return 'Enter your email address.';
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim())) return 'Enter a valid email address.';
+  return null;
+}
+
+export function validatePassword(value: string): string | null {
+  if (value.length < 8) return 'Passwords need at least 8 characters.';
+  if (value.length > 128) return 'Passwords can be at most 128 characters.';
+  return null;
+}

@@ -1,0 +1,30 @@
+import type { ReactNode } from 'react';
+
+export function AuthLayout({
+  title,
+  subtitle,
+  children,
+}: {
+  title: string;
+  subtitle?: string;
+  children: ReactNode;
+}) {
+  return (
+    <main className="auth" id="main">
+      <div className="auth-card">
+        <div className="brand auth-brand">Portal</div>
+        <h1>{title}</h1>
+        {subtitle && <p className="muted">{subtitle}</p>}
+        {children}
+      </div>
+    </main>
+  );
+}
+
+export function linkTo(navigate: (to: string) => void, to: string) {
+  return (e: React.MouseEvent) => {
+    if (e.metaKey || e.ctrlKey || e.shiftKey) return;
+    e.preventDefault();
+    navigate(to);
+  };
+}

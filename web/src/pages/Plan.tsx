@@ -1,0 +1,134 @@
+import { useQuery } from '@tanstack/react-query';
+import { ErrorState, Loading, Notice } from '../components/States';
+import { api, ApiError } from '../lib/api';
+import { formatDate, formatInt, microsToUsd } from '../lib/format';
+import type { Account, Model, PlanInfo, PlanResponse } from '../lib/types';
+
+export function PlanPage({ account }: { account: Account }) {
+  const plan = useQuery({
+    queryKey: ['plan'],
+    queryFn: () => api<PlanResponse>('/api/plan'),
+    retry: (n, err) => !(err instanceof ApiError && err.status === 404) && n < 2,
+  });
+  const models = useQuery({ queryKey: ['models'], queryFn: () => api<{ data: Model[] }>('/api/models') });
+  const notYet = plan.error instanceof ApiError && plan.error.status === 404;
+
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Plan</h1>
+          <p className="muted">What your organization can use, and its limits.</p>
+        </div>
+      </div>
+      {plan.isLoading && <Loading label="Loading your plan…" />}
+      {plan.isError && !notYet && <ErrorState error={plan.error} onRetry={() => plan.refetch()} />}
+      {(plan.data || notYet) && (
+        <section className="card">
+          <div className="card-head">
+            <h2>
+              {plan.data?.plan.name ?? account.plan.name} <span className="badge">Current plan</span>
+            </h2>
+            {plan.data && (
+              <span className="price">
+                {plan.data.plan.price_micros_per_month
+                  ? `${microsToUsd(plan.data.plan.price_micros_per_month)} / month`
+                  : 'Free'}
+              </span>
+            )}
+          </div>
+          {plan.data ? (
+            <Limits plan={plan.data.plan} />
+          ) : (
+            <p className="muted">Up to {account.plan.max_active_keys} active API keys.</p>
+          )}
+          {plan.data?.balance_micros !== null && plan.data?.balance_micros !== undefined && (
+            <p>
+              Credit balance: <strong>{microsToUsd(plan.data.balance_micros)}</strong>
+            </p>
+          )}
+        </section>
+      )}
+      <section className="card">
+        <h2>Models</h2>
+        {models.isLoading && <Loading />}
+        {models.isError && <ErrorState error={models.error} onRetry={() => models.refetch()} />}
+        <ul className="model-list">
+          {models.data?.data
+            .filter(
+              (m) =>
+                !plan.data || plan.data.plan.models.includes('*') || plan.data.plan.models.includes(m.id),
+            )
+            .map((m) => (
+              <li key={m.id}>
+                <code>{m.id}</code> <span>{m.name}</span>
+                <span className="muted small block">
+                  {m.description} · {formatInt(m.context_window)} token context
+                </span>
+              </li>
+            ))}
+        </ul>
+      </section>
+      {plan.data && plan.data.ledger.length > 0 && (
+        <section className="card">
+          <h2>Billing history</h2>
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Date</th>
+                  <th scope="col">Description</th>
+                  <th scope="col" className="num">
+                    Amount
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {plan.data.ledger.map((e) => (
+                  <tr key={e.id}>
+                    <td>{formatDate(e.occurred_at)}</td>
+                    <td>{e.description || e.kind}</td>
+                    <td className="num">{microsToUsd(e.amount_micros)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      )}
+      <section className="card upgrade">
+        <h2>Need more?</h2>
+        <p className="muted">
+          Higher limits and more keys come with paid plans
+          {plan.data?.plans.length ? ` (${plan.data.plans.map((p) => p.name).join(', ')})` : ''}. Self-serve
+          upgrades are coming soon; until then, contact us to change your plan.
+        </p>
+        <button type="button" className="btn" disabled>
+          Upgrade (coming soon)
+        </button>
+      </section>
+      {notYet && <Notice>Detailed plan information will appear here soon.</Notice>}
+    </>
+  );
+}
+
+function Limits({ plan }: { plan: PlanInfo }) {
+  const rows: Array<[string, number | null]> = [
+    ['Requests per minute (per key)', plan.limits.requests_per_minute],
+    ['Tokens per minute (per key)', plan.limits.tokens_per_minute],
+    ['Requests per day', plan.limits.requests_per_day],
+    ['Tokens per day', plan.limits.tokens_per_day],
+    ['Tokens per month', plan.monthly_tokens],
+    ['Active API keys', plan.max_active_keys],
+  ];
+  return (
+    <dl className="limits">
+      {rows.map(([label, value]) => (
+        <div key={label}>
+          <dt>{label}</dt>
+          <dd>{value === null ? 'Unlimited' : formatInt(value)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
