@@ -71,7 +71,9 @@ describeWith(['postgres'], 'metering while its PostgreSQL database is unreachabl
     await setReachable(db.name, true);
     await record(2_500, total);
     await expect
-      .poll(async () => metering.stats().state === 'ok' && metering.stats().spoolBytes === 0, { timeout: 20_000 })
+      .poll(async () => metering.stats().state === 'ok' && metering.stats().spoolBytes === 0, {
+        timeout: 20_000,
+      })
       .toBe(true);
     await metering.close();
     expect(await count(store.query, 'usage_events', `org_id = 'org_c'`)).toBe(total);

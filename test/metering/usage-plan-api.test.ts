@@ -81,7 +81,9 @@ describe('usage and plan API', () => {
     expect(body.windows).toEqual(expect.any(Array));
 
     const hourly = (await (
-      await alice.req('/api/usage?from=2026-11-20T09:00:00Z&to=2026-11-20T12:00:00Z&granularity=hour&model=qwen')
+      await alice.req(
+        '/api/usage?from=2026-11-20T09:00:00Z&to=2026-11-20T12:00:00Z&granularity=hour&model=qwen',
+      )
     ).json()) as UsageResponse;
     expect(hourly.series.map((s) => s.requests)).toEqual([0, 3, 0]);
     expect(hourly.totals.requests).toBe(3);
@@ -134,7 +136,11 @@ describe('usage and plan API', () => {
     const body = (await (await alice.req('/api/plan')).json()) as PlanResponse;
     expect(body.plan.kind).toBe('credits');
     expect(body.balance_micros).toBe(5_000_000);
-    expect(body.ledger[0]).toMatchObject({ kind: 'grant', amount_micros: 5_000_000, description: 'Welcome credit' });
+    expect(body.ledger[0]).toMatchObject({
+      kind: 'grant',
+      amount_micros: 5_000_000,
+      description: 'Welcome credit',
+    });
     const subs = await store.query<{ plan_id: string; status: string }>(
       'select plan_id, status from plan_subscriptions where org_id = $1 order by started_at',
       [aliceOrg],
@@ -159,7 +165,9 @@ describe('usage and plan API', () => {
   });
 
   it('404 for an unknown plan, 400 for a negative grant', async () => {
-    expect((await admin(`/orgs/${aliceOrg}/plan`, { method: 'POST', json: { plan_id: 'nope' } })).status).toBe(404);
+    expect(
+      (await admin(`/orgs/${aliceOrg}/plan`, { method: 'POST', json: { plan_id: 'nope' } })).status,
+    ).toBe(404);
     const res = await admin(`/orgs/${aliceOrg}/ledger`, {
       method: 'POST',
       json: { kind: 'grant', amount_micros: -5 },

@@ -114,3 +114,32 @@ for (const target of storeTargets()) {
     });
   });
 }
+
+describe('request-log body retention', () => {
+  it('clears bodies past their retention and keeps the metadata and younger bodies', async () => {
+    const { sweepExpiredBodies } = await import('../../src/platform/metering/retention.js');
+    const [target] = storeTargets();
+    const { store, close } = await target!.open();
+    try {
+      await seedOrg(store.query, 'org_ret', { logBodies: true });
+      await store.query(`update organizations set body_retention_days = 7 where id = 'org_ret'`);
+      const metering = createMetering({ store, log, spoolDir: join(tmpdir(), 'portal-unused-spool') });
+      const old = new Date(Date.now() - 8 * 86_400_000);
+      metering.recordRequest(
+        requestLog({ requestId: 'req_old', orgId: 'org_ret', occurredAt: old, requestBody: { a: 1 } }),
+      );
+      metering.recordRequest(requestLog({ requestId: 'req_new', orgId: 'org_ret', requestBody: { a: 2 } }));
+      await metering.close();
+      expect(await sweepExpiredBodies(store.query)).toBe(1);
+      const rows = await store.query<{ request_id: string; request_body: unknown }>(
+        `select request_id, request_body from request_logs where org_id = 'org_ret' order by request_id`,
+      );
+      expect(rows).toEqual([
+        { request_id: 'req_new', request_body: { a: 2 } },
+        { request_id: 'req_old', request_body: null },
+      ]);
+    } finally {
+      await close();
+    }
+  });
+});

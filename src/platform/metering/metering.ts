@@ -16,6 +16,7 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/db.js';
 import { createMeteringInstruments, type MeteringInstruments } from './instruments.js';
 import { toEventRow, toLogRow, type Batch } from './rows.js';
+import { sweepExpiredBodies } from './retention.js';
 import { openSpool } from './spool.js';
 import type { Metering, MeteringStats, RequestLog, UsageEvent } from './types.js';
 import { writeBatch, type BatchResult } from './write-batch.js';
@@ -32,6 +33,8 @@ export interface MeteringOptions {
   /** A batch the store has not committed within this long is spooled (and the store probed). */
   writeTimeoutMs?: number;
   probeIntervalMs?: number;
+  /** How often expired request-log bodies are cleared (0 = never). */
+  retentionIntervalMs?: number;
 }
 
 export function createMetering(options: MeteringOptions): Metering & { stats(): MeteringStats } {
@@ -78,6 +81,17 @@ export function createMetering(options: MeteringOptions): Metering & { stats(): 
   const timer = setInterval(() => kick(), options.flushIntervalMs ?? 250);
   timer.unref();
   if (spool.hasBacklog()) queueMicrotask(() => kick());
+  const retentionMs = options.retentionIntervalMs ?? 3_600_000;
+  const retention =
+    retentionMs > 0
+      ? setInterval(() => {
+          if (storeUp)
+            sweepExpiredBodies(store.query).catch((err) =>
+              log.warn({ err }, 'request-log body sweep failed'),
+            );
+        }, retentionMs)
+      : undefined;
+  retention?.unref();
 
   function take(max: number): Batch {
     const e = events.length <= max ? events : events.slice(0, max);
@@ -245,6 +259,7 @@ export function createMetering(options: MeteringOptions): Metering & { stats(): 
       if (closed) return;
       closing = true;
       clearInterval(timer);
+      clearInterval(retention);
       await kick();
       if (probeTimer) clearTimeout(probeTimer);
       await spool.close();

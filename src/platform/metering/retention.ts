@@ -1,0 +1,28 @@
+/**
+ * Body retention: request logs keep prompt and answer bodies only while `body_expires_at` (set at write time
+ * from the organization's retention days) is in the future. The sweep clears expired bodies in bounded
+ * chunks so it never holds long locks; the metadata row stays.
+ */
+import type { Query } from '../store/db.js';
+
+const SWEEP_SQL = `
+with expired as (
+  select request_id from request_logs
+  where body_expires_at is not null and body_expires_at <= $1
+  limit $2
+)
+update request_logs l set request_body = null, response_body = null, body_expires_at = null
+from expired where l.request_id = expired.request_id`;
+
+/** Clears every expired body; returns how many rows were cleared. */
+export async function sweepExpiredBodies(query: Query, now = new Date(), chunk = 5_000): Promise<number> {
+  let total = 0;
+  while (true) {
+    const rows = await query<{ request_id: string }>(`${SWEEP_SQL} returning l.request_id`, [
+      now.toISOString(),
+      chunk,
+    ]);
+    total += rows.length;
+    if (rows.length < chunk) return total;
+  }
+}
