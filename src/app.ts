@@ -24,6 +24,7 @@ import { createCredits, type CreditsGuard } from './platform/billing/credits.js'
 import { Redis } from 'ioredis';
 import { createCatalog, type Catalog } from './inference/catalog.js';
 import { createInference, type InferenceService } from './inference/inference.js';
+import { createGatewayService, type GatewayService } from './gateway/service.js';
 
 export interface Services {
   config: PortalConfig;
@@ -41,6 +42,8 @@ export interface Services {
   catalog: Catalog;
   /** Pools, routers, health and upstream adapters (the demo simulator when no pool is configured). */
   inference: InferenceService;
+  /** The /v1 gateway: key cache, policy cache, limits, routes; `windows(orgId)` for the usage views. */
+  gateway: GatewayService;
   /** Closed in reverse order on shutdown (after in-flight requests finished). */
   closers: Array<{ name: string; close: () => Promise<void> }>;
 }
@@ -88,8 +91,10 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
   closers.push({ name: 'catalog', close: async () => catalog.close() });
   const inference = await createInference({ config, store, bus, log, metrics });
   closers.push({ name: 'inference', close: () => inference.close() });
+  const gateway = createGatewayService({ config, log, store, bus, limiter, catalog, inference, metering, credits });
+  closers.push({ name: 'gateway', close: () => gateway.close() });
   log.info({ store: store.description, bus: bus.kind }, 'services ready');
-  return { config, log, metrics, store, bus, limiter, metering, credits, catalog, inference, closers };
+  return { config, log, metrics, store, bus, limiter, metering, credits, catalog, inference, gateway, closers };
 }
 
 export function createApp(services: Services): Hono<AppEnv> {
@@ -97,6 +102,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   installKernel(app, { log, metrics, bodyLimitBytes: config.server.bodyLimitBytes });
   registerHealth(app, services);
+  app.route('/v1', services.gateway.v1);
   registerAdmin(app, services);
   registerProduct(app, services);
   return app;

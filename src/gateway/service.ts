@@ -1,0 +1,87 @@
+/**
+ * Builds the gateway once from the services: key verifier, policy cache, the domain core and the /v1 app.
+ * `windows(orgId)` serves the usage views; `close()` flushes batched last-used times.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Hono } from 'hono';
+import type { PortalConfig } from '../platform/config/schema.js';
+import type { Bus } from '../platform/bus/types.js';
+import type { Credits } from '../platform/billing/types.js';
+import type { Limiter } from '../platform/limiter/types.js';
+import type { Logger } from '../platform/log.js';
+import type { Metering } from '../platform/metering/types.js';
+import type { Store } from '../platform/store/db.js';
+import type { Inference } from '../inference/types.js';
+import type { GatewayEnv } from './context.js';
+import { createGateway, type Gateway, type ModelCatalog } from './gateway.js';
+import { createV1App } from './index.js';
+import { createKeyVerifier, type KeyVerifier } from './keys/verify.js';
+import { createPolicyCache } from './policy.js';
+import { orgWindows, type UsageWindow } from './windows.js';
+
+export interface GatewayService {
+  gateway: Gateway;
+  keys: KeyVerifier;
+  v1: Hono<GatewayEnv>;
+  windows(orgId: string): Promise<UsageWindow[]>;
+  close(): Promise<void>;
+}
+
+export interface GatewayServiceDeps {
+  config: PortalConfig;
+  log: Logger;
+  store: Store;
+  bus: Bus;
+  limiter: Limiter;
+  catalog: ModelCatalog;
+  inference: Inference;
+  metering: Metering;
+  credits?: Credits;
+}
+
+export function createGatewayService(deps: GatewayServiceDeps): GatewayService {
+  const { config } = deps;
+  const keys = createKeyVerifier({
+    store: deps.store,
+    bus: deps.bus,
+    log: deps.log,
+    ttlMs: config.gateway.keyCacheTtlMs,
+    negativeTtlMs: config.gateway.negativeKeyCacheTtlMs,
+  });
+  const policies = createPolicyCache({
+    store: deps.store,
+    bus: deps.bus,
+    defaultPlanId: config.defaultPlan,
+    ttlMs: config.gateway.keyCacheTtlMs,
+  });
+  const gateway = createGateway({
+    ...deps,
+    keys,
+    policies,
+    requestTimeoutMs: config.gateway.requestTimeoutMs,
+    rateWindowMs: config.gateway.rateWindowMs,
+  });
+  const v1 = createV1App({
+    gateway,
+    inference: deps.inference,
+    metering: deps.metering,
+    keepAliveMs: config.gateway.firstTokenKeepAliveMs,
+    // Client IPs are hashed with a per-process salt: logs can group one client, never recover an address.
+    ipSalt: randomBytes(16).toString('hex'),
+    trustProxy: config.server.trustProxy,
+  });
+  return {
+    gateway,
+    keys,
+    v1,
+    windows: (orgId) =>
+      orgWindows(
+        { store: deps.store, policies, limiter: deps.limiter, rateWindowMs: config.gateway.rateWindowMs },
+        orgId,
+      ),
+    async close() {
+      policies.close();
+      await keys.close();
+    },
+  };
+}
