@@ -104,7 +104,16 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   });
   for (const conn of [pub, sub]) conn.on('error', () => undefined);
 
-  await Promise.race([subscribedOnce, new Promise((r) => setTimeout(r, options.connectWaitMs ?? 2_000))]);
+  // Start-up waits for the subscription, but not for an unreachable Redis: the bus then starts degraded.
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    subscribedOnce,
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, options.connectWaitMs ?? 2_000);
+      sub.once('error', resolve);
+    }),
+  ]);
+  clearTimeout(timer);
 
   return {
     kind: 'redis',

@@ -68,16 +68,21 @@ function countingMemoryLimiter(metrics: ReturnType<typeof limiterMetrics>): Limi
   };
 }
 
-/** Resolves when the connection is ready or after `ms`, whichever comes first (never rejects). */
+/**
+ * Resolves when the connection is ready, its first attempt failed, or after `ms` — whichever comes first
+ * (never rejects): an unreachable Redis starts the limiter degraded instead of delaying start-up.
+ */
 function waitReady(redis: Redis, ms: number): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
       redis.off('ready', done);
+      redis.off('error', done);
       resolve();
     };
     const timer = setTimeout(done, ms);
     redis.once('ready', done);
+    redis.once('error', done);
   });
 }
