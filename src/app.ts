@@ -84,17 +84,42 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
   closers.push({ name: 'metering', close: () => metering.close() });
   const credits = createCredits({
     store,
-    redis: config.redis.url ? new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined,
+    redis: config.redis.url
+      ? new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 2 })
+      : undefined,
   });
   closers.push({ name: 'credits', close: () => credits.close() });
   const catalog = await createCatalog({ store, bus, log });
   closers.push({ name: 'catalog', close: async () => catalog.close() });
   const inference = await createInference({ config, store, bus, log, metrics });
   closers.push({ name: 'inference', close: () => inference.close() });
-  const gateway = createGatewayService({ config, log, store, bus, limiter, catalog, inference, metering, credits });
+  const gateway = createGatewayService({
+    config,
+    log,
+    store,
+    bus,
+    limiter,
+    catalog,
+    inference,
+    metering,
+    credits,
+  });
   closers.push({ name: 'gateway', close: () => gateway.close() });
   log.info({ store: store.description, bus: bus.kind }, 'services ready');
-  return { config, log, metrics, store, bus, limiter, metering, credits, catalog, inference, gateway, closers };
+  return {
+    config,
+    log,
+    metrics,
+    store,
+    bus,
+    limiter,
+    metering,
+    credits,
+    catalog,
+    inference,
+    gateway,
+    closers,
+  };
 }
 
 export function createApp(services: Services): Hono<AppEnv> {

@@ -147,7 +147,7 @@ describe('keys and headers', () => {
     ['an OpenAI-shaped key', { authorization: 'Bearer sk-proj-abcdefghijklmnopqrstuvwxyz' }],
     ['a Portal-shaped key with a bad checksum', { authorization: `Bearer ptl_${'A'.repeat(36)}` }],
     ['a 10,000-character key', { authorization: `Bearer ptl_${'a'.repeat(10_000)}` }],
-    ['a key with unicode', { authorization: 'Bearer ptl_ключ' }],
+    ['a key with non-ASCII bytes', { authorization: 'Bearer ptl_\u00e9\u00ff\u00a0' }],
   ])('401 invalid_api_key for %s', async (_name, headers) => {
     const res = await fetch(`${t.url}/v1/chat/completions`, {
       method: 'POST',
