@@ -161,12 +161,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
 
   async function admit(caller: Caller, call: GatewayCall, requestId: string, clientSignal?: AbortSignal) {
     const model = resolveModel(caller, call.model);
-    if (!inference.canServe(model.id))
-      throw new PortalError({
-        code: 'upstream_unavailable',
-        message: `No capacity for "${model.id}" right now. Retry shortly.`,
-        headers: { 'retry-after': '5' },
-      });
+    // Refused before any limit is charged: a request that cannot be served costs the caller nothing.
+    const unavailable = inference.unavailable(model.id);
+    if (unavailable) throw unavailable;
     const promptTokens = call.messages ? countChatTokens(call.messages) : countTokens(call.prompt ?? '');
     const maxTokens = call.maxTokens ?? Math.min(model.defaultMaxTokens, model.contextWindow - promptTokens);
     if (call.maxTokens && call.maxTokens > model.maxOutputTokens)

@@ -13,7 +13,7 @@ import type { PortalError } from '../platform/http/errors.js';
 import { cortensorAdapter } from './adapters/cortensor.js';
 import { createOpenAiCompatibleAdapter } from './adapters/openai-compatible.js';
 import type { UpstreamAdapter, UpstreamFailure, UpstreamTarget } from './adapters/types.js';
-import { cancelledError, finalError, streamError, timeoutError } from './failures.js';
+import { cancelledError, finalError, streamError, timeoutError, unavailableError } from './failures.js';
 import { startDemoFleet, type DemoFleet } from './pools/demo.js';
 import { createFleet, type Lease, type PoolView } from './pools/fleet.js';
 import { createInferenceMetrics } from './pools/metrics.js';
@@ -204,6 +204,10 @@ export async function createInference(deps: InferenceDeps): Promise<InferenceSer
     complete,
     stream,
     canServe: (modelId) => fleet.availability(modelId, Date.now()).ok,
+    unavailable(modelId) {
+      const availability = fleet.availability(modelId, Date.now());
+      return availability.ok ? undefined : unavailableError(modelId, availability);
+    },
     snapshot: () => fleet.snapshot(Date.now()),
     demo: () => (demoFleet ? { url: demoFleet.simulator.url } : undefined),
     reload,

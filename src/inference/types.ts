@@ -4,6 +4,7 @@
  * upstream's own API, retries on another router while nothing has reached the client, and gives back text
  * (whole, or as a stream of pieces) with the upstream's token counts when it had them.
  */
+import type { PortalError } from '../platform/http/errors.js';
 export type ChatRole = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
 
 export interface ChatMessage {
@@ -95,4 +96,6 @@ export interface Inference {
   stream(request: InferenceRequest): Promise<CompletionStream>;
   /** Whether some pool can serve this model now (active pool with at least one routable router). */
   canServe(modelId: string): boolean;
+  /** Why the model cannot be served now (maintenance, no healthy router, at capacity), or undefined if it can. */
+  unavailable(modelId: string): PortalError | undefined;
 }
