@@ -57,7 +57,8 @@ interface PendingSettle {
   entries: Array<{ model: Model; entry: Entry }>;
 }
 
-const SEEDS = [1, 2, 3, 4, 5, 6];
+/** LIMITER_PROPERTY_SEEDS=200 for a longer hunt; a failure names its seed. */
+const SEEDS = Array.from({ length: Number(process.env.LIMITER_PROPERTY_SEEDS ?? 6) }, (_, i) => i + 1);
 const STEPS = 300;
 
 for (const target of limiterTargets()) {

@@ -6,8 +6,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
+import { createMemoryLimiter } from '../../../src/platform/limiter/memory.js';
 import { createRedisLimiter, runScript } from '../../../src/platform/limiter/redis.js';
-import type { LimitSpec, Limiter } from '../../../src/platform/limiter/types.js';
+import type { Charge, LimitSpec, Limiter } from '../../../src/platform/limiter/types.js';
 import { describeWith } from '../../support/services.js';
 import { deleteKeys, testPrefix } from './targets.js';
 
@@ -61,6 +62,40 @@ describeWith(['redis'], 'redis limiter across connections', () => {
     const [requests, tokens] = await instances[0]!.peek(limits(0));
     expect(requests!.used).toBe(admitted.length);
     expect(tokens!.used).toBe(admitted.reduce((a, b) => a + b, 0));
+  });
+
+  it('answers exactly like the memory limiter on a random sequence (states, retry-after, charges)', async () => {
+    const redis = connect();
+    const memory = createMemoryLimiter();
+    const specs: Array<Omit<LimitSpec, 'cost'>> = [
+      { key: 'rl:{d}:rpm', limit: 6, windowMs: 10_000, buckets: 10 },
+      { key: 'rl:{d}:tpm', limit: 120, windowMs: 10_000, buckets: 4 },
+      { key: 'rl:{d}:tpd', limit: 300, windowMs: 45_000, buckets: 7 },
+    ];
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31), seed % n);
+    let t = 1_800_000_000_000;
+    const admitted: Charge[][] = [];
+    for (let step = 0; step < 250; step++) {
+      t += rand(5) === 0 ? rand(9_000) : rand(700);
+      const action = rand(10);
+      if (action < 7) {
+        const call = specs
+          .filter(() => rand(3) > 0)
+          .map((s) => ({ ...s, cost: s.key.endsWith('rpm') ? 1 : rand(50) }));
+        const [a, b] = [await memory.consume(call, t), await redis.consume(call, t)];
+        expect(b, `step ${step}`).toEqual(a);
+        if (a.allowed) admitted.push(a.charges);
+      } else if (action < 9 && admitted.length) {
+        const charges = admitted.splice(rand(admitted.length), 1)[0]!;
+        const deltas = charges.map((c) => rand(c.amount + 15) - c.amount);
+        await memory.settle(charges, deltas, t);
+        await redis.settle(charges, deltas, t);
+      } else {
+        const call = specs.map((s) => ({ ...s, cost: 0 }));
+        expect(await redis.peek(call, t), `peek at step ${step}`).toEqual(await memory.peek(call, t));
+      }
+    }
   });
 
   it('charges the bucket of the Redis clock when the caller passes no time', async () => {
