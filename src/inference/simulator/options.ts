@@ -48,4 +48,18 @@ export const simOptionsSchema = z.object({
 
 export type SimOptions = z.infer<typeof simOptionsSchema>;
 export type SimOptionsInput = z.input<typeof simOptionsSchema>;
-export const simOptionsPatchSchema = simOptionsSchema.partial().strict();
+const patchSchema = simOptionsSchema.partial().strict();
+
+/**
+ * Validates a partial update; only the keys given come back (zod would fill in every default otherwise).
+ * @example parsePatch({ ttftMs: 200 }) // { success: true, data: { ttftMs: 200 } }
+ */
+export function parsePatch(
+  input: unknown,
+): { success: true; data: Partial<SimOptions> } | { success: false; message: string } {
+  const parsed = patchSchema.safeParse(input);
+  if (!parsed.success) return { success: false, message: parsed.error.message };
+  const given = typeof input === 'object' && input !== null ? Object.keys(input) : [];
+  const data = Object.fromEntries(Object.entries(parsed.data).filter(([k]) => given.includes(k)));
+  return { success: true, data: data as Partial<SimOptions> };
+}

@@ -10,7 +10,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { handleCompletion, handleTask, handleTaskList } from './cortensor-routes.js';
 import { parseObject, readBody, sendError, sendJson } from './http.js';
 import { handleModels, handleOpenAiCompletion } from './openai-routes.js';
-import { simOptionsPatchSchema, simOptionsSchema, type SimOptions, type SimOptionsInput } from './options.js';
+import { parsePatch, simOptionsSchema, type SimOptions, type SimOptionsInput } from './options.js';
 import { createSimState, type SimState, type SimStats } from './state.js';
 
 export interface RunningSimulator {
@@ -69,8 +69,8 @@ function infoRoutes(path: string, res: ServerResponse, state: SimState): boolean
 async function control(req: IncomingMessage, res: ServerResponse, state: SimState) {
   if (req.method === 'GET')
     return sendJson(res, 200, { options: { ...state.options, apiKey: undefined }, stats: state.stats });
-  const parsed = simOptionsPatchSchema.safeParse(parseObject(await readBody(req)) ?? {});
-  if (!parsed.success) return sendJson(res, 400, { error: { message: parsed.error.message } });
+  const parsed = parsePatch(parseObject(await readBody(req)) ?? {});
+  if (!parsed.success) return sendJson(res, 400, { error: { message: parsed.message } });
   Object.assign(state.options, parsed.data);
   sendJson(res, 200, { options: { ...state.options, apiKey: undefined } });
 }
@@ -129,7 +129,9 @@ export async function startSimulator(
     port,
     options: () => ({ ...state.options }),
     configure(patch) {
-      Object.assign(state.options, simOptionsPatchSchema.parse(patch));
+      const parsed = parsePatch(patch);
+      if (!parsed.success) throw new Error(`bad simulator options: ${parsed.message}`);
+      Object.assign(state.options, parsed.data);
       return { ...state.options };
     },
     stats: () => ({ ...state.stats }),
