@@ -39,7 +39,8 @@ export interface Product extends ProductDeps {
   /** Built-in auth; absent when Clerk or Supabase signs people in. */
   auth?: LocalAuth;
   outbox: Outbox;
-  signInGuard: AttemptGuard;
+  /** Failed password sign-ins: 5 per email, 50 per client address, per 15 minutes. */
+  signInGuards: { email: AttemptGuard; ip: AttemptGuard };
   resolveUser: ResolveUser;
 }
 
@@ -62,7 +63,6 @@ export function productFor(services: Services): Product {
       secret: resolveAuthSecret({ secret: config.auth.secret, dataDir: config.dataDir }),
       defaultPlanId: config.defaultPlan,
       publicUrl: config.server.publicUrl,
-      trustProxy: config.server.trustProxy,
     });
     resolveUser = localUserResolver(auth, store.db);
   } else resolveUser = externalUserResolver(createExternalVerifier(config.auth), store.db);
@@ -72,7 +72,10 @@ export function productFor(services: Services): Product {
     auth,
     outbox,
     resolveUser,
-    signInGuard: createAttemptGuard({ maxFailures: 5, windowMs: 15 * 60_000 }),
+    signInGuards: {
+      email: createAttemptGuard({ maxFailures: 5, windowMs: 15 * 60_000 }),
+      ip: createAttemptGuard({ maxFailures: 50, windowMs: 15 * 60_000 }),
+    },
   };
   built.set(services, product);
   return product;
@@ -82,7 +85,7 @@ export function registerProduct(app: Hono<AppEnv>, services: Services): Product 
   const product = productFor(services);
   const { config, store } = services;
   app.use('/api/*', csrfGuard({ publicUrl: config.server.publicUrl, trustProxy: config.server.trustProxy }));
-  if (product.auth) mountLocalAuth(app, product.auth, product.signInGuard);
+  if (product.auth) mountLocalAuth(app, product.auth, product.signInGuards, config.server.trustProxy);
 
   const api = new HonoApp<ProductEnv>();
   api.use(
@@ -107,21 +110,25 @@ export function registerProduct(app: Hono<AppEnv>, services: Services): Product 
 }
 
 /** better-auth at /api/auth/*, with the client address it rate-limits on and the sign-in brute-force guard. */
-function mountLocalAuth(app: Hono<AppEnv>, auth: LocalAuth, guard: AttemptGuard) {
+function mountLocalAuth(
+  app: Hono<AppEnv>,
+  auth: LocalAuth,
+  guards: Product['signInGuards'],
+  trustProxy: boolean,
+) {
   app.on(['GET', 'POST'], '/api/auth/*', routeLabel('/api/auth/*'), async (c) => {
-    const ip = clientIp(c);
+    const ip = clientIp(c, trustProxy);
     const headers = new Headers(c.req.raw.headers);
     headers.set('x-portal-client-ip', ip);
     const isSignIn = c.req.method === 'POST' && c.req.path === '/api/auth/sign-in/email';
-    let guardKeys: string[] = [];
+    let email = '';
     if (isSignIn) {
-      const email = await c.req.raw
+      email = await c.req.raw
         .clone()
         .json()
         .then((b: { email?: unknown }) => (typeof b.email === 'string' ? b.email.trim().toLowerCase() : ''))
         .catch(() => '');
-      guardKeys = [`ip:${ip}`, ...(email ? [`email:${email}`] : [])];
-      const wait = guard.blockedFor(guardKeys);
+      const wait = Math.max(guards.ip.blockedFor([ip]), email ? guards.email.blockedFor([email]) : 0);
       if (wait > 0)
         throw new PortalError({
           code: 'rate_limit_exceeded',
@@ -131,14 +138,17 @@ function mountLocalAuth(app: Hono<AppEnv>, auth: LocalAuth, guard: AttemptGuard)
         });
     }
     const res = await auth.handler(new Request(c.req.raw, { headers }));
-    if (isSignIn && res.status === 401) guard.recordFailure(guardKeys);
-    else if (isSignIn && res.ok)
-      guardKeys.filter((k) => k.startsWith('email:')).forEach((k) => guard.clear(k));
+    if (isSignIn && res.status === 401) {
+      guards.ip.recordFailure([ip]);
+      if (email) guards.email.recordFailure([email]);
+    } else if (isSignIn && res.ok && email) guards.email.clear(email);
     return res;
   });
 }
 
-function clientIp(c: Parameters<typeof getConnInfo>[0]): string {
+function clientIp(c: Parameters<typeof getConnInfo>[0], trustProxy: boolean): string {
+  const forwarded = trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+  if (forwarded) return forwarded;
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {

@@ -20,7 +20,6 @@ export interface LocalAuthDeps {
   defaultPlanId: string;
   /** Public base URL when configured (links in mails, cookie security); else taken from each request. */
   publicUrl?: string;
-  trustProxy: boolean;
 }
 
 const ID_PREFIX: Record<string, string> = {
@@ -84,7 +83,8 @@ export function createLocalAuth(deps: LocalAuthDeps) {
       useSecureCookies: deps.publicUrl?.startsWith('https://') ?? false,
       defaultCookieAttributes: { httpOnly: true, sameSite: 'lax' },
       cookiePrefix: 'portal',
-      ipAddress: { ipAddressHeaders: deps.trustProxy ? ['x-forwarded-for'] : ['x-portal-client-ip'] },
+      // The mount sets x-portal-client-ip (socket address, or X-Forwarded-For behind a trusted proxy).
+      ipAddress: { ipAddressHeaders: ['x-portal-client-ip'] },
       database: { generateId: ({ model }) => newId(ID_PREFIX[model] ?? 'id') },
     },
     databaseHooks: {

@@ -12,6 +12,7 @@ export function PlanPage({ account }: { account: Account }) {
   });
   const models = useQuery({ queryKey: ['models'], queryFn: () => api<{ data: Model[] }>('/api/models') });
   const notYet = plan.error instanceof ApiError && plan.error.status === 404;
+  const others = (plan.data?.plans ?? []).filter((p) => p.id !== plan.data?.plan.id).map((p) => p.name);
 
   return (
     <>
@@ -100,8 +101,8 @@ export function PlanPage({ account }: { account: Account }) {
         <h2>Need more?</h2>
         <p className="muted">
           Higher limits and more keys come with paid plans
-          {plan.data?.plans.length ? ` (${plan.data.plans.map((p) => p.name).join(', ')})` : ''}. Self-serve
-          upgrades are coming soon; until then, contact us to change your plan.
+          {others.length ? ` (${others.join(', ')})` : ''}. Self-serve upgrades are coming soon; until then,
+          contact us to change your plan.
         </p>
         <button type="button" className="btn" disabled>
           Upgrade (coming soon)

@@ -182,7 +182,7 @@ function Breakdown({
         <table className="table">
           <thead>
             <tr>
-              <th scope="col">{title.replace('By ', '')}</th>
+              <th scope="col">{title === 'By key' ? 'Key' : 'Model'}</th>
               <th scope="col" className="num">
                 Requests
               </th>

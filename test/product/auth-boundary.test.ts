@@ -1,0 +1,179 @@
+/**
+ * The sign-in boundary: every /api route but /api/auth answers 401 signed out; cross-site requests and form
+ * posts are refused (CSRF); repeated failed sign-ins are throttled; password reset goes through the mail
+ * outbox; sign-out ends the session; cookies are HttpOnly + SameSite.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openMemoryStore, type Store } from '../../src/platform/store/db.js';
+import { migrate } from '../../src/platform/store/migrate.js';
+import { productFor } from '../../src/product/index.js';
+import { createTestPortal, sessionCookie, type TestPortal } from './harness.js';
+
+describe('sign-in boundary', () => {
+  let store: Store;
+  let portal: TestPortal;
+  beforeAll(async () => {
+    store = await openMemoryStore();
+    await migrate(store);
+    portal = await createTestPortal(store);
+  });
+  afterAll(async () => {
+    portal.close();
+    await store.close();
+  });
+
+  it.each([
+    ['GET', '/api/account'],
+    ['GET', '/api/keys'],
+    ['POST', '/api/keys'],
+    ['GET', '/api/keys/key_123'],
+    ['PATCH', '/api/keys/key_123'],
+    ['DELETE', '/api/keys/key_123'],
+    ['GET', '/api/models'],
+    ['GET', '/api/usage'],
+    ['GET', '/api/plan'],
+    ['GET', '/api/no-such-route'],
+  ])('401 signed out: %s %s', async (method, path) => {
+    const res = await portal.req(path, {
+      method,
+      ...(method === 'GET' || method === 'DELETE' ? {} : { json: {} }),
+    });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
+  });
+
+  it('401 with a forged session cookie', async () => {
+    const res = await portal.req('/api/keys', { cookie: 'portal.session_token=forged.value' });
+    expect(res.status).toBe(401);
+  });
+
+  it('the session cookie is HttpOnly and SameSite=Lax', async () => {
+    const res = await portal.req('/api/auth/sign-up/email', {
+      method: 'POST',
+      json: { email: 'cookie@example.com', password: 'long enough pw', name: 'C' },
+    });
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('portal.session_token='));
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+  });
+
+  it('a cross-site form post is refused, to the API and to sign-in', async () => {
+    const user = await portal.signUp();
+    const form = {
+      method: 'POST',
+      headers: {
+        origin: 'https://evil.example',
+        'content-type': 'application/x-www-form-urlencoded',
+        'sec-fetch-site': 'cross-site',
+      },
+      body: 'name=stolen',
+    };
+    const toApi = await user.req('/api/keys', form);
+    expect(toApi.status).toBe(403);
+    expect(((await toApi.json()) as { error: { code: string } }).error.code).toBe('csrf_rejected');
+    const toAuth = await portal.req('/api/auth/sign-in/email', {
+      ...form,
+      body: `email=${encodeURIComponent(user.email)}&password=x`,
+    });
+    expect(toAuth.status).toBe(403);
+    const keys = (await (await user.req('/api/keys')).json()) as { data: unknown[] };
+    expect(keys.data).toEqual([]);
+  });
+
+  it('a cross-origin JSON request and a same-origin form post are refused too', async () => {
+    const user = await portal.signUp();
+    const crossOrigin = await user.req('/api/keys', {
+      method: 'POST',
+      headers: { origin: 'https://evil.example' },
+      json: { name: 'x' },
+    });
+    expect(crossOrigin.status).toBe(403);
+    const formSameOrigin = await user.req('/api/keys', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{"name":"x"}',
+    });
+    expect(formSameOrigin.status).toBe(403);
+    const ok = await user.req('/api/keys', { method: 'POST', json: { name: 'same origin' } });
+    expect(ok.status).toBe(201);
+  });
+
+  it('after 5 failed sign-ins for an email, even the right password is throttled (429)', async () => {
+    const user = await portal.signUp();
+    const attempt = (password: string) =>
+      portal.req('/api/auth/sign-in/email', { method: 'POST', json: { email: user.email, password } });
+    for (let i = 0; i < 5; i++) expect((await attempt('wrong password!')).status).toBe(401);
+    const blocked = await attempt(user.password);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('password reset: the link goes to the outbox and sets a new password', async () => {
+    const user = await portal.signUp();
+    const outbox = productFor(portal.services).outbox;
+    const asked = await portal.req('/api/auth/request-password-reset', {
+      method: 'POST',
+      json: { email: user.email, redirectTo: '/reset-password' },
+    });
+    expect(asked.status).toBe(200);
+    const mail = outbox.sent.findLast((m) => m.to === user.email);
+    const link = mail?.text.match(/https?:\/\/\S+/)?.[0];
+    expect(link).toBeDefined();
+    const token = new URL(link!).pathname.split('/').pop()!;
+    const reset = await portal.req('/api/auth/reset-password', {
+      method: 'POST',
+      json: { token, newPassword: 'a brand new password' },
+    });
+    expect(reset.status).toBe(200);
+    const oldPw = await portal.req('/api/auth/sign-in/email', {
+      method: 'POST',
+      json: { email: user.email, password: user.password },
+    });
+    expect(oldPw.status).toBe(401);
+    const newPw = await portal.req('/api/auth/sign-in/email', {
+      method: 'POST',
+      json: { email: user.email, password: 'a brand new password' },
+    });
+    expect(newPw.status).toBe(200);
+    expect((await user.req('/api/keys')).status).toBe(401); // reset revoked the old session
+  });
+
+  it('password change needs the current password', async () => {
+    const user = await portal.signUp();
+    const wrong = await user.req('/api/auth/change-password', {
+      method: 'POST',
+      json: { currentPassword: 'not it at all', newPassword: 'another good one' },
+    });
+    expect(wrong.status).toBe(400);
+    const right = await user.req('/api/auth/change-password', {
+      method: 'POST',
+      json: { currentPassword: user.password, newPassword: 'another good one' },
+    });
+    expect(right.status).toBe(200);
+  });
+
+  it('sign-out ends the session', async () => {
+    const user = await portal.signUp();
+    expect((await user.req('/api/account')).status).toBe(200);
+    const out = await user.req('/api/auth/sign-out', { method: 'POST', json: {} });
+    expect(out.status).toBe(200);
+    expect((await user.req('/api/account')).status).toBe(401);
+  });
+
+  it('sign-in returns a working session cookie', async () => {
+    const user = await portal.signUp();
+    const res = await portal.req('/api/auth/sign-in/email', {
+      method: 'POST',
+      json: { email: user.email, password: user.password },
+    });
+    expect(res.status).toBe(200);
+    expect((await portal.req('/api/account', { cookie: sessionCookie(res) })).status).toBe(200);
+  });
+
+  it('the dashboard is served for app routes; API paths keep JSON 404s', async () => {
+    const api404 = await portal.req('/v1/nope');
+    expect(api404.headers.get('content-type')).toMatch(/json/);
+    const admin404 = await portal.req('/admin/nope');
+    expect(admin404.headers.get('content-type')).toMatch(/json/);
+  });
+});
