@@ -17,6 +17,7 @@ import type { Store } from '../store/db.js';
 import { createMeteringInstruments, type MeteringInstruments } from './instruments.js';
 import { toEventRow, toLogRow, type Batch } from './rows.js';
 import { sweepExpiredBodies } from './retention.js';
+import { ChunkQueue } from './queue.js';
 import { openSpool } from './spool.js';
 import type { Metering, MeteringStats, RequestLog, UsageEvent } from './types.js';
 import { writeBatch, type BatchResult } from './write-batch.js';
@@ -33,6 +34,8 @@ export interface MeteringOptions {
   /** A batch the store has not committed within this long is spooled (and the store probed). */
   writeTimeoutMs?: number;
   probeIntervalMs?: number;
+  /** Batches written concurrently (each on its own connection); 1 keeps strict batch order. */
+  writers?: number;
   /** How often expired request-log bodies are cleared (0 = never). */
   retentionIntervalMs?: number;
 }
@@ -45,8 +48,9 @@ export function createMetering(options: MeteringOptions): Metering & { stats(): 
   const probeIntervalMs = options.probeIntervalMs ?? 1_000;
   const spool = openSpool({ dir: options.spoolDir });
 
-  let events: UsageEvent[] = [];
-  let logs: RequestLog[] = [];
+  const writers = Math.max(1, options.writers ?? 1);
+  const events = new ChunkQueue<UsageEvent>(batchSize);
+  const logs = new ChunkQueue<RequestLog>(batchSize);
   let storeUp = true;
   let closing = false;
   let closed = false;
@@ -93,12 +97,13 @@ export function createMetering(options: MeteringOptions): Metering & { stats(): 
       : undefined;
   retention?.unref();
 
-  function take(max: number): Batch {
-    const e = events.length <= max ? events : events.slice(0, max);
-    const l = logs.length <= max ? logs : logs.slice(0, max);
-    events = e === events ? [] : events.slice(max);
-    logs = l === logs ? [] : logs.slice(max);
-    return { events: e.map(toEventRow), logs: l.map(toLogRow) };
+  /** The next batch (up to batchSize events and batchSize logs), converted to rows. */
+  function take(): Batch {
+    return { events: events.take().map(toEventRow), logs: logs.take().map(toLogRow) };
+  }
+
+  function takeAll(): Batch {
+    return { events: events.takeAll().map(toEventRow), logs: logs.takeAll().map(toLogRow) };
   }
 
   async function toSpool(batch: Batch, reason: string) {
@@ -184,7 +189,7 @@ export function createMetering(options: MeteringOptions): Metering & { stats(): 
   async function drain() {
     while (true) {
       if (!storeUp) {
-        if (events.length || logs.length) await toSpool(take(Number.MAX_SAFE_INTEGER), 'store down');
+        if (events.length || logs.length) await toSpool(takeAll(), 'store down');
         return;
       }
       if (!closing && spool.hasBacklog()) {
@@ -201,7 +206,14 @@ export function createMetering(options: MeteringOptions): Metering & { stats(): 
         continue;
       }
       if (!events.length && !logs.length) return;
-      const batch = take(batchSize);
+      await Promise.all(Array.from({ length: writers }, writeQueued));
+    }
+  }
+
+  /** One writer: batches from the queue until it is empty or the store fails. */
+  async function writeQueued() {
+    while (storeUp && (events.length || logs.length)) {
+      const batch = take();
       if (!(await write(batch, false))) await toSpool(batch, 'write failed');
     }
   }
@@ -223,7 +235,7 @@ export function createMetering(options: MeteringOptions): Metering & { stats(): 
   function overflow() {
     // Full queue: hand everything to the spool at once (not awaited) and keep accepting.
     log.warn({ queued: events.length + logs.length }, 'metering queue full: spooling it to disk');
-    void toSpool(take(Number.MAX_SAFE_INTEGER), 'queue full');
+    void toSpool(takeAll(), 'queue full');
   }
 
   function afterClose(batch: Batch) {
