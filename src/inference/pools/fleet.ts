@@ -95,10 +95,11 @@ export function createFleet(options: { failureThreshold: number; openMs: number 
   }
 
   const poolsFor = (modelId: string) => pools.filter((p) => p.models.some((m) => m.modelId === modelId));
+  // Requests go only to closed breakers: the half-open trial is the prober's, so no request is spent on it.
   const routable = (r: RouterRuntime, now: number) =>
     r.pool.state === 'active' &&
     r.record.state === 'active' &&
-    r.breaker.allows(now) &&
+    r.breaker.state(now) === 'closed' &&
     now >= r.cooldownUntil;
 
   function pickSession(r: RouterRuntime, excluded: Set<string>): number | undefined | null {
@@ -139,7 +140,6 @@ export function createFleet(options: { failureThreshold: number; openMs: number 
     let best = list[turn]!;
     for (const c of list) if (cost(c) < cost(best)) best = c;
     const { r, sessionId } = best;
-    r.breaker.startTrial(now);
     r.inFlight++;
     if (sessionId !== undefined) r.sessionLoad.set(sessionId, (r.sessionLoad.get(sessionId) ?? 0) + 1);
     exclude.routers.add(r.record.id);

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { createFleet } from './fleet.js';
+import type { PoolRecord, RouterRecord } from './store.js';
+
+function router(id: string, extra: Partial<RouterRecord> = {}): RouterRecord {
+  return {
+    id,
+    poolId: 'p',
+    baseUrl: `http://${id}`,
+    authSecretRef: null,
+    dedicatedSessionIds: [1],
+    ephemeralSessionIds: [],
+    weight: 1,
+    maxConcurrency: 10,
+    state: 'active',
+    ...extra,
+  };
+}
+
+function pool(routers: RouterRecord[], extra: Partial<PoolRecord> = {}): PoolRecord {
+  return {
+    id: 'p',
+    name: 'p',
+    kind: 'cortensor',
+    apiVersion: 'v1',
+    state: 'active',
+    isDemo: false,
+    models: [{ modelId: 'm', upstreamModel: null, priority: 0 }],
+    routers,
+    ...extra,
+  };
+}
+
+const none = () => ({ routers: new Set<string>(), sessions: new Set<string>() });
+
+describe('router choice', () => {
+  it('spreads concurrent requests by outstanding count', () => {
+    const fleet = createFleet({ failureThreshold: 3, openMs: 1000 });
+    fleet.load([pool([router('a'), router('b'), router('c')])]);
+    const chosen = [1, 2, 3].map(() => fleet.acquire('m', none(), 0)!.router.record.id);
+    expect(new Set(chosen).size).toBe(3);
+  });
+
+  it('prefers the faster router when loads are equal', () => {
+    const fleet = createFleet({ failureThreshold: 3, openMs: 1000 });
+    fleet.load([pool([router('slow'), router('fast')])]);
+    const [slow, fast] = fleet.routers();
+    fleet.recordSuccess(slow!, 900);
+    fleet.recordSuccess(fast!, 30);
+    for (let i = 0; i < 5; i++) expect(fleet.acquire('m', none(), 0)?.router.record.id).toBe('fast');
+  });
+
+  it('uses dedicated sessions first and an idle ephemeral one only when every dedicated one is busy', () => {
+    const fleet = createFleet({ failureThreshold: 3, openMs: 1000 });
+    fleet.load([pool([router('a', { dedicatedSessionIds: [1, 2], ephemeralSessionIds: [9] })])]);
+    const sessions = [1, 2, 3, 4].map(() => fleet.acquire('m', none(), 0)?.sessionId);
+    expect(sessions).toEqual([1, 2, 9, 1]);
+  });
+
+  it('skips draining, disabled, open-breaker and full routers, and says why nothing is left', () => {
+    const fleet = createFleet({ failureThreshold: 1, openMs: 1000 });
+    fleet.load([
+      pool([
+        router('d', { state: 'draining' }),
+        router('x', { state: 'disabled' }),
+        router('ok', { maxConcurrency: 1 }),
+      ]),
+    ]);
+    const lease = fleet.acquire('m', none(), 0);
+    expect(lease?.router.record.id).toBe('ok');
+    expect(fleet.acquire('m', none(), 0)).toBeUndefined();
+    expect(fleet.availability('m', 0)).toEqual({ ok: false, reason: 'busy', retryAfterS: 1 });
+    lease!.release();
+    fleet.recordFailure(lease!.router, { kind: 'unavailable', retryable: true, detail: 'refused' }, 0);
+    expect(fleet.availability('m', 0)).toEqual({ ok: false, reason: 'unhealthy', retryAfterS: 1 });
+    expect(fleet.acquire('m', none(), 0)).toBeUndefined();
+  });
+
+  it('tells a pool under maintenance from a model nobody serves', () => {
+    const fleet = createFleet({ failureThreshold: 1, openMs: 1000 });
+    fleet.load([pool([router('a')], { state: 'draining' })]);
+    expect(fleet.availability('m', 0)).toMatchObject({ ok: false, reason: 'maintenance' });
+    expect(fleet.availability('other', 0)).toMatchObject({ ok: false, reason: 'no_pool' });
+  });
+
+  it('keeps in-flight counts across a reload so a drained router is left alone while its requests finish', () => {
+    const fleet = createFleet({ failureThreshold: 3, openMs: 1000 });
+    fleet.load([pool([router('a'), router('b')])]);
+    const first = fleet.acquire('m', none(), 0)!;
+    const drained = first.router.record.id;
+    fleet.load([
+      pool(
+        [router('a'), router('b')].map((r) => (r.id === drained ? { ...r, state: 'draining' as const } : r)),
+      ),
+    ]);
+    expect(fleet.snapshot(0)[0]!.routers.find((r) => r.id === drained)?.inFlight).toBe(1);
+    for (let i = 0; i < 3; i++) expect(fleet.acquire('m', none(), 0)?.router.record.id).not.toBe(drained);
+    first.release();
+    expect(fleet.snapshot(0)[0]!.routers.find((r) => r.id === drained)?.inFlight).toBe(0);
+  });
+
+  it('cools a router down for its retry-after without opening its breaker on a 429', () => {
+    const fleet = createFleet({ failureThreshold: 1, openMs: 1000 });
+    fleet.load([pool([router('a')])]);
+    const r = fleet.routers()[0]!;
+    fleet.recordFailure(
+      r,
+      { kind: 'error', retryable: true, status: 429, retryAfterMs: 3000, detail: '' },
+      0,
+    );
+    expect(r.breaker.state(0)).toBe('closed');
+    expect(fleet.acquire('m', none(), 2999)).toBeUndefined();
+    expect(fleet.acquire('m', none(), 3000)).toBeDefined();
+  });
+});
