@@ -13,6 +13,8 @@ import { registerAdminOrgs } from './orgs.js';
 import { registerAdminMetering } from './metering.js';
 import { registerAdminPlans } from './plans.js';
 import { registerAdminPools } from './pools.js';
+import { registerAdminModels } from './models.js';
+import { registerAdminRequests } from './requests.js';
 
 export function registerAdmin(app: Hono<AppEnv>, services: Services) {
   const admin = new Hono<AppEnv>();
@@ -24,5 +26,7 @@ export function registerAdmin(app: Hono<AppEnv>, services: Services) {
   registerAdminMetering(admin, services);
   registerAdminPlans(admin, services);
   registerAdminPools(admin, services);
+  registerAdminModels(admin, services);
+  registerAdminRequests(admin, services);
   app.route('/admin/api', admin);
 }

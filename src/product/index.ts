@@ -126,7 +126,10 @@ function mountLocalAuth(
       email = await c.req.raw
         .clone()
         .json()
-        .then((b: { email?: unknown }) => (typeof b.email === 'string' ? b.email.trim().toLowerCase() : ''))
+        .then((b: unknown) => {
+          const value = (b as { email?: unknown } | null)?.email;
+          return typeof value === 'string' ? value.trim().toLowerCase() : '';
+        })
         .catch(() => '');
       const wait = Math.max(guards.ip.blockedFor([ip]), email ? guards.email.blockedFor([email]) : 0);
       if (wait > 0)

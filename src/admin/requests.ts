@@ -1,0 +1,90 @@
+/**
+ * Admin API — request logs and quota state: page through request logs newest first (filters: org, key,
+ * model, status, error code, time range; keyset pagination by time), read one request, and see an
+ * organization's current windows (what is used, what remains, when it frees up).
+ */
+import { and, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import type { Services } from '../app.js';
+import type { AppEnv } from '../platform/http/context.js';
+import { PortalError } from '../platform/http/errors.js';
+import { routeLabel } from '../platform/http/kernel.js';
+import { requestLogs } from '../platform/store/schema.js';
+import { parseValue } from '../product/validation.js';
+
+const query = z
+  .object({
+    org: z.string().max(64).optional(),
+    key: z.string().max(64).optional(),
+    model: z.string().max(64).optional(),
+    status: z.coerce.number().int().min(100).max(599).optional(),
+    error_code: z.string().max(64).optional(),
+    since: z.iso.datetime({ offset: true }).optional(),
+    until: z.iso.datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    /** Opaque cursor from the previous page's `next_cursor`. */
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const date = new Date(at ?? '');
+  if (!id || Number.isNaN(date.getTime()))
+    throw new PortalError({ code: 'invalid_request_error', param: 'cursor', message: 'Invalid cursor.' });
+  return { at: date, id };
+}
+
+export function registerAdminRequests(admin: Hono<AppEnv>, services: Services) {
+  const { db } = services.store;
+
+  admin.get('/requests', routeLabel('/admin/api/requests'), async (c) => {
+    const q = parseValue(query, c.req.query());
+    const where: SQL[] = [];
+    if (q.org) where.push(eq(requestLogs.orgId, q.org));
+    if (q.key) where.push(eq(requestLogs.keyId, q.key));
+    if (q.model) where.push(eq(requestLogs.modelId, q.model));
+    if (q.status) where.push(eq(requestLogs.status, q.status));
+    if (q.error_code) where.push(eq(requestLogs.errorCode, q.error_code));
+    if (q.since) where.push(gte(requestLogs.occurredAt, new Date(q.since)));
+    if (q.until) where.push(lte(requestLogs.occurredAt, new Date(q.until)));
+    if (q.cursor) {
+      const { at, id } = decodeCursor(q.cursor);
+      where.push(
+        or(
+          lt(requestLogs.occurredAt, at),
+          and(eq(requestLogs.occurredAt, at), lt(requestLogs.requestId, id)),
+        )!,
+      );
+    }
+    const rows = await db
+      .select()
+      .from(requestLogs)
+      .where(where.length ? and(...where) : undefined)
+      .orderBy(desc(requestLogs.occurredAt), desc(requestLogs.requestId))
+      .limit(q.limit + 1);
+    const page = rows.slice(0, q.limit);
+    const last = page.at(-1);
+    return c.json({
+      data: page,
+      next_cursor:
+        rows.length > q.limit && last
+          ? Buffer.from(`${last.occurredAt.toISOString()}|${last.requestId}`).toString('base64url')
+          : null,
+    });
+  });
+
+  admin.get('/requests/:id', routeLabel('/admin/api/requests/:id'), async (c) => {
+    const [row] = await db
+      .select()
+      .from(requestLogs)
+      .where(eq(requestLogs.requestId, c.req.param('id')));
+    if (!row) throw new PortalError({ code: 'not_found', message: 'No request with that id.' });
+    return c.json(row);
+  });
+
+  admin.get('/orgs/:id/limits', routeLabel('/admin/api/orgs/:id/limits'), async (c) =>
+    c.json({ data: await services.gateway.windows(c.req.param('id')) }),
+  );
+}
