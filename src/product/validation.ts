@@ -29,6 +29,16 @@ export function parseValue<S extends z.ZodType>(schema: S, raw: unknown): z.infe
   const param = issue?.path.map(String).join('.') || null;
   let message = issue?.message ?? 'Invalid request.';
   if (issue?.code === 'unrecognized_keys') message = `Unknown field(s): ${issue.keys.join(', ')}.`;
-  else if (issue?.code === 'invalid_type' && issue.input === undefined) message = `${param} is required.`;
+  else if (issue?.code === 'invalid_type' && valueAt(raw, issue.path) === undefined)
+    message = `${param} is required.`;
   throw new PortalError({ code: 'invalid_request_error', message, param });
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let value = raw;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }

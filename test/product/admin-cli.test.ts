@@ -1,0 +1,191 @@
+/**
+ * Operator parity: `portal users create` and `portal keys create|list|revoke` against a real running server
+ * (admin API over HTTP, never the data dir), plus the admin endpoints they use: key disable / enable and
+ * organization disable / enable, each announced on the bus and audited.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { loadConfig } from '../../src/platform/config/load.js';
+import type { BusMessage } from '../../src/platform/bus/types.js';
+import { openMemoryStore, type Store } from '../../src/platform/store/db.js';
+import { startPortal, type RunningPortal } from '../../src/server.js';
+import { ADMIN_TOKEN } from './harness.js';
+
+describe('CLI and admin API for users and keys', () => {
+  let store: Store;
+  let portal: RunningPortal;
+  let dataDir: string;
+  const published: BusMessage[] = [];
+  const saved = { url: process.env.PORTAL_URL, token: process.env.PORTAL_ADMIN_TOKEN };
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'portal-cli-'));
+    store = await openMemoryStore();
+    const config = loadConfig({
+      env: {},
+      overrides: { dataDir, server: { host: '127.0.0.1', port: 0 }, admin: { token: ADMIN_TOKEN } },
+    });
+    portal = await startPortal(config, { store });
+    portal.services.bus.subscribe((m) => published.push(m));
+    process.env.PORTAL_URL = portal.url;
+    process.env.PORTAL_ADMIN_TOKEN = ADMIN_TOKEN;
+  });
+  afterAll(async () => {
+    process.env.PORTAL_URL = saved.url;
+    process.env.PORTAL_ADMIN_TOKEN = saved.token;
+    if (saved.url === undefined) delete process.env.PORTAL_URL;
+    if (saved.token === undefined) delete process.env.PORTAL_ADMIN_TOKEN;
+    await portal.stop();
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+    const error = vi
+      .spyOn(console, 'error')
+      .mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+    try {
+      const code = await main(argv);
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
+  }
+
+  const admin = (path: string, init: RequestInit = {}) =>
+    fetch(`${portal.url}/admin/api${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(init.headers ?? {}) },
+    });
+
+  const chat = (key: string) =>
+    fetch(`${portal.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'oss-20b', messages: [{ role: 'user', content: 'hi' }], max_tokens: 8 }),
+    });
+
+  it('users create makes a user who can sign in with that password', async () => {
+    const res = await cli(
+      'users',
+      'create',
+      '--email',
+      'ops@example.com',
+      '--password',
+      'operator-pass-1',
+      '--admin',
+    );
+    expect(res.code).toBe(0);
+    expect(res.out).toMatch(/created admin user ops@example.com/);
+    const signIn = await fetch(`${portal.url}/api/auth/sign-in/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: portal.url },
+      body: JSON.stringify({ email: 'ops@example.com', password: 'operator-pass-1' }),
+    });
+    expect(signIn.status).toBe(200);
+    const dup = await cli('users', 'create', '--email', 'ops@example.com', '--password', 'operator-pass-1');
+    expect(dup.code).toBe(1);
+    expect(dup.err).toMatch(/exists/);
+  });
+
+  it('keys create --json prints the key once; list never shows it; revoke stops it at the gateway', async () => {
+    const created = await cli(
+      'keys',
+      'create',
+      '--email',
+      'ops@example.com',
+      '--name',
+      'cli key',
+      '--rpm',
+      '30',
+      '--json',
+    );
+    expect(created.code).toBe(0);
+    const key = JSON.parse(created.out) as {
+      id: string;
+      key: string;
+      limits: { requests_per_minute: number };
+    };
+    expect(key.key).toMatch(/^ptl_/);
+    expect(key.limits.requests_per_minute).toBe(30);
+    expect((await chat(key.key)).status).toBe(200);
+
+    const list = await cli('keys', 'list', '--email', 'ops@example.com', '--json');
+    expect(list.out).toContain(key.id);
+    expect(list.out).not.toContain(key.key);
+    const table = await cli('keys', 'list', '--email', 'ops@example.com');
+    expect(table.out).toMatch(new RegExp(`${key.id}\\s+ptl_\\w+…\\w{4}\\s+active`));
+
+    const revoked = await cli('keys', 'revoke', key.id);
+    expect(revoked.out).toBe(`key ${key.id} is revoked`);
+    const refused = await chat(key.key);
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('key_revoked');
+    const audit = await store.query<{ actor_kind: string; action: string }>(
+      'select actor_kind, action from audit_log where target_id = $1 order by action',
+      [key.id],
+    );
+    expect(audit).toEqual([
+      { actor_kind: 'cli', action: 'key.created' },
+      { actor_kind: 'cli', action: 'key.revoked' },
+    ]);
+  });
+
+  it('keys create without a running server says so in one line', async () => {
+    process.env.PORTAL_URL = 'http://127.0.0.1:1';
+    try {
+      const res = await cli('keys', 'list', '--email', 'ops@example.com');
+      expect(res.code).toBe(1);
+      expect(res.err).toMatch(/cannot reach Portal at http:\/\/127.0.0.1:1/);
+    } finally {
+      process.env.PORTAL_URL = portal.url;
+    }
+  });
+
+  it('disabling a key refuses it at the gateway (403 key_disabled); enabling restores it', async () => {
+    const created = await admin('/keys', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'ops@example.com', name: 'toggle' }),
+    });
+    const key = (await created.json()) as { id: string; key: string };
+    expect((await admin(`/keys/${key.id}/disable`, { method: 'POST' })).status).toBe(200);
+    expect(published).toContainEqual(expect.objectContaining({ type: 'key.changed', keyId: key.id }));
+    expect((await chat(key.key)).status).toBe(403);
+    expect((await admin(`/keys/${key.id}/enable`, { method: 'POST' })).status).toBe(200);
+    expect((await chat(key.key)).status).toBe(200);
+  });
+
+  it('disabling an organization refuses its keys (403 account_disabled) and announces org.changed', async () => {
+    const created = await admin('/keys', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'ops@example.com', name: 'org toggle' }),
+    });
+    const key = (await created.json()) as { key: string; org_id: string };
+    const off = await admin(`/orgs/${key.org_id}/disable`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'abuse report' }),
+    });
+    expect(((await off.json()) as { status: string }).status).toBe('disabled');
+    expect(published).toContainEqual({ type: 'org.changed', orgId: key.org_id });
+    const refused = await chat(key.key);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('account_disabled');
+    await admin(`/orgs/${key.org_id}/enable`, { method: 'POST' });
+    expect((await chat(key.key)).status).toBe(200);
+  });
+
+  it('the admin endpoints need the admin token', async () => {
+    const res = await fetch(`${portal.url}/admin/api/keys?email=ops@example.com`);
+    expect(res.status).toBe(401);
+  });
+});
