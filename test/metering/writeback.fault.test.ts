@@ -4,8 +4,7 @@
  * ledger debits agree with the raw events. Runs alone (vitest.fault.config.ts); PostgreSQL is always
  * started again, whatever happens.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -15,33 +14,8 @@ import { openStore, type Store } from '../../src/platform/store/db.js';
 import { migrate } from '../../src/platform/store/migrate.js';
 import { describeWith } from '../support/services.js';
 import { createTestDatabase, type TestDatabase } from '../support/store.js';
+import { postgres, waitForPostgres } from './pg-control.js';
 import { count, rollupMismatches, seedOrg, usageEvent } from './support.js';
-
-export function postgres(action: 'stop' | 'start') {
-  const version = readdirSync('/etc/postgresql')[0]!;
-  const ctl = (a: string) =>
-    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', a], { stdio: 'pipe' });
-  try {
-    ctl(action);
-  } catch (err) {
-    // "already running" is fine for start; anything else is not.
-    if (action !== 'start') throw err;
-    ctl('status');
-  }
-}
-
-export async function waitForPostgres(store: Store, timeoutMs = 30_000) {
-  const until = Date.now() + timeoutMs;
-  while (true) {
-    try {
-      await store.ping();
-      return;
-    } catch (err) {
-      if (Date.now() > until) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

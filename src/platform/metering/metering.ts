@@ -28,7 +28,10 @@ export interface MeteringOptions {
   /** Where spool segments live: `<dataDir>/spool`. Created only when something is spooled. */
   spoolDir: string;
   registry?: client.Registry;
+  /** A batch is written once this many events are queued (or every flushIntervalMs). */
   batchSize?: number;
+  /** With a backlog (a slow write, a replay), batches grow up to this size: fewer round trips, fewer rollup upserts. */
+  maxBatchSize?: number;
   flushIntervalMs?: number;
   queueMax?: number;
   /** A batch the store has not committed within this long is spooled (and the store probed). */
@@ -49,6 +52,7 @@ export function createMetering(options: MeteringOptions): Metering & { stats(): 
   const spool = openSpool({ dir: options.spoolDir });
 
   const writers = Math.max(1, options.writers ?? 1);
+  const maxBatchSize = Math.max(batchSize, options.maxBatchSize ?? batchSize * 10);
   const events = new ChunkQueue<UsageEvent>(batchSize);
   const logs = new ChunkQueue<RequestLog>(batchSize);
   let storeUp = true;
@@ -97,9 +101,12 @@ export function createMetering(options: MeteringOptions): Metering & { stats(): 
       : undefined;
   retention?.unref();
 
-  /** The next batch (up to batchSize events and batchSize logs), converted to rows. */
+  /** The next batch (whole queued chunks up to maxBatchSize events and as many logs), as rows. */
   function take(): Batch {
-    return { events: events.take().map(toEventRow), logs: logs.take().map(toLogRow) };
+    return {
+      events: events.take(maxBatchSize).map(toEventRow),
+      logs: logs.take(maxBatchSize).map(toLogRow),
+    };
   }
 
   function takeAll(): Batch {
@@ -195,7 +202,7 @@ export function createMetering(options: MeteringOptions): Metering & { stats(): 
       if (!closing && spool.hasBacklog()) {
         const ok = await spool
           .replayNext(async (record) => {
-            for (const chunk of chunks(record, Math.max(batchSize, 2_000)))
+            for (const chunk of chunks(record, maxBatchSize))
               if (!(await write(chunk, true))) throw new Error('store unavailable during replay');
           })
           .then(

@@ -18,11 +18,13 @@ export class ChunkQueue<T> {
     this.size++;
   }
 
-  /** Removes and returns the oldest chunk (at most `chunkSize` items). */
-  take(): T[] {
-    const chunk = this.chunks.shift() ?? [];
-    this.size -= chunk.length;
-    return chunk;
+  /** Removes and returns the oldest whole chunks, together at most `max` items (at least one chunk). */
+  take(max = this.chunkSize): T[] {
+    let out = this.chunks.shift() ?? [];
+    while (this.chunks.length && out.length + this.chunks[0]!.length <= max)
+      out = out.concat(this.chunks.shift()!);
+    this.size -= out.length;
+    return out;
   }
 
   /** Removes and returns everything. */
