@@ -124,6 +124,20 @@ describe('hot path', () => {
     expect(keys.stats().misses).toBe(before);
   });
 
+  it('last_used_at is written in batches, not per request', async () => {
+    const fresh = await createAccount(t.store);
+    const lastUsed = async () =>
+      (
+        await t.store.query<{ last_used_at: Date | null }>(
+          'select last_used_at from api_keys where id = $1',
+          [fresh.keyId],
+        )
+      )[0]?.last_used_at ?? null;
+    expect((await call(fresh.key)).status).toBe(200);
+    expect(await lastUsed()).toBeNull(); // the request did not write it
+    await expect.poll(lastUsed, { timeout: 8_000, interval: 250 }).not.toBeNull();
+  });
+
   it('malformed keys are refused without touching the cache or the store', async () => {
     const keys = t.portal.services.gateway.keys;
     const before = keys.stats();
