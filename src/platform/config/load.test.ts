@@ -70,6 +70,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ file: file(name, text), env: {} })).toThrow(pattern);
   });
 
+  it('loads the documented example config (docs/portal.example.yaml)', () => {
+    const example = new URL('../../../docs/portal.example.yaml', import.meta.url).pathname;
+    const config = loadConfig({ file: example, env: {} });
+    expect(config.pools[0]!.routers[0]!.apiKeyEnv).toBe('ROUTER_A_KEY');
+    expect(config.plans.map((p) => p.id)).toEqual(['free', 'pro', 'credits']);
+  });
+
   it('refuses a non-numeric PORT', () => {
     expect(() => loadConfig({ env: { PORT: '80a' } })).toThrow(/PORT must be a whole number/);
   });
