@@ -177,3 +177,25 @@ describe('sign-in boundary', () => {
     expect(admin404.headers.get('content-type')).toMatch(/json/);
   });
 });
+
+describe('behind TLS', () => {
+  it('session cookies are Secure when the public URL is https', async () => {
+    const store = await openMemoryStore();
+    await migrate(store);
+    const portal = await createTestPortal(store, { server: { publicUrl: 'https://portal.example' } });
+    try {
+      const res = await portal.req('/api/auth/sign-up/email', {
+        method: 'POST',
+        headers: { origin: 'https://portal.example' },
+        json: { email: 'tls@example.com', password: 'long enough pw', name: 'T' },
+      });
+      expect(res.status).toBe(200);
+      const cookie = res.headers.getSetCookie().find((c) => c.includes('session_token='));
+      expect(cookie).toMatch(/; Secure/i);
+      expect(cookie).toMatch(/HttpOnly/i);
+    } finally {
+      portal.close();
+      await store.close();
+    }
+  });
+});
