@@ -40,7 +40,7 @@ describeWith(['redis'], 'key revocation across instances (Redis bus)', () => {
     expect((await chatOnB()).status).toBe(200);
     expect((await user.req(`/api/keys/${id}`, { method: 'DELETE' })).status).toBe(200);
     const deadline = Date.now() + 1_000;
-    let status = 0;
+    let status: number;
     do {
       status = (await chatOnB()).status;
       if (status === 401) break;
