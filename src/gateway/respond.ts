@@ -6,7 +6,7 @@
 import type { Context } from 'hono';
 import { PortalError, toPortalError } from '../platform/http/errors.js';
 import type { Metering } from '../platform/metering/types.js';
-import type { Completion, FinishReason, Inference, StreamPiece, UpstreamUsage } from '../inference/types.js';
+import type { FinishReason, Inference, StreamPiece, UpstreamUsage } from '../inference/types.js';
 import type { Admission, Gateway, Outcome } from './gateway.js';
 import type { GatewayEnv } from './context.js';
 import type { StreamEncoder, TokenUsage } from './format/types.js';
@@ -38,16 +38,15 @@ function outcomeOf(admission: Admission, started: number, fields: Partial<Outcom
 /** Upstream failures that mean no upstream did any work for this request. */
 const notReached = (err: PortalError) => err.code === 'upstream_unavailable';
 
-export async function respondWhole(
-  c: Context<GatewayEnv>,
+/** Calls the upstream; a failure before any answer is settled and metered here, then rethrown for the route. */
+async function callUpstream<T>(
   deps: RespondDeps,
   admission: Admission,
-  build: BodyBuilder,
-): Promise<Response> {
-  const started = performance.now();
-  let completion: Completion;
+  started: number,
+  call: () => Promise<T>,
+) {
   try {
-    completion = await deps.inference.complete(admission.request);
+    return await call();
   } catch (err) {
     const e = toPortalError(err);
     deps.gateway.finish(
@@ -61,6 +60,18 @@ export async function respondWhole(
     );
     throw e;
   }
+}
+
+export async function respondWhole(
+  c: Context<GatewayEnv>,
+  deps: RespondDeps,
+  admission: Admission,
+  build: BodyBuilder,
+): Promise<Response> {
+  const started = performance.now();
+  const completion = await callUpstream(deps, admission, started, () =>
+    deps.inference.complete(admission.request),
+  );
   const upstreamMs = performance.now() - started;
   const usage = deps.gateway.finish(
     admission,
@@ -87,27 +98,11 @@ export async function respondStream(
   encoder: StreamEncoder,
 ): Promise<Response> {
   const started = performance.now();
-  let stream;
-  try {
-    stream = await deps.inference.stream(admission.request);
-  } catch (err) {
-    const e = toPortalError(err);
-    deps.gateway.finish(
-      admission,
-      outcomeOf(admission, started, {
-        status: e.status,
-        errorCode: e.code,
-        reachedUpstream: !notReached(e),
-        finish: 'error',
-      }),
-    );
-    throw e;
-  }
+  const stream = await callUpstream(deps, admission, started, () => deps.inference.stream(admission.request));
   const log = c.var.callLog;
   log.deferred = true;
   log.poolId = stream.route.poolId;
   log.routerId = stream.route.routerId;
-  const requestLogBase = { c, started: c.var.startedAt };
   const iterator = stream.pieces[Symbol.asyncIterator]();
   const bytes = new TextEncoder();
   let text = '';
@@ -124,7 +119,7 @@ export async function respondStream(
     );
     Object.assign(log, counted, { ttftMs });
     const status = fields.status ?? 200;
-    deps.metering.recordRequest(requestLogFrom(requestLogBase.c, log, status, fields.errorCode ?? null));
+    deps.metering.recordRequest(requestLogFrom(c, log, status, fields.errorCode ?? null));
     return counted;
   };
 

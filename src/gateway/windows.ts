@@ -6,7 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Limiter } from '../platform/limiter/types.js';
 import type { Store } from '../platform/store/db.js';
 import { apiKeys } from '../platform/store/schema.js';
-import type { KeyRecord } from './keys/verify.js';
+import { keyColumns, toKeyRecord } from './keys/verify.js';
 import type { PolicyCache } from './policy.js';
 import { windowLimits, type LimitName } from './limits.js';
 
@@ -30,18 +30,10 @@ export async function orgWindows(
   const policy = await deps.policies.get(orgId);
   if (!policy) return [];
   const rows = await deps.store.db
-    .select({
-      id: apiKeys.id,
-      orgId: apiKeys.orgId,
-      name: apiKeys.name,
-      status: apiKeys.status,
-      scopes: apiKeys.scopes,
-      requestsPerMinute: apiKeys.requestsPerMinute,
-      tokensPerMinute: apiKeys.tokensPerMinute,
-    })
+    .select(keyColumns)
     .from(apiKeys)
     .where(and(eq(apiKeys.orgId, orgId), eq(apiKeys.status, 'active')));
-  const keys: KeyRecord[] = rows.map((r) => ({ ...r, expiresAt: null }));
+  const keys = rows.map(toKeyRecord);
   const limits = windowLimits(policy, keys, deps.rateWindowMs);
   const states = await deps.limiter.peek(
     limits.map((l) => l.spec),

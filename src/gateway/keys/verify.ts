@@ -111,21 +111,23 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
   };
 }
 
-async function loadKey(store: Store, hash: string): Promise<KeyRecord | undefined> {
-  const [row] = await store.db
-    .select({
-      id: apiKeys.id,
-      orgId: apiKeys.orgId,
-      name: apiKeys.name,
-      status: apiKeys.status,
-      scopes: apiKeys.scopes,
-      requestsPerMinute: apiKeys.requestsPerMinute,
-      tokensPerMinute: apiKeys.tokensPerMinute,
-      expiresAt: apiKeys.expiresAt,
-    })
-    .from(apiKeys)
-    .where(eq(apiKeys.keyHash, hash))
-    .limit(1);
-  if (!row) return undefined;
+/** The api_keys columns a KeyRecord is made of. */
+export const keyColumns = {
+  id: apiKeys.id,
+  orgId: apiKeys.orgId,
+  name: apiKeys.name,
+  status: apiKeys.status,
+  scopes: apiKeys.scopes,
+  requestsPerMinute: apiKeys.requestsPerMinute,
+  tokensPerMinute: apiKeys.tokensPerMinute,
+  expiresAt: apiKeys.expiresAt,
+};
+
+export function toKeyRecord(row: { expiresAt: Date | null } & Omit<KeyRecord, 'expiresAt'>): KeyRecord {
   return { ...row, expiresAt: row.expiresAt ? row.expiresAt.getTime() : null };
+}
+
+async function loadKey(store: Store, hash: string): Promise<KeyRecord | undefined> {
+  const [row] = await store.db.select(keyColumns).from(apiKeys).where(eq(apiKeys.keyHash, hash)).limit(1);
+  return row ? toKeyRecord(row) : undefined;
 }

@@ -3,7 +3,7 @@ import type { Hono } from 'hono';
 import { routeLabel } from '../../platform/http/kernel.js';
 import { PortalError } from '../../platform/http/errors.js';
 import type { ChatMessage } from '../../inference/types.js';
-import { chatCompletionSchema, type ChatCompletionBody } from '../schemas/openai.js';
+import { chatCompletionSchema, samplingOf, type ChatCompletionBody } from '../schemas/openai.js';
 import { parseWith, readJson } from '../schemas/parse.js';
 import { chatCompletionBody, chatStreamEncoder } from '../format/openai.js';
 import type { GatewayEnv } from '../context.js';
@@ -39,12 +39,7 @@ function toCall(body: ChatCompletionBody): GatewayCall {
     model: body.model,
     messages: body.messages.map(toMessage),
     maxTokens: body.max_completion_tokens ?? body.max_tokens,
-    temperature: body.temperature,
-    topP: body.top_p,
-    topK: body.top_k,
-    stop: typeof body.stop === 'string' ? [body.stop] : (body.stop ?? undefined),
-    presencePenalty: body.presence_penalty,
-    frequencyPenalty: body.frequency_penalty,
+    ...samplingOf(body),
     stream: body.stream === true,
   };
 }

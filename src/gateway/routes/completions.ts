@@ -1,7 +1,7 @@
 /** POST /v1/completions — OpenAI legacy text completions: the prompt goes upstream as is, no chat template. */
 import type { Hono } from 'hono';
 import { routeLabel } from '../../platform/http/kernel.js';
-import { completionSchema } from '../schemas/openai.js';
+import { completionSchema, samplingOf } from '../schemas/openai.js';
 import { parseWith, readJson } from '../schemas/parse.js';
 import { textCompletionBody, textStreamEncoder } from '../format/openai.js';
 import type { GatewayEnv } from '../context.js';
@@ -20,12 +20,7 @@ export function registerCompletions(v1: Hono<GatewayEnv>, deps: RespondDeps) {
         model: body.model,
         prompt: Array.isArray(body.prompt) ? body.prompt[0] : body.prompt,
         maxTokens: body.max_tokens ?? 16, // OpenAI's default for this endpoint
-        temperature: body.temperature,
-        topP: body.top_p,
-        topK: body.top_k,
-        stop: typeof body.stop === 'string' ? [body.stop] : (body.stop ?? undefined),
-        presencePenalty: body.presence_penalty,
-        frequencyPenalty: body.frequency_penalty,
+        ...samplingOf(body),
         stream: log.stream,
       },
       c.var.requestId,

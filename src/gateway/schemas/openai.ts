@@ -90,3 +90,20 @@ export const completionSchema = z
   .strict();
 
 export type CompletionBody = z.infer<typeof completionSchema>;
+
+type Sampling = Pick<
+  ChatCompletionBody,
+  'temperature' | 'top_p' | 'top_k' | 'stop' | 'presence_penalty' | 'frequency_penalty'
+>;
+
+/** The sampling parameters both OpenAI endpoints share, in the gateway's neutral form. */
+export function samplingOf(body: Sampling) {
+  return {
+    temperature: body.temperature,
+    topP: body.top_p,
+    topK: body.top_k,
+    stop: typeof body.stop === 'string' ? [body.stop] : (body.stop ?? undefined),
+    presencePenalty: body.presence_penalty,
+    frequencyPenalty: body.frequency_penalty,
+  };
+}
