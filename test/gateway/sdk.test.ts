@@ -141,6 +141,12 @@ describe('anthropic SDK', () => {
     expect(final.usage.output_tokens).toBeGreaterThan(0);
   });
 
+  it('lists models in Anthropic format', async () => {
+    const page = await anthropic.models.list();
+    expect(page.data.map((m) => m.id).sort()).toEqual(['gemma4', 'oss-20b', 'qwen']);
+    expect(page.data[0]!.type).toBe('model');
+  });
+
   it('answers errors in Anthropic shape', async () => {
     const bad = new Anthropic({ apiKey: 'wrong', baseURL: t.url, maxRetries: 0 });
     await expect(

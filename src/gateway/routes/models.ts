@@ -1,4 +1,7 @@
-/** GET /v1/models and /v1/models/{id} — the models this key may call, in OpenAI's list format. */
+/**
+ * GET /v1/models and /v1/models/{id} — the models this key may call: OpenAI's list format, or Anthropic's when
+ * the client sends `anthropic-version` (the Anthropic SDK's models.list()).
+ */
 import type { Hono } from 'hono';
 import { routeLabel } from '../../platform/http/kernel.js';
 import { PortalError } from '../../platform/http/errors.js';
@@ -17,9 +20,24 @@ const toModel = (m: CatalogModel) => ({
   max_output_tokens: m.maxOutputTokens,
 });
 
+const toAnthropicModel = (m: CatalogModel) => ({
+  type: 'model',
+  id: m.id,
+  display_name: m.displayName,
+  created_at: m.createdAt.toISOString(),
+});
+
 export function registerModels(v1: Hono<GatewayEnv>, gateway: Gateway) {
   v1.get('/models', routeLabel('/v1/models'), function listModels(c) {
-    return c.json({ object: 'list', data: gateway.modelsFor(c.var.callLog.caller!).map(toModel) });
+    const list = gateway.modelsFor(c.var.callLog.caller!);
+    if (c.req.header('anthropic-version'))
+      return c.json({
+        data: list.map(toAnthropicModel),
+        has_more: false,
+        first_id: list[0]?.id ?? null,
+        last_id: list.at(-1)?.id ?? null,
+      });
+    return c.json({ object: 'list', data: list.map(toModel) });
   });
   v1.get('/models/:id{.+}', routeLabel('/v1/models/:id'), function getModel(c) {
     const id = c.req.param('id');
@@ -30,6 +48,6 @@ export function registerModels(v1: Hono<GatewayEnv>, gateway: Gateway) {
         param: 'model',
         message: `The model "${id.slice(0, 100)}" does not exist or is not available to this key.`,
       });
-    return c.json(toModel(model));
+    return c.json(c.req.header('anthropic-version') ? toAnthropicModel(model) : toModel(model));
   });
 }

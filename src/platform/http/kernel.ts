@@ -19,7 +19,10 @@ export function requestContext(deps: { log: Logger; metrics: Metrics }): Middlew
     const startedAt = performance.now();
     c.set('requestId', requestId);
     c.set('startedAt', startedAt);
-    c.set('errorFlavor', c.req.path.startsWith('/v1/messages') ? 'anthropic' : 'openai');
+    c.set(
+      'errorFlavor',
+      c.req.path.startsWith('/v1/messages') || c.req.header('anthropic-version') ? 'anthropic' : 'openai',
+    );
     c.set('routeLabel', 'unmatched');
     c.header('x-request-id', requestId);
     await next();
