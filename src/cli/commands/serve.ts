@@ -35,6 +35,9 @@ Environment: PORT, HOST, DATABASE_URL, REDIS_URL, PORTAL_DATA_DIR, PORTAL_ADMIN_
     };
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
+    // A stray rejection in background work (probes, flushes) is a bug to log, not a reason to drop the
+    // in-flight requests and the metering queue with the process.
+    process.on('unhandledRejection', (err) => portal.services.log.error({ err }, 'unhandled rejection'));
     return new Promise<number>(() => {}); // runs until a signal
   },
 };
