@@ -146,6 +146,34 @@ describe('hot path', () => {
     expect(keys.stats().hits).toBe(before.hits);
   });
 
+  it('every request gets a request log, refusals included, without prompt text', async () => {
+    const ok = await call(account.key);
+    const refused = await call(`ptl_${'x'.repeat(36)}`);
+    await t.portal.services.metering.flush();
+    const rows = await t.store.query<{
+      request_id: string;
+      status: number;
+      error_code: string | null;
+      org_id: string | null;
+      request_body: unknown;
+    }>(
+      'select request_id, status, error_code, org_id, request_body from request_logs where request_id = any($1)',
+      [[ok.headers.get('x-request-id'), refused.headers.get('x-request-id')]],
+    );
+    const byId = new Map(rows.map((r) => [r.request_id, r]));
+    expect(byId.get(ok.headers.get('x-request-id')!)).toMatchObject({
+      status: 200,
+      error_code: null,
+      org_id: account.orgId,
+      request_body: null,
+    });
+    expect(byId.get(refused.headers.get('x-request-id')!)).toMatchObject({
+      status: 401,
+      error_code: 'invalid_api_key',
+      org_id: null,
+    });
+  });
+
   it('answers carry the rate-limit headers and the Portal overhead', async () => {
     const res = await call(account.key);
     expect(res.headers.get('x-ratelimit-limit-requests')).toBe('20');
