@@ -9,7 +9,7 @@ import { countTokens } from '../tokens.js';
 import { hang, interleave, paceWhole, closeSignal, writeStream } from './answer.js';
 import { numberOr, parseObject, readBody, sendError, sendJson, stringList } from './http.js';
 import type { SimState, SimTask } from './state.js';
-import { generateText, hashString, type GeneratedText } from './text.js';
+import { cachedText, hashString, type GeneratedText } from './text.js';
 
 interface MinerAnswer {
   id: string;
@@ -47,9 +47,6 @@ function usageOf(prompt: number, completion: number) {
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
 
-/** Attempts per client_reference, for pending answers that name no task (the client re-sends). */
-const retriesByReference = new Map<string, number>();
-
 function pendingAnswer(
   state: SimState,
   task: SimTask,
@@ -58,9 +55,10 @@ function pendingAnswer(
   const { pendingPolls, pendingTaskId } = state.options;
   if (pendingPolls <= 0) return undefined;
   if (!pendingTaskId) {
-    const seen = (retriesByReference.get(reference) ?? 0) + 1;
-    retriesByReference.set(reference, seen);
-    if (retriesByReference.size > 10_000) retriesByReference.clear();
+    const attempts = state.attemptsByReference;
+    const seen = (attempts.get(reference) ?? 0) + 1;
+    if (attempts.size > 10_000) attempts.clear();
+    attempts.set(reference, seen);
     if (seen > pendingPolls) return undefined;
   }
   state.remember({ ...task, pollsLeft: pendingPolls, finishedAt: 0 });
@@ -97,7 +95,7 @@ export async function handleCompletion(
   const taskId = state.nextTaskId();
   const miners: MinerAnswer[] = Array.from({ length: o.miners }, (_, m) => ({
     id: `cmpl-${taskId}-${m}`,
-    generated: generateText({ seed: seed + m, targetTokens: o.outputTokens, maxTokens, stop }),
+    generated: cachedText({ seed: seed + m, targetTokens: o.outputTokens, maxTokens, stop }),
   }));
   const promptTokens = countTokens(body.prompt);
   if (body.stream === true) {

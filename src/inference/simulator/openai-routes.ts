@@ -7,7 +7,7 @@ import { countTokens } from '../tokens.js';
 import { closeSignal, hang, paceWhole, writeStream } from './answer.js';
 import { numberOr, parseObject, readBody, sendError, sendJson, stringList } from './http.js';
 import type { SimState } from './state.js';
-import { generateText, hashString } from './text.js';
+import { cachedText, hashString } from './text.js';
 
 function promptOf(body: Record<string, unknown>): string | undefined {
   if (typeof body.prompt === 'string') return body.prompt;
@@ -45,7 +45,7 @@ export async function handleOpenAiCompletion(
     return sendError(res, o, o.errorStatus, 'simulated upstream failure');
   }
   const model = typeof body.model === 'string' ? body.model : o.defaultModel;
-  const generated = generateText({
+  const generated = cachedText({
     seed: o.seed ^ hashString(prompt),
     targetTokens: o.outputTokens,
     maxTokens: numberOr(body.max_tokens, 1024),

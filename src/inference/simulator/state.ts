@@ -28,6 +28,8 @@ export interface SimStats {
 export interface SimState {
   options: SimOptions;
   tasks: Map<number, SimTask>;
+  /** Completion attempts per client_reference, for pending answers that name no task. */
+  attemptsByReference: Map<string, number>;
   stats: SimStats;
   nextTaskId(): number;
   /** True for the fraction `errorRate` of calls (deterministic for the seed). */
@@ -45,6 +47,7 @@ export function createSimState(options: SimOptions): SimState {
   const state: SimState = {
     options,
     tasks,
+    attemptsByReference: new Map(),
     stats: { requests: 0, completions: 0, streams: 0, errors: 0, inFlight: 0, polls: 0 },
     nextTaskId: () => ++taskCounter,
     shouldFail() {

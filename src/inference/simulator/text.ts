@@ -56,6 +56,21 @@ export interface GeneratedText {
  * Generates up to `maxTokens` tokens (the answer ends by itself at `targetTokens`), cut at the first stop
  * sequence. Same seed, same text.
  */
+const generated = new Map<string, GeneratedText>();
+const GENERATED_CACHE = 2_000;
+
+/** generateText, memoised: benchmarks send the same prompts over and over. */
+export function cachedText(options: Parameters<typeof generateText>[0]): GeneratedText {
+  const key = `${options.seed}|${options.targetTokens}|${options.maxTokens}|${(options.stop ?? []).join('\u0000')}`;
+  let text = generated.get(key);
+  if (!text) {
+    text = generateText(options);
+    if (generated.size >= GENERATED_CACHE) generated.clear();
+    generated.set(key, text);
+  }
+  return text;
+}
+
 export function generateText(options: {
   seed: number;
   targetTokens: number;
