@@ -43,24 +43,33 @@ export function alignDown(t: Date, granularity: Granularity): Date {
   return new Date(Math.floor(t.getTime() / ms) * ms);
 }
 
+/** One row per bucket, per key, per model, and one for the total (grouping sets, aggregated in SQL). */
 interface Row {
-  bucket: Date | string;
-  key_id: string;
+  dim: 'bucket' | 'key' | 'model' | 'total';
+  bucket_ms: number | null;
+  key_id: string | null;
   key_name: string | null;
-  model_id: string;
-  requests: string | number;
-  input_tokens: string | number;
-  output_tokens: string | number;
-  cost_micros: string | number;
+  model_id: string | null;
+  requests: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_micros: number;
 }
 
 const SQL = `
-select r.bucket_start as bucket, r.key_id, k.name as key_name, r.model_id, r.requests, r.input_tokens,
-  r.output_tokens, r.cost_micros
-from usage_rollups r
-left join api_keys k on k.id = r.key_id
-where r.granularity = $1 and r.org_id = $2 and r.bucket_start >= $3 and r.bucket_start < $4
-  and ($5::text is null or r.key_id = $5) and ($6::text is null or r.model_id = $6)`;
+with g as (
+  select
+    case when grouping(r.bucket_start) = 0 then 'bucket' when grouping(r.key_id) = 0 then 'key'
+      when grouping(r.model_id) = 0 then 'model' else 'total' end as dim,
+    (extract(epoch from r.bucket_start) * 1000)::float8 as bucket_ms, r.key_id, r.model_id,
+    sum(r.requests)::float8 as requests, sum(r.input_tokens)::float8 as input_tokens,
+    sum(r.output_tokens)::float8 as output_tokens, sum(r.cost_micros)::float8 as cost_micros
+  from usage_rollups r
+  where r.granularity = $1 and r.org_id = $2 and r.bucket_start >= $3 and r.bucket_start < $4
+    and ($5::text is null or r.key_id = $5) and ($6::text is null or r.model_id = $6)
+  group by grouping sets ((r.bucket_start), (r.key_id), (r.model_id), ())
+)
+select g.*, k.name as key_name from g left join api_keys k on k.id = g.key_id and k.org_id = $2`;
 
 /**
  * Example: await usageReport(store.query, { orgId, from, to, granularity: 'day' })
@@ -79,32 +88,26 @@ export async function usageReport(query: Query, range: UsageRange): Promise<Usag
   const step = BUCKET_MS[range.granularity];
   const series = new Map<number, UsageNumbers>();
   for (let t = from.getTime(); t < range.to.getTime(); t += step) series.set(t, zero());
-  const byKey = new Map<string, UsageNumbers & { key_name: string | null }>();
-  const byModel = new Map<string, UsageNumbers>();
-  const totals = zero();
+  let totals = zero();
+  const byKey: UsageReport['by_key'] = [];
+  const byModel: UsageReport['by_model'] = [];
   for (const r of rows) {
     const n = numbers(r);
-    const t = new Date(r.bucket).getTime();
-    add(series.get(t) ?? series.set(t, zero()).get(t)!, n);
-    add(byKey.get(r.key_id) ?? byKey.set(r.key_id, { ...zero(), key_name: r.key_name }).get(r.key_id)!, n);
-    add(byModel.get(r.model_id) ?? byModel.set(r.model_id, zero()).get(r.model_id)!, n);
-    add(totals, n);
+    if (r.dim === 'bucket') series.set(r.bucket_ms!, n);
+    else if (r.dim === 'key') byKey.push({ key_id: r.key_id!, key_name: r.key_name, ...withoutMicros(n) });
+    else if (r.dim === 'model') byModel.push({ model: r.model_id!, ...withoutMicros(n) });
+    else totals = n;
   }
-  const omitMicros = ({ cost_micros: _, ...rest }: UsageNumbers) => rest;
   return {
     from: from.toISOString(),
     to: range.to.toISOString(),
     granularity: range.granularity,
-    totals: finish(totals),
+    totals,
     series: [...series.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([t, n]) => ({ bucket: new Date(t).toISOString(), ...finish(n) })),
-    by_key: [...byKey.entries()]
-      .map(([key_id, n]) => ({ key_id, key_name: n.key_name, ...omitMicros(finish(n)) }))
-      .sort((a, b) => b.requests - a.requests),
-    by_model: [...byModel.entries()]
-      .map(([model, n]) => ({ model, ...omitMicros(finish(n)) }))
-      .sort((a, b) => b.requests - a.requests),
+      .map(([t, n]) => ({ bucket: new Date(t).toISOString(), ...n })),
+    by_key: byKey.sort((a, b) => b.requests - a.requests || a.key_id.localeCompare(b.key_id)),
+    by_model: byModel.sort((a, b) => b.requests - a.requests || a.model.localeCompare(b.model)),
   };
 }
 
@@ -116,24 +119,18 @@ const zero = (): UsageNumbers => ({
   cost_micros: 0,
 });
 
+/** Cost in currency units from micro-units (the only place the division happens). */
 function numbers(r: Row): UsageNumbers {
+  const cost_micros = Number(r.cost_micros);
   return {
     requests: Number(r.requests),
     input_tokens: Number(r.input_tokens),
     output_tokens: Number(r.output_tokens),
-    cost: 0,
-    cost_micros: Number(r.cost_micros),
+    cost: cost_micros / 1_000_000,
+    cost_micros,
   };
 }
 
-function add(into: UsageNumbers, n: UsageNumbers) {
-  into.requests += n.requests;
-  into.input_tokens += n.input_tokens;
-  into.output_tokens += n.output_tokens;
-  into.cost_micros += n.cost_micros;
-}
-
-/** Cost in currency units from micro-units (the only place the division happens). */
-function finish<T extends UsageNumbers>(n: T): T {
-  return { ...n, cost: n.cost_micros / 1_000_000 };
+function withoutMicros({ cost_micros: _, ...rest }: UsageNumbers) {
+  return rest;
 }
