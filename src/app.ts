@@ -147,6 +147,15 @@ function registerHealth(app: Hono<AppEnv>, services: Services) {
     }
     checks.bus = services.bus.status();
     checks.limiter = services.limiter.status();
+    const metering = services.metering.stats?.();
+    if (metering)
+      checks.metering =
+        metering.state === 'spooling'
+          ? {
+              state: 'degraded',
+              detail: `store unreachable: usage is spooled to disk (${metering.spoolBytes} bytes)`,
+            }
+          : { state: 'ok' };
     const demo = services.inference.demo();
     if (demo)
       checks.inference = {
