@@ -1,0 +1,202 @@
+/**
+ * Gateway benchmark (issue 4). In one run, on 127.0.0.1, each server in its own process:
+ *   (a) the router simulator directly (zero delay, OpenAI-compatible /v1/chat/completions),
+ *   (b) a bare Node reverse proxy in front of it,
+ *   (c) Portal with every check (key verify, per-key and per-org limits, entitlement, routing, normalization,
+ *       usage event, request log) and an OpenAI-compatible pool on the simulator,
+ *   (d) the same with a Cortensor pool,
+ * non-streamed and streamed, at 1 and 50 connections; Portal in memory mode (PGlite, memory limiter) and, with
+ * DATABASE_URL and REDIS_URL, in Redis mode (fresh database, dropped afterwards). Then Portal's RSS with 1,000
+ * concurrent streams, and with --profile a CPU profile of Portal under load.
+ *
+ * Run: `npx tsx bench/gateway.ts [--seconds 5] [--runs 1] [--streams 1000] [--skip-build] [--no-rss] [--profile]`
+ */
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildPortal, REPO } from './lib/build.js';
+import { checkOnce, measure, type LoadSpec } from './lib/load.js';
+import { formatProfile, summariseProfile } from './lib/profile.js';
+import { buildTable, streamsLine, type Cell, type Verdict } from './lib/report.js';
+import { SIM_KEY, startBareProxy, startPortalProcess, startSim, type PortalMode } from './lib/stack.js';
+import { holdStreams } from './lib/streams.js';
+import { createTestDatabase, type TestDatabase } from '../test/support/store.js';
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '1' },
+    streams: { type: 'string', default: '1000' },
+    'skip-build': { type: 'boolean', default: false },
+    'no-rss': { type: 'boolean', default: false },
+    'no-load': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    'profile-mode': { type: 'string', default: 'memory' },
+  },
+});
+const seconds = Number(args.seconds);
+const runs = Number(args.runs);
+
+interface Target {
+  name: string;
+  url: string;
+  key: string;
+  model: string;
+  portal: boolean;
+}
+
+function spec(t: Target, stream: boolean, connections: number, secs: number): LoadSpec {
+  return {
+    url: `${t.url}/v1/chat/completions`,
+    headers: { authorization: `Bearer ${t.key}` },
+    body: JSON.stringify({
+      model: t.model,
+      messages: [{ role: 'user', content: 'Say hello to the benchmark.' }],
+      max_tokens: 32,
+      ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+    }),
+    connections,
+    seconds: secs,
+    sampleHeader: t.portal ? 'x-portal-overhead-ms' : undefined,
+  };
+}
+
+async function loadCells(bin: string, simUrl: string): Promise<{ cells: Cell[]; names: string[] }> {
+  const proxy = await startBareProxy(simUrl);
+  const modes: PortalMode[] = [{ name: 'memory' }];
+  let database: TestDatabase | undefined;
+  if (process.env.DATABASE_URL && process.env.REDIS_URL) {
+    database = await createTestDatabase('portal_bench');
+    modes.push({ name: 'redis', databaseUrl: database.url, redisUrl: process.env.REDIS_URL });
+  } else console.log('redis mode skipped: set DATABASE_URL and REDIS_URL to measure it');
+  const portals = [];
+  try {
+    for (const mode of modes) portals.push({ mode, portal: await startPortalProcess(bin, simUrl, mode) });
+    const targets: Target[] = [
+      { name: 'simulator', url: simUrl, key: SIM_KEY, model: 'gpt-oss-20b', portal: false },
+      { name: 'bare proxy', url: proxy.url, key: SIM_KEY, model: 'gpt-oss-20b', portal: false },
+      ...portals.flatMap(({ mode, portal }) => [
+        {
+          name: `portal openai ${mode.name}`,
+          url: portal.url,
+          key: portal.key,
+          model: 'oss-20b',
+          portal: true,
+        },
+        {
+          name: `portal cortensor ${mode.name}`,
+          url: portal.url,
+          key: portal.key,
+          model: 'gemma4',
+          portal: true,
+        },
+      ]),
+    ];
+    for (const t of targets) for (const stream of [false, true]) await checkOnce(spec(t, stream, 1, 1));
+    const cells: Cell[] = [];
+    for (let run = 1; run <= runs; run++)
+      for (const stream of [false, true])
+        for (const connections of [1, 50])
+          for (const t of targets) {
+            await measure(spec(t, stream, connections, 1)); // warm-up: JIT, keep-alive pools
+            const result = await measure(spec(t, stream, connections, seconds));
+            cells.push({ target: t.name, stream, connections, run, result });
+            console.log(
+              `run ${run} ${t.name.padEnd(24)} ${stream ? 'stream' : 'json  '} c=${String(connections).padEnd(2)} ` +
+                `${result.rps.toFixed(0).padStart(6)} req/s p50 ${result.p50.toFixed(2)} p99 ${result.p99.toFixed(2)} ms` +
+                (result.headerMedian !== null ? ` overhead ${result.headerMedian.toFixed(2)} ms` : '') +
+                (result.failures ? ` FAILED ${result.failures}` : ''),
+            );
+            await new Promise((r) => setTimeout(r, 500)); // let metering flush before the next cell
+          }
+    return { cells, names: targets.map((t) => t.name) };
+  } finally {
+    for (const { portal } of portals) await portal.close();
+    await proxy.child.stop();
+    await database?.drop();
+  }
+}
+
+async function streamsRss(bin: string, count: number): Promise<Verdict> {
+  // 120 tokens at 4 tokens/s: each stream lasts ~30 s, long enough for all of them to be open at once.
+  const sim = await startSim(bin, { tokensPerSecond: 4 });
+  const portal = await startPortalProcess(bin, sim.url, { name: 'memory' });
+  try {
+    const t: Target = { name: 'warm', url: portal.url, key: portal.key, model: 'oss-20b', portal: true };
+    await checkOnce(spec(t, false, 1, 1));
+    const result = await holdStreams({
+      url: portal.url,
+      key: portal.key,
+      model: 'oss-20b',
+      count,
+      server: portal.child,
+    });
+    return streamsLine(result, count);
+  } finally {
+    await portal.close();
+    await sim.child.stop();
+  }
+}
+
+async function profileRun(bin: string, simUrl: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'portal-cpu-'));
+  const redis = args['profile-mode'] === 'redis';
+  if (redis && !(process.env.DATABASE_URL && process.env.REDIS_URL))
+    return 'profile in redis mode skipped: set DATABASE_URL and REDIS_URL';
+  const database = redis ? await createTestDatabase('portal_bench') : undefined;
+  const mode: PortalMode = database
+    ? { name: 'redis', databaseUrl: database.url, redisUrl: process.env.REDIS_URL }
+    : { name: 'memory' };
+  const portal = await startPortalProcess(bin, simUrl, mode, {
+    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
+  });
+  try {
+    const t: Target = { name: 'profile', url: portal.url, key: portal.key, model: 'oss-20b', portal: true };
+    for (const stream of [false, true]) await measure(spec(t, stream, 50, seconds));
+  } finally {
+    await portal.close();
+    await database?.drop();
+  }
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) return 'no CPU profile was written';
+  const window = (2 * seconds + 1) * 1_000; // the two loads (and shutdown), not the start-up
+  return `Portal (${mode.name} mode) under 50 connections, non-streamed then streamed, last ${window / 1000} s.\n${formatProfile(summariseProfile(join(dir, file), 25, window))}\n(profile: ${join(dir, file)})`;
+}
+
+const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
+
+async function main() {
+  const bin = buildPortal({ skip: args['skip-build'] });
+  const sim = await startSim(bin);
+  const loadBefore = loadavg();
+  const out: string[] = [];
+  const verdicts: Verdict[] = [];
+  try {
+    if (!args['no-load']) {
+      const { cells, names } = await loadCells(bin, sim.url);
+      const table = buildTable(cells, names);
+      out.push(table.markdown);
+      verdicts.push(...table.verdicts);
+    }
+    if (args.profile) out.push('```', await profileRun(bin, sim.url), '```');
+  } finally {
+    await sim.child.stop();
+  }
+  if (!args['no-rss']) verdicts.push(await streamsRss(bin, Number(args.streams)));
+  out.push('', ...verdicts.map((v) => `- ${v.ok ? 'met' : 'MISSED'}: ${v.text}`));
+  out.push(
+    '',
+    `${new Date().toISOString()}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ` +
+      `${seconds} s per cell, ${runs} run(s); load average (1/5/15 min) before ${fmtLoad(loadBefore)}, after ${fmtLoad(loadavg())}`,
+  );
+  const report = out.join('\n');
+  console.log(`\n${report}`);
+  mkdirSync(join(REPO, 'bench/results'), { recursive: true });
+  const file = join(REPO, `bench/results/gateway-${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
+  writeFileSync(file, `${report}\n`);
+  console.log(`\nwritten to ${file}`);
+}
+
+await main();
+process.exit(0);
