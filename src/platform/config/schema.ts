@@ -156,6 +156,24 @@ export const configSchema = z
         rateWindowMs: z.number().int().min(1_000).default(60_000),
       })
       .prefault({}),
+    /** Who issues and verifies API keys: Portal itself, or Unkey (docs/decisions/005-unkey.md). */
+    keys: z
+      .object({
+        provider: z.enum(['portal', 'unkey']).default('portal'),
+        unkey: z
+          .object({
+            baseUrl: z.url().default('https://api.unkey.com'),
+            apiId: z.string().regex(/^[a-zA-Z0-9_]{3,255}$/),
+            /** Environment variable holding the Unkey root key (never the key itself in config). */
+            rootKeyEnv: z.string().min(1).default('UNKEY_ROOT_KEY'),
+            /** Prefix of issued keys (Unkey adds the "_"). */
+            prefix: z.string().regex(/^[a-zA-Z0-9_]{1,16}$/).default('ptl'),
+            timeoutMs: z.number().int().positive().default(2_000),
+          })
+          .optional(),
+      })
+      .refine((k) => k.provider !== 'unkey' || k.unkey, { message: 'keys.unkey is required for provider unkey' })
+      .prefault({}),
     health: z
       .object({
         probeIntervalMs: z.number().int().positive().default(1_000),

@@ -301,6 +301,8 @@ export const apiKeys = pgTable(
     lastUsedAt: ts('last_used_at'),
     revokedAt: ts('revoked_at'),
     revokedBy: text('revoked_by'),
+    /** The key's id at the external issuer (Unkey `keyId`) when keys.provider is unkey; null otherwise. */
+    externalId: text('external_id'),
   },
   (t) => [index('api_keys_org_idx').on(t.orgId, t.createdAt)],
 );
