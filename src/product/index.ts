@@ -22,6 +22,7 @@ import { resolveAuthSecret } from './auth/secret.js';
 import { createLogOutbox, type Outbox } from './auth/outbox.js';
 import { createAttemptGuard, type AttemptGuard } from './auth/brute-force.js';
 import { csrfGuard } from './auth/csrf.js';
+import { checkAuthInput } from './auth/auth-input.js';
 import { createExternalVerifier } from './auth/external-jwt.js';
 import { externalUserResolver, localUserResolver, requireSession, type ResolveUser } from './auth/session.js';
 import { serveDashboard } from './static.js';
@@ -120,6 +121,7 @@ function mountLocalAuth(
     const ip = clientIp(c, trustProxy);
     const headers = new Headers(c.req.raw.headers);
     headers.set('x-portal-client-ip', ip);
+    await checkAuthInput(c.req.path, c.req.raw);
     const isSignIn = c.req.method === 'POST' && c.req.path === '/api/auth/sign-in/email';
     let email = '';
     if (isSignIn) {

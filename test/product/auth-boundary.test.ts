@@ -152,6 +152,37 @@ describe('sign-in boundary', () => {
     expect(right.status).toBe(200);
   });
 
+  it.each([
+    ['a script tag', '<script>alert(1)</script>', /cannot contain "<" or ">"/],
+    ['an empty name', '   ', /Enter your name/],
+    ['a 10,000-character name', 'n'.repeat(10_000), /at most 100 characters/],
+  ])('sign-up and profile refuse %s as a name', async (_what, name, message) => {
+    const signUp = await portal.req('/api/auth/sign-up/email', {
+      method: 'POST',
+      json: { email: `bad-name-${Math.random()}@example.com`, password: 'long enough pw', name },
+    });
+    expect(signUp.status).toBe(400);
+    const body = (await signUp.json()) as { error: { param: string; message: string } };
+    expect(body.error.param).toBe('name');
+    expect(body.error.message).toMatch(message);
+    const user = await portal.signUp();
+    const update = await user.req('/api/auth/update-user', { method: 'POST', json: { name } });
+    expect(update.status).toBe(400);
+    const account = (await (await user.req('/api/account')).json()) as { user: { name: string } };
+    expect(account.user.name).toBe('Test User');
+  });
+
+  it('profile rename is saved as plain text', async () => {
+    const user = await portal.signUp();
+    const update = await user.req('/api/auth/update-user', {
+      method: 'POST',
+      json: { name: 'Ada "A." Lovelace' },
+    });
+    expect(update.status).toBe(200);
+    const account = (await (await user.req('/api/account')).json()) as { user: { name: string } };
+    expect(account.user.name).toBe('Ada "A." Lovelace');
+  });
+
   it('sign-out ends the session', async () => {
     const user = await portal.signUp();
     expect((await user.req('/api/account')).status).toBe(200);

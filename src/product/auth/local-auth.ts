@@ -11,6 +11,7 @@ import { authAccounts, authSessions, authVerifications, users } from '../../plat
 import { newId } from '../../platform/ids.js';
 import { ensurePersonalOrg } from '../accounts/accounts.js';
 import type { Outbox } from './outbox.js';
+import { createRateLimitStore } from './rate-limit-store.js';
 
 export interface LocalAuthDeps {
   store: Store;
@@ -76,8 +77,12 @@ export function createLocalAuth(deps: LocalAuthDeps) {
       enabled: true,
       window: 60,
       max: 100,
-      storage: 'memory',
-      customRules: { '/sign-in/email': { window: 60, max: 20 }, '/sign-up/email': { window: 60, max: 10 } },
+      customStorage: createRateLimitStore(),
+      customRules: {
+        '/sign-in/email': { window: 60, max: 20 },
+        '/sign-up/email': { window: 60, max: 30 },
+        '/request-password-reset': { window: 60, max: 5 },
+      },
     },
     advanced: {
       useSecureCookies: deps.publicUrl?.startsWith('https://') ?? false,
