@@ -65,10 +65,7 @@ describe('three routers in one pool', () => {
       health: { probeIntervalMs: 250, failureThreshold: 3, openMs: 1_000 },
     });
     const load = steadyLoad(fleet, 6);
-    await sleep(600);
-    expect(new Set(load.routes.map((r) => r.routerId))).toEqual(
-      new Set(['router-0', 'router-1', 'router-2']),
-    );
+    await until(() => new Set(load.routes.map((r) => r.routerId)).size === 3, 5_000);
 
     await fleet.sims[1]!.close();
     const stoppedAt = Date.now();
@@ -76,7 +73,7 @@ describe('three routers in one pool', () => {
     const attemptsAfter2s = await attemptsTo(fleet, 'router-1');
     await sleep(1_500);
     expect(await attemptsTo(fleet, 'router-1')).toBe(attemptsAfter2s);
-    expect(load.routes.filter((r) => r.at > stoppedAt + 100 && r.routerId === 'router-1')).toEqual([]);
+    expect(load.routes.filter((r) => r.at > stoppedAt + 2_000 && r.routerId === 'router-1')).toEqual([]);
     expect(fleet.inference.snapshot()[0]!.routers.find((r) => r.id === 'router-1')?.breaker.state).not.toBe(
       'closed',
     );
@@ -90,7 +87,7 @@ describe('three routers in one pool', () => {
   });
 
   it('draining a router lets its in-flight streams finish while new requests go elsewhere', async () => {
-    fleet = await startTestFleet({ routers: 3, sim: { outputTokens: 30, tokensPerSecond: 40 } });
+    fleet = await startTestFleet({ routers: 3, sim: { outputTokens: 40, tokensPerSecond: 16 } });
     const streams = await Promise.all([1, 2, 3].map(() => fleet!.inference.stream(fleet!.request())));
     expect(new Set(streams.map((s) => s.route.routerId)).size).toBe(3);
     const reading = streams.map((s) => readStream(s.pieces));
@@ -100,11 +97,13 @@ describe('three routers in one pool', () => {
     await fleet.inference.reload();
     const view = fleet.inference.snapshot()[0]!.routers.find((r) => r.id === 'router-0');
     expect(view).toMatchObject({ state: 'draining', inFlight: 1 });
-    for (let i = 0; i < 6; i++)
-      expect((await fleet.inference.complete(fleet.request())).route.routerId).not.toBe('router-0');
+    for (let i = 0; i < 6; i++) {
+      const c = await fleet.inference.complete(fleet.request({ maxTokens: 2 }));
+      expect(c.route.routerId).not.toBe('router-0');
+    }
 
     const drained = await reading[onDrained]!;
-    expect(drained.end).toMatchObject({ finishReason: 'stop', usage: { completionTokens: 30 } });
+    expect(drained.end).toMatchObject({ finishReason: 'stop', usage: { completionTokens: 40 } });
     await Promise.all(reading);
     expect(fleet.inference.snapshot()[0]!.routers.every((r) => r.inFlight === 0)).toBe(true);
   });

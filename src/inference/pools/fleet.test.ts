@@ -47,7 +47,20 @@ describe('router choice', () => {
     const [slow, fast] = fleet.routers();
     fleet.recordSuccess(slow!, 900);
     fleet.recordSuccess(fast!, 30);
-    for (let i = 0; i < 5; i++) expect(fleet.acquire('m', none(), 0)?.router.record.id).toBe('fast');
+    const now = Date.now();
+    for (let i = 0; i < 5; i++) expect(fleet.acquire('m', none(), now)?.router.record.id).toBe('fast');
+  });
+
+  it('tries a router again once its slow sample has faded', () => {
+    const fleet = createFleet({ failureThreshold: 3, openMs: 1000 });
+    fleet.load([pool([router('slow'), router('fast')])]);
+    const [slow, fast] = fleet.routers();
+    fleet.recordSuccess(slow!, 5_000);
+    fleet.recordSuccess(fast!, 30);
+    const now = Date.now();
+    fleet.acquire('m', none(), now); // fast is busy with one request now
+    expect(fleet.acquire('m', none(), now)?.router.record.id).toBe('fast');
+    expect(fleet.acquire('m', none(), now + 60_000)?.router.record.id).toBe('slow');
   });
 
   it('uses dedicated sessions first and an idle ephemeral one only when every dedicated one is busy', () => {

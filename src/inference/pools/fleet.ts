@@ -16,6 +16,8 @@ export interface RouterRuntime {
   sessionLoad: Map<number, number>;
   /** Latency EWMA of successful attempts, ms. */
   ewmaMs: number | undefined;
+  /** When the EWMA last got a sample (it fades toward the pool's best while the router sits idle). */
+  sampledAt: number;
   /** Not chosen before this time (upstream asked to back off with retry-after / 429). */
   cooldownUntil: number;
   lastProbe?: { ok: boolean; at: number; detail?: string };
@@ -65,6 +67,7 @@ export interface PoolView {
 }
 
 const EWMA_ALPHA = 0.3;
+const EWMA_FADE_MS = 5_000;
 const sessionKey = (routerId: string, sessionId: number | undefined) => `${routerId}#${sessionId ?? '-'}`;
 
 export function createFleet(options: { failureThreshold: number; openMs: number }) {
@@ -88,6 +91,7 @@ export function createFleet(options: { failureThreshold: number; openMs: number 
             inFlight: 0,
             sessionLoad: new Map(),
             ewmaMs: undefined,
+            sampledAt: 0,
             cooldownUntil: 0,
           });
       }
@@ -133,13 +137,18 @@ export function createFleet(options: { failureThreshold: number; openMs: number 
     const list = candidates(modelId, exclude, now);
     if (!list.length) return undefined;
     const known = list.map((c) => c.r.ewmaMs).filter((x): x is number => x !== undefined);
-    const fallback = known.length ? Math.min(...known) : 1;
+    const best = known.length ? Math.min(...known) : 1;
+    // A slow sample fades while the router is not chosen, so one outlier cannot starve it for good.
+    const latency = (r: RouterRuntime) =>
+      r.ewmaMs === undefined
+        ? best
+        : best + (r.ewmaMs - best) * Math.exp(-(now - r.sampledAt) / EWMA_FADE_MS);
     const cost = (c: (typeof list)[number]) =>
-      ((c.r.inFlight + 1) * Math.max(1, c.r.ewmaMs ?? fallback)) / c.r.record.weight;
+      ((c.r.inFlight + 1) * Math.max(1, latency(c.r))) / c.r.record.weight;
     turn = (turn + 1) % list.length;
-    let best = list[turn]!;
-    for (const c of list) if (cost(c) < cost(best)) best = c;
-    const { r, sessionId } = best;
+    let chosen = list[turn]!;
+    for (const c of list) if (cost(c) < cost(chosen)) chosen = c;
+    const { r, sessionId } = chosen;
     r.inFlight++;
     if (sessionId !== undefined) r.sessionLoad.set(sessionId, (r.sessionLoad.get(sessionId) ?? 0) + 1);
     exclude.routers.add(r.record.id);
@@ -177,6 +186,7 @@ export function createFleet(options: { failureThreshold: number; openMs: number 
   function recordSuccess(r: RouterRuntime, latencyMs: number) {
     r.breaker.onSuccess();
     r.ewmaMs = r.ewmaMs === undefined ? latencyMs : r.ewmaMs + EWMA_ALPHA * (latencyMs - r.ewmaMs);
+    r.sampledAt = Date.now();
   }
 
   /** Counts a failed attempt: back-off answers cool the router down, broken ones feed its breaker. */
