@@ -17,9 +17,10 @@ import { routeLabel } from '../platform/http/kernel.js';
 import type { ProductEnv } from './context.js';
 import type { ProductDeps } from './deps.js';
 import { createKeyService } from './keys/key-service.js';
+import { externalKeysFor } from './keys/external-keys.js';
 import { createLocalAuth, type LocalAuth } from './auth/local-auth.js';
 import { resolveAuthSecret } from './auth/secret.js';
-import { createLogOutbox, type Outbox } from './auth/outbox.js';
+import { createOutbox, type Outbox } from './auth/outbox.js';
 import { createAttemptGuard, type AttemptGuard } from './auth/brute-force.js';
 import { csrfGuard } from './auth/csrf.js';
 import { checkAuthInput } from './auth/auth-input.js';
@@ -52,8 +53,13 @@ export function productFor(services: Services): Product {
   const existing = built.get(services);
   if (existing) return existing;
   const { config, store, log, bus } = services;
-  const outbox = createLogOutbox(log);
-  const keys = createKeyService({ store, bus, defaultPlanId: config.defaultPlan });
+  const outbox = createOutbox({ log, smtp: config.auth.smtp });
+  const keys = createKeyService({
+    store,
+    bus,
+    defaultPlanId: config.defaultPlan,
+    external: externalKeysFor(config),
+  });
   let auth: LocalAuth | undefined;
   let resolveUser: ResolveUser;
   if (config.auth.provider === 'local') {

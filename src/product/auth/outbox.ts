@@ -1,9 +1,12 @@
 /**
- * Outgoing mail (password reset links). Without SMTP settings the message is logged — enough for development
- * and tests, which read `outbox.sent`. With `auth.smtp` configured a real transport would send it; V1 logs a
- * warning that SMTP delivery is not built yet (see the report in docs/decisions when it lands).
+ * Outgoing mail (password reset links). With `auth.smtp` configured, messages go out through nodemailer's
+ * SMTP transport (credentials from the environment variable named by `smtp.userEnv`, as "user:password");
+ * without it they are logged — enough for development. Either way the process keeps the last 50 in
+ * `outbox.sent` (tests read the reset link there). A failed delivery is logged, never shown to the requester.
  */
+import { createTransport, type Transporter } from 'nodemailer';
 import type { Logger } from '../../platform/log.js';
+import type { PortalConfig } from '../../platform/config/schema.js';
 
 export interface MailMessage {
   to: string;
@@ -17,18 +20,50 @@ export interface Outbox {
   readonly sent: readonly MailMessage[];
 }
 
-export function createLogOutbox(log: Logger): Outbox {
+type SmtpConfig = NonNullable<PortalConfig['auth']['smtp']>;
+
+export function createOutbox(options: {
+  log: Logger;
+  smtp?: SmtpConfig;
+  env?: Record<string, string | undefined>;
+}): Outbox {
+  const { log, smtp } = options;
   const sent: MailMessage[] = [];
+  const transport = smtp ? smtpTransport(smtp, options.env ?? process.env) : undefined;
   return {
     sent,
     async send(message) {
       sent.push(message);
       if (sent.length > 50) sent.shift();
-      // The link is a credential for one hour: log it only where mail is not delivered otherwise.
-      log.info(
-        { to: message.to, subject: message.subject, body: message.text },
-        'mail outbox (not delivered)',
-      );
+      if (!transport || !smtp) {
+        // The link is a credential for one hour: logged only where mail is not delivered otherwise.
+        log.info(
+          { to: message.to, subject: message.subject, body: message.text },
+          'mail outbox (not delivered)',
+        );
+        return;
+      }
+      try {
+        await transport.sendMail({ from: smtp.from, ...message });
+        log.info({ to: message.to, subject: message.subject }, 'mail sent');
+      } catch (err) {
+        log.error({ err, to: message.to, subject: message.subject }, 'mail delivery failed');
+      }
     },
   };
+}
+
+function smtpTransport(smtp: SmtpConfig, env: Record<string, string | undefined>): Transporter {
+  const credentials = smtp.userEnv ? env[smtp.userEnv] : undefined;
+  if (smtp.userEnv && !credentials)
+    throw new Error(`auth.smtp.userEnv names ${smtp.userEnv}, which is not set`);
+  const split = credentials?.indexOf(':') ?? -1;
+  return createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.port === 465,
+    ...(credentials && split > 0
+      ? { auth: { user: credentials.slice(0, split), pass: credentials.slice(split + 1) } }
+      : {}),
+  });
 }
