@@ -20,10 +20,43 @@ const LOG_COLUMNS = `request_id text, occurred_at timestamptz, org_id text, key_
   latency_ms int, ttft_ms int, input_tokens int, output_tokens int, client_ip_hash text, request_body jsonb,
   response_body text`;
 
+const LOG_COLUMNS_PLAIN = LOG_COLUMNS.replace(', request_body jsonb,\n  response_body text', '');
+
 const EVENT_NAMES = `id, request_id, occurred_at, org_id, key_id, model_id, pool_id, router_id, endpoint, stream,
   status, error_code, input_tokens, output_tokens, tokens_source, latency_ms, ttft_ms, cost_micros`;
 
-export const WRITE_BATCH_SQL = `
+/** Logs without bodies (nearly every batch): no join, nothing to filter. */
+const LOGS_PLAIN = `), logs as (
+  insert into request_logs (request_id, occurred_at, org_id, key_id, model_id, pool_id, router_id, endpoint,
+    method, stream, status, error_code, latency_ms, ttft_ms, input_tokens, output_tokens, client_ip_hash)
+  select l.request_id, l.occurred_at, l.org_id, l.key_id, l.model_id, l.pool_id, l.router_id, l.endpoint,
+    l.method, l.stream, l.status, l.error_code, l.latency_ms, l.ttft_ms, l.input_tokens, l.output_tokens,
+    l.client_ip_hash
+  from json_to_recordset($2::json) as l(${LOG_COLUMNS_PLAIN})
+  on conflict (request_id) do nothing
+  returning 1
+`;
+
+/** Logs carrying bodies: kept only for organizations that turned body logging on, until their retention. */
+const LOGS_WITH_BODIES = `), logs as (
+  insert into request_logs (request_id, occurred_at, org_id, key_id, model_id, pool_id, router_id, endpoint,
+    method, stream, status, error_code, latency_ms, ttft_ms, input_tokens, output_tokens, client_ip_hash,
+    request_body, response_body, body_expires_at)
+  select l.request_id, l.occurred_at, l.org_id, l.key_id, l.model_id, l.pool_id, l.router_id, l.endpoint,
+    l.method, l.stream, l.status, l.error_code, l.latency_ms, l.ttft_ms, l.input_tokens, l.output_tokens,
+    l.client_ip_hash,
+    case when o.log_bodies then l.request_body end,
+    case when o.log_bodies then l.response_body end,
+    case when o.log_bodies and (l.request_body is not null or l.response_body is not null)
+      then l.occurred_at + make_interval(days => o.body_retention_days) end
+  from json_to_recordset($2::json) as l(${LOG_COLUMNS})
+  left join organizations o on o.id = l.org_id
+  on conflict (request_id) do nothing
+  returning 1
+`;
+
+/** The whole statement around one of the two request-log CTEs below. */
+const statement = (logs: string) => `
 with src as (
   select * from json_to_recordset($1::json) as t(${EVENT_COLUMNS})
 ), ins as (
@@ -60,24 +93,12 @@ with src as (
   where ins.cost_micros > 0
   on conflict (usage_event_id) do nothing
   returning 1
-), logs as (
-  insert into request_logs (request_id, occurred_at, org_id, key_id, model_id, pool_id, router_id, endpoint,
-    method, stream, status, error_code, latency_ms, ttft_ms, input_tokens, output_tokens, client_ip_hash,
-    request_body, response_body, body_expires_at)
-  select l.request_id, l.occurred_at, l.org_id, l.key_id, l.model_id, l.pool_id, l.router_id, l.endpoint,
-    l.method, l.stream, l.status, l.error_code, l.latency_ms, l.ttft_ms, l.input_tokens, l.output_tokens,
-    l.client_ip_hash,
-    case when o.log_bodies then l.request_body end,
-    case when o.log_bodies then l.response_body end,
-    case when o.log_bodies and (l.request_body is not null or l.response_body is not null)
-      then l.occurred_at + make_interval(days => o.body_retention_days) end
-  from json_to_recordset($2::json) as l(${LOG_COLUMNS})
-  left join organizations o on o.id = l.org_id
-  on conflict (request_id) do nothing
-  returning 1
-)
+${logs})
 select (select count(*) from ins)::int as events, (select count(*) from roll)::int as rollups,
   (select count(*) from debit)::int as debits, (select count(*) from logs)::int as logs`;
+
+export const WRITE_BATCH_SQL = statement(LOGS_PLAIN);
+export const WRITE_BATCH_WITH_BODIES_SQL = statement(LOGS_WITH_BODIES);
 
 export interface BatchResult {
   /** Events newly inserted (a replayed event counts zero). */
@@ -89,7 +110,8 @@ export interface BatchResult {
 
 /** Writes one batch; throws when the store is unreachable (the caller spools the batch). */
 export async function writeBatch(query: Query, batch: Batch): Promise<BatchResult> {
-  const rows = await query<BatchResult>(WRITE_BATCH_SQL, [
+  const bodies = batch.logs.some((l) => l.request_body !== null || l.response_body !== null);
+  const rows = await query<BatchResult>(bodies ? WRITE_BATCH_WITH_BODIES_SQL : WRITE_BATCH_SQL, [
     JSON.stringify(batch.events),
     JSON.stringify(batch.logs),
   ]);
