@@ -92,6 +92,10 @@ export function registerProduct(app: Hono<AppEnv>, services: Services): Product 
   const product = productFor(services);
   const { config, store } = services;
   app.use('/api/*', csrfGuard({ publicUrl: config.server.publicUrl, trustProxy: config.server.trustProxy }));
+  // Public: which sign-in the dashboard should offer (built-in form, or the Clerk / Supabase session).
+  app.get('/api/auth/provider', routeLabel('/api/auth/provider'), (c) =>
+    c.json({ provider: config.auth.provider }),
+  );
   if (product.auth) mountLocalAuth(app, product.auth, product.signInGuards, config.server.trustProxy);
 
   const api = new HonoApp<ProductEnv>();

@@ -42,6 +42,12 @@ describe('sign-in boundary', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
   });
 
+  it('the sign-in provider is public', async () => {
+    const res = await portal.req('/api/auth/provider');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ provider: 'local' });
+  });
+
   it('401 with a forged session cookie', async () => {
     const res = await portal.req('/api/keys', { cookie: 'portal.session_token=forged.value' });
     expect(res.status).toBe(401);

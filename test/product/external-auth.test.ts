@@ -130,6 +130,10 @@ describe('Clerk session JWTs', () => {
     expect((await account(portal, await make())).status).toBe(401);
   });
 
+  it('tells the dashboard that Clerk signs people in', async () => {
+    expect(await (await portal.req('/api/auth/provider')).json()).toEqual({ provider: 'clerk' });
+  });
+
   it('built-in sign-up is not mounted when Clerk signs people in', async () => {
     const res = await portal.req('/api/auth/sign-up/email', {
       method: 'POST',

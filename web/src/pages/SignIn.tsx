@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Field } from '../components/Field';
 import { Notice } from '../components/States';
 import { api, errorMessage } from '../lib/api';
@@ -15,6 +15,12 @@ export function SignIn() {
     {},
   );
   const [busy, setBusy] = useState(false);
+  const provider = useQuery({
+    queryKey: ['auth-provider'],
+    queryFn: () => api<{ provider: string }>('/api/auth/provider'),
+    staleTime: Infinity,
+  });
+  const external = provider.data && provider.data.provider !== 'local' ? provider.data.provider : null;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -35,40 +41,49 @@ export function SignIn() {
 
   return (
     <AuthLayout title="Sign in" subtitle="Welcome back. Sign in to manage your API keys and usage.">
-      <form onSubmit={submit} noValidate>
-        {errors.form && <Notice tone="error">{errors.form}</Notice>}
-        <Field
-          label="Email"
-          type="email"
-          autoComplete="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          error={errors.email}
-          autoFocus
-        />
-        <Field
-          label="Password"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={errors.password}
-        />
-        <button className="btn btn-primary btn-block" type="submit" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
-        </button>
-      </form>
-      <p className="auth-links">
-        <a href="/forgot-password" onClick={linkTo(navigate, '/forgot-password')}>
-          Forgot password?
-        </a>
-        <span>
-          New to Portal?{' '}
-          <a href="/sign-up" onClick={linkTo(navigate, '/sign-up')}>
-            Create an account
-          </a>
-        </span>
-      </p>
+      {external ? (
+        <Notice>
+          Sign-in is handled by {external === 'clerk' ? 'Clerk' : 'Supabase Auth'}. Sign in there, then come
+          back: this dashboard uses that session.
+        </Notice>
+      ) : (
+        <>
+          <form onSubmit={submit} noValidate>
+            {errors.form && <Notice tone="error">{errors.form}</Notice>}
+            <Field
+              label="Email"
+              type="email"
+              autoComplete="email"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              error={errors.email}
+              autoFocus
+            />
+            <Field
+              label="Password"
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              error={errors.password}
+            />
+            <button className="btn btn-primary btn-block" type="submit" disabled={busy}>
+              {busy ? 'Signing in…' : 'Sign in'}
+            </button>
+          </form>
+          <p className="auth-links">
+            <a href="/forgot-password" onClick={linkTo(navigate, '/forgot-password')}>
+              Forgot password?
+            </a>
+            <span>
+              New to Portal?{' '}
+              <a href="/sign-up" onClick={linkTo(navigate, '/sign-up')}>
+                Create an account
+              </a>
+            </span>
+          </p>
+        </>
+      )}
     </AuthLayout>
   );
 }
