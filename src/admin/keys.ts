@@ -14,6 +14,7 @@ import { organizations } from '../platform/store/schema.js';
 import { ensurePersonalOrg, findUserByEmail } from '../product/accounts/accounts.js';
 import { createKeyBody } from '../product/keys/key-input.js';
 import { createKeyService } from '../product/keys/key-service.js';
+import { externalKeysFor } from '../product/keys/external-keys.js';
 import { parseJsonBody } from '../product/validation.js';
 import { adminActor } from '../product/audit.js';
 
@@ -28,6 +29,7 @@ export function registerAdminKeys(admin: Hono<AppEnv>, services: Services) {
     store: services.store,
     bus: services.bus,
     defaultPlanId: services.config.defaultPlan,
+    external: externalKeysFor(services.config),
   });
 
   async function resolveOrg(email?: string, orgId?: string): Promise<string> {

@@ -16,6 +16,8 @@ import type { GatewayEnv } from './context.js';
 import { createGateway, type Gateway, type ModelCatalog } from './gateway.js';
 import { createV1App } from './index.js';
 import { createKeyVerifier, type KeyVerifier } from './keys/verify.js';
+import { createUnkeyKeyVerifier } from './keys/unkey-verifier.js';
+import { unkeyClientFromConfig } from '../platform/unkey/client.js';
 import { createPolicyCache } from './policy.js';
 import { orgWindows, type UsageWindow } from './windows.js';
 
@@ -41,13 +43,17 @@ export interface GatewayServiceDeps {
 
 export function createGatewayService(deps: GatewayServiceDeps): GatewayService {
   const { config } = deps;
-  const keys = createKeyVerifier({
+  const keyCache = {
     store: deps.store,
     bus: deps.bus,
     log: deps.log,
     ttlMs: config.gateway.keyCacheTtlMs,
     negativeTtlMs: config.gateway.negativeKeyCacheTtlMs,
-  });
+  };
+  const unkey = config.keys.provider === 'unkey' ? config.keys.unkey : undefined;
+  const keys = unkey
+    ? createUnkeyKeyVerifier({ ...keyCache, unkey: unkeyClientFromConfig(unkey), prefix: unkey.prefix })
+    : createKeyVerifier(keyCache);
   const policies = createPolicyCache({
     store: deps.store,
     bus: deps.bus,

@@ -167,12 +167,17 @@ export const configSchema = z
             /** Environment variable holding the Unkey root key (never the key itself in config). */
             rootKeyEnv: z.string().min(1).default('UNKEY_ROOT_KEY'),
             /** Prefix of issued keys (Unkey adds the "_"). */
-            prefix: z.string().regex(/^[a-zA-Z0-9_]{1,16}$/).default('ptl'),
+            prefix: z
+              .string()
+              .regex(/^[a-zA-Z0-9_]{1,16}$/)
+              .default('ptl'),
             timeoutMs: z.number().int().positive().default(2_000),
           })
           .optional(),
       })
-      .refine((k) => k.provider !== 'unkey' || k.unkey, { message: 'keys.unkey is required for provider unkey' })
+      .refine((k) => k.provider !== 'unkey' || k.unkey, {
+        message: 'keys.unkey is required for provider unkey',
+      })
       .prefault({}),
     health: z
       .object({

@@ -15,16 +15,19 @@ import type { Bus } from '../../platform/bus/types.js';
 import { apiKeys, models } from '../../platform/store/schema.js';
 import { newId } from '../../platform/ids.js';
 import { PortalError } from '../../platform/http/errors.js';
-import { generateKey } from '../../gateway/keys/format.js';
+import { displayParts, generateKey, hashKey } from '../../gateway/keys/format.js';
 import { activePlan } from '../accounts/accounts.js';
 import { recordAudit, type Actor } from '../audit.js';
 import type { CreateKeyBody, UpdateKeyBody } from './key-input.js';
 import { toKeyView, type KeyView } from './key-view.js';
+import type { ExternalKeys } from './external-keys.js';
 
 export interface KeyServiceDeps {
   store: Store;
   bus: Bus;
   defaultPlanId: string;
+  /** Keys issued by Unkey (keys.provider = unkey); absent: Portal issues its own keys. */
+  external?: ExternalKeys;
 }
 
 export type KeyService = ReturnType<typeof createKeyService>;
@@ -92,11 +95,23 @@ export function createKeyService(deps: KeyServiceDeps) {
           code: 'key_limit_reached',
           message: `The ${plan.name} plan allows ${plan.maxActiveKeys} active keys. Revoke one to create another.`,
         });
-      const generated = generateKey();
+      const id = newId('key');
+      const issued = await deps.external?.issue({
+        id,
+        orgId,
+        name: input.name,
+        scopes: input.models?.length ? input.models : null,
+        requestsPerMinute: input.limits?.requests_per_minute ?? null,
+        tokensPerMinute: input.limits?.tokens_per_minute ?? null,
+        expiresAt: input.expires_at ?? null,
+      });
+      const generated = issued
+        ? { key: issued.key, hash: hashKey(issued.key), ...displayParts(issued.key) }
+        : generateKey();
       const [row] = await db
         .insert(apiKeys)
         .values({
-          id: newId('key'),
+          id,
           orgId,
           createdBy: actor.kind === 'user' ? actor.id : null,
           name: input.name,
@@ -107,6 +122,7 @@ export function createKeyService(deps: KeyServiceDeps) {
           requestsPerMinute: input.limits?.requests_per_minute ?? null,
           tokensPerMinute: input.limits?.tokens_per_minute ?? null,
           expiresAt: input.expires_at ?? null,
+          externalId: issued?.externalId ?? null,
         })
         .returning();
       if (!row) throw new Error('insert returned no row');
@@ -132,6 +148,8 @@ export function createKeyService(deps: KeyServiceDeps) {
         set.requestsPerMinute = input.limits.requests_per_minute;
       if (input.limits?.tokens_per_minute !== undefined) set.tokensPerMinute = input.limits.tokens_per_minute;
       if (!Object.keys(set).length) return toKeyView(current);
+      if (deps.external && current.externalId)
+        await deps.external.sync(current.externalId, { ...current, ...set });
       const [row] = await db
         .update(apiKeys)
         .set({ ...set, updatedAt: new Date() })
@@ -154,6 +172,7 @@ export function createKeyService(deps: KeyServiceDeps) {
     async revoke(actor: Actor, orgId: string | null, keyId: string): Promise<KeyView> {
       const current = await load(orgId, keyId);
       if (current.status === 'revoked') return toKeyView(current);
+      if (deps.external && current.externalId) await deps.external.remove(current.externalId);
       const now = new Date();
       const [row] = await db
         .update(apiKeys)
@@ -177,6 +196,7 @@ export function createKeyService(deps: KeyServiceDeps) {
       const current = await load(null, keyId);
       if (current.status === 'revoked')
         throw new PortalError({ code: 'conflict', message: 'The key is revoked; it cannot change state.' });
+      if (deps.external && current.externalId) await deps.external.setEnabled(current.externalId, !disabled);
       const [row] = await db
         .update(apiKeys)
         .set({ status: disabled ? 'disabled' : 'active', updatedAt: new Date() })

@@ -1,0 +1,184 @@
+/**
+ * A small typed client for the four Unkey v2 key endpoints Portal uses (docs/decisions/005-unkey.md):
+ * `keys.createKey`, `keys.verifyKey`, `keys.updateKey`, `keys.deleteKey`. Every call is a JSON POST with the
+ * root key as a Bearer token and a deadline; answers are parsed, never trusted: a success is
+ * `{ meta: { requestId }, data }`, a failure `{ meta, error: { title, detail, status, type } }` (RFC 7807).
+ * Failures surface as one `UnkeyError`; `unavailable` tells a caller "try again later" (network, timeout,
+ * 429, 5xx) from "this request is wrong" (4xx).
+ *
+ * @example
+ *   const unkey = createUnkeyClient({ baseUrl: 'https://api.unkey.com', rootKey, timeoutMs: 2_000 });
+ *   const { key, keyId } = await unkey.createKey({ apiId, prefix: 'ptl', externalId: orgId, meta });
+ *   const result = await unkey.verifyKey(key);   // result.valid, result.code === 'VALID'
+ */
+import { z } from 'zod';
+
+export const verifyCodes = [
+  'VALID',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'INSUFFICIENT_PERMISSIONS',
+  'INSUFFICIENT_CREDITS',
+  'USAGE_EXCEEDED',
+  'RATE_LIMITED',
+  'DISABLED',
+  'EXPIRED',
+] as const;
+export type VerifyCode = (typeof verifyCodes)[number];
+
+export type UnkeyMeta = Record<string, unknown>;
+
+export interface CreateKeyInput {
+  apiId: string;
+  prefix?: string;
+  name?: string;
+  byteLength?: number;
+  externalId?: string;
+  meta?: UnkeyMeta;
+  /** Unix milliseconds. */
+  expires?: number;
+  enabled?: boolean;
+}
+
+export interface UpdateKeyInput {
+  keyId: string;
+  name?: string | null;
+  externalId?: string | null;
+  meta?: UnkeyMeta | null;
+  /** Unix milliseconds; null makes the key permanent. */
+  expires?: number | null;
+  enabled?: boolean;
+}
+
+const verifyData = z.object({
+  valid: z.boolean(),
+  // Unknown future codes are kept as strings so a new code is a refusal, not a parse failure.
+  code: z.union([z.enum(verifyCodes), z.string()]),
+  keyId: z.string().optional(),
+  name: z.string().optional(),
+  meta: z.record(z.string(), z.unknown()).nullish(),
+  expires: z.number().nullish(),
+  enabled: z.boolean().optional(),
+  identity: z
+    .object({
+      id: z.string().optional(),
+      externalId: z.string(),
+      meta: z.record(z.string(), z.unknown()).nullish(),
+    })
+    .nullish(),
+});
+export type VerifyKeyData = z.infer<typeof verifyData>;
+
+const createData = z.object({ keyId: z.string().min(1), key: z.string().min(1) });
+const emptyData = z.unknown();
+
+const errorEnvelope = z.object({
+  meta: z.object({ requestId: z.string().optional() }).optional(),
+  error: z.object({
+    title: z.string().optional(),
+    detail: z.string().optional(),
+    status: z.number().optional(),
+    type: z.string().optional(),
+  }),
+});
+
+export class UnkeyError extends Error {
+  override name = 'UnkeyError';
+  constructor(
+    message: string,
+    /** HTTP status, or 0 when Unkey could not be reached or did not answer in time. */
+    readonly status: number,
+    readonly type?: string,
+    readonly requestId?: string,
+  ) {
+    super(message);
+  }
+  /** True when retrying later may succeed: no answer, a timeout, 429 or a 5xx. */
+  get unavailable(): boolean {
+    return this.status === 0 || this.status === 429 || this.status >= 500;
+  }
+}
+
+export interface UnkeyClient {
+  createKey(input: CreateKeyInput): Promise<{ keyId: string; key: string }>;
+  verifyKey(key: string): Promise<VerifyKeyData>;
+  updateKey(input: UpdateKeyInput): Promise<void>;
+  /** Soft delete by default: verification then answers NOT_FOUND. */
+  deleteKey(keyId: string, options?: { permanent?: boolean }): Promise<void>;
+}
+
+export interface UnkeyClientOptions {
+  baseUrl: string;
+  rootKey: string;
+  timeoutMs: number;
+  fetch?: typeof fetch;
+}
+
+export function createUnkeyClient(options: UnkeyClientOptions): UnkeyClient {
+  if (!options.rootKey) throw new Error('Unkey root key is empty');
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const doFetch = options.fetch ?? fetch;
+
+  async function call<T>(path: string, body: object, schema: z.ZodType<T>): Promise<T> {
+    let response: Response;
+    let text: string;
+    try {
+      response = await doFetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${options.rootKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+      text = await response.text();
+    } catch (err) {
+      const reason =
+        (err as Error).name === 'TimeoutError' ? `no answer in ${options.timeoutMs} ms` : String(err);
+      throw new UnkeyError(`Unkey ${path}: ${reason}`, 0);
+    }
+    const json = parseJson(text);
+    if (!response.ok) {
+      const envelope = errorEnvelope.safeParse(json);
+      const error = envelope.success ? envelope.data.error : undefined;
+      const detail = error ? `${error.title ?? 'Error'}: ${error.detail ?? ''}` : text.slice(0, 200);
+      throw new UnkeyError(
+        `Unkey ${path} answered ${response.status}: ${detail}`,
+        response.status,
+        error?.type,
+        envelope.success ? envelope.data.meta?.requestId : undefined,
+      );
+    }
+    const parsed = z.object({ data: schema }).safeParse(json);
+    if (!parsed.success)
+      throw new UnkeyError(`Unkey ${path} answered ${response.status} with an unexpected body`, 502);
+    return parsed.data.data;
+  }
+
+  return {
+    createKey: (input) => call('/v2/keys.createKey', input, createData),
+    verifyKey: (key) => call('/v2/keys.verifyKey', { key }, verifyData),
+    async updateKey(input) {
+      await call('/v2/keys.updateKey', input, emptyData);
+    },
+    async deleteKey(keyId, deleteOptions = {}) {
+      await call('/v2/keys.deleteKey', { keyId, ...deleteOptions }, emptyData);
+    },
+  };
+}
+
+/** The client for `keys.unkey` config: the root key is read from the environment variable it names. */
+export function unkeyClientFromConfig(
+  config: { baseUrl: string; rootKeyEnv: string; timeoutMs: number },
+  env: Record<string, string | undefined> = process.env,
+): UnkeyClient {
+  const rootKey = env[config.rootKeyEnv];
+  if (!rootKey) throw new Error(`keys.provider is unkey but ${config.rootKeyEnv} is not set`);
+  return createUnkeyClient({ baseUrl: config.baseUrl, rootKey, timeoutMs: config.timeoutMs });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    return undefined;
+  }
+}
