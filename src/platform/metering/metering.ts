@@ -52,7 +52,7 @@ export function createMetering(options: MeteringOptions): Metering & { stats(): 
   const spool = openSpool({ dir: options.spoolDir });
 
   const writers = Math.max(1, options.writers ?? 1);
-  const maxBatchSize = Math.max(batchSize, options.maxBatchSize ?? batchSize * 10);
+  const maxBatchSize = Math.max(batchSize, options.maxBatchSize ?? batchSize * 4);
   const events = new ChunkQueue<UsageEvent>(batchSize);
   const logs = new ChunkQueue<RequestLog>(batchSize);
   let storeUp = true;
