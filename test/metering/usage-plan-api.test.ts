@@ -175,10 +175,19 @@ describe('usage and plan API', () => {
     expect(res.status).toBe(400);
   });
 
-  it('shows the writer numbers to admins', async () => {
+  it('shows the writer numbers to admins and on /metrics', async () => {
     const res = await admin('/metering');
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ state: 'ok', queueDepth: 0, eventsWritten: expect.any(Number) });
     expect((await portal.req('/admin/api/metering')).status).toBe(401);
+    const metrics = await (await portal.req('/metrics')).text();
+    for (const name of [
+      'portal_metering_queue_depth',
+      'portal_metering_spool_bytes',
+      'portal_metering_batch_duration_seconds_bucket',
+      'portal_metering_write_failures_total',
+      'portal_metering_events_written_total',
+    ])
+      expect(metrics).toContain(name);
   });
 });
