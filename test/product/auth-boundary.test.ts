@@ -178,6 +178,30 @@ describe('sign-in boundary', () => {
     expect(account.user.name).toBe('Test User');
   });
 
+  it('sign-up and profile update cannot make anyone an admin or change their status', async () => {
+    const res = await portal.req('/api/auth/sign-up/email', {
+      method: 'POST',
+      json: {
+        email: 'escalate@example.com',
+        password: 'long enough pw',
+        name: 'E',
+        isAdmin: true,
+        is_admin: true,
+        authProvider: 'clerk',
+      },
+    });
+    const cookie = sessionCookie(res);
+    await portal.req('/api/auth/update-user', {
+      method: 'POST',
+      cookie,
+      json: { isAdmin: true, status: 'disabled', emailVerified: true },
+    });
+    const rows = await store.query<{ is_admin: boolean; status: string; auth_provider: string }>(
+      "select is_admin, status, auth_provider from users where email = 'escalate@example.com'",
+    );
+    expect(rows).toEqual([{ is_admin: false, status: 'active', auth_provider: 'local' }]);
+  });
+
   it('profile rename is saved as plain text', async () => {
     const user = await portal.signUp();
     const update = await user.req('/api/auth/update-user', {
