@@ -118,10 +118,20 @@ async function loadCells(bin: string, simUrl: string): Promise<{ cells: Cell[]; 
   }
 }
 
-async function streamsRss(bin: string, count: number): Promise<Verdict> {
-  // 120 tokens at 4 tokens/s: each stream lasts ~30 s, long enough for all of them to be open at once.
-  const sim = await startSim(bin, { tokensPerSecond: 4 });
-  const portal = await startPortalProcess(bin, sim.url, { name: 'memory' });
+async function streamsRss(bin: string, count: number, mode: PortalMode['name']): Promise<Verdict> {
+  const database = mode === 'redis' ? await createTestDatabase('portal_bench') : undefined;
+  // 120 tokens at 1 token/s: each stream lasts ~2 min, so every one is still open when the last one starts.
+  // One simulator per 200 streams: Portal's upstream client keeps at most 256 connections per origin.
+  const sims = await Promise.all(
+    Array.from({ length: Math.ceil(count / 200) }, () => startSim(bin, { tokensPerSecond: 1 })),
+  );
+  const portal = await startPortalProcess(
+    bin,
+    sims.map((s) => s.url),
+    database
+      ? { name: 'redis', databaseUrl: database.url, redisUrl: process.env.REDIS_URL }
+      : { name: 'memory' },
+  );
   try {
     const t: Target = { name: 'warm', url: portal.url, key: portal.key, model: 'oss-20b', portal: true };
     await checkOnce(spec(t, false, 1, 1));
@@ -132,10 +142,11 @@ async function streamsRss(bin: string, count: number): Promise<Verdict> {
       count,
       server: portal.child,
     });
-    return streamsLine(result, count);
+    return streamsLine(result, count, mode);
   } finally {
     await portal.close();
-    await sim.child.stop();
+    for (const sim of sims) await sim.child.stop();
+    await database?.drop();
   }
 }
 
@@ -183,7 +194,11 @@ async function main() {
   } finally {
     await sim.child.stop();
   }
-  if (!args['no-rss']) verdicts.push(await streamsRss(bin, Number(args.streams)));
+  if (!args['no-rss']) {
+    verdicts.push(await streamsRss(bin, Number(args.streams), 'memory'));
+    if (process.env.DATABASE_URL && process.env.REDIS_URL)
+      verdicts.push(await streamsRss(bin, Number(args.streams), 'redis'));
+  }
   out.push('', ...verdicts.map((v) => `- ${v.ok ? 'met' : 'MISSED'}: ${v.text}`));
   out.push(
     '',

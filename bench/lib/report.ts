@@ -80,12 +80,21 @@ export function buildTable(cells: Cell[], targets: string[]): { markdown: string
 }
 
 export function streamsLine(
-  r: { opened: number; failed: number; idleRssMb: number; peakRssMb: number; openMs: number },
+  r: {
+    begun: number;
+    opened: number;
+    failed: number;
+    ended: number;
+    idleRssMb: number;
+    peakRssMb: number;
+    openMs: number;
+  },
   count: number,
+  mode: string,
 ): Verdict {
-  const ok = r.peakRssMb <= 250 && r.failed === 0;
+  const ok = r.peakRssMb <= 250 && r.failed === 0 && r.ended === 0 && r.begun === count;
   return {
     ok,
-    text: `${count} concurrent streams (${r.opened} open, ${r.failed} failed, all open after ${(r.openMs / 1000).toFixed(1)} s): Portal RSS ${f1(r.peakRssMb)} MB (idle before: ${f1(r.idleRssMb)} MB; target ≤ 250 MB${r.peakRssMb <= 250 ? '' : `: missed by ${f1(r.peakRssMb - 250)} MB`})`,
+    text: `${mode} mode, ${count} concurrent streams (${r.begun - r.ended} streaming at once, ${r.failed} failed, ${r.ended} ended early, ${count - r.begun} not started; started within ${(r.openMs / 1000).toFixed(1)} s): Portal RSS ${f1(r.peakRssMb)} MB (idle before: ${f1(r.idleRssMb)} MB; target ≤ 250 MB${r.peakRssMb <= 250 ? '' : `: missed by ${f1(r.peakRssMb - 250)} MB`})`,
   };
 }

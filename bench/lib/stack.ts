@@ -46,10 +46,13 @@ export async function startBareProxy(upstream: string): Promise<Service> {
   return { child, url: match[1]! };
 }
 
-export function portalConfig(port: number, dataDir: string, simUrl: string) {
-  const router = (id: string) => ({
+/** `simUrl` may list several simulators: the OpenAI pool gets one router per URL (the upstream client opens
+ * at most 256 connections per origin, so 1,000 concurrent streams need several origins). */
+export function portalConfig(port: number, dataDir: string, simUrl: string | string[]) {
+  const simUrls = typeof simUrl === 'string' ? [simUrl] : simUrl;
+  const router = (id: string, url = simUrls[0]!) => ({
     id,
-    url: simUrl,
+    url,
     apiKeyEnv: 'BENCH_SIM_KEY',
     maxConcurrency: 10_000,
   });
@@ -72,7 +75,7 @@ export function portalConfig(port: number, dataDir: string, simUrl: string) {
         id: 'bench-openai',
         kind: 'openai',
         models: [{ id: 'oss-20b', upstreamModel: 'gpt-oss-20b' }],
-        routers: [router('sim-openai')],
+        routers: simUrls.map((url, i) => router(`sim-openai-${i + 1}`, url)),
       },
       {
         id: 'bench-cortensor',
@@ -93,7 +96,7 @@ export interface PortalMode {
 /** Starts `portal serve` in its own process (optionally with extra node flags) and creates a bench key. */
 export async function startPortalProcess(
   bin: string,
-  simUrl: string,
+  simUrl: string | string[],
   mode: PortalMode,
   options: { nodeArgs?: string[]; logLevel?: string } = {},
 ): Promise<PortalService> {

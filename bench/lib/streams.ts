@@ -9,6 +9,10 @@ import type { Child } from './procs.js';
 export interface StreamsResult {
   opened: number;
   failed: number;
+  /** Streams whose first bytes arrived (the rest were still waiting when the RSS was sampled). */
+  begun: number;
+  /** Streams that had already ended when the RSS was sampled (should be 0: the upstream is too slow). */
+  ended: number;
   idleRssMb: number;
   peakRssMb: number;
   openMs: number;
@@ -21,6 +25,8 @@ export async function holdStreams(options: {
   count: number;
   server: Child;
   sampleMs?: number;
+  /** Give up waiting for every stream's first bytes after this long (default 90 s). */
+  startTimeoutMs?: number;
 }): Promise<StreamsResult> {
   const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
   const idleRssMb = options.server.rss() / 2 ** 20;
@@ -33,6 +39,8 @@ export async function holdStreams(options: {
   const url = new URL('/v1/chat/completions', options.url);
   const requests: ReturnType<typeof request>[] = [];
   let failed = 0;
+  let ended = 0;
+  let begun = 0;
   const started = performance.now();
   const firstChunks = Array.from(
     { length: options.count },
@@ -51,9 +59,15 @@ export async function holdStreams(options: {
           },
           (res) => {
             if (res.statusCode !== 200) failed++;
-            res.once('data', () => resolve());
+            res.once('data', () => {
+              begun++;
+              resolve();
+            });
             res.on('data', () => {});
-            res.once('end', () => resolve());
+            res.once('end', () => {
+              ended++;
+              resolve();
+            });
           },
         );
         req.on('error', () => {
@@ -64,7 +78,12 @@ export async function holdStreams(options: {
         requests.push(req);
       }),
   );
-  await Promise.all(firstChunks);
+  let timer: NodeJS.Timeout | undefined;
+  const startLimit = new Promise<void>(
+    (resolve) => (timer = setTimeout(resolve, options.startTimeoutMs ?? 90_000)),
+  );
+  await Promise.race([Promise.all(firstChunks), startLimit]);
+  clearTimeout(timer);
   const openMs = performance.now() - started;
   let peak = 0;
   const end = performance.now() + (options.sampleMs ?? 3_000);
@@ -72,7 +91,16 @@ export async function holdStreams(options: {
     peak = Math.max(peak, options.server.rss());
     await new Promise((r) => setTimeout(r, 250));
   }
+  const endedEarly = ended;
   for (const req of requests) req.destroy();
   agent.destroy();
-  return { opened: options.count - failed, failed, idleRssMb, peakRssMb: peak / 2 ** 20, openMs };
+  return {
+    begun,
+    opened: options.count - failed,
+    failed,
+    ended: endedEarly,
+    idleRssMb,
+    peakRssMb: peak / 2 ** 20,
+    openMs,
+  };
 }
