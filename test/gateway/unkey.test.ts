@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import { startTestPortal, ADMIN_TOKEN, type TestPortal } from '../support/portal.js';
 import { startFakeUnkey, type FakeUnkey } from '../support/fake-unkey.js';
 import { upsertPlan } from '../support/fixtures.js';
+import { storeTargets } from '../support/store.js';
 import { apiKeys } from '../../src/platform/store/schema.js';
 import { hashKey } from '../../src/gateway/keys/format.js';
 import { createKeyService } from '../../src/product/keys/key-service.js';
@@ -18,53 +19,58 @@ const ROOT_KEY = 'unkey_root_for_portal_tests';
 const API_ID = 'api_portal_test';
 const VERIFY = '/v2/keys.verifyKey';
 
-let unkey: FakeUnkey;
-let t: TestPortal;
-let orgId: string;
+describe.each(storeTargets())('keys issued by Unkey ($name)', (target) => {
+  let unkey: FakeUnkey;
+  let t: TestPortal;
+  let orgId: string;
+  let closeStore: () => Promise<void>;
 
-beforeAll(async () => {
-  unkey = await startFakeUnkey({ rootKey: ROOT_KEY, apiId: API_ID });
-  process.env[ROOT_KEY_ENV] = ROOT_KEY;
-  t = await startTestPortal({
-    config: {
-      keys: { provider: 'unkey', unkey: { baseUrl: unkey.url, apiId: API_ID, rootKeyEnv: ROOT_KEY_ENV } },
-    },
+  beforeAll(async () => {
+    unkey = await startFakeUnkey({ rootKey: ROOT_KEY, apiId: API_ID });
+    process.env[ROOT_KEY_ENV] = ROOT_KEY;
+    const opened = await target.open();
+    closeStore = opened.close;
+    t = await startTestPortal({
+      store: opened.store,
+      config: {
+        keys: { provider: 'unkey', unkey: { baseUrl: unkey.url, apiId: API_ID, rootKeyEnv: ROOT_KEY_ENV } },
+      },
+    });
+    await upsertPlan(t.store, 'unkey-test', {});
+    orgId = (await t.account({ plan: 'unkey-test' })).orgId;
   });
-  await upsertPlan(t.store, 'unkey-test', {});
-  orgId = (await t.account({ plan: 'unkey-test' })).orgId;
-});
-afterAll(async () => {
-  await t?.close();
-  await unkey?.close();
-});
-
-const call = (key: string, model = 'oss-20b') =>
-  fetch(`${t.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], max_tokens: 8 }),
-  });
-
-const admin = (path: string, body?: object) =>
-  fetch(`${t.url}/admin/api${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
+  afterAll(async () => {
+    await t?.close();
+    await closeStore?.();
+    await unkey?.close();
   });
 
-async function issue(body: object = {}) {
-  const res = await admin('/keys', { org_id: orgId, name: 'unkey test', ...body });
-  expect(res.status).toBe(201);
-  return (await res.json()) as { id: string; key: string; display_prefix: string; last_four: string };
-}
+  const call = (key: string, model = 'oss-20b') =>
+    fetch(`${t.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], max_tokens: 8 }),
+    });
 
-async function errorOf(res: Response) {
-  return { status: res.status, ...((await res.json()) as { error: { code: string } }).error };
-}
+  const admin = (path: string, body?: object) =>
+    fetch(`${t.url}/admin/api${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    });
 
-const verifies = () => unkey.calls[VERIFY] ?? 0;
+  async function issue(body: object = {}) {
+    const res = await admin('/keys', { org_id: orgId, name: 'unkey test', ...body });
+    expect(res.status).toBe(201);
+    return (await res.json()) as { id: string; key: string; display_prefix: string; last_four: string };
+  }
 
-describe('keys issued by Unkey', () => {
+  async function errorOf(res: Response) {
+    return { status: res.status, ...((await res.json()) as { error: { code: string } }).error };
+  }
+
+  const verifies = () => unkey.calls[VERIFY] ?? 0;
+
   it('creates the key at Unkey and keeps only display parts, hash and Unkey key id locally', async () => {
     const created = await issue({ limits: { requests_per_minute: 50 } });
     expect(created.key).toMatch(/^ptl_[1-9A-HJ-NP-Za-km-z]{16,}$/);
