@@ -3,11 +3,11 @@
  * dropped within 2 s, and comes back once it recovers; a drained router finishes its streams while new
  * requests go elsewhere; with nothing servable the answer is a fast 503 with retry-after.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type client from 'prom-client';
 import { PortalError } from '../../src/platform/http/errors.js';
 import { setPoolState, setRouterState } from '../../src/inference/pools/store.js';
-import { readStream, startTestFleet, type TestFleet } from './support.js';
+import { readStream, sharedStore, startTestFleet, type TestFleet } from './support.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -52,43 +52,52 @@ async function until(check: () => boolean, timeoutMs: number): Promise<number> {
 }
 
 describe('three routers in one pool', () => {
-  let fleet: TestFleet | undefined;
+  const fleets: TestFleet[] = [];
+  /** Each test keeps its own fleet, so a test that overran cannot touch the next one's routers. */
+  async function start(options: Parameters<typeof startTestFleet>[0]) {
+    const fleet = await startTestFleet(options);
+    fleets.push(fleet);
+    return fleet;
+  }
+  beforeAll(() => sharedStore(), 120_000);
   afterEach(async () => {
-    await fleet?.close();
-    fleet = undefined;
+    await Promise.all(fleets.splice(0).map((f) => f.close()));
   });
 
   it('a stopped router fails no request, is dropped within 2 s, and is used again after it recovers', async () => {
-    fleet = await startTestFleet({
+    const fleet = await start({
       routers: 3,
       sim: { outputTokens: 20, tokensPerSecond: 400 },
       health: { probeIntervalMs: 250, failureThreshold: 3, openMs: 1_000 },
     });
     const load = steadyLoad(fleet, 6);
-    await until(() => new Set(load.routes.map((r) => r.routerId)).size === 3, 5_000);
+    try {
+      await until(() => new Set(load.routes.map((r) => r.routerId)).size === 3, 5_000);
 
-    await fleet.sims[1]!.close();
-    const stoppedAt = Date.now();
-    await sleep(2_000);
-    const attemptsAfter2s = await attemptsTo(fleet, 'router-1');
-    await sleep(1_500);
-    expect(await attemptsTo(fleet, 'router-1')).toBe(attemptsAfter2s);
-    expect(load.routes.filter((r) => r.at > stoppedAt + 2_000 && r.routerId === 'router-1')).toEqual([]);
-    expect(fleet.inference.snapshot()[0]!.routers.find((r) => r.id === 'router-1')?.breaker.state).not.toBe(
-      'closed',
-    );
+      await fleet.sims[1]!.close();
+      const stoppedAt = Date.now();
+      await sleep(2_000);
+      const attemptsAfter2s = await attemptsTo(fleet, 'router-1');
+      await sleep(1_500);
+      expect(await attemptsTo(fleet, 'router-1')).toBe(attemptsAfter2s);
+      expect(load.routes.filter((r) => r.at > stoppedAt + 2_000 && r.routerId === 'router-1')).toEqual([]);
+      expect(fleet.inference.snapshot()[0]!.routers.find((r) => r.id === 'router-1')?.breaker.state).not.toBe(
+        'closed',
+      );
 
-    await fleet.restart(1);
-    const restartedAt = Date.now();
-    await until(() => load.routes.some((r) => r.at > restartedAt && r.routerId === 'router-1'), 5_000);
-    await load.stop();
+      await fleet.restart(1);
+      const restartedAt = Date.now();
+      await until(() => load.routes.some((r) => r.at > restartedAt && r.routerId === 'router-1'), 5_000);
+    } finally {
+      await load.stop();
+    }
     expect(load.failures).toEqual([]);
     expect(load.routes.length).toBeGreaterThan(50);
-  });
+  }, 90_000);
 
   it('draining a router lets its in-flight streams finish while new requests go elsewhere', async () => {
-    fleet = await startTestFleet({ routers: 3, sim: { outputTokens: 40, tokensPerSecond: 16 } });
-    const streams = await Promise.all([1, 2, 3].map(() => fleet!.inference.stream(fleet!.request())));
+    const fleet = await start({ routers: 3, sim: { outputTokens: 40, tokensPerSecond: 16 } });
+    const streams = await Promise.all([1, 2, 3].map(() => fleet.inference.stream(fleet.request())));
     expect(new Set(streams.map((s) => s.route.routerId)).size).toBe(3);
     const reading = streams.map((s) => readStream(s.pieces));
     const onDrained = streams.findIndex((s) => s.route.routerId === 'router-0');
@@ -109,7 +118,7 @@ describe('three routers in one pool', () => {
   });
 
   it('answers a drained pool with a fast 503 that says maintenance, and a dead fleet with one that says unhealthy', async () => {
-    fleet = await startTestFleet({
+    const fleet = await start({
       routers: 3,
       health: { probeIntervalMs: 200, failureThreshold: 1, openMs: 5_000 },
     });

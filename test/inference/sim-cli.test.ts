@@ -58,7 +58,7 @@ describe('portal sim (spawned)', () => {
         throw new Error(`sim did not start: ${output.join('')}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-  }, 40_000);
+  }, 100_000);
 
   afterAll(async () => {
     if (child.exitCode !== null) return;
