@@ -54,7 +54,7 @@ describe('portal sim (spawned)', () => {
     child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
     const started = Date.now();
     while (!output.join('').includes('listening')) {
-      if (child.exitCode !== null || Date.now() - started > 30_000)
+      if (child.exitCode !== null || Date.now() - started > 90_000)
         throw new Error(`sim did not start: ${output.join('')}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
