@@ -173,6 +173,24 @@ describeWith(['chromium'], 'dashboard in a real browser', () => {
     expect(await page.getByText(key.slice(0, 10)).count()).toBeGreaterThan(0); // the display prefix only
   });
 
+  it('is keyboard operable: Tab reaches "Create key", Enter opens the dialog, Escape closes it', async () => {
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    let reached = false;
+    for (let i = 0; i < 20 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => document.activeElement?.textContent?.trim() === 'Create key');
+    }
+    expect(reached).toBe(true);
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Create API key' });
+    await dialog.waitFor();
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.id)).toBe(
+      await dialog.getByLabel('Name').getAttribute('id'),
+    );
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
   it('works at 375 px wide', async () => {
     await page.setViewportSize({ width: 375, height: 812 });
     await page.reload();

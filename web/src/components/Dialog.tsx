@@ -17,7 +17,11 @@ export function Dialog({
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
+    if (open && !dialog.open) {
+      dialog.showModal();
+      // Start in the form (or on the safe choice), not on the close button showModal() picks.
+      dialog.querySelector<HTMLElement>('.dialog-body input, .dialog-body button')?.focus();
+    }
     if (!open && dialog.open) dialog.close();
   }, [open]);
   return (
