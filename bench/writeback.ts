@@ -5,7 +5,7 @@
  * Run: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/writeback.ts [events] [batch sizes]`
  *   e.g. `npx tsx bench/writeback.ts 200000 500,2000 --writers=2` (--no-logs: usage events only)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../src/platform/log.js';
@@ -76,6 +76,7 @@ async function run(batchSize: number) {
       writers,
     });
     const started = performance.now();
+    const cpuStart = process.cpuUsage();
     for (let i = 0; i < total; i++) {
       const e = event(i);
       metering.recordUsage(e);
@@ -92,6 +93,8 @@ async function run(batchSize: number) {
     }
     await metering.close();
     const seconds = (performance.now() - started) / 1000;
+    const nodeCpuS = (process.cpuUsage(cpuStart).user + process.cpuUsage(cpuStart).system) / 1e6;
+    const pgCpuS = await backendCpuSeconds(store);
     const s = metering.stats();
     const [{ n }] = (await store.query('select count(*)::int as n from usage_events')) as [{ n: number }];
     if (n !== total) throw new Error(`expected ${total} events in the store, found ${n}`);
@@ -100,11 +103,36 @@ async function run(batchSize: number) {
         `${seconds.toFixed(2)} s = ${Math.round(total / seconds).toLocaleString('en')} events/s ` +
         `(batches ${s.batchesWritten}, write timeouts/failures ${s.writeFailures}, spooled ${s.eventsSpooled})`,
     );
+    // CPU actually spent, independent of what else the machine runs: PostgreSQL backends + this process.
+    const perEvent = ((pgCpuS + nodeCpuS) / total) * 1e6;
+    console.log(
+      `             CPU per event: PostgreSQL ${((pgCpuS / total) * 1e6).toFixed(0)} µs + Node ` +
+        `${((nodeCpuS / total) * 1e6).toFixed(0)} µs = ${perEvent.toFixed(0)} µs → ` +
+        `${Math.round(1e6 / perEvent).toLocaleString('en')} events/s per core`,
+    );
   } finally {
     await store.close();
     await db.drop();
     rmSync(spool, { recursive: true, force: true });
   }
+}
+
+/** utime + stime of this database's backends (they live only for this run: the database is fresh). */
+async function backendCpuSeconds(store: { query: <T>(q: string) => Promise<T[]> }): Promise<number> {
+  const rows = await store.query<{ pid: number }>(
+    'select pid from pg_stat_activity where datname = current_database()',
+  );
+  const tick = 100; // USER_HZ
+  let total = 0;
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / tick;
+    } catch {
+      // not on this machine (remote PostgreSQL): CPU figures are then PostgreSQL-less
+    }
+  }
+  return total;
 }
 
 for (const size of batchSizes) await run(size);
