@@ -63,6 +63,11 @@ for (const target of storeTargets()) {
         [account.organization.id],
       );
       expect(subs).toEqual([{ plan_id: 'free', status: 'active' }]);
+      const audit = await portal.services.store.query<{ action: string }>(
+        'select action from audit_log where org_id = $1',
+        [account.organization.id],
+      );
+      expect(audit).toEqual([{ action: 'user.signed_up' }]);
     });
 
     it('201 with the full key once; the list shows display parts only', async () => {

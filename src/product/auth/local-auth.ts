@@ -10,6 +10,7 @@ import type { Logger } from '../../platform/log.js';
 import { authAccounts, authSessions, authVerifications, users } from '../../platform/store/schema.js';
 import { newId } from '../../platform/ids.js';
 import { ensurePersonalOrg } from '../accounts/accounts.js';
+import { recordAudit } from '../audit.js';
 import type { Outbox } from './outbox.js';
 import { createRateLimitStore } from './rate-limit-store.js';
 
@@ -96,7 +97,14 @@ export function createLocalAuth(deps: LocalAuthDeps) {
       user: {
         create: {
           after: async (user) => {
-            await ensurePersonalOrg(store.db, user, deps.defaultPlanId);
+            const membership = await ensurePersonalOrg(store.db, user, deps.defaultPlanId);
+            await recordAudit(store.db, {
+              actor: { kind: 'user', id: user.id },
+              orgId: membership.orgId,
+              action: 'user.signed_up',
+              targetType: 'user',
+              targetId: user.id,
+            });
           },
         },
       },
