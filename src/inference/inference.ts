@@ -174,7 +174,9 @@ export async function createInference(deps: InferenceDeps): Promise<InferenceSer
     request: InferenceRequest,
     opened: OpenedStream,
     lease: Lease,
+    abandon: () => void,
   ): AsyncGenerator<StreamPiece> {
+    request.signal.removeEventListener('abort', abandon);
     try {
       for await (const piece of opened.pieces) yield piece;
       fleet.recordSuccess(lease.router, lease.router.ewmaMs ?? 0);
@@ -193,9 +195,16 @@ export async function createInference(deps: InferenceDeps): Promise<InferenceSer
       openStreamOnce(net, adapter, request, target),
     );
     succeeded(lease, startedAt);
+    // A generator's `finally` only runs once it was started: a stream dropped unread (the client left
+    // before the first read) is let go here instead, so the router's slot is not held forever.
+    const abandon = () => {
+      value.cancel();
+      lease.release();
+    };
+    request.signal.addEventListener('abort', abandon, { once: true });
     return {
       route: { poolId: lease.pool.id, routerId: lease.router.record.id },
-      pieces: follow(request, value, lease),
+      pieces: follow(request, value, lease, abandon),
     };
   }
 

@@ -175,6 +175,14 @@ describe('cortensor adapter against the simulator', () => {
     expect(pieces).toBeGreaterThanOrEqual(2);
     expect(fleet.inference.snapshot()[0]!.routers.every((r) => r.inFlight === 0)).toBe(true);
   });
+  it('lets the router go when a stream is dropped unread because the client left', async () => {
+    for (const sim of fleet.sims) sim.configure({ tokensPerSecond: 20 });
+    const abort = new AbortController();
+    await fleet.inference.stream(fleet.request({ signal: abort.signal }));
+    expect(fleet.inference.snapshot()[0]!.routers.reduce((n, r) => n + r.inFlight, 0)).toBe(1);
+    abort.abort();
+    expect(fleet.inference.snapshot()[0]!.routers.every((r) => r.inFlight === 0)).toBe(true);
+  });
 });
 
 describe.each(['v1', 'v2', 'v3'] as const)('completion path %s', (apiVersion) => {

@@ -61,6 +61,8 @@ export interface OpenedStream {
   pieces: AsyncGenerator<StreamPiece>;
   /** Whether any text reached the caller. */
   emittedText(): boolean;
+  /** Drops the connection (for a stream abandoned before it was read). */
+  cancel(): void;
 }
 
 /** Opens a stream; throws UpstreamCallError when the upstream refuses it (so the caller may retry). */
@@ -132,5 +134,5 @@ export async function openStreamOnce(
     }
   }
 
-  return { pieces: pieces(), emittedText: () => state.emitted > 0 };
+  return { pieces: pieces(), emittedText: () => state.emitted > 0, cancel: opened.cancel };
 }
