@@ -19,7 +19,14 @@ import { buildPortal, REPO } from './lib/build.js';
 import { checkOnce, measure, type LoadSpec } from './lib/load.js';
 import { formatProfile, summariseProfile } from './lib/profile.js';
 import { buildTable, streamsLine, type Cell, type Verdict } from './lib/report.js';
-import { SIM_KEY, startBareProxy, startPortalProcess, startSim, type PortalMode } from './lib/stack.js';
+import {
+  SIM_KEY,
+  startBareProxy,
+  startPortalProcess,
+  startSim,
+  type PortalMode,
+  type Service,
+} from './lib/stack.js';
 import { holdStreams } from './lib/streams.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/store.js';
 
@@ -44,6 +51,8 @@ interface Target {
   key: string;
   model: string;
   portal: boolean;
+  /** CPU time of the process that serves this target (the simulator's own is not counted for the others). */
+  cpuMs?: () => number;
 }
 
 function spec(t: Target, stream: boolean, connections: number, secs: number): LoadSpec {
@@ -59,10 +68,12 @@ function spec(t: Target, stream: boolean, connections: number, secs: number): Lo
     connections,
     seconds: secs,
     sampleHeader: t.portal ? 'x-portal-overhead-ms' : undefined,
+    serverCpuMs: t.cpuMs,
   };
 }
 
-async function loadCells(bin: string, simUrl: string): Promise<{ cells: Cell[]; names: string[] }> {
+async function loadCells(bin: string, sim: Service): Promise<{ cells: Cell[]; names: string[] }> {
+  const simUrl = sim.url;
   const proxy = await startBareProxy(simUrl);
   const modes: PortalMode[] = [{ name: 'memory' }];
   let database: TestDatabase | undefined;
@@ -106,6 +117,7 @@ async function loadCells(bin: string, simUrl: string): Promise<{ cells: Cell[]; 
               `run ${run} ${t.name.padEnd(24)} ${stream ? 'stream' : 'json  '} c=${String(connections).padEnd(2)} ` +
                 `${result.rps.toFixed(0).padStart(6)} req/s p50 ${result.p50.toFixed(2)} p99 ${result.p99.toFixed(2)} ms` +
                 (result.headerMedian !== null ? ` overhead ${result.headerMedian.toFixed(2)} ms` : '') +
+                ` cpu ${result.cpuUsPerRequest.toFixed(0)} µs/req` +
                 (result.failures ? ` FAILED ${result.failures}` : ''),
             );
             await new Promise((r) => setTimeout(r, 500)); // let metering flush before the next cell
@@ -185,7 +197,7 @@ async function main() {
   const verdicts: Verdict[] = [];
   try {
     if (!args['no-load']) {
-      const { cells, names } = await loadCells(bin, sim.url);
+      const { cells, names } = await loadCells(bin, sim);
       const table = buildTable(cells, names);
       out.push(table.markdown);
       verdicts.push(...table.verdicts);

@@ -13,6 +13,8 @@ export interface LoadSpec {
   seconds: number;
   /** A response header whose numeric values are collected (lower case). */
   sampleHeader?: string;
+  /** CPU time of the server under test (ms so far), to report CPU per request. */
+  serverCpuMs?: () => number;
 }
 
 export interface LoadResult {
@@ -22,6 +24,8 @@ export interface LoadResult {
   requests: number;
   failures: number;
   headerMedian: number | null;
+  /** Server CPU time per completed request, in microseconds (NaN when not measured). */
+  cpuUsPerRequest: number;
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -46,6 +50,7 @@ export async function measure(spec: LoadSpec): Promise<LoadResult> {
   const latencies: number[] = [];
   const sampled: number[] = [];
   const header = spec.sampleHeader;
+  const cpuBefore = spec.serverCpuMs?.() ?? NaN;
   const result = await autocannon({
     url: spec.url,
     method: 'POST',
@@ -65,6 +70,7 @@ export async function measure(spec: LoadSpec): Promise<LoadResult> {
         });
     },
   } as unknown as autocannon.Options);
+  const cpuMs = (spec.serverCpuMs?.() ?? NaN) - cpuBefore;
   latencies.sort((a, b) => a - b);
   const failures = result.non2xx + result.errors + result.timeouts;
   return {
@@ -74,6 +80,7 @@ export async function measure(spec: LoadSpec): Promise<LoadResult> {
     requests: result.requests.total,
     failures,
     headerMedian: sampled.length ? median(sampled) : null,
+    cpuUsPerRequest: (cpuMs * 1_000) / Math.max(1, result.requests.total),
   };
 }
 

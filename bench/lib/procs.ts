@@ -10,6 +10,8 @@ import { createServer } from 'node:net';
 export interface Child {
   name: string;
   pid: number;
+  /** CPU time (user + system) used so far, in milliseconds, from /proc/<pid>/stat. */
+  cpuMs(): number;
   /** Resident set size in bytes, from /proc/<pid>/status VmRSS. */
   rss(): number;
   /** Output captured so far (for error reports). */
@@ -21,6 +23,14 @@ const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+export function readCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime, stime (fields 14 and 15)
+}
 
 export function readRss(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -86,6 +96,7 @@ export async function startChild(options: {
     name: options.name,
     pid,
     rss: () => readRss(pid),
+    cpuMs: () => readCpuMs(pid),
     output: readOutput,
     async stop(graceMs = 10_000) {
       if (proc.exitCode !== null || proc.signalCode !== null) return;

@@ -46,8 +46,8 @@ export interface Verdict {
 
 export function buildTable(cells: Cell[], targets: string[]): { markdown: string; verdicts: Verdict[] } {
   const rows = [
-    '| target | stream | conns | req/s | p50 ms | p99 ms | Portal / proxy req/s | added p50 ms | x-portal-overhead-ms p50 | failed |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| target | stream | conns | req/s | p50 ms | p99 ms | Portal / proxy req/s | added p50 ms | x-portal-overhead-ms p50 | server CPU µs/req | proxy / Portal CPU per req | failed |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const verdicts: Verdict[] = [];
   for (const stream of [false, true])
@@ -61,9 +61,13 @@ export function buildTable(cells: Cell[], targets: string[]): { markdown: string
         const added =
           portal && conns === 1 ? perRun(cells, target, stream, conns, (p, b) => p.p50 - b.p50) : NaN;
         const overhead = portal ? m((r) => r.headerMedian ?? NaN) : NaN;
+        const cpu = m((r) => r.cpuUsPerRequest);
+        const cpuRatio = portal
+          ? perRun(cells, target, stream, conns, (p, b) => b.cpuUsPerRequest / p.cpuUsPerRequest)
+          : NaN;
         const failed = mine.reduce((sum, c) => sum + c.result.failures, 0);
         rows.push(
-          `| ${target} | ${stream ? 'yes' : 'no'} | ${conns} | ${m((r) => r.rps).toFixed(0)} | ${f2(m((r) => r.p50))} | ${f2(m((r) => r.p99))} | ${Number.isFinite(ratio) ? `${(ratio * 100).toFixed(0)}%` : '—'} | ${f2(added)} | ${f2(overhead)} | ${failed} |`,
+          `| ${target} | ${stream ? 'yes' : 'no'} | ${conns} | ${m((r) => r.rps).toFixed(0)} | ${f2(m((r) => r.p50))} | ${f2(m((r) => r.p99))} | ${Number.isFinite(ratio) ? `${(ratio * 100).toFixed(0)}%` : '—'} | ${f2(added)} | ${f2(overhead)} | ${Number.isFinite(cpu) ? cpu.toFixed(0) : '—'} | ${Number.isFinite(cpuRatio) ? `${(cpuRatio * 100).toFixed(0)}%` : '—'} | ${failed} |`,
         );
         if (portal && target.includes('openai') && conns === 50)
           verdicts.push({
