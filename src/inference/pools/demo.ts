@@ -39,7 +39,8 @@ export async function startDemoFleet(
   models: ModelConfig[],
   options: { zeroDelay: boolean },
 ): Promise<DemoFleet> {
-  const key = randomBytes(24).toString('base64url');
+  // One key per process: several in-process services (tests) may each run a demo simulator.
+  const key = process.env[DEMO_KEY_ENV] || randomBytes(24).toString('base64url');
   process.env[DEMO_KEY_ENV] = key;
   const sessionModels: Record<string, string> = {};
   const pools: PoolConfig[] = models.map((model, i) => {
