@@ -1,6 +1,6 @@
 /**
  * Prepaid credits through the gateway: 200 simultaneous requests against a balance that covers exactly 50
- * reservations. Exactly 50 are admitted (the upstream holds every answer for 8 s, so all 200 are in
+ * reservations. Exactly 50 are admitted (the upstream holds every answer for 20 s, so all 200 are in
  * flight together), the other 150 get 429 insufficient_quota, exactly the admitted ones are debited in the
  * ledger at their actual cost, and the balance never goes below zero. Memory and Redis counters.
  */
@@ -24,7 +24,7 @@ for (const variant of variants) {
     beforeAll(async () => {
       t = await startTestPortal({
         redisUrl: variant.redisUrl,
-        sim: { ttftMs: 8_000, outputTokens: 12 },
+        sim: { ttftMs: 20_000, outputTokens: 12 },
         config: { models },
       });
       account = await createAccount(t.store, { plan: 'credits' });
@@ -79,6 +79,6 @@ for (const variant of variants) {
       expect(ledger.balance_micros).toBe(50 * MAX_TOKENS - spent);
       expect(ledger.balance_micros).toBeGreaterThanOrEqual(0);
       await expect.poll(() => credits.balance(account.orgId)).toBe(50 * MAX_TOKENS - spent);
-    });
+    }, 90_000);
   });
 }

@@ -3,7 +3,7 @@
  * finishes what is in flight, flushes metering before closing the store, and exits 0 — and the store then
  * holds exactly one usage event per completion the upstream served.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,7 @@ describeWith(['postgres'], 'SIGTERM to a serving Portal under load', () => {
   let sim: RunningSimulator;
   let account: TestAccount;
   let dataDir: string;
+  let child: ChildProcess | undefined;
   beforeAll(async () => {
     db = await createTestDatabase('portal_sigterm');
     store = await openStore({ databaseUrl: db.url, dataDir: '.portal-unused' });
@@ -40,6 +41,7 @@ describeWith(['postgres'], 'SIGTERM to a serving Portal under load', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'portal-sigterm-'));
   });
   afterAll(async () => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
     await sim?.close();
     await store?.close();
     await db?.drop();
@@ -49,7 +51,7 @@ describeWith(['postgres'], 'SIGTERM to a serving Portal under load', () => {
   it('exits 0 with every served completion metered exactly once', async () => {
     const port = await freePort();
     const config = writeConfig({ pools: [simPoolConfig(sim.url, 'sigterm-pool')] });
-    const child = spawn(process.execPath, ['--import', 'tsx', SERVE, '--config', config], {
+    child = spawn(process.execPath, ['--import', 'tsx', SERVE, '--config', config], {
       env: {
         ...process.env,
         NODE_ENV: 'production',
@@ -62,7 +64,8 @@ describeWith(['postgres'], 'SIGTERM to a serving Portal under load', () => {
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const server = child;
+    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
     const url = `http://127.0.0.1:${port}`;
     await expect
       .poll(async () => (await fetch(`${url}/readyz`).catch(() => null))?.status, { timeout: 60_000 })
@@ -92,8 +95,8 @@ describeWith(['postgres'], 'SIGTERM to a serving Portal under load', () => {
         }
       }
     });
-    await expect.poll(() => ok, { timeout: 60_000 }).toBeGreaterThan(300);
-    child.kill('SIGTERM');
+    await expect.poll(() => ok, { timeout: 60_000 }).toBeGreaterThan(200);
+    server.kill('SIGTERM');
     expect(await exited).toBe(0);
     stop = true;
     await Promise.all(workers);
@@ -101,5 +104,5 @@ describeWith(['postgres'], 'SIGTERM to a serving Portal under load', () => {
     expect(served).toBeGreaterThanOrEqual(ok);
     expect(await count(store.query, 'usage_events')).toBe(served);
     expect(await rollupMismatches(store.query)).toEqual([]);
-  });
+  }, 180_000);
 });
