@@ -12,7 +12,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startPortal, type RunningPortal } from '../../src/server.js';
 import { loadConfig } from '../../src/platform/config/load.js';
-import { openMemoryStore, type Store } from '../../src/platform/store/db.js';
+import type { Store } from '../../src/platform/store/db.js';
+import { openTestStore } from '../support/pglite.js';
 import { CHROMIUM_PATH, describeWith } from '../support/services.js';
 
 const SHOTS = join(import.meta.dirname, '../../docs/screenshots');
@@ -33,7 +34,7 @@ describeWith(['chromium'], 'dashboard in a real browser', () => {
     mkdirSync(SHOTS, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), 'portal-e2e-'));
     profileDir = mkdtempSync(join(tmpdir(), 'portal-e2e-chromium-'));
-    store = await openMemoryStore();
+    store = await openTestStore();
     const config = loadConfig({ env: {}, overrides: { dataDir, server: { host: '127.0.0.1', port: 0 } } });
     portal = await startPortal(config, { store });
     context = await chromium.launchPersistentContext(profileDir, {

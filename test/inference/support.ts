@@ -98,7 +98,8 @@ import { loadConfig } from '../../src/platform/config/load.js';
 import { poolSchema, type PortalConfig } from '../../src/platform/config/schema.js';
 import { createLogger } from '../../src/platform/log.js';
 import { createMetrics, type Metrics } from '../../src/platform/metrics.js';
-import { openMemoryStore, type Store } from '../../src/platform/store/db.js';
+import type { Store } from '../../src/platform/store/db.js';
+import { openTestStore } from '../support/pglite.js';
 import { migrate } from '../../src/platform/store/migrate.js';
 import { seedCatalog } from '../../src/platform/store/seed.js';
 import { createCatalog, type Catalog } from '../../src/inference/catalog.js';
@@ -137,7 +138,7 @@ let shared: Promise<Store> | undefined;
 
 /** One migrated in-memory store per test file (opening PGlite is the slow part); pools are re-seeded per fleet. */
 export function sharedStore(): Promise<Store> {
-  shared ??= openMemoryStore().then(async (store) => {
+  shared ??= openTestStore().then(async (store) => {
     await migrate(store);
     return store;
   });

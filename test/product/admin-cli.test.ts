@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/platform/config/load.js';
 import type { BusMessage } from '../../src/platform/bus/types.js';
-import { openMemoryStore, type Store } from '../../src/platform/store/db.js';
+import type { Store } from '../../src/platform/store/db.js';
+import { openTestStore } from '../support/pglite.js';
 import { startPortal, type RunningPortal } from '../../src/server.js';
 import { ADMIN_TOKEN } from './harness.js';
 
@@ -23,7 +24,7 @@ describe('CLI and admin API for users and keys', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'portal-cli-'));
-    store = await openMemoryStore();
+    store = await openTestStore();
     const config = loadConfig({
       env: {},
       overrides: { dataDir, server: { host: '127.0.0.1', port: 0 }, admin: { token: ADMIN_TOKEN } },

@@ -4,7 +4,8 @@
  * outbox; sign-out ends the session; cookies are HttpOnly + SameSite.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMemoryStore, type Store } from '../../src/platform/store/db.js';
+import type { Store } from '../../src/platform/store/db.js';
+import { openTestStore } from '../support/pglite.js';
 import { migrate } from '../../src/platform/store/migrate.js';
 import { productFor } from '../../src/product/index.js';
 import { createTestPortal, sessionCookie, type TestPortal } from './harness.js';
@@ -13,7 +14,7 @@ describe('sign-in boundary', () => {
   let store: Store;
   let portal: TestPortal;
   beforeAll(async () => {
-    store = await openMemoryStore();
+    store = await openTestStore();
     await migrate(store);
     portal = await createTestPortal(store);
   });
@@ -241,7 +242,7 @@ describe('sign-in boundary', () => {
 
 describe('behind TLS', () => {
   it('session cookies are Secure when the public URL is https', async () => {
-    const store = await openMemoryStore();
+    const store = await openTestStore();
     await migrate(store);
     const portal = await createTestPortal(store, { server: { publicUrl: 'https://portal.example' } });
     try {

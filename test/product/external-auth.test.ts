@@ -7,7 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
-import { openMemoryStore, type Store } from '../../src/platform/store/db.js';
+import type { Store } from '../../src/platform/store/db.js';
+import { openTestStore } from '../support/pglite.js';
 import { migrate } from '../../src/platform/store/migrate.js';
 import { createTestPortal, type TestPortal } from './harness.js';
 
@@ -64,7 +65,7 @@ describe('Clerk session JWTs', () => {
   let portal: TestPortal;
   beforeAll(async () => {
     jwks = await serveJwks();
-    store = await openMemoryStore();
+    store = await openTestStore();
     await migrate(store);
     portal = await createTestPortal(store, {
       auth: { provider: 'clerk', clerk: { jwksUrl: jwks.url, issuer: ISSUER, audience: 'portal' } },
@@ -154,7 +155,7 @@ describe('Supabase Auth JWTs', () => {
   beforeAll(async () => {
     process.env[SECRET_ENV] = new TextDecoder().decode(secret);
     jwks = await serveJwks();
-    store = await openMemoryStore();
+    store = await openTestStore();
     await migrate(store);
     shared = await createTestPortal(store, {
       auth: { provider: 'supabase', supabase: { url: SUPABASE, jwtSecretEnv: SECRET_ENV } },

@@ -3,7 +3,8 @@
  * nothing is created. Names with markup are refused (and would only ever be rendered as text).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMemoryStore, type Store } from '../../src/platform/store/db.js';
+import type { Store } from '../../src/platform/store/db.js';
+import { openTestStore } from '../support/pglite.js';
 import { migrate } from '../../src/platform/store/migrate.js';
 import { createTestPortal, type Client, type TestPortal } from './harness.js';
 
@@ -15,7 +16,7 @@ describe('keys input validation', () => {
   let user: Client;
   let keyId: string;
   beforeAll(async () => {
-    store = await openMemoryStore();
+    store = await openTestStore();
     await migrate(store);
     portal = await createTestPortal(store);
     user = await portal.signUp();

@@ -5,7 +5,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMemoryStore, type Store } from '../../src/platform/store/db.js';
+import type { Store } from '../../src/platform/store/db.js';
+import { openTestStore } from '../support/pglite.js';
 import { migrate } from '../../src/platform/store/migrate.js';
 import { createTestPortal, type TestPortal } from './harness.js';
 
@@ -80,7 +81,7 @@ describe('password reset over SMTP', () => {
   beforeAll(async () => {
     smtp = await smtpServer();
     process.env[ENV] = 'mailer:s3cret';
-    store = await openMemoryStore();
+    store = await openTestStore();
     await migrate(store);
     portal = await createTestPortal(store, {
       auth: {

@@ -4,7 +4,8 @@
  * dashboard API makes B refuse it within a second — long before B's key cache would expire on its own.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openMemoryStore, type Store } from '../../src/platform/store/db.js';
+import type { Store } from '../../src/platform/store/db.js';
+import { openTestStore } from '../support/pglite.js';
 import { migrate } from '../../src/platform/store/migrate.js';
 import { describeWith } from '../support/services.js';
 import { createTestPortal, type TestPortal } from './harness.js';
@@ -14,7 +15,7 @@ describeWith(['redis'], 'key revocation across instances (Redis bus)', () => {
   let a: TestPortal;
   let b: TestPortal;
   beforeAll(async () => {
-    store = await openMemoryStore();
+    store = await openTestStore();
     await migrate(store);
     const overrides = { redis: { url: process.env.REDIS_URL }, gateway: { keyCacheTtlMs: 600_000 } };
     a = await createTestPortal(store, overrides);

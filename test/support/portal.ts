@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/platform/config/load.js';
-import { openMemoryStore, type Store } from '../../src/platform/store/db.js';
+import type { Store } from '../../src/platform/store/db.js';
+import { openTestStore } from './pglite.js';
 import { startPortal, type RunningPortal } from '../../src/server.js';
 import { startSimulator, type RunningSimulator } from '../../src/inference/simulator/server.js';
 import type { SimOptionsInput } from '../../src/inference/simulator/options.js';
@@ -52,7 +53,7 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
   });
   const dataDir = mkdtempSync(join(tmpdir(), 'portal-test-'));
   const ownStore = !options.store && !options.databaseUrl;
-  const store = options.store ?? (ownStore ? await openMemoryStore() : undefined);
+  const store = options.store ?? (ownStore ? await openTestStore() : undefined);
   const config = loadConfig({
     env: {},
     overrides: {

@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openMemoryStore, openStore, type Store } from '../../src/platform/store/db.js';
+import { openStore, type Store } from '../../src/platform/store/db.js';
+import { openTestStore } from './pglite.js';
 import { migrate } from '../../src/platform/store/migrate.js';
 import { hasService } from './services.js';
 
@@ -48,7 +49,7 @@ export function storeTargets(): StoreTarget[] {
     {
       name: 'pglite',
       async open() {
-        const store = await openMemoryStore();
+        const store = await openTestStore();
         await migrate(store);
         return { store, close: () => store.close() };
       },

@@ -9,14 +9,15 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApp, createServices, type Services } from '../../../src/app.js';
 import { loadConfig } from '../../../src/platform/config/load.js';
 import { createLogger } from '../../../src/platform/log.js';
-import { openMemoryStore, type Store } from '../../../src/platform/store/db.js';
+import type { Store } from '../../../src/platform/store/db.js';
+import { openTestStore } from '../../support/pglite.js';
 
 let store: Store;
 let services: Services;
 const dataDir = mkdtempSync(join(tmpdir(), 'portal-limiter-'));
 
 beforeAll(async () => {
-  store = await openMemoryStore();
+  store = await openTestStore();
   const config = loadConfig({ env: {}, overrides: { dataDir, redis: { url: 'redis://127.0.0.1:1' } } });
   services = await createServices(config, { store, log: createLogger({ level: 'silent' }) });
 });
