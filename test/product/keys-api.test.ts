@@ -114,13 +114,18 @@ for (const target of storeTargets()) {
       expect(still).toMatchObject({ name: 'alice-only', status: 'active' });
     });
 
-    it("another organization's usage is not visible, even filtered by its key id", async () => {
+    it("another organization's usage is not visible: its key id answers 404", async () => {
       const { json } = await create(alice, { name: 'usage-probe' });
+      expect((await alice.req(`/api/usage?key=${json.id}`)).status).toBe(200);
       const res = await bob.req(`/api/usage?key=${json.id}`);
-      expect(res.status).toBe(200);
-      const usage = (await res.json()) as { totals: { requests: number }; by_key: unknown[] };
-      expect(usage.totals.requests).toBe(0);
-      expect(usage.by_key).toEqual([]);
+      expect(res.status).toBe(404);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found');
+      const own = (await (await bob.req('/api/usage')).json()) as {
+        totals: { requests: number };
+        by_key: unknown[];
+      };
+      expect(own.totals.requests).toBe(0);
+      expect(own.by_key).toEqual([]);
     });
 
     it('rename and revoke announce key.changed with the hash and write the audit log', async () => {

@@ -63,6 +63,15 @@ export function registerUsageRoutes(api: Hono<ProductEnv>, services: Services) {
         param: 'from',
       });
     const orgId = c.get('orgId');
+    if (q.key) {
+      // Another organization's key id answers like a key that does not exist: no existence leak.
+      const owned = await services.store.query('select 1 from api_keys where id = $1 and org_id = $2', [
+        q.key,
+        orgId,
+      ]);
+      if (!owned.length)
+        throw new PortalError({ code: 'not_found', message: 'No API key with that id.', param: 'key' });
+    }
     const gateway = (services as Services & WithGateway).gateway;
     const [report, windows] = await Promise.all([
       usageReport(services.store.query, {
