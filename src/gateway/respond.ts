@@ -123,6 +123,39 @@ export async function respondStream(
     return counted;
   };
 
+  /** The SSE frame(s) for one upstream piece; `end` once the answer is over (finished, cut or failed). */
+  const frameOf = async (next: Promise<IteratorResult<StreamPiece>>) => {
+    let piece: IteratorResult<StreamPiece>;
+    try {
+      piece = await next;
+    } catch (err) {
+      if (done) return { frame: '', end: false };
+      const e = toPortalError(err);
+      complete({ status: e.status, errorCode: e.code, finish: 'error' });
+      return { frame: encoder.error(e), end: true };
+    }
+    if (done) return { frame: '', end: false };
+    if (piece.done) {
+      // The upstream ended without an end piece: treat as a cut.
+      const e = new PortalError({ code: 'upstream_error', message: 'The upstream ended the answer early.' });
+      complete({ status: 502, errorCode: e.code, finish: 'error' });
+      return { frame: encoder.error(e), end: true };
+    }
+    const value = piece.value;
+    if (value.type === 'text') {
+      if (!value.text) return { frame: '', end: false };
+      if (ttftMs === null) {
+        ttftMs = performance.now() - started;
+        clearInterval(keepAlive);
+      }
+      text += value.text;
+      return { frame: encoder.text(value.text), end: false };
+    }
+    const counted = complete({ finish: value.finishReason }, value.usage);
+    return { frame: encoder.end(value.finishReason, counted), end: true };
+  };
+  let pending: Promise<IteratorResult<StreamPiece>> | undefined;
+
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(bytes.encode(encoder.start(admission.promptTokens)));
@@ -131,43 +164,27 @@ export async function respondStream(
       }, deps.keepAliveMs);
     },
     async pull(controller) {
-      let piece: IteratorResult<StreamPiece>;
-      try {
-        piece = await iterator.next();
-      } catch (err) {
-        if (done) return;
-        const e = toPortalError(err);
-        complete({ status: e.status, errorCode: e.code, finish: 'error' });
-        controller.enqueue(bytes.encode(encoder.error(e)));
-        controller.close();
-        return;
-      }
-      if (done) return;
-      if (piece.done) {
-        // The upstream ended without an end piece: treat as a cut.
-        const e = new PortalError({
-          code: 'upstream_error',
-          message: 'The upstream ended the answer early.',
-        });
-        complete({ status: 502, errorCode: e.code, finish: 'error' });
-        controller.enqueue(bytes.encode(encoder.error(e)));
-        controller.close();
-        return;
-      }
-      const value = piece.value;
-      if (value.type === 'text') {
-        if (!value.text) return;
-        if (ttftMs === null) {
-          ttftMs = performance.now() - started;
-          clearInterval(keepAlive);
+      // Pieces the upstream has already delivered (one network read often holds several events) leave as
+      // one write; the loop never waits for I/O, so nothing is held back.
+      let out = '';
+      let next = pending ?? iterator.next();
+      pending = undefined;
+      for (;;) {
+        const step = await frameOf(next);
+        if (done && !step.end) return;
+        out += step.frame;
+        if (step.end) {
+          if (out) controller.enqueue(bytes.encode(out));
+          controller.close();
+          return;
         }
-        text += value.text;
-        controller.enqueue(bytes.encode(encoder.text(value.text)));
-        return;
+        next = iterator.next();
+        if (!(await settlesBeforeIo(next))) {
+          pending = next;
+          break;
+        }
       }
-      const counted = complete({ finish: value.finishReason }, value.usage);
-      controller.enqueue(bytes.encode(encoder.end(value.finishReason, counted)));
-      controller.close();
+      if (out) controller.enqueue(bytes.encode(out));
     },
     async cancel() {
       // The client went away: stop the upstream, meter what was generated.
@@ -182,6 +199,18 @@ export async function respondStream(
   c.header('cache-control', 'no-cache, no-transform');
   c.header('x-accel-buffering', 'no');
   return c.body(body);
+}
+
+/** Whether a promise settles before the event loop next polls for I/O (its value is already there). */
+function settlesBeforeIo(promise: Promise<unknown>): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setImmediate(() => resolve(false));
+    const settled = () => {
+      clearImmediate(timer);
+      resolve(true);
+    };
+    promise.then(settled, settled);
+  });
 }
 
 function setHeaders(c: Context<GatewayEnv>, admission: Admission, upstreamMs: number | null) {
