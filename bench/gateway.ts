@@ -9,7 +9,8 @@
  * DATABASE_URL and REDIS_URL, in Redis mode (fresh database, dropped afterwards). Then Portal's RSS with 1,000
  * concurrent streams, and with --profile a CPU profile of Portal under load.
  *
- * Run: `npx tsx bench/gateway.ts [--seconds 5] [--runs 1] [--streams 1000] [--skip-build] [--no-rss] [--profile]`
+ * Run: `npx tsx bench/gateway.ts [--seconds 5] [--runs 1] [--streams 1000] [--rss-modes memory,redis] [--skip-build]
+ *       [--no-load] [--no-rss] [--profile [--profile-mode memory|redis]]`
  */
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -40,6 +41,7 @@ const { values: args } = parseArgs({
     'no-load': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     'profile-mode': { type: 'string', default: 'memory' },
+    'rss-modes': { type: 'string', default: 'memory,redis' },
   },
 });
 const seconds = Number(args.seconds);
@@ -85,8 +87,22 @@ async function loadCells(bin: string, sim: Service): Promise<{ cells: Cell[]; na
   try {
     for (const mode of modes) portals.push({ mode, portal: await startPortalProcess(bin, simUrl, mode) });
     const targets: Target[] = [
-      { name: 'simulator', url: simUrl, key: SIM_KEY, model: 'gpt-oss-20b', portal: false },
-      { name: 'bare proxy', url: proxy.url, key: SIM_KEY, model: 'gpt-oss-20b', portal: false },
+      {
+        name: 'simulator',
+        url: simUrl,
+        key: SIM_KEY,
+        model: 'gpt-oss-20b',
+        portal: false,
+        cpuMs: sim.child.cpuMs,
+      },
+      {
+        name: 'bare proxy',
+        url: proxy.url,
+        key: SIM_KEY,
+        model: 'gpt-oss-20b',
+        portal: false,
+        cpuMs: proxy.child.cpuMs,
+      },
       ...portals.flatMap(({ mode, portal }) => [
         {
           name: `portal openai ${mode.name}`,
@@ -94,6 +110,7 @@ async function loadCells(bin: string, sim: Service): Promise<{ cells: Cell[]; na
           key: portal.key,
           model: 'oss-20b',
           portal: true,
+          cpuMs: portal.child.cpuMs,
         },
         {
           name: `portal cortensor ${mode.name}`,
@@ -101,6 +118,7 @@ async function loadCells(bin: string, sim: Service): Promise<{ cells: Cell[]; na
           key: portal.key,
           model: 'gemma4',
           portal: true,
+          cpuMs: portal.child.cpuMs,
         },
       ]),
     ];
@@ -207,8 +225,9 @@ async function main() {
     await sim.child.stop();
   }
   if (!args['no-rss']) {
-    verdicts.push(await streamsRss(bin, Number(args.streams), 'memory'));
-    if (process.env.DATABASE_URL && process.env.REDIS_URL)
+    const modes = args['rss-modes'].split(',');
+    if (modes.includes('memory')) verdicts.push(await streamsRss(bin, Number(args.streams), 'memory'));
+    if (modes.includes('redis') && process.env.DATABASE_URL && process.env.REDIS_URL)
       verdicts.push(await streamsRss(bin, Number(args.streams), 'redis'));
   }
   out.push('', ...verdicts.map((v) => `- ${v.ok ? 'met' : 'MISSED'}: ${v.text}`));
@@ -225,5 +244,7 @@ async function main() {
   console.log(`\nwritten to ${file}`);
 }
 
+// Ctrl-C or a time-out: exit through 'exit', which stops every child process (see lib/procs.ts).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 await main();
 process.exit(0);
