@@ -124,6 +124,7 @@ async function loadCells(bin: string, sim: Service): Promise<{ cells: Cell[]; na
     ];
     for (const t of targets) for (const stream of [false, true]) await checkOnce(spec(t, stream, 1, 1));
     const cells: Cell[] = [];
+    const diagnosed = new Set<string>();
     for (let run = 1; run <= runs; run++)
       for (const stream of [false, true])
         for (const connections of [1, 50])
@@ -131,6 +132,13 @@ async function loadCells(bin: string, sim: Service): Promise<{ cells: Cell[]; na
             await measure(spec(t, stream, connections, 1)); // warm-up: JIT, keep-alive pools
             const result = await measure(spec(t, stream, connections, seconds));
             cells.push({ target: t.name, stream, connections, run, result });
+            if (result.failures && !diagnosed.has(t.name)) {
+              diagnosed.add(t.name);
+              await checkOnce(spec(t, stream, 1, 1)).then(
+                () => console.log(`${t.name}: failures during the cell, but a single request now passes`),
+                (err: Error) => console.log(`${t.name} fails: ${err.message}`),
+              );
+            }
             console.log(
               `run ${run} ${t.name.padEnd(24)} ${stream ? 'stream' : 'json  '} c=${String(connections).padEnd(2)} ` +
                 `${result.rps.toFixed(0).padStart(6)} req/s p50 ${result.p50.toFixed(2)} p99 ${result.p99.toFixed(2)} ms` +
