@@ -176,6 +176,8 @@ export async function respondStream(
         if (step.end) {
           if (out) controller.enqueue(bytes.encode(out));
           controller.close();
+          // Let the upstream stream finish its own clean-up (it releases the router slot in a finally).
+          void iterator.return?.().catch(() => {});
           return;
         }
         next = iterator.next();

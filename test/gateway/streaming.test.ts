@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestPortal, type TestPortal } from '../support/portal.js';
-import type { TestAccount } from '../support/fixtures.js';
+import { upsertPlan, type TestAccount } from '../support/fixtures.js';
 
 let t: TestPortal;
 let account: TestAccount;
@@ -25,10 +25,10 @@ beforeEach(() => {
   });
 });
 
-function streamRequest(body: Record<string, unknown>, signal?: AbortSignal) {
+function streamRequest(body: Record<string, unknown>, signal?: AbortSignal, key = account.key) {
   return fetch(`${t.url}/v1/chat/completions`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${account.key}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify({
       model: 'oss-20b',
       messages: [{ role: 'user', content: 'Stream please.' }],
@@ -146,5 +146,18 @@ describe('streaming', () => {
     expect(event?.status).toBe(200);
     expect(event?.stream).toBe(true);
     expect(event?.output_tokens).toBe(usageFrame?.usage?.completion_tokens);
+  });
+  it('releases the router slot after every stream: more streams in a row than a router takes at once', async () => {
+    // Each router takes 64 concurrent requests; a leaked slot per stream would turn request 65 into a 503.
+    await upsertPlan(t.store, 'unlimited', {});
+    const roomy = await t.account({ plan: 'unlimited' });
+    for (let i = 0; i < 80; i++) {
+      const res = await streamRequest({ max_tokens: 4 }, undefined, roomy.key);
+      expect(res.status).toBe(200);
+      await res.text();
+    }
+    const pools = t.portal.services.inference.snapshot();
+    const inFlight = pools.flatMap((p) => p.routers).reduce((n, r) => n + r.inFlight, 0);
+    expect(inFlight).toBe(0);
   });
 });
