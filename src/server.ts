@@ -26,11 +26,12 @@ export async function startPortal(
   options: ServiceOptions = {},
 ): Promise<RunningPortal> {
   const services = await createServices(config, options);
-  const app = createApp(services);
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  server.keepAliveTimeout = 65_000;
-  server.requestTimeout = 0; // streams may run for minutes; the gateway enforces its own deadlines
+  let server: Server;
   try {
+    const app = createApp(services);
+    server = createAdaptorServer({ fetch: app.fetch }) as Server;
+    server.keepAliveTimeout = 65_000;
+    server.requestTimeout = 0; // streams may run for minutes; the gateway enforces its own deadlines
     await listen(server, config.server.port, config.server.host);
   } catch (err) {
     await closeServices(services);

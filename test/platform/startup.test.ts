@@ -30,6 +30,9 @@ function failingStart(env: Record<string, string>, args: string[] = []) {
     const child = spawn(process.execPath, [BIN, 'serve', ...args], {
       env: {
         ...process.env,
+        // Embedded by default: the suite's own DATABASE_URL / REDIS_URL must not leak into these starts.
+        DATABASE_URL: '',
+        REDIS_URL: '',
         NODE_ENV: 'production',
         LOG_LEVEL: 'silent',
         PORTAL_DATA_DIR: tempDir(),
@@ -112,10 +115,33 @@ describe('start-up failures', { timeout: 90_000 }, () => {
   });
 });
 
+describeWith(['postgres'], 'start-up failures with PostgreSQL', () => {
+  it('a read-only data dir is named even when the store is PostgreSQL', { timeout: 90_000 }, async () => {
+    const db = await createTestDatabase();
+    const dir = tempDir();
+    const immutable = spawnSync('chattr', ['+i', dir]).status === 0;
+    try {
+      const target = immutable ? dir : '/sys/portal-data';
+      expectOneClearLine(
+        await failingStart({ PORTAL_DATA_DIR: target, DATABASE_URL: db.url }),
+        /data dir .* is not writable/,
+      );
+    } finally {
+      if (immutable) spawnSync('chattr', ['-i', dir]);
+      await db.drop();
+    }
+  });
+});
+
 describe('a clean start', { timeout: 120_000 }, () => {
   it('is ready within 15 s and keeps its data across a restart (embedded store)', async () => {
     const dataDir = tempDir();
-    const env = { PORTAL_DATA_DIR: dataDir, PORTAL_ADMIN_TOKEN: ADMIN_TOKEN };
+    const env = {
+      PORTAL_DATA_DIR: dataDir,
+      PORTAL_ADMIN_TOKEN: ADMIN_TOKEN,
+      DATABASE_URL: '',
+      REDIS_URL: '',
+    };
     const started = Date.now();
     const first = await startPortalProcess(env, 15_000);
     expect(Date.now() - started).toBeLessThan(15_000);
