@@ -44,6 +44,9 @@ export async function startPortalProcess(
   const child = spawn(process.execPath, [BIN, 'serve'], {
     env: {
       ...process.env,
+      // Embedded unless the caller names the services: the suite's DATABASE_URL / REDIS_URL do not leak in.
+      DATABASE_URL: '',
+      REDIS_URL: '',
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       PORT: String(port),
