@@ -7,12 +7,13 @@
  *   const result = await verifier.verify(presentedKey);
  *   if (!result.ok) throw new PortalError({ code: result.code, message: … });
  */
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Bus } from '../../platform/bus/types.js';
 import type { Logger } from '../../platform/log.js';
 import type { Store } from '../../platform/store/db.js';
 import { apiKeys } from '../../platform/store/schema.js';
 import { checkKeyFormat, hashKey } from './format.js';
+import { createTouchBatcher } from './touch.js';
 import { TtlCache } from './cache.js';
 
 export interface KeyRecord {
@@ -71,23 +72,7 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
     } else if (message.type === 'cache.flush') cache.clear();
   });
 
-  const touched = new Set<string>();
-  const flushTouches = async () => {
-    if (!touched.size) return;
-    const ids = [...touched];
-    touched.clear();
-    try {
-      await store.db
-        .update(apiKeys)
-        .set({ lastUsedAt: sql`now()` })
-        .where(inArray(apiKeys.id, ids));
-    } catch (err) {
-      log.warn({ err: (err as Error).message, keys: ids.length }, 'last_used_at update failed; will retry');
-      for (const id of ids) touched.add(id);
-    }
-  };
-  const timer = setInterval(() => void flushTouches(), options.touchFlushMs ?? 5_000);
-  timer.unref();
+  const touches = createTouchBatcher(store, log, options.touchFlushMs);
 
   return {
     async verify(presented, now = Date.now()) {
@@ -99,14 +84,11 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
       if (key.expiresAt !== null && key.expiresAt <= now) return { ok: false, code: 'key_expired' };
       return { ok: true, key };
     },
-    touch(keyId) {
-      touched.add(keyId);
-    },
+    touch: (keyId) => touches.touch(keyId),
     stats: () => ({ size: cache.size, hits: cache.hits, misses: cache.misses }),
     async close() {
-      clearInterval(timer);
       unsubscribe();
-      await flushTouches();
+      await touches.close();
     },
   };
 }
