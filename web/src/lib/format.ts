@@ -25,12 +25,15 @@ export function relativeTime(iso: string | null, now = Date.now()): string {
   return rtf.format(Math.round(diff / 86_400_000), 'day');
 }
 
+/** Dollars; amounts under a cent keep two significant digits ($0.000028), so small usage never reads $0.00. */
 export const formatUsd = (n: number) =>
-  n.toLocaleString(undefined, {
-    style: 'currency',
-    currency: 'USD',
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 4,
-  });
+  n !== 0 && Math.abs(n) < 0.01
+    ? n.toLocaleString(undefined, { style: 'currency', currency: 'USD', maximumSignificantDigits: 2 })
+    : n.toLocaleString(undefined, {
+        style: 'currency',
+        currency: 'USD',
+        minimumFractionDigits: 2,
+        maximumFractionDigits: 4,
+      });
 
 export const microsToUsd = (micros: number) => formatUsd(micros / 1_000_000);
