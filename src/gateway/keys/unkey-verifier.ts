@@ -23,7 +23,7 @@ import { parseUnkeyMeta } from '../../platform/unkey/key-meta.js';
 import { TtlCache } from './cache.js';
 import { hashKey } from './format.js';
 import { createTouchBatcher } from './touch.js';
-import { keyColumns, toKeyRecord, type KeyRecord, type KeyVerifier } from './verify.js';
+import { judgeKey, keyColumns, toKeyRecord, type KeyRecord, type KeyVerifier } from './verify.js';
 
 export interface UnkeyVerifierOptions {
   unkey: Pick<UnkeyClient, 'verifyKey'>;
@@ -103,12 +103,7 @@ export function createUnkeyKeyVerifier(options: UnkeyVerifierOptions): KeyVerifi
     async verify(presented, now = Date.now()) {
       if (presented.length > MAX_KEY_LENGTH || !shape.test(presented))
         return { ok: false, code: 'invalid_api_key' };
-      const key = await lookup(presented);
-      if (!key) return { ok: false, code: 'invalid_api_key' };
-      if (key.status === 'revoked') return { ok: false, code: 'key_revoked' };
-      if (key.status === 'disabled') return { ok: false, code: 'key_disabled' };
-      if (key.expiresAt !== null && key.expiresAt <= now) return { ok: false, code: 'key_expired' };
-      return { ok: true, key };
+      return judgeKey(await lookup(presented), now);
     },
     touch: (keyId) => touches.touch(keyId),
     stats: () => ({ size: cache.size, hits: cache.hits, misses: cache.misses }),

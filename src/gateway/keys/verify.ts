@@ -77,12 +77,7 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
   return {
     async verify(presented, now = Date.now()) {
       if (!checkKeyFormat(presented)) return { ok: false, code: 'invalid_api_key' };
-      const key = await cache.get(hashKey(presented));
-      if (!key) return { ok: false, code: 'invalid_api_key' };
-      if (key.status === 'revoked') return { ok: false, code: 'key_revoked' };
-      if (key.status === 'disabled') return { ok: false, code: 'key_disabled' };
-      if (key.expiresAt !== null && key.expiresAt <= now) return { ok: false, code: 'key_expired' };
-      return { ok: true, key };
+      return judgeKey(await cache.get(hashKey(presented)), now);
     },
     touch: (keyId) => touches.touch(keyId),
     stats: () => ({ size: cache.size, hits: cache.hits, misses: cache.misses }),
@@ -91,6 +86,15 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
       await touches.close();
     },
   };
+}
+
+/** Whether a found key record may be used now: the one place that maps key state to a denial. */
+export function judgeKey(key: KeyRecord | undefined, now: number): VerifyResult {
+  if (!key) return { ok: false, code: 'invalid_api_key' };
+  if (key.status === 'revoked') return { ok: false, code: 'key_revoked' };
+  if (key.status === 'disabled') return { ok: false, code: 'key_disabled' };
+  if (key.expiresAt !== null && key.expiresAt <= now) return { ok: false, code: 'key_expired' };
+  return { ok: true, key };
 }
 
 /** The api_keys columns a KeyRecord is made of. */
