@@ -68,8 +68,30 @@ export function createKeyService(deps: KeyServiceDeps) {
     return rows[0]?.n ?? 0;
   }
 
-  async function announce(row: { id: string; keyHash: string }) {
+  /** Writes a change to one key, audits it and announces it on the bus (every gateway evicts its copy). */
+  async function applyChange(
+    actor: Actor,
+    current: { id: string; orgId: string },
+    set: Partial<typeof apiKeys.$inferInsert>,
+    action: string,
+    details?: Record<string, unknown>,
+  ): Promise<KeyView> {
+    const [row] = await db
+      .update(apiKeys)
+      .set({ ...set, updatedAt: new Date() })
+      .where(eq(apiKeys.id, current.id))
+      .returning();
+    if (!row) throw new Error('update returned no row');
+    await recordAudit(db, {
+      actor,
+      orgId: current.orgId,
+      action,
+      targetType: 'api_key',
+      targetId: row.id,
+      details,
+    });
     await deps.bus.publish({ type: 'key.changed', keyId: row.id, keyHash: row.keyHash });
+    return toKeyView(row);
   }
 
   return {
@@ -150,22 +172,7 @@ export function createKeyService(deps: KeyServiceDeps) {
       if (!Object.keys(set).length) return toKeyView(current);
       if (deps.external && current.externalId)
         await deps.external.sync(current.externalId, { ...current, ...set });
-      const [row] = await db
-        .update(apiKeys)
-        .set({ ...set, updatedAt: new Date() })
-        .where(eq(apiKeys.id, current.id))
-        .returning();
-      if (!row) throw new Error('update returned no row');
-      await recordAudit(db, {
-        actor,
-        orgId: current.orgId,
-        action: 'key.updated',
-        targetType: 'api_key',
-        targetId: row.id,
-        details: { fields: Object.keys(set) },
-      });
-      await announce(row);
-      return toKeyView(row);
+      return applyChange(actor, current, set, 'key.updated', { fields: Object.keys(set) });
     },
 
     /** Revokes for good (idempotent). The key stays listed as revoked. Pass orgId null for operators. */
@@ -173,22 +180,8 @@ export function createKeyService(deps: KeyServiceDeps) {
       const current = await load(orgId, keyId);
       if (current.status === 'revoked') return toKeyView(current);
       if (deps.external && current.externalId) await deps.external.remove(current.externalId);
-      const now = new Date();
-      const [row] = await db
-        .update(apiKeys)
-        .set({ status: 'revoked', revokedAt: now, revokedBy: actor.id ?? actor.kind, updatedAt: now })
-        .where(eq(apiKeys.id, current.id))
-        .returning();
-      if (!row) throw new Error('update returned no row');
-      await recordAudit(db, {
-        actor,
-        orgId: current.orgId,
-        action: 'key.revoked',
-        targetType: 'api_key',
-        targetId: row.id,
-      });
-      await announce(row);
-      return toKeyView(row);
+      const set = { status: 'revoked' as const, revokedAt: new Date(), revokedBy: actor.id ?? actor.kind };
+      return applyChange(actor, current, set, 'key.revoked');
     },
 
     /** Operators: disable (reversible) or re-enable a key. A revoked key stays revoked. */
@@ -197,21 +190,8 @@ export function createKeyService(deps: KeyServiceDeps) {
       if (current.status === 'revoked')
         throw new PortalError({ code: 'conflict', message: 'The key is revoked; it cannot change state.' });
       if (deps.external && current.externalId) await deps.external.setEnabled(current.externalId, !disabled);
-      const [row] = await db
-        .update(apiKeys)
-        .set({ status: disabled ? 'disabled' : 'active', updatedAt: new Date() })
-        .where(eq(apiKeys.id, current.id))
-        .returning();
-      if (!row) throw new Error('update returned no row');
-      await recordAudit(db, {
-        actor,
-        orgId: current.orgId,
-        action: disabled ? 'key.disabled' : 'key.enabled',
-        targetType: 'api_key',
-        targetId: row.id,
-      });
-      await announce(row);
-      return toKeyView(row);
+      const status = disabled ? ('disabled' as const) : ('active' as const);
+      return applyChange(actor, current, { status }, disabled ? 'key.disabled' : 'key.enabled');
     },
   };
 }
