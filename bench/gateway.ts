@@ -10,7 +10,7 @@
  * concurrent streams, and with --profile a CPU profile of Portal under load.
  *
  * Run: `npx tsx bench/gateway.ts [--seconds 5] [--runs 1] [--streams 1000] [--rss-modes memory,redis] [--skip-build]
- *       [--no-load] [--no-rss] [--profile [--profile-mode memory|redis]]`
+ *       [--no-load] [--no-rss] [--profile [--profile-mode memory|redis] [--profile-connections 50]]`
  */
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -41,6 +41,7 @@ const { values: args } = parseArgs({
     'no-load': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     'profile-mode': { type: 'string', default: 'memory' },
+    'profile-connections': { type: 'string', default: '50' },
     'rss-modes': { type: 'string', default: 'memory,redis' },
   },
 });
@@ -191,6 +192,7 @@ async function streamsRss(bin: string, count: number, mode: PortalMode['name']):
 async function profileRun(bin: string, simUrl: string): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'portal-cpu-'));
   const redis = args['profile-mode'] === 'redis';
+  const connections = Number(args['profile-connections']);
   if (redis && !(process.env.DATABASE_URL && process.env.REDIS_URL))
     return 'profile in redis mode skipped: set DATABASE_URL and REDIS_URL';
   const database = redis ? await createTestDatabase('portal_bench') : undefined;
@@ -202,7 +204,7 @@ async function profileRun(bin: string, simUrl: string): Promise<string> {
   });
   try {
     const t: Target = { name: 'profile', url: portal.url, key: portal.key, model: 'oss-20b', portal: true };
-    for (const stream of [false, true]) await measure(spec(t, stream, 50, seconds));
+    for (const stream of [false, true]) await measure(spec(t, stream, connections, seconds));
   } finally {
     await portal.close();
     await database?.drop();
@@ -210,7 +212,7 @@ async function profileRun(bin: string, simUrl: string): Promise<string> {
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) return 'no CPU profile was written';
   const window = (2 * seconds + 1) * 1_000; // the two loads (and shutdown), not the start-up
-  return `Portal (${mode.name} mode) under 50 connections, non-streamed then streamed, last ${window / 1000} s.\n${formatProfile(summariseProfile(join(dir, file), 25, window))}\n(profile: ${join(dir, file)})`;
+  return `Portal (${mode.name} mode) under ${connections} connection(s), non-streamed then streamed, last ${window / 1000} s.\n${formatProfile(summariseProfile(join(dir, file), 25, window))}\n(profile: ${join(dir, file)})`;
 }
 
 const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');

@@ -12,6 +12,7 @@ import { registerChatCompletions } from './routes/chat-completions.js';
 import { registerCompletions } from './routes/completions.js';
 import { registerMessages } from './routes/messages.js';
 import { registerModels } from './routes/models.js';
+import { headerOf } from '../platform/http/node-io.js';
 
 export interface GatewayRoutesDeps extends RespondDeps {
   metering: Metering;
@@ -32,12 +33,12 @@ export function createV1App(deps: GatewayRoutesDeps): Hono<GatewayEnv> {
 
 function authenticate(gateway: Gateway): MiddlewareHandler<GatewayEnv> {
   return async function authenticate(c, next) {
-    const authorization = c.req.header('authorization');
+    const authorization = headerOf(c, 'authorization');
     let presented: string | undefined;
     if (authorization) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
       presented = match?.[1] ?? authorization; // a malformed header fails the format check with a clear 401
-    } else presented = c.req.header('x-api-key')?.trim();
+    } else presented = headerOf(c, 'x-api-key')?.trim();
     c.var.callLog.caller = await gateway.authenticate(presented);
     await next();
   };

@@ -6,6 +6,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Metering, RequestLog } from '../platform/metering/types.js';
 import { hashIp } from './gateway.js';
 import type { CallLog, GatewayEnv } from './context.js';
+import { headerOf, nodeOf } from '../platform/http/node-io.js';
 
 export function requestLogs(deps: {
   metering: Metering;
@@ -30,11 +31,10 @@ export function requestLogs(deps: {
 
 function clientIp(c: Context, trustProxy: boolean): string | undefined {
   if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    const forwarded = headerOf(c, 'x-forwarded-for')?.split(',')[0]?.trim();
     if (forwarded) return forwarded;
   }
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress;
+  return nodeOf(c).incoming?.socket.remoteAddress;
 }
 
 export function requestLogFrom(

@@ -8,6 +8,7 @@ import { PortalError } from '../../platform/http/errors.js';
 import type { CatalogModel } from '../../inference/types.js';
 import type { GatewayEnv } from '../context.js';
 import type { Gateway } from '../gateway.js';
+import { headerOf } from '../../platform/http/node-io.js';
 
 const toModel = (m: CatalogModel) => ({
   id: m.id,
@@ -30,7 +31,7 @@ const toAnthropicModel = (m: CatalogModel) => ({
 export function registerModels(v1: Hono<GatewayEnv>, gateway: Gateway) {
   v1.get('/models', routeLabel('/v1/models'), function listModels(c) {
     const list = gateway.modelsFor(c.var.callLog.caller!);
-    if (c.req.header('anthropic-version'))
+    if (headerOf(c, 'anthropic-version'))
       return c.json({
         data: list.map(toAnthropicModel),
         has_more: false,
@@ -48,6 +49,6 @@ export function registerModels(v1: Hono<GatewayEnv>, gateway: Gateway) {
         param: 'model',
         message: `The model "${id.slice(0, 100)}" does not exist or is not available to this key.`,
       });
-    return c.json(c.req.header('anthropic-version') ? toAnthropicModel(model) : toModel(model));
+    return c.json(headerOf(c, 'anthropic-version') ? toAnthropicModel(model) : toModel(model));
   });
 }

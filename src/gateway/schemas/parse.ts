@@ -5,9 +5,10 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { PortalError } from '../../platform/http/errors.js';
+import { headerOf } from '../../platform/http/node-io.js';
 
 export async function readJson(c: Context): Promise<unknown> {
-  const type = c.req.header('content-type') ?? '';
+  const type = headerOf(c, 'content-type') ?? '';
   if (type && !/^application\/(.+\+)?json\b/i.test(type))
     throw new PortalError({
       code: 'unsupported_media_type',

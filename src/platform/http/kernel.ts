@@ -8,23 +8,24 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { newId } from '../ids.js';
 import type { AppEnv } from './context.js';
+import { headerOf, setHeader } from './node-io.js';
 import { PortalError, errorBody, toPortalError, type ErrorFlavor } from './errors.js';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function requestContext(deps: { log: Logger; metrics: Metrics }): MiddlewareHandler<AppEnv> {
   return async function requestContext(c, next) {
-    const incoming = c.req.header('x-request-id');
+    const incoming = headerOf(c, 'x-request-id');
     const requestId = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : newId('req');
     const startedAt = performance.now();
     c.set('requestId', requestId);
     c.set('startedAt', startedAt);
     c.set(
       'errorFlavor',
-      c.req.path.startsWith('/v1/messages') || c.req.header('anthropic-version') ? 'anthropic' : 'openai',
+      c.req.path.startsWith('/v1/messages') || headerOf(c, 'anthropic-version') ? 'anthropic' : 'openai',
     );
     c.set('routeLabel', 'unmatched');
-    c.header('x-request-id', requestId);
+    setHeader(c, 'x-request-id', requestId);
     await next();
     const route = c.get('routeLabel');
     const status = String(c.res.status);
@@ -53,15 +54,23 @@ export function routeLabel(label: string): MiddlewareHandler<AppEnv> {
 }
 
 export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
-  return bodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      throw new PortalError({
-        code: 'payload_too_large',
-        message: `Request body is larger than the ${Math.round(maxBytes / 1024)} KiB limit.`,
-      });
-    },
-  });
+  const tooLarge = () => {
+    throw new PortalError({
+      code: 'payload_too_large',
+      message: `Request body is larger than the ${Math.round(maxBytes / 1024)} KiB limit.`,
+    });
+  };
+  const streamed = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
+  return async function limitBody(c, next) {
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD') return next();
+    // A declared length is checked from the Node request itself, without building a web Request; Node's
+    // parser never delivers more than the declared length. Chunked bodies are counted as they are read.
+    const declared = headerOf(c, 'content-length');
+    if (declared !== undefined && headerOf(c, 'transfer-encoding') === undefined)
+      return Number(declared) > maxBytes ? tooLarge() : next();
+    return streamed(c, next);
+  };
 }
 
 /** Writes a PortalError as the response, in the route's flavor. */
