@@ -85,7 +85,11 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
   const credits = createCredits({
     store,
     redis: config.redis.url
-      ? new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 2 })
+      ? new Redis(config.redis.url, {
+          lazyConnect: true,
+          maxRetriesPerRequest: 2,
+          enableAutoPipelining: true,
+        })
       : undefined,
   });
   closers.push({ name: 'credits', close: () => credits.close() });

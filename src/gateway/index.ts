@@ -39,7 +39,7 @@ function authenticate(gateway: Gateway): MiddlewareHandler<GatewayEnv> {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
       presented = match?.[1] ?? authorization; // a malformed header fails the format check with a clear 401
     } else presented = headerOf(c, 'x-api-key')?.trim();
-    c.var.callLog.caller = await gateway.authenticate(presented);
+    c.get('callLog').caller = await gateway.authenticate(presented);
     await next();
   };
 }

@@ -25,7 +25,7 @@ export function requestLogs(deps: {
     c.set('callLog', log);
     await next();
     if (!log.deferred)
-      deps.metering.recordRequest(requestLogFrom(c, log, c.res.status, c.var.errorCode ?? null));
+      deps.metering.recordRequest(requestLogFrom(c, log, c.res.status, c.get('errorCode') ?? null));
   };
 }
 
@@ -44,7 +44,7 @@ export function requestLogFrom(
   errorCode: string | null,
 ): RequestLog {
   return {
-    requestId: c.var.requestId,
+    requestId: c.get('requestId'),
     occurredAt: new Date(),
     orgId: log.caller?.policy.orgId ?? null,
     keyId: log.caller?.key.id ?? null,
@@ -56,7 +56,7 @@ export function requestLogFrom(
     stream: log.stream,
     status,
     errorCode,
-    latencyMs: Math.round(performance.now() - c.var.startedAt),
+    latencyMs: Math.round(performance.now() - c.get('startedAt')),
     ttftMs: log.ttftMs === null ? null : Math.round(log.ttftMs),
     inputTokens: log.inputTokens,
     outputTokens: log.outputTokens,

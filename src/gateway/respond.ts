@@ -84,7 +84,7 @@ export async function respondWhole(
       upstreamUsage: completion.usage,
     }),
   );
-  Object.assign(c.var.callLog, {
+  Object.assign(c.get('callLog'), {
     ...usage,
     poolId: completion.route.poolId,
     routerId: completion.route.routerId,
@@ -112,7 +112,7 @@ export async function respondStream(
 ): Promise<Response> {
   const started = performance.now();
   const stream = await callUpstream(deps, admission, started, () => deps.inference.stream(admission.request));
-  const log = c.var.callLog;
+  const log = c.get('callLog');
   log.deferred = true;
   log.poolId = stream.route.poolId;
   log.routerId = stream.route.routerId;
@@ -263,7 +263,7 @@ function settlesBeforeIo(promise: Promise<unknown>): Promise<boolean> {
 function setHeaders(c: Context<GatewayEnv>, admission: Admission, upstreamMs: number | null) {
   for (const name in admission.headers) setHeader(c, name, admission.headers[name]!);
   // Time spent in Portal itself: everything but the upstream (for streams, the time before forwarding).
-  const total = performance.now() - c.var.startedAt;
+  const total = performance.now() - c.get('startedAt');
   const overhead = upstreamMs === null ? total : total - upstreamMs;
   setHeader(c, 'x-portal-overhead-ms', overhead.toFixed(2));
 }

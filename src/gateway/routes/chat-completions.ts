@@ -15,9 +15,9 @@ export function registerChatCompletions(v1: Hono<GatewayEnv>, deps: RespondDeps)
   v1.post('/chat/completions', routeLabel('/v1/chat/completions'), async function chatCompletions(c) {
     const body = parseWith(chatCompletionSchema, await readJson(c));
     const call = toCall(body);
-    const log = c.var.callLog;
+    const log = c.get('callLog');
     log.stream = call.stream;
-    const admission = await deps.gateway.admit(log.caller!, call, c.var.requestId, c.req.raw.signal);
+    const admission = await deps.gateway.admit(log.caller!, call, c.get('requestId'), c.req.raw.signal);
     log.modelId = admission.model.id;
     const meta = answerMeta('chatcmpl-', admission.model.id);
     return call.stream

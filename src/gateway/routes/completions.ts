@@ -11,7 +11,7 @@ import { answerMeta } from './meta.js';
 export function registerCompletions(v1: Hono<GatewayEnv>, deps: RespondDeps) {
   v1.post('/completions', routeLabel('/v1/completions'), async function completions(c) {
     const body = parseWith(completionSchema, await readJson(c));
-    const log = c.var.callLog;
+    const log = c.get('callLog');
     log.stream = body.stream === true;
     const admission = await deps.gateway.admit(
       log.caller!,
@@ -23,7 +23,7 @@ export function registerCompletions(v1: Hono<GatewayEnv>, deps: RespondDeps) {
         ...samplingOf(body),
         stream: log.stream,
       },
-      c.var.requestId,
+      c.get('requestId'),
       c.req.raw.signal,
     );
     log.modelId = admission.model.id;

