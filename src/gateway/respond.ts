@@ -101,7 +101,8 @@ interface SseSink {
   /** False when the client reads slower than we write: wait for `drained()` before writing more. */
   write(frame: string): boolean;
   drained(): Promise<void>;
-  end(): void;
+  /** Writes the last frames (one write with the end of the body) and ends the answer. */
+  end(last?: string): void;
 }
 
 export async function respondStream(
@@ -187,8 +188,7 @@ export async function respondStream(
         if (done && !step.end) return; // cancelled meanwhile
         out += step.frame;
         if (step.end) {
-          if (out) sink.write(out);
-          sink.end();
+          sink.end(out);
           // Let the upstream stream finish its own clean-up (it releases the router slot in a finally).
           void iterator.return?.().catch(() => {});
           return;
@@ -229,7 +229,7 @@ export async function respondStream(
           const go = () => (outgoing.off('drain', go), outgoing.off('close', go), resolve());
           outgoing.on('drain', go).on('close', go);
         }),
-      end: () => void outgoing.end(),
+      end: (last) => void outgoing.end(last),
     });
     return RESPONSE_ALREADY_SENT;
   }
@@ -239,7 +239,10 @@ export async function respondStream(
       startStream({
         write: (frame) => (controller.enqueue(bytes.encode(frame)), true),
         drained: () => Promise.resolve(),
-        end: () => controller.close(),
+        end: (last) => {
+          if (last) controller.enqueue(bytes.encode(last));
+          controller.close();
+        },
       });
     },
     cancel,

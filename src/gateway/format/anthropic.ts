@@ -1,7 +1,7 @@
 /** Anthropic Messages wire format: the message object and its event stream. */
 import type { FinishReason } from '../../inference/types.js';
 import { errorBody, type PortalError } from '../../platform/http/errors.js';
-import { sse, type AnswerMeta, type StreamEncoder, type TokenUsage } from './types.js';
+import { sse, sseTemplate, type AnswerMeta, type StreamEncoder, type TokenUsage } from './types.js';
 
 const stopReason = (f: FinishReason) => (f === 'length' ? 'max_tokens' : 'end_turn');
 
@@ -20,6 +20,10 @@ export function messageBody(meta: AnswerMeta, text: string, finish: FinishReason
 
 export function messageStreamEncoder(meta: AnswerMeta): StreamEncoder {
   const event = (type: string, data: Record<string, unknown>) => sse({ type, ...data }, type);
+  const delta = sseTemplate(
+    (text) => ({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }),
+    'content_block_delta',
+  );
   return {
     start: (inputTokens) =>
       event('message_start', {
@@ -34,7 +38,7 @@ export function messageStreamEncoder(meta: AnswerMeta): StreamEncoder {
           usage: { input_tokens: inputTokens, output_tokens: 0 },
         },
       }) + event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
-    text: (text) => event('content_block_delta', { index: 0, delta: { type: 'text_delta', text } }),
+    text: delta,
     end: (finish, usage) =>
       event('content_block_stop', { index: 0 }) +
       event('message_delta', {

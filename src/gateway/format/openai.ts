@@ -1,7 +1,7 @@
 /** OpenAI wire format: chat.completion(s), text_completion(s), and their SSE chunk streams. */
 import type { FinishReason } from '../../inference/types.js';
 import { errorBody, type PortalError } from '../../platform/http/errors.js';
-import { sse, type AnswerMeta, type StreamEncoder, type TokenUsage } from './types.js';
+import { sse, sseTemplate, type AnswerMeta, type StreamEncoder, type TokenUsage } from './types.js';
 
 const finishReason = (f: FinishReason) => (f === 'length' ? 'length' : 'stop');
 
@@ -51,11 +51,16 @@ export function chatStreamEncoder(meta: AnswerMeta, includeUsage: boolean): Stre
     system_fingerprint: null,
   };
   const extra = includeUsage ? { usage: null } : {};
-  const chunk = (delta: Record<string, unknown>, finish: string | null) =>
-    sse({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...extra });
+  const event = (delta: Record<string, unknown>, finish: string | null) => ({
+    ...base,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    ...extra,
+  });
+  const chunk = (delta: Record<string, unknown>, finish: string | null) => sse(event(delta, finish));
+  const textChunk = sseTemplate((content) => event({ content }, null));
   return {
     start: () => chunk({ role: 'assistant', content: '', refusal: null }, null),
-    text: (text) => chunk({ content: text }, null),
+    text: textChunk,
     end(finish, usage) {
       let out = chunk({}, finishReason(finish));
       if (includeUsage) out += sse({ ...base, choices: [], usage: usageBody(usage) });
@@ -75,11 +80,16 @@ export function textStreamEncoder(meta: AnswerMeta, includeUsage: boolean): Stre
     system_fingerprint: null,
   };
   const extra = includeUsage ? { usage: null } : {};
-  const chunk = (text: string, finish: string | null) =>
-    sse({ ...base, choices: [{ index: 0, text, logprobs: null, finish_reason: finish }], ...extra });
+  const event = (text: string, finish: string | null) => ({
+    ...base,
+    choices: [{ index: 0, text, logprobs: null, finish_reason: finish }],
+    ...extra,
+  });
+  const chunk = (text: string, finish: string | null) => sse(event(text, finish));
+  const textChunk = sseTemplate((text) => event(text, null));
   return {
     start: () => '',
-    text: (text) => chunk(text, null),
+    text: textChunk,
     end(finish, usage) {
       let out = chunk('', finishReason(finish));
       if (includeUsage) out += sse({ ...base, choices: [], usage: usageBody(usage) });

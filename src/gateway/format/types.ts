@@ -30,3 +30,19 @@ export interface StreamEncoder {
 
 export const sse = (data: unknown, event?: string): string =>
   `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+
+const SLOT = '\u0000slot\u0000';
+const QUOTED_SLOT = JSON.stringify(SLOT);
+
+/**
+ * SSE frames that differ only in one string (the text of a token event): the event is serialised once around a
+ * marker, then each frame is prefix + JSON.stringify(text) + suffix — byte for byte what `sse(build(text))` gives,
+ * without building and serialising the whole object per token.
+ */
+export function sseTemplate(build: (slot: string) => unknown, event?: string): (text: string) => string {
+  const whole = sse(build(SLOT), event);
+  const at = whole.indexOf(QUOTED_SLOT);
+  const prefix = whole.slice(0, at);
+  const suffix = whole.slice(at + QUOTED_SLOT.length);
+  return (text) => prefix + JSON.stringify(text) + suffix;
+}

@@ -115,6 +115,14 @@ export async function openStreamOnce(
         const events = next.done ? decoder.end() : decoder.push(next.value);
         for (const data of events) {
           const step = adapter.parseEvent(data, state);
+          if (step.done && !step.failure) {
+            // Over before the last pieces go out: the consumer may stop reading at the end piece, and the
+            // connection must then be drained for reuse, not destroyed (a new upstream connection per stream).
+            finished = true;
+            drain();
+            yield* step.pieces;
+            return;
+          }
           yield* step.pieces;
           if (step.failure) throw new UpstreamCallError(step.failure);
           if (step.done) {
