@@ -117,10 +117,11 @@ export async function respondStream(
   log.deferred = true;
   log.poolId = stream.route.poolId;
   log.routerId = stream.route.routerId;
-  const iterator = stream.pieces[Symbol.asyncIterator]();
+  const iterator = stream.batches[Symbol.asyncIterator]();
   let text = '';
   let ttftMs: number | null = null;
   let done = false;
+  let cancelled = false;
   let keepAlive: ReturnType<typeof setInterval> | undefined;
 
   const complete = (fields: Partial<Outcome>, usage?: UpstreamUsage) => {
@@ -136,79 +137,74 @@ export async function respondStream(
     return counted;
   };
 
-  /** The SSE frame(s) for one upstream piece; `end` once the answer is over (finished, cut or failed). */
-  const frameOf = async (next: Promise<IteratorResult<StreamPiece>>) => {
-    let piece: IteratorResult<StreamPiece>;
+  /** The SSE frames for the next batch of pieces (what one upstream read delivered); `end` once the answer is
+   * over (finished, cut, failed or cancelled). */
+  const nextFrames = async (): Promise<{ frames: string; end: boolean }> => {
+    let next: IteratorResult<StreamPiece[]>;
     try {
-      piece = await next;
+      next = await iterator.next();
     } catch (err) {
-      if (done) return { frame: '', end: false };
+      if (done) return { frames: '', end: true };
       const e = toPortalError(err);
       complete({ status: e.status, errorCode: e.code, finish: 'error' });
-      return { frame: encoder.error(e), end: true };
+      return { frames: encoder.error(e), end: true };
     }
-    if (done) return { frame: '', end: false };
-    if (piece.done) {
+    if (done) return { frames: '', end: true };
+    if (next.done) {
       // The upstream ended without an end piece: treat as a cut.
       const e = new PortalError({ code: 'upstream_error', message: 'The upstream ended the answer early.' });
       complete({ status: 502, errorCode: e.code, finish: 'error' });
-      return { frame: encoder.error(e), end: true };
+      return { frames: encoder.error(e), end: true };
     }
-    const value = piece.value;
-    if (value.type === 'text') {
-      if (!value.text) return { frame: '', end: false };
+    let frames = '';
+    for (const piece of next.value) {
+      if (piece.type === 'end') {
+        const counted = complete({ finish: piece.finishReason }, piece.usage);
+        return { frames: frames + encoder.end(piece.finishReason, counted), end: true };
+      }
+      if (!piece.text) continue;
       if (ttftMs === null) {
         ttftMs = performance.now() - started;
         clearInterval(keepAlive);
       }
-      text += value.text;
-      return { frame: encoder.text(value.text), end: false };
+      text += piece.text;
+      frames += encoder.text(piece.text);
     }
-    const counted = complete({ finish: value.finishReason }, value.usage);
-    return { frame: encoder.end(value.finishReason, counted), end: true };
+    return { frames, end: false };
   };
 
   /** The client went away: stop the upstream, meter what was generated. */
   const cancel = async () => {
     if (done) return;
+    cancelled = true;
     admission.abort.abort();
     complete({ status: 499, errorCode: 'client_disconnected' });
     await iterator.return?.().catch(() => {});
   };
 
-  /** Forwards pieces until the answer ends. Pieces the upstream has already delivered (one network read
-   * often holds several events) leave as one write; the loop never waits for I/O to batch, so nothing is
-   * held back. */
+  /** Forwards the answer until it ends: what one upstream read delivered leaves as one write, at once. */
   const pump = async (sink: SseSink) => {
-    let next = iterator.next();
     for (;;) {
-      let out = '';
-      for (;;) {
-        const step = await frameOf(next);
-        if (done && !step.end) return; // cancelled meanwhile
-        out += step.frame;
-        if (step.end) {
-          sink.end(out);
-          // Let the upstream stream finish its own clean-up (it releases the router slot in a finally).
-          void iterator.return?.().catch(() => {});
-          return;
-        }
-        next = iterator.next();
-        if (!(await settlesBeforeIo(next))) break;
+      const { frames, end } = await nextFrames();
+      if (cancelled) return;
+      if (end) {
+        sink.end(frames);
+        // Let the upstream stream finish its own clean-up (it releases the router slot in a finally).
+        void iterator.return?.().catch(() => {});
+        return;
       }
-      if (out && !sink.write(out)) await sink.drained();
+      if (frames && !sink.write(frames)) await sink.drained();
     }
   };
 
   const startStream = (sink: SseSink) => {
-    sink.write(encoder.start(admission.promptTokens));
     keepAlive = setInterval(() => {
       if (ttftMs === null && !done) sink.write(encoder.keepAlive());
     }, deps.keepAliveMs);
     void pump(sink).catch(() => {
       // A bug, not an upstream failure (those become error events): end the answer, never the process.
       if (!done) complete({ status: 500, errorCode: 'internal_error', finish: 'error' });
-      sink.end();
+      if (!cancelled) sink.end();
     });
   };
 
@@ -221,21 +217,40 @@ export async function respondStream(
   const outgoing = nodeOf(c).outgoing;
   if (outgoing) {
     outgoing.writeHead(200, headers);
+    // The head and the first frames leave in one write with whatever the upstream already sent (with a
+    // fast upstream, the whole answer); a slow upstream's client gets them on the next timer tick.
+    outgoing.cork();
+    outgoing.write(encoder.start(admission.promptTokens));
+    let corked = true;
+    const uncork = () => {
+      if (!corked) return;
+      corked = false;
+      outgoing.uncork();
+    };
+    setTimeout(uncork, 0);
     outgoing.on('close', () => void cancel());
     startStream({
-      write: (frame) => outgoing.write(frame),
+      write(frame) {
+        const ok = outgoing.write(frame);
+        uncork();
+        return ok;
+      },
       drained: () =>
         new Promise((resolve) => {
           const go = () => (outgoing.off('drain', go), outgoing.off('close', go), resolve());
           outgoing.on('drain', go).on('close', go);
         }),
-      end: (last) => void outgoing.end(last),
+      end(last) {
+        corked = false; // end() writes everything corked with the last frames
+        outgoing.end(last);
+      },
     });
     return RESPONSE_ALREADY_SENT;
   }
   const bytes = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
+      controller.enqueue(bytes.encode(encoder.start(admission.promptTokens)));
       startStream({
         write: (frame) => (controller.enqueue(bytes.encode(frame)), true),
         drained: () => Promise.resolve(),
@@ -249,18 +264,6 @@ export async function respondStream(
   });
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
   return c.body(body);
-}
-
-/** Whether a promise settles before the event loop next polls for I/O (its value is already there). */
-function settlesBeforeIo(promise: Promise<unknown>): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setImmediate(() => resolve(false));
-    const settled = () => {
-      clearImmediate(timer);
-      resolve(true);
-    };
-    promise.then(settled, settled);
-  });
 }
 
 function setHeaders(c: Context<GatewayEnv>, admission: Admission, upstreamMs: number | null) {

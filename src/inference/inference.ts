@@ -175,10 +175,10 @@ export async function createInference(deps: InferenceDeps): Promise<InferenceSer
     opened: OpenedStream,
     lease: Lease,
     abandon: () => void,
-  ): AsyncGenerator<StreamPiece> {
+  ): AsyncGenerator<StreamPiece[]> {
     request.signal.removeEventListener('abort', abandon);
     try {
-      for await (const piece of opened.pieces) yield piece;
+      for await (const batch of opened.batches) yield batch;
       fleet.recordSuccess(lease.router, lease.router.ewmaMs ?? 0);
     } catch (err) {
       if (!(err instanceof UpstreamCallError)) throw err;
@@ -204,7 +204,7 @@ export async function createInference(deps: InferenceDeps): Promise<InferenceSer
     request.signal.addEventListener('abort', abandon, { once: true });
     return {
       route: { poolId: lease.pool.id, routerId: lease.router.record.id },
-      pieces: follow(request, value, lease, abandon),
+      batches: follow(request, value, lease, abandon),
     };
   }
 

@@ -76,11 +76,13 @@ export type StreamPiece =
 export interface CompletionStream {
   route: RouteInfo;
   /**
-   * Pieces as the upstream produces them. Ends after one 'end' piece. If the upstream fails after the stream
-   * started, iteration throws a PortalError (upstream_error / upstream_timeout); aborting the request's
-   * signal ends it quietly.
+   * Pieces as the upstream produces them, one batch per network read (so a consumer can forward what arrived
+   * together in one write, and pays the async-iteration cost once per read, not per token). Ends after the
+   * batch holding the one 'end' piece. If the upstream fails after the stream started, iteration throws a
+   * PortalError (upstream_error / upstream_timeout) after the pieces that arrived before the failure;
+   * aborting the request's signal ends it quietly.
    */
-  pieces: AsyncIterable<StreamPiece>;
+  batches: AsyncIterable<StreamPiece[]>;
 }
 
 export interface Inference {

@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PortalError } from '../../src/platform/http/errors.js';
 import { countTokens } from '../../src/inference/tokens.js';
-import { readStream, startTestFleet, type TestFleet } from './support.js';
+import { piecesOf, readStream, startTestFleet, type TestFleet } from './support.js';
 
 async function rejection(promise: Promise<unknown>): Promise<PortalError> {
   const err = await promise.then(
@@ -73,7 +73,7 @@ describe('cortensor adapter against the simulator', () => {
   it('streams pieces that add up to the non-streamed answer, ending with usage', async () => {
     const whole = await fleet.inference.complete(fleet.request());
     const stream = await fleet.inference.stream(fleet.request());
-    const { text, end } = await readStream(stream.pieces);
+    const { text, end } = await readStream(stream.batches);
     expect(text).toBe(whole.text);
     expect(end).toMatchObject({
       finishReason: 'stop',
@@ -82,16 +82,16 @@ describe('cortensor adapter against the simulator', () => {
   });
 
   it('keeps the first miner stream when three interleave', async () => {
-    const alone = await readStream((await fleet.inference.stream(fleet.request())).pieces);
+    const alone = await readStream((await fleet.inference.stream(fleet.request())).batches);
     for (const sim of fleet.sims) sim.configure({ miners: 3 });
-    const interleaved = await readStream((await fleet.inference.stream(fleet.request())).pieces);
+    const interleaved = await readStream((await fleet.inference.stream(fleet.request())).batches);
     expect(interleaved.text).toBe(alone.text);
   });
 
   it('leaves usage out when the router sends none, streamed or not', async () => {
     for (const sim of fleet.sims) sim.configure({ usage: false });
     expect((await fleet.inference.complete(fleet.request())).usage).toBeUndefined();
-    const { text, end } = await readStream((await fleet.inference.stream(fleet.request())).pieces);
+    const { text, end } = await readStream((await fleet.inference.stream(fleet.request())).batches);
     expect(text.length).toBeGreaterThan(0);
     expect(end?.usage).toBeUndefined();
   });
@@ -154,7 +154,7 @@ describe('cortensor adapter against the simulator', () => {
     let text = '';
     const err = await (async () => {
       try {
-        for await (const p of stream.pieces) if (p.type === 'text') text += p.text;
+        for await (const p of piecesOf(stream.batches)) if (p.type === 'text') text += p.text;
       } catch (e) {
         return e;
       }
@@ -169,7 +169,7 @@ describe('cortensor adapter against the simulator', () => {
     const abort = new AbortController();
     const stream = await fleet.inference.stream(fleet.request({ signal: abort.signal }));
     let pieces = 0;
-    for await (const p of stream.pieces) {
+    for await (const p of piecesOf(stream.batches)) {
       if (p.type === 'text' && ++pieces === 2) abort.abort();
     }
     expect(pieces).toBeGreaterThanOrEqual(2);
@@ -194,7 +194,7 @@ describe.each(['v1', 'v2', 'v3'] as const)('completion path %s', (apiVersion) =>
 
   it('answers streamed and non-streamed', async () => {
     expect((await fleet.inference.complete(fleet.request())).text.length).toBeGreaterThan(0);
-    expect((await readStream((await fleet.inference.stream(fleet.request())).pieces)).end?.finishReason).toBe(
+    expect((await readStream((await fleet.inference.stream(fleet.request())).batches)).end?.finishReason).toBe(
       'stop',
     );
   });
@@ -212,7 +212,7 @@ describe('openai-compatible pool against the simulator', () => {
   it('answers through /v1/chat/completions, streamed and not, with usage', async () => {
     const whole = await fleet.inference.complete(fleet.request());
     expect(whole.usage?.completionTokens).toBe(countTokens(whole.text));
-    const { text, end } = await readStream((await fleet.inference.stream(fleet.request())).pieces);
+    const { text, end } = await readStream((await fleet.inference.stream(fleet.request())).batches);
     expect(text).toBe(whole.text);
     expect(end?.usage?.completionTokens).toBe(whole.usage?.completionTokens);
   });

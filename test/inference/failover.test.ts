@@ -99,7 +99,7 @@ describe('three routers in one pool', () => {
     const fleet = await start({ routers: 3, sim: { outputTokens: 40, tokensPerSecond: 16 } });
     const streams = await Promise.all([1, 2, 3].map(() => fleet.inference.stream(fleet.request())));
     expect(new Set(streams.map((s) => s.route.routerId)).size).toBe(3);
-    const reading = streams.map((s) => readStream(s.pieces));
+    const reading = streams.map((s) => readStream(s.batches));
     const onDrained = streams.findIndex((s) => s.route.routerId === 'router-0');
 
     await setRouterState(fleet.store, 'router-0', 'draining');

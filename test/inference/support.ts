@@ -212,11 +212,16 @@ export async function startTestFleet(options: FleetOptions = {}): Promise<TestFl
   };
 }
 
+/** A stream's pieces one by one, whatever batches they came in. */
+export async function* piecesOf(batches: AsyncIterable<StreamPiece[]>): AsyncGenerator<StreamPiece> {
+  for await (const batch of batches) yield* batch;
+}
+
 /** Reads a stream to its end. */
-export async function readStream(pieces: AsyncIterable<StreamPiece>) {
+export async function readStream(batches: AsyncIterable<StreamPiece[]>) {
   let text = '';
   let end: Extract<StreamPiece, { type: 'end' }> | undefined;
-  for await (const p of pieces) {
+  for await (const p of piecesOf(batches)) {
     if (p.type === 'text') text += p.text;
     else end = p;
   }

@@ -57,8 +57,9 @@ export async function completeOnce(
 }
 
 export interface OpenedStream {
-  /** Pieces until the 'end' one; throws UpstreamCallError when the upstream fails mid-way. */
-  pieces: AsyncGenerator<StreamPiece>;
+  /** Pieces, one batch per network read, until the 'end' one; throws UpstreamCallError when the upstream
+   * fails mid-way. */
+  batches: AsyncGenerator<StreamPiece[]>;
   /** Whether any text reached the caller. */
   emittedText(): boolean;
   /** Drops the connection (for a stream abandoned before it was read). */
@@ -107,34 +108,34 @@ export async function openStreamOnce(
     })();
   }
 
-  async function* pieces(): AsyncGenerator<StreamPiece> {
+  async function* batches(): AsyncGenerator<StreamPiece[]> {
     let finished = false;
     try {
       while (true) {
         const next = await iterator.next();
         const events = next.done ? decoder.end() : decoder.push(next.value);
+        const batch: StreamPiece[] = [];
         for (const data of events) {
           const step = adapter.parseEvent(data, state);
-          if (step.done && !step.failure) {
-            // Over before the last pieces go out: the consumer may stop reading at the end piece, and the
+          batch.push(...step.pieces);
+          if (step.failure) {
+            if (batch.length) yield batch;
+            throw new UpstreamCallError(step.failure);
+          }
+          if (step.done) {
+            // Over before the last batch goes out: the consumer may stop reading at the end piece, and the
             // connection must then be drained for reuse, not destroyed (a new upstream connection per stream).
             finished = true;
             drain();
-            yield* step.pieces;
-            return;
-          }
-          yield* step.pieces;
-          if (step.failure) throw new UpstreamCallError(step.failure);
-          if (step.done) {
-            finished = true;
-            drain();
+            yield batch;
             return;
           }
         }
+        if (batch.length) yield batch;
         if (next.done) break;
       }
       const last = adapter.endStream(state);
-      yield* last.pieces;
+      if (last.pieces.length) yield last.pieces;
       if (last.failure) throw new UpstreamCallError(last.failure);
       finished = true;
     } finally {
@@ -142,5 +143,5 @@ export async function openStreamOnce(
     }
   }
 
-  return { pieces: pieces(), emittedText: () => state.emitted > 0, cancel: opened.cancel };
+  return { batches: batches(), emittedText: () => state.emitted > 0, cancel: opened.cancel };
 }
