@@ -94,7 +94,8 @@ export interface Outcome {
 
 export interface Gateway {
   authenticate(presented: string | undefined): Promise<Caller>;
-  admit(caller: Caller, call: GatewayCall, requestId: string, clientSignal?: AbortSignal): Promise<Admission>;
+  /** The admission's `abort` is for the caller to fire when the client goes away. */
+  admit(caller: Caller, call: GatewayCall, requestId: string): Promise<Admission>;
   /** Settles and meters; returns the token counts the answer reports. */
   finish(admission: Admission, outcome: Outcome): { inputTokens: number; outputTokens: number };
   /** Models this caller may use, for /v1/models. */
@@ -159,7 +160,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     return model;
   }
 
-  async function admit(caller: Caller, call: GatewayCall, requestId: string, clientSignal?: AbortSignal) {
+  async function admit(caller: Caller, call: GatewayCall, requestId: string) {
     const model = resolveModel(caller, call.model);
     // Refused before any limit is charged: a request that cannot be served costs the caller nothing.
     const unavailable = inference.unavailable(model.id);
@@ -204,10 +205,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
     }
 
     const abort = new AbortController();
-    if (clientSignal) {
-      if (clientSignal.aborted) abort.abort();
-      else clientSignal.addEventListener('abort', () => abort.abort(), { once: true });
-    }
     const request: InferenceRequest = {
       requestId,
       model,

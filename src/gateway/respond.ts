@@ -11,7 +11,7 @@ import type { Admission, Gateway, Outcome } from './gateway.js';
 import type { GatewayEnv } from './context.js';
 import type { StreamEncoder, TokenUsage } from './format/types.js';
 import { requestLogFrom } from './request-log.js';
-import { nodeOf, setHeader } from '../platform/http/node-io.js';
+import { nodeOf, onClientGone, setHeader } from '../platform/http/node-io.js';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 
 export interface RespondDeps {
@@ -42,11 +42,13 @@ const notReached = (err: PortalError) => err.code === 'upstream_unavailable';
 
 /** Calls the upstream; a failure before any answer is settled and metered here, then rethrown for the route. */
 async function callUpstream<T>(
+  c: Context<GatewayEnv>,
   deps: RespondDeps,
   admission: Admission,
   started: number,
   call: () => Promise<T>,
 ) {
+  onClientGone(c, () => admission.abort.abort());
   try {
     return await call();
   } catch (err) {
@@ -71,7 +73,7 @@ export async function respondWhole(
   build: BodyBuilder,
 ): Promise<Response> {
   const started = performance.now();
-  const completion = await callUpstream(deps, admission, started, () =>
+  const completion = await callUpstream(c, deps, admission, started, () =>
     deps.inference.complete(admission.request),
   );
   const upstreamMs = performance.now() - started;
@@ -112,7 +114,9 @@ export async function respondStream(
   encoder: StreamEncoder,
 ): Promise<Response> {
   const started = performance.now();
-  const stream = await callUpstream(deps, admission, started, () => deps.inference.stream(admission.request));
+  const stream = await callUpstream(c, deps, admission, started, () =>
+    deps.inference.stream(admission.request),
+  );
   const log = c.get('callLog');
   log.deferred = true;
   log.poolId = stream.route.poolId;

@@ -17,7 +17,7 @@ export function registerChatCompletions(v1: Hono<GatewayEnv>, deps: RespondDeps)
     const call = toCall(body);
     const log = c.get('callLog');
     log.stream = call.stream;
-    const admission = await deps.gateway.admit(log.caller!, call, c.get('requestId'), c.req.raw.signal);
+    const admission = await deps.gateway.admit(log.caller!, call, c.get('requestId'));
     log.modelId = admission.model.id;
     const meta = answerMeta('chatcmpl-', admission.model.id);
     return call.stream

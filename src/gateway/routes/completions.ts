@@ -24,7 +24,6 @@ export function registerCompletions(v1: Hono<GatewayEnv>, deps: RespondDeps) {
         stream: log.stream,
       },
       c.get('requestId'),
-      c.req.raw.signal,
     );
     log.modelId = admission.model.id;
     const meta = answerMeta('cmpl-', admission.model.id);

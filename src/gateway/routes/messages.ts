@@ -29,7 +29,6 @@ export function registerMessages(v1: Hono<GatewayEnv>, deps: RespondDeps) {
         stream: log.stream,
       },
       c.get('requestId'),
-      c.req.raw.signal,
     );
     log.modelId = admission.model.id;
     const meta = answerMeta('msg_', admission.model.id);

@@ -32,3 +32,18 @@ export function setHeader(c: Context, name: string, value: string): void {
   if (outgoing) outgoing.setHeader(name, value);
   else c.header(name, value);
 }
+
+/** Runs `gone` once if the client disconnects before its answer was fully written. Under Node this listens
+ * on the response itself: reading `c.req.raw.signal` makes the adapter build an AbortController per request. */
+export function onClientGone(c: Context, gone: () => void): void {
+  const outgoing = nodeOf(c).outgoing;
+  if (outgoing) {
+    outgoing.once('close', () => {
+      if (!outgoing.writableFinished) gone();
+    });
+    return;
+  }
+  const signal = c.req.raw.signal;
+  if (signal.aborted) gone();
+  else signal.addEventListener('abort', gone, { once: true });
+}
