@@ -22,7 +22,12 @@ import { loadPools, seedPools } from './pools/store.js';
 import { targetFor } from './pools/target.js';
 import type { Completion, CompletionStream, Inference, InferenceRequest, StreamPiece } from './types.js';
 import { completeOnce, openStreamOnce, type OpenedStream } from './upstream/call.js';
-import { createUpstreamClient, UpstreamCallError, type NetOptions } from './upstream/net.js';
+import {
+  createUpstreamClient,
+  DEFAULT_CONNECTIONS_PER_ORIGIN,
+  UpstreamCallError,
+  type NetOptions,
+} from './upstream/net.js';
 
 export interface InferenceService extends Inference {
   /** Pools and routers with health, for the admin API. */
@@ -78,6 +83,7 @@ export async function createInference(deps: InferenceDeps): Promise<InferenceSer
   const fleet = createFleet({
     failureThreshold: config.health.failureThreshold,
     openMs: config.health.openMs,
+    connectionCap: deps.net?.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
   });
   fleet.load(await loadPools(store));
   const net = createUpstreamClient(deps.net);

@@ -34,6 +34,27 @@ function pool(routers: RouterRecord[], extra: Partial<PoolRecord> = {}): PoolRec
 const none = () => ({ routers: new Set<string>(), sessions: new Set<string>() });
 
 describe('router choice', () => {
+  it('never puts more on one router than the upstream client has connections for, however fast it looks', () => {
+    const fleet = createFleet({ failureThreshold: 3, openMs: 1000, connectionCap: 4 });
+    fleet.load([
+      pool([router('fast', { maxConcurrency: 100 }), router('slow', { maxConcurrency: 100 })], {
+        kind: 'openai',
+      }),
+    ]);
+    // One sample each: "fast" answers 50 times quicker, so it would take every request by latency alone.
+    const a = fleet.acquire('m', { routers: new Set(['slow']), sessions: new Set() }, 0)!;
+    fleet.recordSuccess(a.router, 1);
+    a.release();
+    const b = fleet.acquire('m', { routers: new Set(['fast']), sessions: new Set() }, 0)!;
+    fleet.recordSuccess(b.router, 50);
+    b.release();
+    const chosen = Array.from({ length: 8 }, () => fleet.acquire('m', none(), 0)!.router.record.id);
+    expect(chosen.filter((id) => id === 'fast')).toHaveLength(4);
+    expect(chosen.filter((id) => id === 'slow')).toHaveLength(4);
+    expect(fleet.acquire('m', none(), 0)).toBeUndefined();
+    expect(fleet.availability('m', 0)).toMatchObject({ ok: false, reason: 'busy' });
+  });
+
   it('spreads concurrent requests by outstanding count', () => {
     const fleet = createFleet({ failureThreshold: 3, openMs: 1000 });
     fleet.load([pool([router('a'), router('b'), router('c')])]);

@@ -70,7 +70,20 @@ const EWMA_ALPHA = 0.3;
 const EWMA_FADE_MS = 5_000;
 const sessionKey = (routerId: string, sessionId: number | undefined) => `${routerId}#${sessionId ?? '-'}`;
 
-export function createFleet(options: { failureThreshold: number; openMs: number }) {
+export interface FleetOptions {
+  failureThreshold: number;
+  openMs: number;
+  /**
+   * Requests one router can have in flight whatever its configured maxConcurrency: the upstream client's
+   * connections per origin. Past it a request would wait invisibly in the client's queue (a stream for as
+   * long as another stream lasts) while other routers are free.
+   */
+  connectionCap?: number;
+}
+
+export function createFleet(options: FleetOptions) {
+  const capOf = (record: { maxConcurrency: number }) =>
+    Math.min(record.maxConcurrency, options.connectionCap ?? Infinity);
   let pools: PoolRecord[] = [];
   const runtimes = new Map<string, RouterRuntime>();
   let turn = 0;
@@ -124,7 +137,7 @@ export function createFleet(options: { failureThreshold: number; openMs: number 
     for (const pool of poolsFor(modelId))
       for (const record of pool.routers) {
         const r = runtimes.get(record.id);
-        if (!r || !routable(r, now) || r.inFlight >= record.maxConcurrency) continue;
+        if (!r || !routable(r, now) || r.inFlight >= capOf(record)) continue;
         const sessionId = pickSession(r, exclude.sessions);
         if (sessionId !== null) out.push({ r, sessionId });
       }
@@ -177,7 +190,7 @@ export function createFleet(options: { failureThreshold: number; openMs: number 
     );
     if (!live.length) return { ok: false, reason: 'maintenance', retryAfterS: 30 };
     const rts = live.map((r) => runtimes.get(r.id)).filter((r): r is RouterRuntime => r !== undefined);
-    if (rts.some((r) => routable(r, now) && r.inFlight < r.record.maxConcurrency)) return { ok: true };
+    if (rts.some((r) => routable(r, now) && r.inFlight < capOf(r.record))) return { ok: true };
     if (rts.some((r) => routable(r, now))) return { ok: false, reason: 'busy', retryAfterS: 1 };
     const next = Math.min(...rts.map((r) => Math.max(r.breaker.reopensAt(), r.cooldownUntil)));
     return { ok: false, reason: 'unhealthy', retryAfterS: Math.max(1, Math.ceil((next - now) / 1000)) };

@@ -6,6 +6,9 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { HttpRequestSpec, UpstreamAnswer, UpstreamFailure } from '../adapters/types.js';
 
+/** Connections the upstream client opens per origin unless told otherwise. */
+export const DEFAULT_CONNECTIONS_PER_ORIGIN = 256;
+
 export interface NetOptions {
   connectTimeoutMs?: number;
   /** Longest silence between two chunks of a body (streams included). */
@@ -95,7 +98,7 @@ export function createUpstreamClient(options: NetOptions = {}): UpstreamClient {
   const agent = new Agent({
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 120_000,
-    connections: options.connectionsPerOrigin ?? 256,
+    connections: options.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
     connect: { timeout: options.connectTimeoutMs ?? 3_000 },
   });
 
