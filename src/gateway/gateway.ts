@@ -243,20 +243,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const inputTokens = fromUpstream?.promptTokens ?? admission.promptTokens;
     const outputTokens = fromUpstream?.completionTokens ?? countTokens(outcome.text);
     const used = outcome.reachedUpstream ? inputTokens + outputTokens : 0;
-    // Give back what was reserved but not used; token charges are settled, request charges stay.
-    const deltas = admission.limits.map((l) =>
-      l.measure === 'tokens' ? used - admission.reservedTokens : 0,
-    );
-    if (deltas.some((d) => d !== 0))
-      void limiter
-        .settle(admission.charges, deltas)
-        .catch((err) => deps.log.warn({ err }, 'limit settlement failed'));
     const cost =
       outcome.reachedUpstream && outcome.status < 500 ? costMicros(model, inputTokens, outputTokens) : 0;
-    if (admission.credit && deps.credits)
-      void deps.credits
-        .settle(admission.credit, cost)
-        .catch((err) => deps.log.warn({ err }, 'credit settlement failed'));
+    // Settlements are network calls: they leave after the answer is written (never awaited either way).
+    setImmediate(() => settle(admission, used, cost));
     if (outcome.reachedUpstream)
       metering.recordUsage({
         id: newId('evt'),
@@ -279,6 +269,22 @@ export function createGateway(deps: GatewayDeps): Gateway {
         costMicros: cost,
       });
     return { inputTokens, outputTokens };
+  }
+
+  /** Gives back what was reserved but not used (token charges are settled, request charges stay), and the
+   * unused part of a credit reservation. */
+  function settle(admission: Admission, usedTokens: number, cost: number) {
+    const deltas = admission.limits.map((l) =>
+      l.measure === 'tokens' ? usedTokens - admission.reservedTokens : 0,
+    );
+    if (deltas.some((d) => d !== 0))
+      void limiter
+        .settle(admission.charges, deltas)
+        .catch((err) => deps.log.warn({ err }, 'limit settlement failed'));
+    if (admission.credit && deps.credits)
+      void deps.credits
+        .settle(admission.credit, cost)
+        .catch((err) => deps.log.warn({ err }, 'credit settlement failed'));
   }
 
   function modelsFor(caller: Caller): CatalogModel[] {

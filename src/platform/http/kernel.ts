@@ -28,20 +28,16 @@ export function requestContext(deps: { log: Logger; metrics: Metrics }): Middlew
     setHeader(c, 'x-request-id', requestId);
     await next();
     const route = c.get('routeLabel');
-    const status = String(c.res.status);
-    deps.metrics.httpRequests.inc({ route, status });
-    deps.metrics.httpDuration.observe({ route }, (performance.now() - startedAt) / 1000);
-    if (route !== '/healthz' && route !== '/metrics')
-      deps.log.info(
-        {
-          requestId,
-          method: c.req.method,
-          route,
-          status: c.res.status,
-          ms: Math.round(performance.now() - startedAt),
-        },
-        'request',
-      );
+    const status = c.res.status;
+    const seconds = (performance.now() - startedAt) / 1000;
+    const method = c.req.method;
+    // Metrics and the access log after the answer has been written, not before.
+    setImmediate(() => {
+      deps.metrics.httpRequests.inc({ route, status: String(status) });
+      deps.metrics.httpDuration.observe({ route }, seconds);
+      if (route !== '/healthz' && route !== '/metrics')
+        deps.log.info({ requestId, method, route, status, ms: Math.round(seconds * 1000) }, 'request');
+    });
   };
 }
 
