@@ -194,9 +194,9 @@ describe.each(['v1', 'v2', 'v3'] as const)('completion path %s', (apiVersion) =>
 
   it('answers streamed and non-streamed', async () => {
     expect((await fleet.inference.complete(fleet.request())).text.length).toBeGreaterThan(0);
-    expect((await readStream((await fleet.inference.stream(fleet.request())).batches)).end?.finishReason).toBe(
-      'stop',
-    );
+    expect(
+      (await readStream((await fleet.inference.stream(fleet.request())).batches)).end?.finishReason,
+    ).toBe('stop');
   });
 });
 
