@@ -249,6 +249,8 @@ export async function respondStream(
         outgoing.end(last);
       },
     });
+    // @hono/node-server's marker for "the handler wrote the answer itself" (a native Response, created when
+    // the module loaded, before the adapter swaps in its own Response class).
     return RESPONSE_ALREADY_SENT;
   }
   const bytes = new TextEncoder();
