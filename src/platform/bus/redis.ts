@@ -104,10 +104,15 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   });
   for (const conn of [pub, sub]) conn.on('error', () => undefined);
 
-  // Start-up waits for the subscription, but not for an unreachable Redis: the bus then starts degraded.
+  // Start-up waits for the subscription and the publisher, but not for an unreachable Redis: the bus then
+  // starts degraded.
+  const publisherReady = new Promise<void>((resolve) => {
+    if (pub.status === 'ready') resolve();
+    else pub.once('ready', () => resolve());
+  });
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
-    subscribedOnce,
+    Promise.all([subscribedOnce, publisherReady]),
     new Promise((resolve) => {
       timer = setTimeout(resolve, options.connectWaitMs ?? 2_000);
       sub.once('error', resolve);
