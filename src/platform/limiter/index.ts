@@ -22,7 +22,7 @@ export interface LimiterDeps {
   config: Pick<PortalConfig, 'redis'>;
   log: Logger;
   metrics: Pick<Metrics, 'registry'>;
-  /** Redis command timeout (ms). */
+  /** How long a decision waits for Redis before falling back (ms; stall-aware, see redis.ts). */
   commandTimeoutMs?: number;
   /** How long start-up waits for the first connection before starting degraded. */
   connectWaitMs?: number;
@@ -42,14 +42,20 @@ export async function createLimiter(deps: LimiterDeps): Promise<Limiter> {
     enableAutoPipelining: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: deps.commandTimeoutMs ?? 300,
+    // The decision timeout is the limiter's own (stall-aware, see redis.ts); this one only bounds a command
+    // nobody waits for any more.
+    commandTimeout: 4 * (deps.commandTimeoutMs ?? 300),
     connectTimeout: 2_000,
     retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
   });
   // Connection errors surface through status() and the fallback's throttled log; no per-event log lines.
   redis.on('error', () => undefined);
   await waitReady(redis, deps.connectWaitMs ?? 2_000);
-  const primary = createRedisLimiter({ redis, prefix: deps.keyPrefix ?? '' });
+  const primary = createRedisLimiter({
+    redis,
+    prefix: deps.keyPrefix ?? '',
+    timeoutMs: deps.commandTimeoutMs ?? 300,
+  });
   return createResilientLimiter({
     primary,
     onFailure: config.redis.onFailure,

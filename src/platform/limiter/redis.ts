@@ -13,18 +13,53 @@ export interface RedisLimiterOptions {
   redis: Redis;
   /** Prepended to every key (tests use a random one). */
   prefix?: string;
+  /** A decision Redis has not answered within this long fails (the caller falls back); see stallAware(). */
+  timeoutMs?: number;
+}
+
+/** How late a timer may fire before we call it our own stall rather than Redis's slowness. */
+const STALL_MS = 50;
+
+/**
+ * Fails `reply` after `ms` — unless this process itself was stalled when the time came. Timers run before
+ * the event loop reads sockets, so after a long synchronous stretch (a burst of a thousand requests) a plain
+ * command timeout fires while Redis's answer already waits in the socket buffer, and the limiter would fall
+ * back to per-instance limits for nothing. A timer that fires more than STALL_MS late is re-armed once, which
+ * lets the pending read happen first.
+ */
+export function stallAware<T>(reply: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let rearmed = false;
+    let due = performance.now() + ms;
+    const expire = () => {
+      if (!rearmed && performance.now() - due > STALL_MS) {
+        rearmed = true;
+        due = performance.now() + ms;
+        timer = setTimeout(expire, ms);
+        return;
+      }
+      reject(new Error(`Redis did not answer within ${ms} ms`));
+    };
+    let timer = setTimeout(expire, ms);
+    reply.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (err: unknown) => (clearTimeout(timer), reject(err as Error)),
+    );
+  });
 }
 
 type Reply = number[];
 
-export function createRedisLimiter({ redis, prefix = '' }: RedisLimiterOptions): Limiter {
-  const run = (script: LuaScript, keys: string[], args: string[]) =>
-    runScript(
+export function createRedisLimiter({ redis, prefix = '', timeoutMs }: RedisLimiterOptions): Limiter {
+  const run = (script: LuaScript, keys: string[], args: string[]) => {
+    const reply = runScript(
       redis,
       script,
       keys.map((k) => prefix + k),
       args,
     ) as Promise<Reply>;
+    return timeoutMs === undefined ? reply : stallAware(reply, timeoutMs);
+  };
 
   async function decide(mode: 'consume' | 'peek', limits: LimitSpec[], now?: number) {
     assertValidSpecs(limits);

@@ -11,7 +11,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/platform/log.js';
 import { PortalError } from '../../../src/platform/http/errors.js';
 import { createLimiter } from '../../../src/platform/limiter/index.js';
-import { createRedisLimiter } from '../../../src/platform/limiter/redis.js';
+import { createRedisLimiter, stallAware } from '../../../src/platform/limiter/redis.js';
 import type { LimitSpec, Limiter } from '../../../src/platform/limiter/types.js';
 import { describeWith } from '../../support/services.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
@@ -132,6 +132,23 @@ describeWith(['redis'], 'limiter when a live Redis stalls or comes back', () => 
     if (!decision.allowed) return;
     expect(decision.charges[0]!.fallback).toBe(true);
     expect(limiter.status().state).toBe('degraded');
+  });
+
+  it('does not take its own stall for a Redis timeout: an answer waiting in the socket still counts', async () => {
+    const redis = new Redis(url);
+    await redis.ping();
+    const order: string[] = [];
+    const answer = redis.ping(); // on the wire now
+    setTimeout(() => order.push('timer'), 50); // what a plain 50 ms command timeout would do
+    void answer.then(() => order.push('reply'));
+    const decided = stallAware(answer, 50);
+    const busyUntil = performance.now() + 300;
+    while (performance.now() < busyUntil); // this process is busy (a burst); Redis answers meanwhile
+    await expect(decided).resolves.toBe('PONG');
+    // A plain timeout fires first: it would have failed a decision Redis had already answered.
+    expect(order).toEqual(['timer', 'reply']);
+    await expect(stallAware(new Promise(() => {}), 50)).rejects.toThrow(/did not answer within 50 ms/);
+    await redis.quit();
   });
 
   it('returns to the shared Redis limits by itself once Redis answers again', async () => {
