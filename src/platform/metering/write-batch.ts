@@ -12,46 +12,25 @@ import type { Query } from '../store/db.js';
 import type { Batch } from './rows.js';
 
 /** Events travel as one typed array per column ($1…$18): decoding them costs half of json_to_recordset. */
-const EVENT_TYPES = [
-  'text',
-  'text',
-  'timestamptz',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'bool',
-  'int',
-  'text',
-  'int',
-  'int',
-  'text',
-  'int',
-  'int',
-  'int8',
-];
-const EVENT_ARRAYS = EVENT_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ');
-const EVENT_KEYS = [
-  'id',
-  'request_id',
-  'occurred_at',
-  'org_id',
-  'key_id',
-  'model_id',
-  'pool_id',
-  'router_id',
-  'endpoint',
-  'stream',
-  'status',
-  'error_code',
-  'input_tokens',
-  'output_tokens',
-  'tokens_source',
-  'latency_ms',
-  'ttft_ms',
-  'cost_micros',
+const EVENT_COLUMNS = [
+  ['id', 'text'],
+  ['request_id', 'text'],
+  ['occurred_at', 'timestamptz'],
+  ['org_id', 'text'],
+  ['key_id', 'text'],
+  ['model_id', 'text'],
+  ['pool_id', 'text'],
+  ['router_id', 'text'],
+  ['endpoint', 'text'],
+  ['stream', 'bool'],
+  ['status', 'int'],
+  ['error_code', 'text'],
+  ['input_tokens', 'int'],
+  ['output_tokens', 'int'],
+  ['tokens_source', 'text'],
+  ['latency_ms', 'int'],
+  ['ttft_ms', 'int'],
+  ['cost_micros', 'int8'],
 ] as const;
 
 const LOG_COLUMNS = `request_id text, occurred_at timestamptz, org_id text, key_id text, model_id text,
@@ -59,57 +38,41 @@ const LOG_COLUMNS = `request_id text, occurred_at timestamptz, org_id text, key_
   latency_ms int, ttft_ms int, input_tokens int, output_tokens int, client_ip_hash text, request_body jsonb,
   response_body text`;
 
-/** Logs without bodies travel like events, one typed array per column ($19…$35). */
-const LOG_KEYS = [
-  'request_id',
-  'occurred_at',
-  'org_id',
-  'key_id',
-  'model_id',
-  'pool_id',
-  'router_id',
-  'endpoint',
-  'method',
-  'stream',
-  'status',
-  'error_code',
-  'latency_ms',
-  'ttft_ms',
-  'input_tokens',
-  'output_tokens',
-  'client_ip_hash',
+/** Logs without bodies travel like events, one typed array per column (numbered after the events'). */
+const LOG_COLUMNS_PLAIN = [
+  ['request_id', 'text'],
+  ['occurred_at', 'timestamptz'],
+  ['org_id', 'text'],
+  ['key_id', 'text'],
+  ['model_id', 'text'],
+  ['pool_id', 'text'],
+  ['router_id', 'text'],
+  ['endpoint', 'text'],
+  ['method', 'text'],
+  ['stream', 'bool'],
+  ['status', 'int'],
+  ['error_code', 'text'],
+  ['latency_ms', 'int'],
+  ['ttft_ms', 'int'],
+  ['input_tokens', 'int'],
+  ['output_tokens', 'int'],
+  ['client_ip_hash', 'text'],
 ] as const;
-const LOG_TYPES = [
-  'text',
-  'timestamptz',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'bool',
-  'int',
-  'text',
-  'int',
-  'int',
-  'int',
-  'int',
-  'text',
-];
-const LOG_ARRAYS = LOG_TYPES.map((t, i) => `$${i + 19}::${t}[]`).join(', ');
 
-const EVENT_NAMES = `id, request_id, occurred_at, org_id, key_id, model_id, pool_id, router_id, endpoint, stream,
-  status, error_code, input_tokens, output_tokens, tokens_source, latency_ms, ttft_ms, cost_micros`;
+/** `$n::type[]` placeholders for columns whose arrays start at parameter `first`. */
+const arraysOf = (columns: ReadonlyArray<readonly [string, string]>, first: number) =>
+  columns.map(([, type], i) => `$${first + i}::${type}[]`).join(', ');
+
+const EVENT_KEYS = EVENT_COLUMNS.map(([name]) => name);
+const EVENT_NAMES = EVENT_KEYS.join(', ');
+const EVENT_ARRAYS = arraysOf(EVENT_COLUMNS, 1);
+const LOG_KEYS = LOG_COLUMNS_PLAIN.map(([name]) => name);
+const LOG_ARRAYS = arraysOf(LOG_COLUMNS_PLAIN, EVENT_COLUMNS.length + 1);
 
 /** Logs without bodies (nearly every batch): no join, nothing to filter. */
 const LOGS_PLAIN = `), logs as (
-  insert into request_logs (request_id, occurred_at, org_id, key_id, model_id, pool_id, router_id, endpoint,
-    method, stream, status, error_code, latency_ms, ttft_ms, input_tokens, output_tokens, client_ip_hash)
-  select l.request_id, l.occurred_at, l.org_id, l.key_id, l.model_id, l.pool_id, l.router_id, l.endpoint,
-    l.method, l.stream, l.status, l.error_code, l.latency_ms, l.ttft_ms, l.input_tokens, l.output_tokens,
-    l.client_ip_hash
+  insert into request_logs (${LOG_KEYS.join(', ')})
+  select ${LOG_KEYS.join(', ')}
   from unnest(${LOG_ARRAYS}) as l(${LOG_KEYS.join(', ')})
   on conflict (request_id) do nothing
   returning 1
