@@ -166,7 +166,8 @@ export async function respondStream(
         const counted = complete({ finish: piece.finishReason }, piece.usage);
         return { frames: frames + encoder.end(piece.finishReason, counted), end: true };
       }
-      if (!piece.text) continue;
+      // Reasoning and tool-call pieces are not produced yet (issue #11 wires them to the encoders).
+      if (piece.type !== 'text' || !piece.text) continue;
       if (ttftMs === null) {
         ttftMs = performance.now() - started;
         clearInterval(keepAlive);

@@ -12,7 +12,43 @@ export interface ChatMessage {
   /** Text content; multi-part content is flattened to text by the gateway. */
   content: string;
   name?: string;
+  /** Assistant turns: the calls the model made (OpenAI `tool_calls`, Anthropic `tool_use` blocks). */
+  toolCalls?: ToolCall[];
+  /** Tool turns: which call this result answers (OpenAI `tool_call_id`, Anthropic `tool_use_id`). */
+  toolCallId?: string;
+  /** Assistant turns: earlier reasoning, kept by templates that re-render it inside a tool loop. */
+  reasoning?: string;
 }
+
+/** JSON Schema, as the client sent it (validated as an object, not interpreted by the gateway). */
+export type JsonSchema = Record<string, unknown>;
+
+/** A function the model may call (OpenAI `tools[].function`, Anthropic `tools[]` with `input_schema`). */
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  parameters?: JsonSchema;
+  /** OpenAI `strict: true`: the arguments must validate against `parameters`. */
+  strict?: boolean;
+}
+
+/** Provider-neutral tool choice: OpenAI none/auto/required/named, Anthropic none/auto/any/tool. */
+export type ToolChoice =
+  { type: 'auto' } | { type: 'none' } | { type: 'required' } | { type: 'function'; name: string };
+
+/** One call the model made. `arguments` is the JSON text of the arguments object (as OpenAI sends it). */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+export type ReasoningEffort = 'low' | 'medium' | 'high';
+
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; name: string; schema: JsonSchema; strict?: boolean };
 
 /** A product model as the catalog knows it (cached per instance). */
 export interface CatalogModel {
@@ -44,13 +80,24 @@ export interface InferenceRequest {
   stop?: string[];
   presencePenalty?: number;
   frequencyPenalty?: number;
+  /** Functions the model may call; absent or empty means a plain answer. */
+  tools?: ToolDefinition[];
+  /** Defaults to auto when tools are given. */
+  toolChoice?: ToolChoice;
+  /** Defaults to true (OpenAI's default). */
+  parallelToolCalls?: boolean;
+  /** Harmony's reasoning level; other families ignore it. */
+  reasoningEffort?: ReasoningEffort;
+  /** Whether reasoning text is wanted back (Anthropic `thinking`); OpenAI chat always gets reasoning_content. */
+  includeReasoning?: boolean;
+  responseFormat?: ResponseFormat;
   /** Absolute deadline (epoch ms) for the whole request, retries included. */
   deadline: number;
   /** Aborted when the client goes away: the upstream request is cancelled. */
   signal: AbortSignal;
 }
 
-export type FinishReason = 'stop' | 'length' | 'error';
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'error';
 
 export interface UpstreamUsage {
   promptTokens: number;
@@ -63,15 +110,28 @@ export interface RouteInfo {
 }
 
 export interface Completion {
+  /** The answer's content, with tool-call markup and reasoning removed. */
   text: string;
+  /** Reasoning (harmony analysis channel, <think>…</think>), split from the answer; never part of `text`. */
+  reasoning?: string;
+  /** Calls parsed from the model's native syntax (or passed through from an OpenAI-compatible upstream). */
+  toolCalls?: ToolCall[];
   finishReason: FinishReason;
   /** Present when the upstream reported it; otherwise the gateway counts tokens itself. */
   usage?: UpstreamUsage;
   route: RouteInfo;
 }
 
+/**
+ * What a stream yields. Tool calls arrive as one `tool_call` piece (index, id, name) followed by any number of
+ * `tool_call_args` fragments for the same index, the concatenation of which is the arguments' JSON text.
+ */
 export type StreamPiece =
-  { type: 'text'; text: string } | { type: 'end'; finishReason: FinishReason; usage?: UpstreamUsage };
+  | { type: 'text'; text: string }
+  | { type: 'reasoning'; text: string }
+  | { type: 'tool_call'; index: number; id: string; name: string }
+  | { type: 'tool_call_args'; index: number; text: string }
+  | { type: 'end'; finishReason: FinishReason; usage?: UpstreamUsage };
 
 export interface CompletionStream {
   route: RouteInfo;

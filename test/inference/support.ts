@@ -223,7 +223,7 @@ export async function readStream(batches: AsyncIterable<StreamPiece[]>) {
   let end: Extract<StreamPiece, { type: 'end' }> | undefined;
   for await (const p of piecesOf(batches)) {
     if (p.type === 'text') text += p.text;
-    else end = p;
+    else if (p.type === 'end') end = p;
   }
   return { text, end };
 }
