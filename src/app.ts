@@ -129,7 +129,12 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
 export function createApp(services: Services): Hono<AppEnv> {
   const { config, log, metrics } = services;
   const app = new Hono<AppEnv>();
-  installKernel(app, { log, metrics, bodyLimitBytes: config.server.bodyLimitBytes });
+  installKernel(app, {
+    log,
+    metrics,
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    trustProxy: config.server.trustProxy,
+  });
   registerHealth(app, services);
   app.route('/v1', services.gateway.v1);
   registerAdmin(app, services);

@@ -17,7 +17,6 @@ import { headerOf } from '../platform/http/node-io.js';
 export interface GatewayRoutesDeps extends RespondDeps {
   metering: Metering;
   ipSalt: string;
-  trustProxy: boolean;
 }
 
 export function createV1App(deps: GatewayRoutesDeps): Hono<GatewayEnv> {

@@ -6,13 +6,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Metering, RequestLog } from '../platform/metering/types.js';
 import { hashIp } from './gateway.js';
 import type { CallLog, GatewayEnv } from './context.js';
-import { headerOf, nodeOf } from '../platform/http/node-io.js';
 
-export function requestLogs(deps: {
-  metering: Metering;
-  ipSalt: string;
-  trustProxy: boolean;
-}): MiddlewareHandler<GatewayEnv> {
+export function requestLogs(deps: { metering: Metering; ipSalt: string }): MiddlewareHandler<GatewayEnv> {
   return async function requestLogs(c, next) {
     const log: CallLog = {
       stream: false,
@@ -20,21 +15,13 @@ export function requestLogs(deps: {
       outputTokens: 0,
       ttftMs: null,
       deferred: false,
-      clientIpHash: hashIp(clientIp(c, deps.trustProxy), deps.ipSalt),
+      clientIpHash: hashIp(c.get('clientIp'), deps.ipSalt),
     };
     c.set('callLog', log);
     await next();
     if (!log.deferred)
       deps.metering.recordRequest(requestLogFrom(c, log, c.res.status, c.get('errorCode') ?? null));
   };
-}
-
-function clientIp(c: Context, trustProxy: boolean): string | undefined {
-  if (trustProxy) {
-    const forwarded = headerOf(c, 'x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  return nodeOf(c).incoming?.socket.remoteAddress;
 }
 
 export function requestLogFrom(

@@ -74,7 +74,6 @@ export function createGatewayService(deps: GatewayServiceDeps): GatewayService {
     keepAliveMs: config.gateway.firstTokenKeepAliveMs,
     // Client IPs are hashed with a per-process salt: logs can group one client, never recover an address.
     ipSalt: randomBytes(16).toString('hex'),
-    trustProxy: config.server.trustProxy,
   });
   return {
     gateway,

@@ -9,7 +9,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import { Hono as HonoApp } from 'hono';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Services } from '../app.js';
 import type { AppEnv } from '../platform/http/context.js';
 import { PortalError } from '../platform/http/errors.js';
@@ -91,12 +90,15 @@ export function productFor(services: Services): Product {
 export function registerProduct(app: Hono<AppEnv>, services: Services): Product {
   const product = productFor(services);
   const { config, store } = services;
-  app.use('/api/*', csrfGuard({ publicUrl: config.server.publicUrl, trustProxy: config.server.trustProxy }));
+  app.use(
+    '/api/*',
+    csrfGuard({ publicUrl: config.server.publicUrl, trustProxy: config.server.trustProxy !== false }),
+  );
   // Public: which sign-in the dashboard should offer (built-in form, or the Clerk / Supabase session).
   app.get('/api/auth/provider', routeLabel('/api/auth/provider'), (c) =>
     c.json({ provider: config.auth.provider }),
   );
-  if (product.auth) mountLocalAuth(app, product.auth, product.signInGuards, config.server.trustProxy);
+  if (product.auth) mountLocalAuth(app, product.auth, product.signInGuards);
 
   const api = new HonoApp<ProductEnv>();
   api.use(
@@ -121,14 +123,9 @@ export function registerProduct(app: Hono<AppEnv>, services: Services): Product 
 }
 
 /** better-auth at /api/auth/*, with the client address it rate-limits on and the sign-in brute-force guard. */
-function mountLocalAuth(
-  app: Hono<AppEnv>,
-  auth: LocalAuth,
-  guards: Product['signInGuards'],
-  trustProxy: boolean,
-) {
+function mountLocalAuth(app: Hono<AppEnv>, auth: LocalAuth, guards: Product['signInGuards']) {
   app.on(['GET', 'POST'], '/api/auth/*', routeLabel('/api/auth/*'), async (c) => {
-    const ip = clientIp(c, trustProxy);
+    const ip = c.get('clientIp');
     const headers = new Headers(c.req.raw.headers);
     headers.set('x-portal-client-ip', ip);
     await checkAuthInput(c.req.path, c.req.raw);
@@ -159,14 +156,4 @@ function mountLocalAuth(
     } else if (isSignIn && res.ok && email) guards.email.clear(email);
     return res;
   });
-}
-
-function clientIp(c: Parameters<typeof getConnInfo>[0], trustProxy: boolean): string {
-  const forwarded = trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-  if (forwarded) return forwarded;
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'in-process'; // app.request() in tests has no socket
-  }
 }

@@ -4,6 +4,7 @@
  * the in-process router simulator.
  */
 import { z } from 'zod';
+import { isCidr } from '../http/client-ip.js';
 
 const id = z
   .string()
@@ -84,6 +85,12 @@ export const poolSchema = z.object({
   routers: z.array(routerSchema).min(1),
 });
 
+const cidrs = z.array(z.string().refine(isCidr, 'an IP address or CIDR, e.g. 10.0.0.0/8')).min(1);
+
+const trustProxySchema = z
+  .union([z.boolean(), z.number().int().min(0).max(16), cidrs])
+  .transform((v): false | number | string[] => (v === true ? 1 : v === 0 ? false : v));
+
 export const configSchema = z
   .object({
     server: z
@@ -98,8 +105,9 @@ export const configSchema = z
           .positive()
           .default(4 * 1024 * 1024),
         shutdownGraceMs: z.number().int().nonnegative().default(10_000),
-        /** Trust X-Forwarded-For for client IPs (behind a load balancer). */
-        trustProxy: z.boolean().default(false),
+        /** Proxies in front, for client IPs from X-Forwarded-For: false (none), a hop count, or their CIDRs;
+         * true means 1 hop. The leftmost (client-written) entry is never trusted. */
+        trustProxy: trustProxySchema.default(false),
       })
       .prefault({}),
     /** Embedded store and spool files live here. */

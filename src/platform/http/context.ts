@@ -10,6 +10,8 @@ export interface BaseVariables {
   startedAt: number;
   /** Which error shape this route answers in. */
   errorFlavor: ErrorFlavor;
+  /** The client's address: the socket peer, or left of the trusted proxies' hops (client-ip.ts). */
+  clientIp: string;
   /** Route label for metrics (the matched pattern, never the raw path). */
   routeLabel: string;
   /** The error code this request was answered with, if any (for request logs). */

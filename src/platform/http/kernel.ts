@@ -8,18 +8,25 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { newId } from '../ids.js';
 import type { AppEnv } from './context.js';
-import { headerOf, setHeader } from './node-io.js';
+import { headerOf, nodeOf, setHeader } from './node-io.js';
+import { createClientIp, type TrustProxy } from './client-ip.js';
 import { PortalError, errorBody, toPortalError, type ErrorFlavor } from './errors.js';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export function requestContext(deps: { log: Logger; metrics: Metrics }): MiddlewareHandler<AppEnv> {
+export function requestContext(deps: {
+  log: Logger;
+  metrics: Metrics;
+  trustProxy?: TrustProxy;
+}): MiddlewareHandler<AppEnv> {
+  const clientIp = createClientIp({ trustProxy: deps.trustProxy ?? false, log: deps.log });
   return async function requestContext(c, next) {
     const incoming = headerOf(c, 'x-request-id');
     const requestId = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : newId('req');
     const startedAt = performance.now();
     c.set('requestId', requestId);
     c.set('startedAt', startedAt);
+    c.set('clientIp', clientIp(nodeOf(c).incoming?.socket.remoteAddress, headerOf(c, 'x-forwarded-for')));
     c.set(
       'errorFlavor',
       c.req.path.startsWith('/v1/messages') || headerOf(c, 'anthropic-version') ? 'anthropic' : 'openai',
@@ -78,7 +85,7 @@ export function errorResponse(c: Context<AppEnv>, err: PortalError, flavor?: Err
 
 export function installKernel(
   app: Hono<AppEnv>,
-  deps: { log: Logger; metrics: Metrics; bodyLimitBytes: number },
+  deps: { log: Logger; metrics: Metrics; bodyLimitBytes: number; trustProxy?: TrustProxy },
 ) {
   app.use('*', requestContext(deps));
   app.use('*', limitBody(deps.bodyLimitBytes));
