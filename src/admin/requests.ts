@@ -11,7 +11,7 @@ import type { AppEnv } from '../platform/http/context.js';
 import { PortalError } from '../platform/http/errors.js';
 import { routeLabel } from '../platform/http/kernel.js';
 import { requestLogs } from '../platform/store/schema.js';
-import { parseValue } from '../product/validation.js';
+import { clampDate, parseValue } from '../product/validation.js';
 
 const query = z
   .object({
@@ -31,9 +31,10 @@ const query = z
 function decodeCursor(cursor: string): { at: Date; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   const date = new Date(at ?? '');
-  if (!id || Number.isNaN(date.getTime()))
+  // eslint-disable-next-line no-control-regex
+  if (!id || Number.isNaN(date.getTime()) || /[\u0000-\u001f\u007f\ufffd]/.test(id))
     throw new PortalError({ code: 'invalid_request_error', param: 'cursor', message: 'Invalid cursor.' });
-  return { at: date, id };
+  return { at: clampDate(date), id };
 }
 
 export function registerAdminRequests(admin: Hono<AppEnv>, services: Services) {
@@ -47,8 +48,8 @@ export function registerAdminRequests(admin: Hono<AppEnv>, services: Services) {
     if (q.model) where.push(eq(requestLogs.modelId, q.model));
     if (q.status) where.push(eq(requestLogs.status, q.status));
     if (q.error_code) where.push(eq(requestLogs.errorCode, q.error_code));
-    if (q.since) where.push(gte(requestLogs.occurredAt, new Date(q.since)));
-    if (q.until) where.push(lte(requestLogs.occurredAt, new Date(q.until)));
+    if (q.since) where.push(gte(requestLogs.occurredAt, clampDate(new Date(q.since))));
+    if (q.until) where.push(lte(requestLogs.occurredAt, clampDate(new Date(q.until))));
     if (q.cursor) {
       const { at, id } = decodeCursor(q.cursor);
       where.push(

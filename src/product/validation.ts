@@ -42,3 +42,11 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   }
   return value;
 }
+
+const MIN_TIME = Date.UTC(1970, 0, 1);
+const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** A date a client sent, clamped to years 1970–9999: PostgreSQL has no year 0 and JavaScript allows ±275760. */
+export function clampDate(date: Date): Date {
+  return new Date(Math.min(MAX_TIME, Math.max(MIN_TIME, date.getTime())));
+}

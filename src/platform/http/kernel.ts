@@ -13,6 +13,35 @@ import { createClientIp, type TrustProxy } from './client-ip.js';
 import { PortalError, errorBody, toPortalError, type ErrorFlavor } from './errors.js';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/**
+ * Set on every response before the route runs (on the Node response: no per-request Headers object). An API
+ * answer may load nothing and be framed by no one; HTML answers replace the CSP with the dashboard's
+ * (src/product/static.ts). HSTS is set elsewhere, only when the public origin is https.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'same-origin',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+};
+
+/** C0 controls and DEL, raw or percent-encoded, and C1 controls percent-encoded as UTF-8 (%C2%80–%C2%9F). */
+// eslint-disable-next-line no-control-regex
+const CONTROL_IN_URL = /[\u0000-\u001f\u007f]|%(?:[01][0-9a-f]|7f)|%c2%[89][0-9a-f]/i;
+
+/** 400 for NUL or another control character anywhere in the path or query: no route, query or database needs
+ * one, and PostgreSQL refuses NUL in text (it was a 500). Runs before any route. */
+export function refuseControlCharacters(): MiddlewareHandler<AppEnv> {
+  return async function refuseControlCharacters(c, next) {
+    const url = nodeOf(c).incoming?.url ?? c.req.url;
+    if (CONTROL_IN_URL.test(url))
+      throw new PortalError({
+        code: 'invalid_request_error',
+        message: 'The path or query contains a control character (such as NUL); remove it.',
+      });
+    await next();
+  };
+}
 
 export function requestContext(deps: {
   log: Logger;
@@ -33,6 +62,7 @@ export function requestContext(deps: {
     );
     c.set('routeLabel', 'unmatched');
     setHeader(c, 'x-request-id', requestId);
+    for (const name in SECURITY_HEADERS) setHeader(c, name, SECURITY_HEADERS[name]!);
     await next();
     const route = c.get('routeLabel');
     const status = c.res.status;
@@ -88,6 +118,7 @@ export function installKernel(
   deps: { log: Logger; metrics: Metrics; bodyLimitBytes: number; trustProxy?: TrustProxy },
 ) {
   app.use('*', requestContext(deps));
+  app.use('*', refuseControlCharacters());
   app.use('*', limitBody(deps.bodyLimitBytes));
   app.onError((err, c) => {
     const portalError = toPortalError(err);

@@ -9,7 +9,7 @@ import type { Services } from '../../app.js';
 import { PortalError } from '../../platform/http/errors.js';
 import { routeLabel } from '../../platform/http/kernel.js';
 import type { ProductEnv } from '../context.js';
-import { parseValue } from '../validation.js';
+import { clampDate, parseValue } from '../validation.js';
 import { BUCKET_MS, usageReport, type UsageReport } from './query.js';
 
 const MAX_BUCKETS = { hour: 24 * 93, day: 732 } as const;
@@ -18,7 +18,7 @@ const time = z
   .string()
   .trim()
   .refine((s) => Number.isFinite(Date.parse(s)), 'must be an ISO date or date-time')
-  .transform((s) => new Date(s));
+  .transform((s) => clampDate(new Date(s)));
 
 const usageQuery = z
   .object({
