@@ -16,7 +16,7 @@ import { createLimiter } from './platform/limiter/index.js';
 import type { Limiter } from './platform/limiter/types.js';
 import type { AppEnv } from './platform/http/context.js';
 import { installKernel, routeLabel } from './platform/http/kernel.js';
-import { registerAdmin } from './admin/index.js';
+import { adminGuard, registerAdmin } from './admin/index.js';
 import { registerProduct } from './product/index.js';
 import { createMetering } from './platform/metering/metering.js';
 import type { Metering } from './platform/metering/types.js';
@@ -142,11 +142,62 @@ export function createApp(services: Services): Hono<AppEnv> {
   return app;
 }
 
-function registerHealth(app: Hono<AppEnv>, services: Services) {
-  let migrated = false;
+/**
+ * The ops listener (`server.opsPort`, bound to `server.opsHost`): /healthz, /readyz with its detail and
+ * /metrics, for the monitoring network only. Nothing else is served on it.
+ */
+export function createOpsApp(services: Services): Hono<AppEnv> {
+  const { config, log, metrics } = services;
+  const app = new Hono<AppEnv>();
+  installKernel(app, { log, metrics, bodyLimitBytes: 1024, trustProxy: config.server.trustProxy });
+  const ready = readiness(services);
   app.get('/healthz', routeLabel('/healthz'), (c) => c.json({ status: 'ok' }));
   app.get('/readyz', routeLabel('/readyz'), async (c) => {
-    const checks: Record<string, { state: string; detail?: string }> = {};
+    const { body, status } = await ready();
+    return c.json(body, status);
+  });
+  app.get('/metrics', routeLabel('/metrics'), async (c) => {
+    c.header('content-type', metrics.registry.contentType);
+    return c.body(await metrics.registry.metrics());
+  });
+  return app;
+}
+
+/**
+ * Health on the main port. /healthz is public. /readyz answers its status (200 or 503) to anyone — load
+ * balancers need it — and the per-check detail only to the admin token when there is no ops listener.
+ * /metrics needs the admin token, and is not served here at all when an ops listener is configured.
+ */
+function registerHealth(app: Hono<AppEnv>, services: Services) {
+  const ready = readiness(services);
+  const opsListener = services.config.server.opsPort !== undefined;
+  app.get('/healthz', routeLabel('/healthz'), (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', routeLabel('/readyz'), async (c, next) => {
+    if (!opsListener && c.req.header('authorization')) return next();
+    const { body, status } = await ready();
+    return c.json({ status: body.status }, status);
+  });
+  if (opsListener) return;
+  const guard = adminGuard(services);
+  app.get('/readyz', guard, async (c) => {
+    const { body, status } = await ready();
+    return c.json(body, status);
+  });
+  app.get('/metrics', routeLabel('/metrics'), guard, async (c) => {
+    c.header('content-type', services.metrics.registry.contentType);
+    return c.body(await services.metrics.registry.metrics());
+  });
+}
+
+type Check = { state: string; detail?: string };
+
+function readiness(services: Services) {
+  let migrated = false;
+  return async function ready(): Promise<{
+    body: { status: string; checks: Record<string, Check> };
+    status: 200 | 503;
+  }> {
+    const checks: Record<string, Check> = {};
     try {
       await services.store.ping();
       migrated ||= await isMigrated(services.store);
@@ -173,13 +224,9 @@ function registerHealth(app: Hono<AppEnv>, services: Services) {
       };
     const down = Object.values(checks).some((x) => x.state === 'down');
     const degraded = Object.values(checks).some((x) => x.state === 'degraded');
-    return c.json(
-      { status: down ? 'unavailable' : degraded ? 'degraded' : 'ready', checks },
-      down ? 503 : 200,
-    );
-  });
-  app.get('/metrics', routeLabel('/metrics'), async (c) => {
-    c.header('content-type', services.metrics.registry.contentType);
-    return c.body(await services.metrics.registry.metrics());
-  });
+    return {
+      body: { status: down ? 'unavailable' : degraded ? 'degraded' : 'ready', checks },
+      status: down ? 503 : 200,
+    };
+  };
 }

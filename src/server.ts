@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { PortalConfig } from './platform/config/schema.js';
-import { createApp, createServices, type ServiceOptions, type Services } from './app.js';
+import { createApp, createOpsApp, createServices, type ServiceOptions, type Services } from './app.js';
 
 export class StartupError extends Error {
   override name = 'StartupError';
@@ -18,6 +18,8 @@ export interface RunningPortal {
   port: number;
   services: Services;
   server: Server;
+  /** The ops listener (/metrics, /readyz detail) when `server.opsPort` is set. */
+  opsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -27,16 +29,24 @@ export async function startPortal(
 ): Promise<RunningPortal> {
   const services = await createServices(config, options);
   let server: Server;
+  let ops: Server | undefined;
   try {
     const app = createApp(services);
     server = createAdaptorServer({ fetch: app.fetch }) as Server;
     server.keepAliveTimeout = 65_000;
     server.requestTimeout = 0; // streams may run for minutes; the gateway enforces its own deadlines
+    if (config.server.opsPort !== undefined) {
+      ops = createAdaptorServer({ fetch: createOpsApp(services).fetch }) as Server;
+      await listen(ops, config.server.opsPort, config.server.opsHost);
+    }
     await listen(server, config.server.port, config.server.host);
   } catch (err) {
+    ops?.close();
     await closeServices(services);
     throw err;
   }
+  const opsUrl = ops ? urlOf(config.server.opsHost, (ops.address() as AddressInfo).port) : undefined;
+  if (opsUrl) services.log.info({ url: opsUrl }, 'ops listener (metrics, readiness)');
   const port = (server.address() as AddressInfo).port;
   const host =
     config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;
@@ -48,6 +58,8 @@ export async function startPortal(
     (stopping ??= (async () => {
       services.log.info('shutting down: no new connections, finishing in-flight requests');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      ops?.close();
+      ops?.closeAllConnections();
       server.closeIdleConnections();
       const grace = new Promise<'timeout'>((resolve) =>
         setTimeout(() => resolve('timeout'), config.server.shutdownGraceMs).unref(),
@@ -60,7 +72,7 @@ export async function startPortal(
       await closeServices(services);
       services.log.info('shut down');
     })());
-  return { url, port, services, server, stop };
+  return { url, port, services, server, opsUrl, stop };
 }
 
 async function closeServices(services: Services) {
@@ -71,6 +83,11 @@ async function closeServices(services: Services) {
       services.log.error({ err, service: closer.name }, 'error while closing');
     }
   }
+}
+
+function urlOf(host: string, port: number): string {
+  const name = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -3,7 +3,7 @@
  * inspect request logs, usage and quota state. Every route needs the admin token (see ./auth.ts) and every
  * change is written to the audit log. One file per area registers its routes here.
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { Services } from '../app.js';
 import type { AppEnv } from '../platform/http/context.js';
 import { requireAdmin } from './auth.js';
@@ -16,9 +16,18 @@ import { registerAdminPools } from './pools.js';
 import { registerAdminModels } from './models.js';
 import { registerAdminRequests } from './requests.js';
 
+const guards = new WeakMap<Services, MiddlewareHandler<AppEnv>>();
+
+/** The admin token check of these services, one per process (its throttle is shared by every guarded route). */
+export function adminGuard(services: Services): MiddlewareHandler<AppEnv> {
+  let guard = guards.get(services);
+  if (!guard) guards.set(services, (guard = requireAdmin(services.config.admin)));
+  return guard;
+}
+
 export function registerAdmin(app: Hono<AppEnv>, services: Services) {
   const admin = new Hono<AppEnv>();
-  admin.use('*', requireAdmin({ token: services.config.admin.token }));
+  admin.use('*', adminGuard(services));
   // Areas register here: registerAdminKeys(admin, services), registerAdminPools(admin, services), …
   registerAdminUsers(admin, services);
   registerAdminKeys(admin, services);

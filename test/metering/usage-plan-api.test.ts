@@ -180,7 +180,10 @@ describe('usage and plan API', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ state: 'ok', queueDepth: 0, eventsWritten: expect.any(Number) });
     expect((await portal.req('/admin/api/metering')).status).toBe(401);
-    const metrics = await (await portal.req('/metrics')).text();
+    expect((await portal.req('/metrics')).status).toBe(401); // the admin token, or the ops listener
+    const metrics = await (
+      await portal.req('/metrics', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+    ).text();
     for (const name of [
       'portal_metering_queue_depth',
       'portal_metering_spool_bytes',

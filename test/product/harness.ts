@@ -13,7 +13,7 @@ import type { Store } from '../../src/platform/store/db.js';
 import type { AppEnv } from '../../src/platform/http/context.js';
 
 export const ORIGIN = 'http://localhost';
-export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
 export interface TestPortal {
   app: Hono<AppEnv>;

@@ -85,6 +85,17 @@ export const poolSchema = z.object({
   routers: z.array(routerSchema).min(1),
 });
 
+/** An admin token: 32+ characters, 8+ distinct, ≥ 2.5 bits of spread per character, not one repeated unit
+ * (a random 32-character hex token passes with certainty in practice; aaaa…, abab…, abcd1234abcd1234… fail). */
+export function isStrongToken(token: string): boolean {
+  const counts = new Map<string, number>();
+  for (const ch of token) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bitsPerChar = 0;
+  for (const n of counts.values()) bitsPerChar -= (n / token.length) * Math.log2(n / token.length);
+  const periodic = (token + token).indexOf(token, 1) < token.length;
+  return token.length >= 32 && counts.size >= 8 && bitsPerChar >= 2.5 && !periodic;
+}
+
 const cidrs = z.array(z.string().refine(isCidr, 'an IP address or CIDR, e.g. 10.0.0.0/8')).min(1);
 
 const trustProxySchema = z
@@ -108,6 +119,9 @@ export const configSchema = z
         /** Proxies in front, for client IPs from X-Forwarded-For: false (none), a hop count, or their CIDRs;
          * true means 1 hop. The leftmost (client-written) entry is never trusted. */
         trustProxy: trustProxySchema.default(false),
+        /** Separate listener for /metrics and /readyz detail (then the main port serves no /metrics). */
+        opsPort: z.number().int().min(0).max(65535).optional(),
+        opsHost: z.string().default('127.0.0.1'),
       })
       .prefault({}),
     /** Embedded store and spool files live here. */
@@ -122,7 +136,20 @@ export const configSchema = z
         localShare: z.number().min(0).max(1).default(1),
       })
       .prefault({}),
-    admin: z.object({ token: z.string().min(16).optional() }).prefault({}),
+    admin: z
+      .object({
+        token: z
+          .string()
+          .refine(
+            isStrongToken,
+            'too weak (PORTAL_ADMIN_TOKEN): use at least 32 random characters, e.g. `openssl rand -hex 32`',
+          )
+          .optional(),
+        /** Addresses / CIDRs the admin API (and /metrics on the main port) answers from; absent: any. */
+        allowIps: cidrs.optional(),
+      })
+      .strict()
+      .prefault({}),
     auth: z
       .object({
         provider: z.enum(['local', 'clerk', 'supabase']).default('local'),

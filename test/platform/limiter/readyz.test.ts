@@ -18,7 +18,14 @@ const dataDir = mkdtempSync(join(tmpdir(), 'portal-limiter-'));
 
 beforeAll(async () => {
   store = await openTestStore();
-  const config = loadConfig({ env: {}, overrides: { dataDir, redis: { url: 'redis://127.0.0.1:1' } } });
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      dataDir,
+      redis: { url: 'redis://127.0.0.1:1' },
+      admin: { token: 'readyz-test-admin-token-0123456789' },
+    },
+  });
   services = await createServices(config, { store, log: createLogger({ level: 'silent' }) });
 });
 
@@ -29,7 +36,8 @@ afterAll(async () => {
 });
 
 it('/readyz is degraded, not down, while Redis is unreachable, and limits are still decided', async () => {
-  const res = await createApp(services).request('/readyz');
+  const token = services.config.admin.token!;
+  const res = await createApp(services).request('/readyz', { headers: { authorization: `Bearer ${token}` } });
   expect(res.status).toBe(200);
   const body = (await res.json()) as {
     status: string;
