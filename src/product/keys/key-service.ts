@@ -10,7 +10,7 @@
  *   await keys.revoke(actor, orgId, view.id);                               // gateway answers 401 key_revoked
  */
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
-import type { Store } from '../../platform/store/db.js';
+import type { Db, Store } from '../../platform/store/db.js';
 import type { Bus } from '../../platform/bus/types.js';
 import { apiKeys, models } from '../../platform/store/schema.js';
 import { newId } from '../../platform/ids.js';
@@ -54,8 +54,8 @@ export function createKeyService(deps: KeyServiceDeps) {
       });
   }
 
-  async function countActive(orgId: string): Promise<number> {
-    const rows = await db
+  async function countActive(tx: Db, orgId: string): Promise<number> {
+    const rows = await tx
       .select({ n: sql<number>`count(*)::int` })
       .from(apiKeys)
       .where(
@@ -66,6 +66,60 @@ export function createKeyService(deps: KeyServiceDeps) {
         ),
       );
     return rows[0]?.n ?? 0;
+  }
+
+  async function insertKey(
+    tx: Db,
+    actor: Actor,
+    orgId: string,
+    input: CreateKeyBody,
+    plan: { name: string; maxActiveKeys: number },
+  ): Promise<{ key: string; view: KeyView }> {
+    if ((await countActive(tx, orgId)) >= plan.maxActiveKeys)
+      throw new PortalError({
+        code: 'key_limit_reached',
+        message: `The ${plan.name} plan allows ${plan.maxActiveKeys} active keys. Revoke one to create another.`,
+      });
+    const id = newId('key');
+    const issued = await deps.external?.issue({
+      id,
+      orgId,
+      name: input.name,
+      scopes: input.models?.length ? input.models : null,
+      requestsPerMinute: input.limits?.requests_per_minute ?? null,
+      tokensPerMinute: input.limits?.tokens_per_minute ?? null,
+      expiresAt: input.expires_at ?? null,
+    });
+    const generated = issued
+      ? { key: issued.key, hash: hashKey(issued.key), ...displayParts(issued.key) }
+      : generateKey();
+    const [row] = await tx
+      .insert(apiKeys)
+      .values({
+        id,
+        orgId,
+        createdBy: actor.kind === 'user' ? actor.id : null,
+        name: input.name,
+        keyHash: generated.hash,
+        displayPrefix: generated.displayPrefix,
+        lastFour: generated.lastFour,
+        scopes: input.models?.length ? input.models : null,
+        requestsPerMinute: input.limits?.requests_per_minute ?? null,
+        tokensPerMinute: input.limits?.tokens_per_minute ?? null,
+        expiresAt: input.expires_at ?? null,
+        externalId: issued?.externalId ?? null,
+      })
+      .returning();
+    if (!row) throw new Error('insert returned no row');
+    await recordAudit(tx, {
+      actor,
+      orgId,
+      action: 'key.created',
+      targetType: 'api_key',
+      targetId: row.id,
+      details: { name: row.name },
+    });
+    return { key: generated.key, view: toKeyView(row) };
   }
 
   /** Writes a change to one key, audits it and announces it on the bus (every gateway evicts its copy). */
@@ -108,55 +162,18 @@ export function createKeyService(deps: KeyServiceDeps) {
       return toKeyView(await load(orgId, keyId));
     },
 
-    /** Creates a key; the returned `key` is the only time the full key exists outside the caller. */
+    /**
+     * Creates a key; the returned `key` is the only time the full key exists outside the caller. The cap is
+     * counted and the key inserted in one transaction holding the organization's row lock, so concurrent
+     * creates of one organization queue and never exceed the plan's active-key cap.
+     */
     async create(actor: Actor, orgId: string, input: CreateKeyBody): Promise<{ key: string; view: KeyView }> {
       await checkModels(input.models);
       const plan = await activePlan(db, orgId, deps.defaultPlanId);
-      if ((await countActive(orgId)) >= plan.maxActiveKeys)
-        throw new PortalError({
-          code: 'key_limit_reached',
-          message: `The ${plan.name} plan allows ${plan.maxActiveKeys} active keys. Revoke one to create another.`,
-        });
-      const id = newId('key');
-      const issued = await deps.external?.issue({
-        id,
-        orgId,
-        name: input.name,
-        scopes: input.models?.length ? input.models : null,
-        requestsPerMinute: input.limits?.requests_per_minute ?? null,
-        tokensPerMinute: input.limits?.tokens_per_minute ?? null,
-        expiresAt: input.expires_at ?? null,
+      return db.transaction(async (tx) => {
+        await tx.execute(sql`select id from organizations where id = ${orgId} for update`);
+        return insertKey(tx as unknown as Db, actor, orgId, input, plan);
       });
-      const generated = issued
-        ? { key: issued.key, hash: hashKey(issued.key), ...displayParts(issued.key) }
-        : generateKey();
-      const [row] = await db
-        .insert(apiKeys)
-        .values({
-          id,
-          orgId,
-          createdBy: actor.kind === 'user' ? actor.id : null,
-          name: input.name,
-          keyHash: generated.hash,
-          displayPrefix: generated.displayPrefix,
-          lastFour: generated.lastFour,
-          scopes: input.models?.length ? input.models : null,
-          requestsPerMinute: input.limits?.requests_per_minute ?? null,
-          tokensPerMinute: input.limits?.tokens_per_minute ?? null,
-          expiresAt: input.expires_at ?? null,
-          externalId: issued?.externalId ?? null,
-        })
-        .returning();
-      if (!row) throw new Error('insert returned no row');
-      await recordAudit(db, {
-        actor,
-        orgId,
-        action: 'key.created',
-        targetType: 'api_key',
-        targetId: row.id,
-        details: { name: row.name },
-      });
-      return { key: generated.key, view: toKeyView(row) };
     },
 
     async update(actor: Actor, orgId: string, keyId: string, input: UpdateKeyBody): Promise<KeyView> {
