@@ -14,7 +14,7 @@ import { authAccounts, users } from '../platform/store/schema.js';
 import { newId } from '../platform/ids.js';
 import { ensurePersonalOrg, findUserByEmail } from '../product/accounts/accounts.js';
 import { adminActor, recordAudit } from '../product/audit.js';
-import { parseJsonBody } from '../product/validation.js';
+import { isPlainText, parseJsonBody } from '../product/validation.js';
 
 const createUserBody = z
   .object({
@@ -28,6 +28,10 @@ const createUserBody = z
       .trim()
       .max(100)
       .regex(/^[^<>]*$/, 'name cannot contain "<" or ">".')
+      .refine(
+        isPlainText,
+        'name cannot contain control characters, bidi overrides or other invisible characters.',
+      )
       .optional(),
     admin: z.boolean().optional(),
   })

@@ -4,15 +4,17 @@
  * violation is a 400 `invalid_request_error` naming the field, like every other product form.
  */
 import { z } from 'zod';
-import { parseValue } from '../validation.js';
+import { isPlainText, parseValue } from '../validation.js';
 
 const displayName = z
   .string({ error: 'name must be a string.' })
   .trim()
   .min(1, 'Enter your name.')
   .max(100, 'Names can be at most 100 characters.')
-  // eslint-disable-next-line no-control-regex
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Names cannot contain control characters.')
+  .refine(
+    isPlainText,
+    'Names cannot contain control characters, bidi overrides or other invisible characters.',
+  )
   .refine((s) => !/[<>]/.test(s), 'Names cannot contain "<" or ">".');
 
 const email = z

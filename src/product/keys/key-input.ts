@@ -1,9 +1,10 @@
 /**
  * The request bodies of the keys API, as zod schemas with messages a person can act on. Names are plain text:
- * 1–100 characters, no control characters and no angle brackets (they are never rendered as HTML anyway, but a
+ * 1–100 characters, no control, bidi or invisible characters (validation.ts) and no angle brackets (they are never rendered as HTML anyway, but a
  * name with markup is almost always a mistake or a probe, so it is refused with a clear message).
  */
 import { z } from 'zod';
+import { isPlainText } from '../validation.js';
 
 const MAX_LIMIT = 100_000_000;
 
@@ -12,8 +13,10 @@ export const keyName = z
   .trim()
   .min(1, 'Give the key a name (1–100 characters).')
   .max(100, 'Key names can be at most 100 characters.')
-  // eslint-disable-next-line no-control-regex
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Key names cannot contain control characters.')
+  .refine(
+    isPlainText,
+    'Key names cannot contain control characters, bidi overrides or other invisible characters.',
+  )
   .refine((s) => !/[<>]/.test(s), 'Key names cannot contain "<" or ">".');
 
 export const expiresAt = z
