@@ -32,11 +32,11 @@ export async function startPortal(
   let ops: Server | undefined;
   try {
     const app = createApp(services);
-    server = createAdaptorServer({ fetch: app.fetch }) as Server;
+    server = answerClientErrors(createAdaptorServer({ fetch: app.fetch }) as Server);
     server.keepAliveTimeout = 65_000;
     server.requestTimeout = 0; // streams may run for minutes; the gateway enforces its own deadlines
     if (config.server.opsPort !== undefined) {
-      ops = createAdaptorServer({ fetch: createOpsApp(services).fetch }) as Server;
+      ops = answerClientErrors(createAdaptorServer({ fetch: createOpsApp(services).fetch }) as Server);
       await listen(ops, config.server.opsPort, config.server.opsHost);
     }
     await listen(server, config.server.port, config.server.host);
@@ -83,6 +83,35 @@ async function closeServices(services: Services) {
       services.log.error({ err, service: closer.name }, 'error while closing');
     }
   }
+}
+
+/**
+ * What Node's HTTP parser refuses before any route runs (NUL or a bare CR in a header, a broken request line,
+ * conflicting lengths, headers over 16 KiB) is answered in the API's error shape instead of a bare 400.
+ */
+export function answerClientErrors(server: Server): Server {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+    const [status, reason] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large']
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Request Timeout']
+          : [400, 'Bad Request'];
+    const body = JSON.stringify({
+      error: {
+        message: status === 400 ? 'Malformed HTTP request.' : `${reason}.`,
+        type: 'invalid_request_error',
+        param: null,
+        code: 'invalid_request_error',
+      },
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+        `x-content-type-options: nosniff\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+  return server;
 }
 
 function urlOf(host: string, port: number): string {

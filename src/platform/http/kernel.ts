@@ -10,7 +10,7 @@ import { newId } from '../ids.js';
 import type { AppEnv } from './context.js';
 import { headerOf, nodeOf, setHeader } from './node-io.js';
 import { createClientIp, type TrustProxy } from './client-ip.js';
-import { PortalError, errorBody, toPortalError, type ErrorFlavor } from './errors.js';
+import { PortalError, errorBody, toPortalError, type ErrorCode, type ErrorFlavor } from './errors.js';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /**
@@ -64,6 +64,7 @@ export function requestContext(deps: {
     setHeader(c, 'x-request-id', requestId);
     for (const name in SECURITY_HEADERS) setHeader(c, name, SECURITY_HEADERS[name]!);
     await next();
+    if (c.res.status >= 400 && c.req.method !== 'HEAD') shapeBareError(c);
     const route = c.get('routeLabel');
     const status = c.res.status;
     const seconds = (performance.now() - startedAt) / 1000;
@@ -77,6 +78,38 @@ export function requestContext(deps: {
     });
   };
 }
+
+/** An error answered without a JSON body (better-auth's empty 404 for an unknown /api/auth path, say) gets
+ * the API's error shape; only error answers pay for the header read. */
+function shapeBareError(c: Context<AppEnv>) {
+  if (c.res.headers.get('content-type')?.includes('json')) return;
+  const status = c.res.status;
+  const code: ErrorCode =
+    BARE_STATUS_CODES[status] ?? (status >= 500 ? 'internal_error' : 'invalid_request_error');
+  c.res = undefined as unknown as Response; // replace, not merge: the old headers include its content-length
+  c.res = errorResponse(
+    c,
+    new PortalError({ code, message: `${status} ${BARE_MESSAGES[code] ?? 'Request refused.'}` }),
+  );
+}
+
+const BARE_STATUS_CODES: Record<number, ErrorCode> = {
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limit_exceeded',
+  503: 'service_unavailable',
+};
+const BARE_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  not_found: 'No such resource.',
+  unauthorized: 'Sign in first.',
+  forbidden: 'Not allowed.',
+  rate_limit_exceeded: 'Too many requests; retry later.',
+};
 
 /** Names the route for metrics and logs; put it first on a route's handler list. */
 export function routeLabel(label: string): MiddlewareHandler<AppEnv> {
