@@ -28,6 +28,7 @@ describeWith(['chromium'], 'dashboard in a real browser', () => {
   let dataDir: string;
   let profileDir: string;
   let key = '';
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     execFileSync('npm', ['run', 'build:web'], { cwd: join(import.meta.dirname, '../..'), stdio: 'ignore' });
@@ -56,6 +57,9 @@ describeWith(['chromium'], 'dashboard in a real browser', () => {
     });
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(8_000);
+    page.on('console', (m) => {
+      if (/Content Security Policy|Content-Security-Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -202,5 +206,9 @@ describeWith(['chromium'], 'dashboard in a real browser', () => {
     await page.getByRole('button', { name: 'Menu' }).click();
     await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Usage' }).waitFor();
     await shot('nav-mobile');
+  });
+
+  it('ran every page above under the dashboard CSP without a violation', () => {
+    expect(cspViolations).toEqual([]);
   });
 });
