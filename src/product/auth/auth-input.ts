@@ -1,10 +1,14 @@
 /**
  * Input rules better-auth does not enforce itself, checked before a request reaches it: display names are
- * 1–100 characters of plain text (no markup, no control characters), emails at most 254 characters. A
- * violation is a 400 `invalid_request_error` naming the field, like every other product form.
+ * 1–100 characters of plain text (no markup, no control characters), emails at most 254 characters, new
+ * passwords long and uncommon (./password-rules.ts). A violation is a 400 `invalid_request_error` naming the
+ * field, like every other product form.
  */
 import { z } from 'zod';
 import { parseValue } from '../validation.js';
+import { PortalError } from '../../platform/http/errors.js';
+import type { PublicOrigin } from '../../platform/config/public-origin.js';
+import { passwordProblem } from './password-rules.js';
 
 const displayName = z
   .string({ error: 'name must be a string.' })
@@ -19,12 +23,28 @@ const email = z
   .string({ error: 'email must be a string.' })
   .max(254, 'Email addresses are at most 254 characters.');
 
+const password = z.string({ error: 'password must be a string.' });
+
+const newPassword = password.superRefine((value, ctx) => {
+  const problem = passwordProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 const RULES: Record<string, z.ZodType> = {
-  '/api/auth/sign-up/email': z.object({ name: displayName, email }).loose(),
+  '/api/auth/sign-up/email': z
+    .object({ name: displayName, email, password })
+    .loose()
+    // The account's own email and name count as guessable.
+    .superRefine((body, ctx) => {
+      const problem = passwordProblem(body.password, [body.email, body.name]);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem });
+    }),
   '/api/auth/update-user': z.object({ name: displayName.optional() }).loose(),
+  '/api/auth/change-password': z.object({ newPassword }).loose(),
+  '/api/auth/reset-password': z.object({ newPassword }).loose(),
 };
 
-/** Throws a PortalError when the body of a sign-up or profile update breaks the rules above. */
+/** Throws a PortalError when the body of a sign-up, profile or password change breaks the rules above. */
 export async function checkAuthInput(path: string, request: Request): Promise<void> {
   const schema = RULES[path];
   if (!schema || request.method !== 'POST') return;
@@ -33,4 +53,42 @@ export async function checkAuthInput(path: string, request: Request): Promise<vo
     .json()
     .catch(() => ({}));
   parseValue(schema, body);
+}
+
+const REDIRECT_FIELDS = ['redirectTo', 'callbackURL', 'newUserCallbackURL', 'errorCallbackURL'];
+
+/**
+ * Refuses redirect targets (body fields or query parameters) that leave the public origin: they end up in
+ * mailed links and redirects that carry tokens. Paths on this site (`/reset-password`) are fine.
+ */
+export async function checkRedirects(request: Request, origin: PublicOrigin): Promise<void> {
+  const url = new URL(request.url);
+  const body: unknown =
+    request.method === 'POST'
+      ? await request
+          .clone()
+          .json()
+          .catch(() => null)
+      : null;
+  for (const field of REDIRECT_FIELDS) {
+    const fromBody = body && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined;
+    for (const value of [fromBody, url.searchParams.get(field)]) {
+      if (value === undefined || value === null || isLocalTarget(value, origin)) continue;
+      throw new PortalError({
+        code: 'invalid_request_error',
+        param: field,
+        message: `${field} must be a path on this site (e.g. /reset-password).`,
+      });
+    }
+  }
+}
+
+function isLocalTarget(value: unknown, origin: PublicOrigin): boolean {
+  if (typeof value !== 'string') return false;
+  if (value.startsWith('/') && !value.startsWith('//') && !value.includes('\\')) return true;
+  try {
+    return new URL(value).origin === origin.origin;
+  } catch {
+    return false;
+  }
 }
