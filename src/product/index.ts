@@ -74,6 +74,7 @@ export function productFor(services: Services): Product {
       defaultPlanId: config.defaultPlan,
       origin,
       requireEmailVerification: config.auth.requireEmailVerification ?? Boolean(config.auth.smtp),
+      sessionMaxAgeDays: config.auth.sessionMaxAgeDays,
     });
     resolveUser = localUserResolver(auth, store.db, config.auth.sessionMaxAgeDays);
   } else resolveUser = externalUserResolver(createExternalVerifier(config.auth), store.db);

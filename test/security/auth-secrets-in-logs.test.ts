@@ -43,6 +43,8 @@ describe('better-auth errors in the logs', { timeout: 120_000 }, () => {
       }
     });
     expect(notJson).toEqual([]);
+    // The failure itself is logged — by pino, scrubbed.
+    expect(lines.some((l) => l.includes('"component":"auth"'))).toBe(true);
     expect(lines.filter((l) => l.includes(TOKEN) || l.includes(PASSWORD))).toEqual([]);
   });
 });

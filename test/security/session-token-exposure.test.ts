@@ -71,4 +71,40 @@ describe('session tokens', () => {
     const res = await user.req('/api/account');
     expect(res.status).toBe(401);
   });
+
+  it('a sliding refresh never extends a session past the absolute lifetime', async () => {
+    const user = await portal.signUp();
+    const where = 'user_id = (select id from users where email = $1)';
+    await store.query(
+      `update auth_sessions set created_at = now() - interval '29 days', expires_at = now() + interval '5 days' where ${where}`,
+      [user.email],
+    );
+    expect((await user.req('/api/account')).status).toBe(200); // due for a refresh: better-auth extends it
+    const [row] = await store.query<{ over: boolean }>(
+      `select expires_at > created_at + interval '30 days 1 minute' as over from auth_sessions where ${where}`,
+      [user.email],
+    );
+    expect(row).toEqual({ over: false });
+  });
+
+  it('with hashed tokens, a password change still ends the other sessions and keeps this one', async () => {
+    const user = await portal.signUp();
+    const other = await portal.req('/api/auth/sign-in/email', {
+      method: 'POST',
+      json: { email: user.email, password: user.password },
+    });
+    const otherCookie = sessionCookie(other);
+    const changed = await user.req('/api/auth/change-password', {
+      method: 'POST',
+      json: {
+        currentPassword: user.password,
+        newPassword: 'a fresh passphrase 77',
+        revokeOtherSessions: true,
+      },
+    });
+    expect(changed.status).toBe(200);
+    const current = sessionCookie(changed);
+    expect((await portal.req('/api/account', { cookie: current })).status).toBe(200);
+    expect((await portal.req('/api/account', { cookie: otherCookie })).status).toBe(401);
+  });
 });

@@ -4,8 +4,8 @@
  * one public origin, never the request's Host; only that origin is trusted for redirects. Session cookies
  * are HttpOnly, SameSite=Lax, and Secure when the origin is https. Sign-up answers the same whether or not
  * the email is taken (no auto sign-in); with `requireEmailVerification` the address is verified by mail
- * before sign-in. Sessions slide (7 idle days); the absolute lifetime is
- * enforced where a session is resolved (./session.ts).
+ * before sign-in. Sessions slide (7 idle days) but are never refreshed past
+ * `sessionMaxAgeDays` (./hashed-sessions.ts), and /api refuses older ones (./session.ts).
  */
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
@@ -19,6 +19,7 @@ import { recordAudit } from '../audit.js';
 import type { Outbox } from './outbox.js';
 import { createRateLimitStore } from './rate-limit-store.js';
 import { authLogger } from './auth-log.js';
+import { withHashedSessionTokens } from './hashed-sessions.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password-rules.js';
 
 export interface LocalAuthDeps {
@@ -29,6 +30,7 @@ export interface LocalAuthDeps {
   defaultPlanId: string;
   origin: PublicOrigin;
   requireEmailVerification: boolean;
+  sessionMaxAgeDays: number;
 }
 
 const ID_PREFIX: Record<string, string> = {
@@ -54,13 +56,19 @@ export function createLocalAuth(deps: LocalAuthDeps) {
     baseURL: origin.origin,
     secret: deps.secret,
     telemetry: { enabled: false },
+    // Session rows hold only a hash of their token, so a session's token is never handed back by a
+    // listing; revoking "all other sessions" is what change-password's revokeOtherSessions does instead.
+    disabledPaths: ['/revoke-other-sessions'],
     logger: authLogger(log),
     // Errors are thrown to the mount, which logs them scrubbed; better-call would print them to stderr.
     onAPIError: { throw: true },
-    database: drizzleAdapter(store.db, {
-      provider: 'pg',
-      schema: { users, authSessions, authAccounts, authVerifications },
-    }),
+    database: withHashedSessionTokens(
+      drizzleAdapter(store.db, {
+        provider: 'pg',
+        schema: { users, authSessions, authAccounts, authVerifications },
+      }),
+      deps.sessionMaxAgeDays * DAY_S * 1000,
+    ),
     user: { modelName: 'users' },
     session: { modelName: 'authSessions', expiresIn: 7 * DAY_S, updateAge: DAY_S },
     account: { modelName: 'authAccounts' },
