@@ -25,23 +25,18 @@ const email = z
 
 const password = z.string({ error: 'password must be a string.' });
 
-const newPassword = password.superRefine((value, ctx) => {
-  const problem = passwordProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
-
 const RULES: Record<string, z.ZodType> = {
-  '/api/auth/sign-up/email': z
-    .object({ name: displayName, email, password })
-    .loose()
-    // The account's own email and name count as guessable.
-    .superRefine((body, ctx) => {
-      const problem = passwordProblem(body.password, [body.email, body.name]);
-      if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem });
-    }),
+  '/api/auth/sign-up/email': z.object({ name: displayName, email, password }).loose(),
   '/api/auth/update-user': z.object({ name: displayName.optional() }).loose(),
-  '/api/auth/change-password': z.object({ newPassword }).loose(),
-  '/api/auth/reset-password': z.object({ newPassword }).loose(),
+  '/api/auth/change-password': z.object({ newPassword: password }).loose(),
+  '/api/auth/reset-password': z.object({ newPassword: password }).loose(),
+};
+
+/** The field holding a new password, per route. */
+const NEW_PASSWORD: Record<string, 'password' | 'newPassword'> = {
+  '/api/auth/sign-up/email': 'password',
+  '/api/auth/change-password': 'newPassword',
+  '/api/auth/reset-password': 'newPassword',
 };
 
 /** Throws a PortalError when the body of a sign-up, profile or password change breaks the rules above. */
@@ -52,7 +47,13 @@ export async function checkAuthInput(path: string, request: Request): Promise<vo
     .clone()
     .json()
     .catch(() => ({}));
-  parseValue(schema, body);
+  const valid = parseValue(schema, body) as Record<string, unknown>;
+  const field = NEW_PASSWORD[path];
+  if (!field) return;
+  // A sign-up's own email and name count as guessable.
+  const inputs = [valid.email, valid.name].filter((s): s is string => typeof s === 'string');
+  const problem = await passwordProblem(String(valid[field]), inputs);
+  if (problem) throw new PortalError({ code: 'invalid_request_error', param: field, message: problem });
 }
 
 const REDIRECT_FIELDS = ['redirectTo', 'callbackURL', 'newUserCallbackURL', 'errorCallbackURL'];
