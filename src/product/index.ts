@@ -73,7 +73,7 @@ export function productFor(services: Services): Product {
       secret: resolveAuthSecret({ secret: config.auth.secret, dataDir: config.dataDir }),
       defaultPlanId: config.defaultPlan,
       origin,
-      requireEmailVerification: config.auth.requireEmailVerification ?? Boolean(config.auth.smtp),
+      requireEmailVerification: requiresEmailVerification(config),
       sessionMaxAgeDays: config.auth.sessionMaxAgeDays,
     });
     resolveUser = localUserResolver(auth, store.db, config.auth.sessionMaxAgeDays);
@@ -97,7 +97,7 @@ export function registerProduct(app: Hono<AppEnv>, services: Services): Product 
   app.use('/api/*', csrfGuard({ origin }));
   // Public: which sign-in the dashboard should offer (built-in form, or the Clerk / Supabase session), and
   // whether a new account confirms its email before signing in.
-  const emailVerification = config.auth.requireEmailVerification ?? Boolean(config.auth.smtp);
+  const emailVerification = requiresEmailVerification(config);
   app.get('/api/auth/provider', routeLabel('/api/auth/provider'), (c) =>
     c.json({ provider: config.auth.provider, emailVerification }),
   );
@@ -130,6 +130,11 @@ export function registerProduct(app: Hono<AppEnv>, services: Services): Product 
 
   app.use('*', serveDashboard({ root: fileURLToPath(new URL('../../web/dist', import.meta.url)) }));
   return product;
+}
+
+/** New accounts confirm their address by mail: as configured, else whenever mail can be delivered. */
+function requiresEmailVerification(config: Services['config']): boolean {
+  return config.auth.requireEmailVerification ?? Boolean(config.auth.smtp);
 }
 
 /** With Redis, every instance shares the password-attempt counters; else this instance keeps its own. */

@@ -1,7 +1,8 @@
 /**
  * The session middleware of the product API: resolves who is signed in (better-auth's session cookie, or a
  * Clerk / Supabase JWT), refuses signed-out (401) and disabled users (403), and sets `user`, `orgId` and
- * `role` for the routes. Members of a disabled organization get 403 `account_disabled`, as at the gateway. The organization is the user's personal one, created on first sight if missing.
+ * `role` for the routes. The organization is the user's personal one, created on first sight if missing;
+ * members of a disabled organization get 403 `account_disabled`, as their keys do at the gateway.
  */
 import { eq } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
