@@ -123,12 +123,18 @@ async function get(u: string, cookie: string) {
 /** Signs up a fresh user and makes the seeded organization theirs (their only membership). */
 async function signIn(base: string): Promise<string> {
   const email = `bench-${Date.now()}@example.com`;
-  const res = await fetch(`${base}/api/auth/sign-up/email`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: base },
-    body: JSON.stringify({ email, password: 'correct horse battery', name: 'Bench' }),
-  });
-  if (res.status !== 200) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
+  const post = (path: string, body: unknown) =>
+    fetch(`${base}/api/auth/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base },
+      body: JSON.stringify(body),
+    });
+  const password = 'correct horse battery';
+  const signedUp = await post('sign-up/email', { email, password, name: 'Bench' });
+  if (signedUp.status !== 200) throw new Error(`sign-up failed: ${signedUp.status} ${await signedUp.text()}`);
+  // Sign-up never signs in by itself (it answers the same for a taken email).
+  const res = await post('sign-in/email', { email, password });
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
   const cookie = res.headers
     .getSetCookie()
     .map((c) => c.split(';')[0])

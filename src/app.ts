@@ -16,6 +16,8 @@ import { createLimiter } from './platform/limiter/index.js';
 import type { Limiter } from './platform/limiter/types.js';
 import type { AppEnv } from './platform/http/context.js';
 import { installKernel, routeLabel } from './platform/http/kernel.js';
+import { hsts } from './platform/http/hsts.js';
+import { resolvePublicOrigin } from './platform/config/public-origin.js';
 import { adminGuard, registerAdmin } from './admin/index.js';
 import { registerProduct } from './product/index.js';
 import { createMetering } from './platform/metering/metering.js';
@@ -135,6 +137,7 @@ export function createApp(services: Services): Hono<AppEnv> {
     bodyLimitBytes: config.server.bodyLimitBytes,
     trustProxy: config.server.trustProxy,
   });
+  if (resolvePublicOrigin(config.server).https) app.use('*', hsts());
   registerHealth(app, services);
   app.route('/v1', services.gateway.v1);
   registerAdmin(app, services);

@@ -1,17 +1,19 @@
 /**
  * The product surface: sign-in (/api/auth/*), the signed-in account API (/api/*) and the dashboard (web/dist).
  * `registerProduct(app, services)` builds the product's parts once and registers, in order:
- *   1. CSRF guard on every mutating /api route; brute-force guard on password sign-in;
- *   2. better-auth at /api/auth/* (built-in auth only; Clerk / Supabase present their own JWTs);
+ *   1. CSRF guard on every mutating /api route;
+ *   2. better-auth at /api/auth/* behind the host check and the password guard (./auth/mount.ts; built-in
+ *      auth only — Clerk / Supabase present their own JWTs);
  *   3. the /api sub-app behind the session middleware (401 when signed out), one file per route;
  *   4. the dashboard with SPA fallback for GETs no route answered.
  */
 import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import { Hono as HonoApp } from 'hono';
+import { Redis } from 'ioredis';
 import type { Services } from '../app.js';
 import type { AppEnv } from '../platform/http/context.js';
-import { PortalError } from '../platform/http/errors.js';
+import { resolvePublicOrigin } from '../platform/config/public-origin.js';
 import { routeLabel } from '../platform/http/kernel.js';
 import type { ProductEnv } from './context.js';
 import type { ProductDeps } from './deps.js';
@@ -21,8 +23,9 @@ import { createLocalAuth, type LocalAuth } from './auth/local-auth.js';
 import { resolveAuthSecret } from './auth/secret.js';
 import { createOutbox, type Outbox } from './auth/outbox.js';
 import { createAttemptGuard, type AttemptGuard } from './auth/brute-force.js';
+import { createRedisAttemptGuard } from './auth/brute-force-redis.js';
 import { csrfGuard } from './auth/csrf.js';
-import { checkAuthInput } from './auth/auth-input.js';
+import { mountLocalAuth } from './auth/mount.js';
 import { createExternalVerifier } from './auth/external-jwt.js';
 import { externalUserResolver, localUserResolver, requireSession, type ResolveUser } from './auth/session.js';
 import { serveDashboard } from './static.js';
@@ -40,8 +43,8 @@ export interface Product extends ProductDeps {
   /** Built-in auth; absent when Clerk or Supabase signs people in. */
   auth?: LocalAuth;
   outbox: Outbox;
-  /** Failed password sign-ins: 5 per email, 50 per client address, per 15 minutes. */
-  signInGuards: { email: AttemptGuard; ip: AttemptGuard };
+  /** Password checks: 5 per (account, client address) then back-off, 50 per address per 15 minutes. */
+  passwordGuard: AttemptGuard;
   resolveUser: ResolveUser;
 }
 
@@ -53,6 +56,7 @@ export function productFor(services: Services): Product {
   if (existing) return existing;
   const { config, store, log, bus } = services;
   const outbox = createOutbox({ log, smtp: config.auth.smtp });
+  const origin = resolvePublicOrigin(config.server);
   const keys = createKeyService({
     store,
     bus,
@@ -68,9 +72,11 @@ export function productFor(services: Services): Product {
       outbox,
       secret: resolveAuthSecret({ secret: config.auth.secret, dataDir: config.dataDir }),
       defaultPlanId: config.defaultPlan,
-      publicUrl: config.server.publicUrl,
+      origin,
+      requireEmailVerification: requiresEmailVerification(config),
+      sessionMaxAgeDays: config.auth.sessionMaxAgeDays,
     });
-    resolveUser = localUserResolver(auth, store.db);
+    resolveUser = localUserResolver(auth, store.db, config.auth.sessionMaxAgeDays);
   } else resolveUser = externalUserResolver(createExternalVerifier(config.auth), store.db);
   const product: Product = {
     services,
@@ -78,10 +84,7 @@ export function productFor(services: Services): Product {
     auth,
     outbox,
     resolveUser,
-    signInGuards: {
-      email: createAttemptGuard({ maxFailures: 5, windowMs: 15 * 60_000 }),
-      ip: createAttemptGuard({ maxFailures: 50, windowMs: 15 * 60_000 }),
-    },
+    passwordGuard: passwordGuardFor(services),
   };
   built.set(services, product);
   return product;
@@ -90,15 +93,22 @@ export function productFor(services: Services): Product {
 export function registerProduct(app: Hono<AppEnv>, services: Services): Product {
   const product = productFor(services);
   const { config, store } = services;
-  app.use(
-    '/api/*',
-    csrfGuard({ publicUrl: config.server.publicUrl, trustProxy: config.server.trustProxy !== false }),
-  );
-  // Public: which sign-in the dashboard should offer (built-in form, or the Clerk / Supabase session).
+  const origin = resolvePublicOrigin(config.server);
+  app.use('/api/*', csrfGuard({ origin }));
+  // Public: which sign-in the dashboard should offer (built-in form, or the Clerk / Supabase session), and
+  // whether a new account confirms its email before signing in.
+  const emailVerification = requiresEmailVerification(config);
   app.get('/api/auth/provider', routeLabel('/api/auth/provider'), (c) =>
-    c.json({ provider: config.auth.provider }),
+    c.json({ provider: config.auth.provider, emailVerification }),
   );
-  if (product.auth) mountLocalAuth(app, product.auth, product.signInGuards);
+  if (product.auth)
+    mountLocalAuth(app, {
+      auth: product.auth,
+      guard: product.passwordGuard,
+      origin,
+      trustProxy: config.server.trustProxy !== false,
+      log: services.log,
+    });
 
   const api = new HonoApp<ProductEnv>();
   api.use(
@@ -122,38 +132,16 @@ export function registerProduct(app: Hono<AppEnv>, services: Services): Product 
   return product;
 }
 
-/** better-auth at /api/auth/*, with the client address it rate-limits on and the sign-in brute-force guard. */
-function mountLocalAuth(app: Hono<AppEnv>, auth: LocalAuth, guards: Product['signInGuards']) {
-  app.on(['GET', 'POST'], '/api/auth/*', routeLabel('/api/auth/*'), async (c) => {
-    const ip = c.get('clientIp');
-    const headers = new Headers(c.req.raw.headers);
-    headers.set('x-portal-client-ip', ip);
-    await checkAuthInput(c.req.path, c.req.raw);
-    const isSignIn = c.req.method === 'POST' && c.req.path === '/api/auth/sign-in/email';
-    let email = '';
-    if (isSignIn) {
-      email = await c.req.raw
-        .clone()
-        .json()
-        .then((b: unknown) => {
-          const value = (b as { email?: unknown } | null)?.email;
-          return typeof value === 'string' ? value.trim().toLowerCase() : '';
-        })
-        .catch(() => '');
-      const wait = Math.max(guards.ip.blockedFor([ip]), email ? guards.email.blockedFor([email]) : 0);
-      if (wait > 0)
-        throw new PortalError({
-          code: 'rate_limit_exceeded',
-          message:
-            'Too many failed sign-in attempts. Wait a few minutes and try again, or reset your password.',
-          headers: { 'retry-after': String(Math.ceil(wait / 1000)) },
-        });
-    }
-    const res = await auth.handler(new Request(c.req.raw, { headers }));
-    if (isSignIn && res.status === 401) {
-      guards.ip.recordFailure([ip]);
-      if (email) guards.email.recordFailure([email]);
-    } else if (isSignIn && res.ok && email) guards.email.clear(email);
-    return res;
-  });
+/** New accounts confirm their address by mail: as configured, else whenever mail can be delivered. */
+function requiresEmailVerification(config: Services['config']): boolean {
+  return config.auth.requireEmailVerification ?? Boolean(config.auth.smtp);
+}
+
+/** With Redis, every instance shares the password-attempt counters; else this instance keeps its own. */
+function passwordGuardFor(services: Services): AttemptGuard {
+  const url = services.config.redis.url;
+  if (!url) return createAttemptGuard();
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: true });
+  services.closers.push({ name: 'password-guard', close: async () => void redis.disconnect() });
+  return createRedisAttemptGuard(redis, services.log);
 }

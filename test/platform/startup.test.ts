@@ -36,6 +36,8 @@ function failingStart(env: Record<string, string>, args: string[] = []) {
         NODE_ENV: 'production',
         LOG_LEVEL: 'silent',
         PORTAL_DATA_DIR: tempDir(),
+        // Loopback: a production start beyond it also needs PORTAL_PUBLIC_URL (its own case below).
+        HOST: '127.0.0.1',
         ...env,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -69,6 +71,13 @@ describe('start-up failures', { timeout: 90_000 }, () => {
     const file = join(tempDir(), 'portal.yaml');
     writeFileSync(file, 'pools: [\n  - id: x\n');
     expectOneClearLine(await failingStart({ PORTAL_CONFIG: file }), /portal\.yaml is not valid YAML/);
+  });
+
+  it('a production start on a public address without PORTAL_PUBLIC_URL', async () => {
+    expectOneClearLine(
+      await failingStart({ HOST: '0.0.0.0' }),
+      /server\.publicUrl: required in production when listening on 0\.0\.0\.0/,
+    );
   });
 
   it('an unknown model in a pool is named', async () => {

@@ -46,7 +46,7 @@ describe('sign-in boundary', () => {
   it('the sign-in provider is public', async () => {
     const res = await portal.req('/api/auth/provider');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ provider: 'local' });
+    expect(await res.json()).toEqual({ provider: 'local', emailVerification: false });
   });
 
   it('401 with a forged session cookie', async () => {
@@ -55,9 +55,10 @@ describe('sign-in boundary', () => {
   });
 
   it('the session cookie is HttpOnly and SameSite=Lax', async () => {
-    const res = await portal.req('/api/auth/sign-up/email', {
+    const user = await portal.signUp();
+    const res = await portal.req('/api/auth/sign-in/email', {
       method: 'POST',
-      json: { email: 'cookie@example.com', password: 'long enough pw', name: 'C' },
+      json: { email: user.email, password: user.password },
     });
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith('portal.session_token='));
     expect(cookie).toMatch(/HttpOnly/i);
@@ -180,7 +181,7 @@ describe('sign-in boundary', () => {
   });
 
   it('sign-up and profile update cannot make anyone an admin or change their status', async () => {
-    const res = await portal.req('/api/auth/sign-up/email', {
+    await portal.req('/api/auth/sign-up/email', {
       method: 'POST',
       json: {
         email: 'escalate@example.com',
@@ -191,7 +192,12 @@ describe('sign-in boundary', () => {
         authProvider: 'clerk',
       },
     });
-    const cookie = sessionCookie(res);
+    const signedIn = await portal.req('/api/auth/sign-in/email', {
+      method: 'POST',
+      json: { email: 'escalate@example.com', password: 'long enough pw' },
+    });
+    expect(signedIn.status).toBe(200);
+    const cookie = sessionCookie(signedIn);
     await portal.req('/api/auth/update-user', {
       method: 'POST',
       cookie,
@@ -246,10 +252,10 @@ describe('behind TLS', () => {
     await migrate(store);
     const portal = await createTestPortal(store, { server: { publicUrl: 'https://portal.example' } });
     try {
-      const res = await portal.req('/api/auth/sign-up/email', {
+      const user = await portal.signUp('tls@example.com');
+      const res = await portal.req('/api/auth/sign-in/email', {
         method: 'POST',
-        headers: { origin: 'https://portal.example' },
-        json: { email: 'tls@example.com', password: 'long enough pw', name: 'T' },
+        json: { email: user.email, password: user.password },
       });
       expect(res.status).toBe(200);
       const cookie = res.headers.getSetCookie().find((c) => c.includes('session_token='));

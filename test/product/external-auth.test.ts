@@ -60,6 +60,7 @@ async function account(portal: TestPortal, token: string) {
 
 describe('Clerk session JWTs', () => {
   const ISSUER = 'https://clerk.portal.test';
+  const APP = 'https://app.portal.test';
   let store: Store;
   let jwks: Jwks;
   let portal: TestPortal;
@@ -68,7 +69,10 @@ describe('Clerk session JWTs', () => {
     store = await openTestStore();
     await migrate(store);
     portal = await createTestPortal(store, {
-      auth: { provider: 'clerk', clerk: { jwksUrl: jwks.url, issuer: ISSUER, audience: 'portal' } },
+      auth: {
+        provider: 'clerk',
+        clerk: { jwksUrl: jwks.url, issuer: ISSUER, audience: 'portal', authorizedParties: [APP] },
+      },
     });
   });
   afterAll(async () => {
@@ -78,7 +82,7 @@ describe('Clerk session JWTs', () => {
   });
 
   const good = (claims: Claims, extra: Partial<Parameters<typeof sign>[2]> = {}) =>
-    sign(claims, jwks.privateKey, { issuer: ISSUER, audience: 'portal', ...extra });
+    sign({ azp: APP, ...claims }, jwks.privateKey, { issuer: ISSUER, audience: 'portal', ...extra });
 
   it('maps a new Clerk user to a Portal user and personal organization, then recognises them', async () => {
     const token = await good({ sub: 'user_clerk_1', email: 'grace@example.com', name: 'Grace' });
@@ -121,7 +125,7 @@ describe('Clerk session JWTs', () => {
     [
       'a token signed by another key',
       async () =>
-        sign({ sub: 'u' }, (await generateKeyPair('RS256')).privateKey, {
+        sign({ sub: 'u', azp: APP }, (await generateKeyPair('RS256')).privateKey, {
           issuer: ISSUER,
           audience: 'portal',
         }),
@@ -132,13 +136,16 @@ describe('Clerk session JWTs', () => {
   });
 
   it('tells the dashboard that Clerk signs people in', async () => {
-    expect(await (await portal.req('/api/auth/provider')).json()).toEqual({ provider: 'clerk' });
+    expect(await (await portal.req('/api/auth/provider')).json()).toEqual({
+      provider: 'clerk',
+      emailVerification: false,
+    });
   });
 
   it('built-in sign-up is not mounted when Clerk signs people in', async () => {
     const res = await portal.req('/api/auth/sign-up/email', {
       method: 'POST',
-      json: { email: 'x@example.com', password: 'long enough', name: 'x' },
+      json: { email: 'x@example.com', password: 'long enough passphrase 1', name: 'x' },
     });
     expect(res.status).toBe(404);
   });

@@ -40,16 +40,19 @@ export async function createTestPortal(
   const config = loadConfig({ env: {}, overrides: { dataDir, admin: { token: ADMIN_TOKEN }, ...overrides } });
   const services = await createServices(config, { store });
   const app = createApp(services);
+  // Requests go to the configured public origin (a mismatched Host is refused on /api/auth/*).
+  const base = config.server.publicUrl ? new URL(config.server.publicUrl).origin : ORIGIN;
 
   const req: TestPortal['req'] = async (path, init = {}) => {
     const headers = new Headers(init.headers);
     if (init.json !== undefined) headers.set('content-type', 'application/json');
     if (init.cookie) headers.set('cookie', init.cookie);
-    if (!headers.has('origin') && init.method && init.method !== 'GET') headers.set('origin', ORIGIN);
+    if (!headers.has('origin') && init.method && init.method !== 'GET') headers.set('origin', base);
     const body = init.json !== undefined ? JSON.stringify(init.json) : init.body;
-    return app.request(`${ORIGIN}${path}`, { ...init, headers, body });
+    return app.request(`${base}${path}`, { ...init, headers, body });
   };
 
+  /** Signs up and in; with email verification on, the address is marked verified in the store first. */
   async function signUp(email?: string, password = 'correct horse battery', name = 'Test User') {
     const address = email ?? `user${Date.now()}-${counter++}@example.com`;
     const res = await req('/api/auth/sign-up/email', {
@@ -57,7 +60,14 @@ export async function createTestPortal(
       json: { email: address, password, name },
     });
     if (res.status !== 200) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
-    const cookie = sessionCookie(res);
+    await store.query('update users set email_verified = true where email = $1', [address.toLowerCase()]);
+    const signedIn = await req('/api/auth/sign-in/email', {
+      method: 'POST',
+      json: { email: address, password },
+    });
+    if (signedIn.status !== 200)
+      throw new Error(`sign-in failed: ${signedIn.status} ${await signedIn.text()}`);
+    const cookie = sessionCookie(signedIn);
     return {
       email: address,
       password,

@@ -84,4 +84,25 @@ describe('loadConfig', () => {
   it('says when the file cannot be read', () => {
     expect(() => loadConfig({ file: '/nonexistent/portal.yaml', env: {} })).toThrow(/cannot be read: ENOENT/);
   });
+
+  it('refuses a production config listening beyond loopback without a public URL, in one line', () => {
+    expect(() => loadConfig({ env: { NODE_ENV: 'production' } })).toThrow(
+      new ConfigError(
+        'config: server.publicUrl: required in production when listening on 0.0.0.0 (set PORTAL_PUBLIC_URL, e.g. https://portal.example)',
+      ),
+    );
+    expect(
+      loadConfig({ env: { NODE_ENV: 'production', HOST: '127.0.0.1' } }).server.publicUrl,
+    ).toBeUndefined();
+    const configured = loadConfig({
+      env: { NODE_ENV: 'production', PORTAL_PUBLIC_URL: 'https://portal.example' },
+    });
+    expect(configured.server.publicUrl).toBe('https://portal.example');
+  });
+
+  it('refuses a public URL that is not an http(s) URL', () => {
+    expect(() => loadConfig({ env: { PORTAL_PUBLIC_URL: 'javascript:alert(1)' } })).toThrow(
+      /server\.publicUrl: must be an http\(s\) URL/,
+    );
+  });
 });

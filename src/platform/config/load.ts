@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { configSchema, type PortalConfig } from './schema.js';
 import { defaultModels, defaultPlans } from './defaults.js';
+import { isLoopbackBind } from './public-origin.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -23,7 +24,16 @@ export function loadConfig(options: { file?: string; env?: Env; overrides?: Reco
   const merged = applyEnv({ models: defaultModels, plans: defaultPlans, ...raw, ...options.overrides }, env);
   const result = configSchema.safeParse(merged);
   if (!result.success) throw new ConfigError(describeIssue(result.error, file));
-  return checkReferences(result.data, file);
+  return checkPublicUrl(checkReferences(result.data, file), file, env);
+}
+
+/** A production server reachable beyond loopback must say its public origin: links never follow `Host`. */
+function checkPublicUrl(config: PortalConfig, file: string | undefined, env: Env): PortalConfig {
+  if (config.server.publicUrl || env.NODE_ENV !== 'production' || isLoopbackBind(config.server.host))
+    return config;
+  throw new ConfigError(
+    `${file ? `config file ${file}` : 'config'}: server.publicUrl: required in production when listening on ${config.server.host} (set PORTAL_PUBLIC_URL, e.g. https://portal.example)`,
+  );
 }
 
 function readConfigFile(file: string): Record<string, unknown> {

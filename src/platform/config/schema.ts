@@ -108,8 +108,13 @@ export const configSchema = z
       .object({
         host: z.string().default('0.0.0.0'),
         port: z.number().int().min(0).max(65535).default(8080),
-        /** Public base URL used in links (password reset, docs snippets). */
-        publicUrl: z.string().optional(),
+        /**
+         * The canonical public origin (e.g. https://portal.example): mailed links, cookies, HSTS and the Host
+         * accepted on /api/auth/*. Required in production unless bound to loopback (see public-origin.ts).
+         */
+        publicUrl: z
+          .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://portal.example' })
+          .optional(),
         bodyLimitBytes: z
           .number()
           .int()
@@ -155,11 +160,17 @@ export const configSchema = z
         provider: z.enum(['local', 'clerk', 'supabase']).default('local'),
         /** Secret for session signing (better-auth). Generated into the data dir when absent. */
         secret: z.string().min(32).optional(),
+        /** Sign-in needs a verified email (link mailed at sign-up). Default: on when `smtp` is set. */
+        requireEmailVerification: z.boolean().optional(),
+        /** Absolute lifetime of a session, however active (sessions also end after 7 idle days). */
+        sessionMaxAgeDays: z.number().int().min(1).max(365).default(30),
         clerk: z
           .object({
             jwksUrl: z.url(),
             issuer: z.string(),
             audience: z.string().optional(),
+            /** Origins of the apps whose Clerk session tokens are accepted (the token's `azp`). */
+            authorizedParties: z.array(z.url()).min(1, "list at least one origin (the dashboard's)"),
             secretKeyEnv: z.string().optional(),
           })
           .optional(),

@@ -1,10 +1,14 @@
 /**
  * Input rules better-auth does not enforce itself, checked before a request reaches it: display names are
- * 1–100 characters of plain text (no markup, no control characters), emails at most 254 characters. A
- * violation is a 400 `invalid_request_error` naming the field, like every other product form.
+ * 1–100 characters of plain text (no markup, no control characters), emails at most 254 characters, new
+ * passwords long and uncommon (./password-rules.ts). A violation is a 400 `invalid_request_error` naming the
+ * field, like every other product form.
  */
 import { z } from 'zod';
 import { isPlainText, parseValue } from '../validation.js';
+import { PortalError } from '../../platform/http/errors.js';
+import type { PublicOrigin } from '../../platform/config/public-origin.js';
+import { passwordProblem } from './password-rules.js';
 
 const displayName = z
   .string({ error: 'name must be a string.' })
@@ -21,12 +25,23 @@ const email = z
   .string({ error: 'email must be a string.' })
   .max(254, 'Email addresses are at most 254 characters.');
 
+const password = z.string({ error: 'password must be a string.' });
+
 const RULES: Record<string, z.ZodType> = {
-  '/api/auth/sign-up/email': z.object({ name: displayName, email }).loose(),
+  '/api/auth/sign-up/email': z.object({ name: displayName, email, password }).loose(),
   '/api/auth/update-user': z.object({ name: displayName.optional() }).loose(),
+  '/api/auth/change-password': z.object({ newPassword: password }).loose(),
+  '/api/auth/reset-password': z.object({ newPassword: password }).loose(),
 };
 
-/** Throws a PortalError when the body of a sign-up or profile update breaks the rules above. */
+/** The field holding a new password, per route. */
+const NEW_PASSWORD: Record<string, 'password' | 'newPassword'> = {
+  '/api/auth/sign-up/email': 'password',
+  '/api/auth/change-password': 'newPassword',
+  '/api/auth/reset-password': 'newPassword',
+};
+
+/** Throws a PortalError when the body of a sign-up, profile or password change breaks the rules above. */
 export async function checkAuthInput(path: string, request: Request): Promise<void> {
   const schema = RULES[path];
   if (!schema || request.method !== 'POST') return;
@@ -34,5 +49,49 @@ export async function checkAuthInput(path: string, request: Request): Promise<vo
     .clone()
     .json()
     .catch(() => ({}));
-  parseValue(schema, body);
+  const valid = parseValue(schema, body) as Record<string, unknown>;
+  const field = NEW_PASSWORD[path];
+  if (!field) return;
+  // A sign-up's own email and name count as guessable.
+  const inputs = [valid.email, valid.name].filter((s): s is string => typeof s === 'string');
+  const problem = await passwordProblem(String(valid[field]), inputs);
+  if (problem) throw new PortalError({ code: 'invalid_request_error', param: field, message: problem });
+}
+
+const REDIRECT_FIELDS = ['redirectTo', 'callbackURL', 'newUserCallbackURL', 'errorCallbackURL'];
+
+/**
+ * Refuses redirect targets (body fields or query parameters) that leave the public origin: they end up in
+ * mailed links and redirects that carry tokens. Paths on this site (`/reset-password`) are fine.
+ */
+export async function checkRedirects(request: Request, origin: PublicOrigin): Promise<void> {
+  const url = new URL(request.url);
+  const body: unknown =
+    request.method === 'POST'
+      ? await request
+          .clone()
+          .json()
+          .catch(() => null)
+      : null;
+  for (const field of REDIRECT_FIELDS) {
+    const fromBody = body && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined;
+    for (const value of [fromBody, url.searchParams.get(field)]) {
+      if (value === undefined || value === null || isLocalTarget(value, origin)) continue;
+      throw new PortalError({
+        code: 'invalid_request_error',
+        param: field,
+        message: `${field} must be a path on this site (e.g. /reset-password).`,
+      });
+    }
+  }
+}
+
+function isLocalTarget(value: unknown, origin: PublicOrigin): boolean {
+  if (typeof value !== 'string') return false;
+  if (value.startsWith('/') && !value.startsWith('//') && !value.includes('\\')) return true;
+  try {
+    return new URL(value).origin === origin.origin;
+  } catch {
+    return false;
+  }
 }

@@ -1,7 +1,8 @@
 /**
  * Clerk and Supabase Auth as alternatives to built-in auth: the dashboard (or a script) presents the
  * provider's session JWT (`Authorization: Bearer …`, or Clerk's `__session` cookie); we verify signature
- * (JWKS URL, or Supabase's shared HS256 secret), issuer, audience and expiry with jose and return who it is.
+ * (JWKS URL, or Supabase's shared HS256 secret), issuer, audience, expiry and — for Clerk — the authorized
+ * party (`azp` must be one of `auth.clerk.authorizedParties`) with jose, and return who it is.
  * Pure verification — mapping to a Portal user lives in ./external-users.ts.
  */
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
@@ -26,7 +27,11 @@ export function createExternalVerifier(
     const clerk = auth.clerk;
     if (!clerk) throw new Error('auth.provider is "clerk" but auth.clerk { jwksUrl, issuer } is missing');
     const jwks = createRemoteJWKSet(new URL(clerk.jwksUrl));
-    return verifier('clerk', jwks, { issuer: clerk.issuer, audience: clerk.audience });
+    return verifier('clerk', jwks, {
+      issuer: clerk.issuer,
+      audience: clerk.audience,
+      authorizedParties: clerk.authorizedParties,
+    });
   }
   if (auth.provider === 'supabase') {
     const supabase = auth.supabase;
@@ -46,8 +51,9 @@ export function createExternalVerifier(
 function verifier(
   provider: ExternalIdentity['provider'],
   key: JWTVerifyGetKey | Uint8Array,
-  claims: { issuer: string; audience?: string },
+  claims: { issuer: string; audience?: string; authorizedParties?: string[] },
 ): VerifyExternalToken {
+  const parties = claims.authorizedParties?.map((p) => new URL(p).origin);
   const options = {
     issuer: claims.issuer,
     ...(claims.audience ? { audience: claims.audience } : {}),
@@ -61,6 +67,8 @@ function verifier(
         key instanceof Uint8Array
           ? await jwtVerify(token, key, options)
           : await jwtVerify(token, key, options);
+      // Clerk: a token minted for another app of the same instance names that app in `azp`.
+      if (parties && !(typeof payload.azp === 'string' && parties.includes(payload.azp))) return null;
       return identity(provider, payload);
     } catch {
       return null; // bad signature, wrong issuer/audience, expired, unreachable JWKS: not signed in

@@ -1,18 +1,26 @@
 /**
  * Built-in email + password auth (better-auth) over the store's own tables: `users`, `auth_sessions`,
- * `auth_accounts`, `auth_verifications`. Mounted at /api/auth/*. Session cookies are HttpOnly and SameSite=Lax,
- * Secure when the public URL is https. Sign-up creates the personal organization (see ../accounts).
+ * `auth_accounts`, `auth_verifications`. Mounted at /api/auth/* (./mount.ts). Every URL it builds uses the
+ * one public origin, never the request's Host; only that origin is trusted for redirects. Session cookies
+ * are HttpOnly, SameSite=Lax, and Secure when the origin is https. Sign-up answers the same whether or not
+ * the email is taken (no auto sign-in); with `requireEmailVerification` the address is verified by mail
+ * before sign-in. Sessions slide (7 idle days) but are never refreshed past
+ * `sessionMaxAgeDays` (./hashed-sessions.ts), and /api refuses older ones (./session.ts).
  */
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import type { Store } from '../../platform/store/db.js';
 import type { Logger } from '../../platform/log.js';
+import type { PublicOrigin } from '../../platform/config/public-origin.js';
 import { authAccounts, authSessions, authVerifications, users } from '../../platform/store/schema.js';
 import { newId } from '../../platform/ids.js';
 import { ensurePersonalOrg } from '../accounts/accounts.js';
 import { recordAudit } from '../audit.js';
 import type { Outbox } from './outbox.js';
 import { createRateLimitStore } from './rate-limit-store.js';
+import { authLogger } from './auth-log.js';
+import { withHashedSessionTokens } from './hashed-sessions.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password-rules.js';
 
 export interface LocalAuthDeps {
   store: Store;
@@ -20,8 +28,9 @@ export interface LocalAuthDeps {
   outbox: Outbox;
   secret: string;
   defaultPlanId: string;
-  /** Public base URL when configured (links in mails, cookie security); else taken from each request. */
-  publicUrl?: string;
+  origin: PublicOrigin;
+  requireEmailVerification: boolean;
+  sessionMaxAgeDays: number;
 }
 
 const ID_PREFIX: Record<string, string> = {
@@ -35,35 +44,46 @@ const ID_PREFIX: Record<string, string> = {
   authVerifications: 'ver',
 };
 
+const DAY_S = 24 * 3600;
+
 export type LocalAuth = ReturnType<typeof createLocalAuth>;
 
 export function createLocalAuth(deps: LocalAuthDeps) {
-  const { store, log } = deps;
+  const { store, log, origin } = deps;
   return betterAuth({
     appName: 'Portal',
     basePath: '/api/auth',
-    ...(deps.publicUrl ? { baseURL: deps.publicUrl } : {}),
+    baseURL: origin.origin,
     secret: deps.secret,
     telemetry: { enabled: false },
-    logger: {
-      level: 'warn',
-      log: (level, message) => log[level]({ component: 'auth' }, message),
-    },
-    database: drizzleAdapter(store.db, {
-      provider: 'pg',
-      schema: { users, authSessions, authAccounts, authVerifications },
-    }),
+    // Session rows hold only a hash of their token, so a session's token is never handed back by a
+    // listing; revoking "all other sessions" is what change-password's revokeOtherSessions does instead.
+    disabledPaths: ['/revoke-other-sessions'],
+    logger: authLogger(log),
+    // Errors are thrown to the mount, which logs them scrubbed; better-call would print them to stderr.
+    onAPIError: { throw: true },
+    database: withHashedSessionTokens(
+      drizzleAdapter(store.db, {
+        provider: 'pg',
+        schema: { users, authSessions, authAccounts, authVerifications },
+      }),
+      deps.sessionMaxAgeDays * DAY_S * 1000,
+    ),
     user: { modelName: 'users' },
-    session: { modelName: 'authSessions', expiresIn: 7 * 24 * 3600, updateAge: 24 * 3600 },
+    session: { modelName: 'authSessions', expiresIn: 7 * DAY_S, updateAge: DAY_S },
     account: { modelName: 'authAccounts' },
-    verification: { modelName: 'authVerifications' },
-    // Same-origin requests only: the request's own origin, plus the configured public URL.
-    trustedOrigins: (request) => [deps.publicUrl, request ? new URL(request.url).origin : undefined],
+    // Reset and verification tokens are looked up by their SHA-256, never stored as they are mailed.
+    verification: { modelName: 'authVerifications', storeIdentifier: 'hashed' },
+    trustedOrigins: (request) => {
+      const from = request?.headers.get('origin') ?? undefined;
+      return from && from !== origin.origin && origin.trusts(from) ? [origin.origin, from] : [origin.origin];
+    },
     emailAndPassword: {
       enabled: true,
-      autoSignIn: true,
-      minPasswordLength: 8,
-      maxPasswordLength: 128,
+      autoSignIn: false,
+      requireEmailVerification: deps.requireEmailVerification,
+      minPasswordLength: MIN_PASSWORD_LENGTH,
+      maxPasswordLength: MAX_PASSWORD_LENGTH,
       revokeSessionsOnPasswordReset: true,
       resetPasswordTokenExpiresIn: 3600,
       sendResetPassword: async ({ user, url }) => {
@@ -74,20 +94,32 @@ export function createLocalAuth(deps: LocalAuthDeps) {
         });
       },
     },
+    emailVerification: {
+      sendOnSignUp: deps.requireEmailVerification,
+      expiresIn: DAY_S,
+      sendVerificationEmail: async ({ user, url }) => {
+        await deps.outbox.send({
+          to: user.email,
+          subject: 'Confirm your Portal email address',
+          text: `Open this link within one day to confirm your email address and finish signing up:\n${url}\n\nIf you did not sign up for Portal, ignore this message.`,
+        });
+      },
+    },
     rateLimit: {
       enabled: true,
       window: 60,
       max: 100,
       customStorage: createRateLimitStore(),
+      // A flood limit per address; failed passwords are bounded by the password guard (./brute-force.ts).
       customRules: {
-        '/sign-in/email': { window: 60, max: 20 },
+        '/sign-in/email': { window: 60, max: 60 },
         '/sign-up/email': { window: 60, max: 30 },
         '/request-password-reset': { window: 60, max: 5 },
       },
     },
     advanced: {
-      useSecureCookies: deps.publicUrl?.startsWith('https://') ?? false,
-      defaultCookieAttributes: { httpOnly: true, sameSite: 'lax' },
+      useSecureCookies: origin.https,
+      defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', secure: origin.https },
       cookiePrefix: 'portal',
       // The mount sets x-portal-client-ip (socket address, or X-Forwarded-For behind a trusted proxy).
       ipAddress: { ipAddressHeaders: ['x-portal-client-ip'] },

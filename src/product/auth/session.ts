@@ -1,13 +1,14 @@
 /**
  * The session middleware of the product API: resolves who is signed in (better-auth's session cookie, or a
  * Clerk / Supabase JWT), refuses signed-out (401) and disabled users (403), and sets `user`, `orgId` and
- * `role` for the routes. The organization is the user's personal one, created on first sight if missing.
+ * `role` for the routes. The organization is the user's personal one, created on first sight if missing;
+ * members of a disabled organization get 403 `account_disabled`, as their keys do at the gateway.
  */
 import { eq } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Db } from '../../platform/store/db.js';
-import { users } from '../../platform/store/schema.js';
+import { authSessions, users } from '../../platform/store/schema.js';
 import { PortalError } from '../../platform/http/errors.js';
 import type { ProductEnv } from '../context.js';
 import { ensurePersonalOrg } from '../accounts/accounts.js';
@@ -18,10 +19,16 @@ import { findOrCreateExternalUser, type UserRow } from './external-users.js';
 /** Finds the signed-in user of a request, or null. */
 export type ResolveUser = (req: Request, cookies: () => string | undefined) => Promise<UserRow | null>;
 
-export function localUserResolver(auth: LocalAuth, db: Db): ResolveUser {
+/** better-auth's session cookie; a session older than `maxAgeDays` is ended however active it was. */
+export function localUserResolver(auth: LocalAuth, db: Db, maxAgeDays: number): ResolveUser {
+  const maxAgeMs = maxAgeDays * 24 * 3600 * 1000;
   return async function resolveLocalUser(req) {
     const session = await auth.api.getSession({ headers: req.headers });
     if (!session) return null;
+    if (new Date(session.session.createdAt).getTime() + maxAgeMs < Date.now()) {
+      await db.delete(authSessions).where(eq(authSessions.id, session.session.id));
+      return null;
+    }
     const rows = await db.select().from(users).where(eq(users.id, session.user.id)).limit(1);
     return rows[0] ?? null;
   };
@@ -49,6 +56,11 @@ export function requireSession(deps: {
     if (user.status !== 'active')
       throw new PortalError({ code: 'account_disabled', message: 'This account is disabled.' });
     const membership = await ensurePersonalOrg(deps.db, user, deps.defaultPlanId);
+    if (membership.orgStatus !== 'active')
+      throw new PortalError({
+        code: 'account_disabled',
+        message: 'This organization is disabled. Contact support to have it enabled again.',
+      });
     c.set('user', { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin });
     c.set('orgId', membership.orgId);
     c.set('role', membership.role);

@@ -30,7 +30,7 @@ export function validateEmail(value: string): string | null {
 }
 
 export function validatePassword(value: string): string | null {
-  if (value.length < 8) return 'Passwords need at least 8 characters.';
+  if (value.length < 10) return 'Passwords need at least 10 characters.';
   if (value.length > 128) return 'Passwords can be at most 128 characters.';
   return null;
 }

@@ -124,7 +124,7 @@ function PasswordCard() {
           value={next}
           onChange={(e) => setNext(e.target.value)}
           error={errors.next}
-          hint="At least 8 characters. Other sessions are signed out."
+          hint="At least 10 characters; not a common password. Other sessions are signed out."
         />
         {done && <Notice>Password changed.</Notice>}
         <button type="submit" className="btn btn-primary">

@@ -101,7 +101,7 @@ export function ResetPassword() {
             value={password}
             onChange={(e) => setPassword(e.target.value)}
             error={error}
-            hint="At least 8 characters."
+            hint="At least 10 characters; not a common password."
             autoFocus
           />
           <button className="btn btn-primary btn-block" type="submit">

@@ -19,6 +19,7 @@ export function SignUp() {
   const [form, setForm] = useState({ name: '', email: '', password: '' });
   const [errors, setErrors] = useState<Record<string, string | null>>({});
   const [busy, setBusy] = useState(false);
+  const [sentTo, setSentTo] = useState<string | null>(null);
   const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement>) =>
     setForm({ ...form, [k]: e.target.value });
 
@@ -33,10 +34,15 @@ export function SignUp() {
     if (next.name || next.email || next.password) return;
     setBusy(true);
     try {
+      const email = form.email.trim();
       await api('/api/auth/sign-up/email', {
         method: 'POST',
-        body: { name: form.name.trim(), email: form.email.trim(), password: form.password },
+        body: { name: form.name.trim(), email, password: form.password },
       });
+      // Sign-up answers the same whether or not the email was taken, and never signs in by itself.
+      const { emailVerification } = await api<{ emailVerification?: boolean }>('/api/auth/provider');
+      if (emailVerification) return setSentTo(email);
+      await api('/api/auth/sign-in/email', { method: 'POST', body: { email, password: form.password } });
       await queryClient.invalidateQueries();
       navigate('/keys', { replace: true });
     } catch (err) {
@@ -48,7 +54,13 @@ export function SignUp() {
 
   return (
     <AuthLayout title="Create your account" subtitle="Get an API key for open models in under a minute.">
-      <form onSubmit={submit} noValidate>
+      {sentTo && (
+        <Notice>
+          We sent a link to {sentTo}. Open it to confirm your address, then sign in. (If the address already
+          has an account, sign in or reset your password instead.)
+        </Notice>
+      )}
+      <form onSubmit={submit} noValidate hidden={Boolean(sentTo)}>
         {errors.form && <Notice tone="error">{errors.form}</Notice>}
         <Field
           label="Name"
@@ -73,7 +85,7 @@ export function SignUp() {
           value={form.password}
           onChange={set('password')}
           error={errors.password}
-          hint="At least 8 characters."
+          hint="At least 10 characters; not a common password."
         />
         <button className="btn btn-primary btn-block" type="submit" disabled={busy}>
           {busy ? 'Creating account…' : 'Create account'}

@@ -1,0 +1,82 @@
+/**
+ * Attack: learn who has an account by signing up with their email — a registered one answered
+ * `422 USER_ALREADY_EXISTS`. Sign-up must answer the same either way; with SMTP configured, the new address
+ * must be verified (a link mailed to it) before it can sign in.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/platform/store/db.js';
+import { openTestStore } from '../support/pglite.js';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { createTestPortal, type TestPortal } from '../product/harness.js';
+
+const PASSWORD = 'enumerate me not 42';
+
+async function answer(res: Response) {
+  const body = (await res.json()) as { user?: Record<string, unknown>; token?: unknown };
+  return {
+    status: res.status,
+    keys: Object.keys(body).sort(),
+    userKeys: Object.keys(body.user ?? {}).sort(),
+    cookies: res.headers.getSetCookie().length,
+  };
+}
+
+describe('sign-up with a registered email', () => {
+  let store: Store;
+  let portal: TestPortal;
+  beforeAll(async () => {
+    store = await openTestStore();
+    portal = await createTestPortal(store);
+  });
+  afterAll(async () => {
+    portal.close();
+    await store.close();
+  });
+
+  it('answers exactly like a sign-up with a new email', async () => {
+    const taken = await portal.signUp();
+    const signUp = (email: string) =>
+      portal.req('/api/auth/sign-up/email', {
+        method: 'POST',
+        json: { email, password: PASSWORD, name: 'X' },
+      });
+    const existing = await answer(await signUp(taken.email));
+    const fresh = await answer(await signUp(`fresh-${Date.now()}@example.com`));
+    expect(existing).toEqual(fresh);
+    expect(existing.status).toBe(200);
+  });
+});
+
+describe('email verification when SMTP is configured', () => {
+  let smtp: SmtpSink;
+  let store: Store;
+  let portal: TestPortal;
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+    store = await openTestStore();
+    portal = await createTestPortal(store, {
+      auth: { smtp: { host: '127.0.0.1', port: smtp.port, from: 'Portal <no-reply@portal.test>' } },
+    });
+  });
+  afterAll(async () => {
+    portal.close();
+    await store.close();
+    await smtp.close();
+  });
+
+  it('a new account cannot sign in until the mailed link is opened', async () => {
+    const email = 'verify-me@example.com';
+    const signIn = () =>
+      portal.req('/api/auth/sign-in/email', { method: 'POST', json: { email, password: PASSWORD } });
+    await portal.req('/api/auth/sign-up/email', {
+      method: 'POST',
+      json: { email, password: PASSWORD, name: 'V' },
+    });
+    expect((await signIn()).status).toBe(403);
+    await expect.poll(() => smtp.linksTo(email).length, { timeout: 5_000 }).toBeGreaterThan(0);
+    const link = new URL(smtp.linksTo(email).find((l) => l.includes('verify-email'))!);
+    const verified = await portal.req(`${link.pathname}${link.search}`);
+    expect(verified.status).toBeLessThan(400);
+    expect((await signIn()).status).toBe(200);
+  });
+});
