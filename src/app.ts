@@ -129,7 +129,14 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
 export function createApp(services: Services): Hono<AppEnv> {
   const { config, log, metrics } = services;
   const app = new Hono<AppEnv>();
-  installKernel(app, { log, metrics, bodyLimitBytes: config.server.bodyLimitBytes });
+  // /v1 bodies are sized to the largest context window (docs/decisions/009); other routes use the config's.
+  const gateway = services.gateway.gateway;
+  installKernel(app, {
+    log,
+    metrics,
+    bodyLimitBytes: (c) =>
+      c.req.path.startsWith('/v1/') ? gateway.bodyLimitBytes() : config.server.bodyLimitBytes,
+  });
   registerHealth(app, services);
   app.route('/v1', services.gateway.v1);
   registerAdmin(app, services);

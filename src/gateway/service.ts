@@ -66,6 +66,7 @@ export function createGatewayService(deps: GatewayServiceDeps): GatewayService {
     policies,
     requestTimeoutMs: config.gateway.requestTimeoutMs,
     rateWindowMs: config.gateway.rateWindowMs,
+    promptCharsPerToken: config.gateway.promptCharsPerToken,
   });
   const v1 = createV1App({
     gateway,

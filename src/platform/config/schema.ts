@@ -154,6 +154,9 @@ export const configSchema = z
         firstTokenKeepAliveMs: z.number().int().positive().default(10_000),
         /** Length of the per-key "per minute" windows. 60 s in production; shorter only to test limits quickly. */
         rateWindowMs: z.number().int().min(1_000).default(60_000),
+        /** Abuse bounds (docs/decisions/009): a prompt over contextWindow × this many characters is refused
+         * without counting; the /v1 body limit is the largest window × this × 4 bytes + 64 KiB. */
+        promptCharsPerToken: z.number().int().min(1).max(128).default(8),
       })
       .prefault({}),
     /** Who issues and verifies API keys: Portal itself, or Unkey (docs/decisions/005-unkey.md). */

@@ -49,23 +49,36 @@ export function routeLabel(label: string): MiddlewareHandler<AppEnv> {
   };
 }
 
-export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
-  const tooLarge = () => {
+/** A fixed limit, or one per request (the /v1 routes size theirs from the model catalog). */
+export type BodyLimit = number | ((c: Context) => number);
+
+export function limitBody(limit: BodyLimit): MiddlewareHandler<AppEnv> {
+  const tooLarge = (maxBytes: number) => () => {
     throw new PortalError({
       code: 'payload_too_large',
       message: `Request body is larger than the ${Math.round(maxBytes / 1024)} KiB limit.`,
     });
   };
-  const streamed = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
+  const streamedBy = new Map<number, MiddlewareHandler>();
+  const streamed = (maxBytes: number) => {
+    let handler = streamedBy.get(maxBytes);
+    if (!handler) {
+      handler = bodyLimit({ maxSize: maxBytes, onError: tooLarge(maxBytes) });
+      if (streamedBy.size > 16) streamedBy.clear();
+      streamedBy.set(maxBytes, handler);
+    }
+    return handler;
+  };
   return async function limitBody(c, next) {
     const method = c.req.method;
     if (method === 'GET' || method === 'HEAD') return next();
+    const maxBytes = typeof limit === 'number' ? limit : limit(c);
     // A declared length is checked from the Node request itself, without building a web Request; Node's
     // parser never delivers more than the declared length. Chunked bodies are counted as they are read.
     const declared = headerOf(c, 'content-length');
     if (declared !== undefined && headerOf(c, 'transfer-encoding') === undefined)
-      return Number(declared) > maxBytes ? tooLarge() : next();
-    return streamed(c, next);
+      return Number(declared) > maxBytes ? tooLarge(maxBytes)() : next();
+    return streamed(maxBytes)(c, next);
   };
 }
 
@@ -78,7 +91,7 @@ export function errorResponse(c: Context<AppEnv>, err: PortalError, flavor?: Err
 
 export function installKernel(
   app: Hono<AppEnv>,
-  deps: { log: Logger; metrics: Metrics; bodyLimitBytes: number },
+  deps: { log: Logger; metrics: Metrics; bodyLimitBytes: BodyLimit },
 ) {
   app.use('*', requestContext(deps));
   app.use('*', limitBody(deps.bodyLimitBytes));
