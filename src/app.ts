@@ -107,6 +107,7 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
     inference,
     metering,
     credits,
+    registry: metrics.registry,
   });
   closers.push({ name: 'gateway', close: () => gateway.close() });
   log.info({ store: store.description, bus: bus.kind }, 'services ready');

@@ -20,6 +20,7 @@ import type {
 } from '../inference/types.js';
 import { countPromptTokens, countPromptTokensAsync, countTokens, promptChars } from '../inference/tokens.js';
 import type { KeyRecord, KeyVerifier } from './keys/verify.js';
+import type { AuthGuard } from './auth-guard.js';
 import { checkEntitlement, type OrgPolicy, type PolicyCache } from './policy.js';
 import { limitError, limitsFor, rateLimitHeaders, type NamedLimit } from './limits.js';
 
@@ -37,6 +38,8 @@ export interface GatewayDeps {
   inference: Inference;
   metering: Metering;
   credits?: Credits;
+  /** Failed authentications per client IP; absent in tests that build a bare gateway. */
+  authGuard?: AuthGuard;
   requestTimeoutMs: number;
   rateWindowMs: number;
   /** The cheap length bound: a prompt longer than contextWindow × this many characters is refused uncounted. */
@@ -95,7 +98,8 @@ export interface Outcome {
 }
 
 export interface Gateway {
-  authenticate(presented: string | undefined): Promise<Caller>;
+  /** `clientIp` is read only when the key is not in memory or fails (the pre-auth guard, auth-guard.ts). */
+  authenticate(presented: string | undefined, clientIp?: () => string | undefined): Promise<Caller>;
   /** The admission's `abort` is for the caller to fire when the client goes away. */
   admit(caller: Caller, call: GatewayCall, requestId: string): Promise<Admission>;
   /** Settles and meters; returns the token counts the answer reports. */
@@ -128,14 +132,23 @@ const KEY_MESSAGES: Record<string, string> = {
 export function createGateway(deps: GatewayDeps): Gateway {
   const { keys, policies, limiter, catalog, inference, metering } = deps;
 
-  async function authenticate(presented: string | undefined): Promise<Caller> {
-    if (!presented)
+  async function authenticate(
+    presented: string | undefined,
+    clientIp: () => string | undefined = () => undefined,
+  ): Promise<Caller> {
+    const guard = deps.authGuard;
+    if (!presented) {
+      guard?.failed(clientIp());
       throw new PortalError({
         code: 'invalid_api_key',
         message: 'No API key provided. Send it as "Authorization: Bearer ptl_…".',
       });
-    const result = await keys.verify(presented);
-    if (!result.ok) throw new PortalError({ code: result.code, message: KEY_MESSAGES[result.code]! });
+    }
+    const result = await keys.verify(presented, undefined, guard && (() => guard.check(clientIp())));
+    if (!result.ok) {
+      guard?.failed(clientIp());
+      throw new PortalError({ code: result.code, message: KEY_MESSAGES[result.code]! });
+    }
     const policy = await policies.get(result.key.orgId);
     if (!policy || policy.status !== 'active')
       throw new PortalError({

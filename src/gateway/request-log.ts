@@ -1,6 +1,7 @@
 /**
- * Request logs for /v1: every request gets one, failures included. Non-streamed requests are logged by the
- * middleware when the handler returns; streams log themselves when they end.
+ * Request logs for /v1: every authenticated request gets one, failures included. Non-streamed requests are
+ * logged by the middleware when the handler returns; streams log themselves when they end. A request that
+ * failed authentication has no row (anyone can send those): it is counted in metrics (index.ts).
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Metering, RequestLog } from '../platform/metering/types.js';
@@ -24,12 +25,13 @@ export function requestLogs(deps: {
     };
     c.set('callLog', log);
     await next();
-    if (!log.deferred)
+    if (!log.deferred && log.caller)
       deps.metering.recordRequest(requestLogFrom(c, log, c.res.status, c.get('errorCode') ?? null));
   };
 }
 
-function clientIp(c: Context, trustProxy: boolean): string | undefined {
+/** The client's address (behind a trusted proxy, as it forwarded it). */
+export function clientIp(c: Context, trustProxy: boolean): string | undefined {
   if (trustProxy) {
     const forwarded = headerOf(c, 'x-forwarded-for')?.split(',')[0]?.trim();
     if (forwarded) return forwarded;

@@ -157,6 +157,11 @@ export const configSchema = z
         /** Abuse bounds (docs/decisions/009): a prompt over contextWindow × this many characters is refused
          * without counting; the /v1 body limit is the largest window × this × 4 bytes + 64 KiB. */
         promptCharsPerToken: z.number().int().min(1).max(128).default(8),
+        /** Failed authentications one client IP may have per window before key lookups are refused (429). */
+        authFailureLimit: z.number().int().positive().default(30),
+        authFailureWindowMs: z.number().int().min(1_000).default(60_000),
+        /** Bound of the separate LRU of unknown keys (they never evict valid ones). */
+        negativeKeyCacheMaxEntries: z.number().int().positive().default(10_000),
       })
       .prefault({}),
     /** Who issues and verifies API keys: Portal itself, or Unkey (docs/decisions/005-unkey.md). */
@@ -194,6 +199,8 @@ export const configSchema = z
         batchSize: z.number().int().positive().default(500),
         flushIntervalMs: z.number().int().positive().default(250),
         queueMax: z.number().int().positive().default(100_000),
+        /** Request logs older than this are deleted, in bounded batches, by the hourly sweep. */
+        requestLogRetentionDays: z.number().int().positive().default(30),
       })
       .prefault({}),
     defaultPlan: id.default('free'),
