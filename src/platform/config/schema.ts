@@ -100,6 +100,14 @@ export const configSchema = z
         shutdownGraceMs: z.number().int().nonnegative().default(10_000),
         /** Trust X-Forwarded-For for client IPs (behind a load balancer). */
         trustProxy: z.boolean().default(false),
+        /** Receiving a request: its headers within headersTimeoutMs, all of it within requestTimeoutMs (the
+         * answer is not bounded by these); at most maxConnections open connections (docs/decisions/009). */
+        headersTimeoutMs: z.number().int().min(100).default(10_000),
+        requestTimeoutMs: z.number().int().min(100).default(30_000),
+        maxConnections: z.number().int().positive().default(10_000),
+      })
+      .refine((s) => s.headersTimeoutMs <= s.requestTimeoutMs, {
+        message: 'server.headersTimeoutMs must not exceed server.requestTimeoutMs',
       })
       .prefault({}),
     /** Embedded store and spool files live here. */
