@@ -53,7 +53,8 @@ export function requestLogFrom(
     modelId: log.modelId ?? null,
     poolId: log.poolId ?? null,
     routerId: log.routerId ?? null,
-    endpoint: c.req.path.slice(0, 100),
+    // The route's label, never the raw path (which the client chooses: NUL bytes, ids, anything).
+    endpoint: c.get('routeLabel'),
     method: c.req.method,
     stream: log.stream,
     status,
@@ -63,5 +64,6 @@ export function requestLogFrom(
     inputTokens: log.inputTokens,
     outputTokens: log.outputTokens,
     clientIpHash: log.clientIpHash,
+    clientRequestId: c.get('clientRequestId') ?? null,
   };
 }

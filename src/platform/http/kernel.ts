@@ -11,12 +11,25 @@ import type { AppEnv } from './context.js';
 import { headerOf, setHeader } from './node-io.js';
 import { PortalError, errorBody, toPortalError, type ErrorFlavor } from './errors.js';
 
-const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Characters a client's request id may keep: printable ASCII; at most 128 of them. */
+const NOT_PRINTABLE = /[^\x20-\x7e]/g;
+const MAX_CLIENT_REQUEST_ID = 128;
+
+/** The client's x-request-id, bounded and sanitised; undefined when nothing printable is left. */
+export function clientRequestIdOf(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  const clean = raw
+    .slice(0, 4 * MAX_CLIENT_REQUEST_ID)
+    .replace(NOT_PRINTABLE, '')
+    .trim();
+  return clean ? clean.slice(0, MAX_CLIENT_REQUEST_ID) : undefined;
+}
 
 export function requestContext(deps: { log: Logger; metrics: Metrics }): MiddlewareHandler<AppEnv> {
   return async function requestContext(c, next) {
-    const incoming = headerOf(c, 'x-request-id');
-    const requestId = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : newId('req');
+    // Portal's id is always its own (it keys the request log); the client's is kept beside it and echoed.
+    const requestId = newId('req');
+    const clientRequestId = clientRequestIdOf(headerOf(c, 'x-request-id'));
     const startedAt = performance.now();
     c.set('requestId', requestId);
     c.set('startedAt', startedAt);
@@ -26,6 +39,10 @@ export function requestContext(deps: { log: Logger; metrics: Metrics }): Middlew
     );
     c.set('routeLabel', 'unmatched');
     setHeader(c, 'x-request-id', requestId);
+    if (clientRequestId) {
+      c.set('clientRequestId', clientRequestId);
+      setHeader(c, 'x-client-request-id', clientRequestId);
+    }
     await next();
     const route = c.get('routeLabel');
     const status = c.res.status;
