@@ -165,10 +165,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
       throw new PortalError({
         code: 'model_not_found',
         param: 'model',
-        message: `The model "${name.slice(0, 100)}" does not exist. Available models: ${catalog
-          .list()
-          .map((m) => m.id)
-          .join(', ')}.`,
+        // Only what this key may call: the catalog's other models are none of the caller's business.
+        message: `The model "${name.slice(0, 100)}" does not exist. Available models: ${
+          modelsFor(caller)
+            .map((m) => m.id)
+            .join(', ') || 'none'
+        }.`,
       });
     if (model.status !== 'enabled')
       throw new PortalError({
