@@ -2,7 +2,7 @@
 // limit. Benchmarks that need a service (DATABASE_URL, REDIS_URL) are skipped with the reason printed. A
 // bench/*.ts not listed below is still run, with its own defaults.
 //
-//   npm run bench                        gateway, limiter, writeback (about 8-10 minutes on 2 cores)
+//   npm run bench                        gateway, limiter, tokens, writeback (about 8-10 minutes on 2 cores)
 //   npm run bench -- --all               also usage-api (its first run seeds 5M events: long)
 //   npm run bench -- --only gateway      just these (comma-separated)
 //   npm run bench -- --skip writeback    all but these
@@ -30,6 +30,7 @@ const { values } = parseArgs({
 const known = {
   gateway: { args: gatewayArgs, needs: [] },
   limiter: { args: ['3'], needs: [] },
+  tokens: { args: [], needs: [] },
   writeback: { args: ['50000', '500,2000'], needs: ['DATABASE_URL'] },
   'usage-api': { args: [], needs: ['DATABASE_URL'], optIn: true },
 };

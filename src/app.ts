@@ -109,6 +109,7 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
     inference,
     metering,
     credits,
+    registry: metrics.registry,
   });
   closers.push({ name: 'gateway', close: () => gateway.close() });
   log.info({ store: store.description, bus: bus.kind }, 'services ready');
@@ -131,10 +132,13 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
 export function createApp(services: Services): Hono<AppEnv> {
   const { config, log, metrics } = services;
   const app = new Hono<AppEnv>();
+  // /v1 bodies are sized to the largest context window (docs/decisions/009); other routes use the config's.
+  const gateway = services.gateway.gateway;
   installKernel(app, {
     log,
     metrics,
-    bodyLimitBytes: config.server.bodyLimitBytes,
+    bodyLimitBytes: (c) =>
+      c.req.path.startsWith('/v1/') ? gateway.bodyLimitBytes() : config.server.bodyLimitBytes,
     trustProxy: config.server.trustProxy,
   });
   if (resolvePublicOrigin(config.server).https) app.use('*', hsts());

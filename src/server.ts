@@ -32,9 +32,22 @@ export async function startPortal(
   let ops: Server | undefined;
   try {
     const app = createApp(services);
-    server = answerClientErrors(createAdaptorServer({ fetch: app.fetch }) as Server);
+    const { headersTimeoutMs, requestTimeoutMs, maxConnections } = config.server;
+    server = answerClientErrors(
+      createAdaptorServer({
+        fetch: app.fetch,
+        serverOptions: {
+          // Receiving a request (headers, then the whole body) is bounded, so a client that trickles bytes is
+          // cut off; Node's timeouts cover receiving the request only, never the answer: streams run for as
+          // long as the gateway's own deadlines allow (docs/decisions/009). Checked every second.
+          headersTimeout: headersTimeoutMs,
+          requestTimeout: requestTimeoutMs,
+          connectionsCheckingInterval: Math.min(1_000, headersTimeoutMs),
+        },
+      }) as Server,
+    );
     server.keepAliveTimeout = 65_000;
-    server.requestTimeout = 0; // streams may run for minutes; the gateway enforces its own deadlines
+    server.maxConnections = maxConnections;
     if (config.server.opsPort !== undefined) {
       ops = answerClientErrors(createAdaptorServer({ fetch: createOpsApp(services).fetch }) as Server);
       await listen(ops, config.server.opsPort, config.server.opsHost);

@@ -18,8 +18,9 @@ import type {
   InferenceRequest,
   RouteInfo,
 } from '../inference/types.js';
-import { countChatTokens, countTokens } from '../inference/tokens.js';
+import { countPromptTokens, countPromptTokensAsync, countTokens, promptChars } from '../inference/tokens.js';
 import type { KeyRecord, KeyVerifier } from './keys/verify.js';
+import type { AuthGuard } from './auth-guard.js';
 import { checkEntitlement, type OrgPolicy, type PolicyCache } from './policy.js';
 import { limitError, limitsFor, rateLimitHeaders, type NamedLimit } from './limits.js';
 
@@ -37,8 +38,12 @@ export interface GatewayDeps {
   inference: Inference;
   metering: Metering;
   credits?: Credits;
+  /** Failed authentications per client IP; absent in tests that build a bare gateway. */
+  authGuard?: AuthGuard;
   requestTimeoutMs: number;
   rateWindowMs: number;
+  /** The cheap length bound: a prompt longer than contextWindow × this many characters is refused uncounted. */
+  promptCharsPerToken: number;
 }
 
 export interface Caller {
@@ -93,14 +98,29 @@ export interface Outcome {
 }
 
 export interface Gateway {
-  authenticate(presented: string | undefined): Promise<Caller>;
+  /** `clientIp` is read only when the key is not in memory or fails (the pre-auth guard, auth-guard.ts). */
+  authenticate(presented: string | undefined, clientIp?: () => string | undefined): Promise<Caller>;
   /** The admission's `abort` is for the caller to fire when the client goes away. */
   admit(caller: Caller, call: GatewayCall, requestId: string): Promise<Admission>;
   /** Settles and meters; returns the token counts the answer reports. */
   finish(admission: Admission, outcome: Outcome): { inputTokens: number; outputTokens: number };
   /** Models this caller may use, for /v1/models. */
   modelsFor(caller: Caller): CatalogModel[];
+  /** The /v1 body limit: the largest context window's prompt at the cheap bound, in JSON (see below). */
+  bodyLimitBytes(): number;
 }
+
+/**
+ * Prompts at most this long (and with at most FAST_PATH_MESSAGES messages) are counted before the limits are
+ * charged, in one limiter call: counting them costs well under a millisecond of ordinary text, a few ms at
+ * worst, and they cannot overflow any context window. Longer ones are charged their request windows first.
+ */
+const FAST_PATH_CHARS = 8_192;
+const FAST_PATH_MESSAGES = 64;
+/** JSON bytes per admissible prompt character: twice the bound, so any text within it fits (CJK at 3 bytes
+ * a character runs ~1.1 characters a token, far below the bound of 8). */
+const BODY_BYTES_PER_CHAR = 2;
+const BODY_SLACK_BYTES = 64 * 1024;
 
 const KEY_MESSAGES: Record<string, string> = {
   invalid_api_key: 'Invalid API key. Check the key you sent; Portal keys start with "ptl_".',
@@ -112,14 +132,23 @@ const KEY_MESSAGES: Record<string, string> = {
 export function createGateway(deps: GatewayDeps): Gateway {
   const { keys, policies, limiter, catalog, inference, metering } = deps;
 
-  async function authenticate(presented: string | undefined): Promise<Caller> {
-    if (!presented)
+  async function authenticate(
+    presented: string | undefined,
+    clientIp: () => string | undefined = () => undefined,
+  ): Promise<Caller> {
+    const guard = deps.authGuard;
+    if (!presented) {
+      guard?.failed(clientIp());
       throw new PortalError({
         code: 'invalid_api_key',
         message: 'No API key provided. Send it as "Authorization: Bearer ptl_…".',
       });
-    const result = await keys.verify(presented);
-    if (!result.ok) throw new PortalError({ code: result.code, message: KEY_MESSAGES[result.code]! });
+    }
+    const result = await keys.verify(presented, undefined, guard && (() => guard.check(clientIp())));
+    if (!result.ok) {
+      guard?.failed(clientIp());
+      throw new PortalError({ code: result.code, message: KEY_MESSAGES[result.code]! });
+    }
     const policy = await policies.get(result.key.orgId);
     if (!policy || policy.status !== 'active')
       throw new PortalError({
@@ -136,10 +165,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
       throw new PortalError({
         code: 'model_not_found',
         param: 'model',
-        message: `The model "${name.slice(0, 100)}" does not exist. Available models: ${catalog
-          .list()
-          .map((m) => m.id)
-          .join(', ')}.`,
+        // Only what this key may call: the catalog's other models are none of the caller's business.
+        message: `The model "${name.slice(0, 100)}" does not exist. Available models: ${
+          modelsFor(caller)
+            .map((m) => m.id)
+            .join(', ') || 'none'
+        }.`,
       });
     if (model.status !== 'enabled')
       throw new PortalError({
@@ -160,29 +191,99 @@ export function createGateway(deps: GatewayDeps): Gateway {
     return model;
   }
 
+  function contextError(model: CatalogModel, prompt: string, answerTokens: number) {
+    return new PortalError({
+      code: 'context_length_exceeded',
+      param: 'messages',
+      message: `This model's maximum context length is ${model.contextWindow} tokens. The request needs ${prompt} for the prompt and ${answerTokens} for the answer. Shorten the messages or lower max_tokens.`,
+    });
+  }
+
+  /** One limiter call; a refusal becomes the 429 (or 400 when the request can never fit). */
+  async function charge(caller: Caller, limits: NamedLimit[]) {
+    const decision = await limiter.consume(limits.map((l) => l.spec));
+    if (!decision.allowed) throw limitError(limits, decision, caller.key.name, caller.policy.plan.name);
+    return decision;
+  }
+
+  /**
+   * Prompt tokens, and the limits charged for them. A short prompt is counted first and every window is
+   * charged in one call. A long one is charged its request windows first — so a flood of oversize prompts
+   * meets the requests-per-minute window like any other — then refused by the cheap length bound without
+   * counting, or counted (linear, yielding, stopping past the window), and only then charged its tokens.
+   * Charges made before a refusal stay: the request was made (docs/decisions/009).
+   */
+  async function countAndCharge(caller: Caller, model: CatalogModel, call: GatewayCall) {
+    const answerMin = Math.max(1, call.maxTokens ?? 1);
+    const reserve = (promptTokens: number) =>
+      call.maxTokens ?? Math.min(model.defaultMaxTokens, model.contextWindow - promptTokens);
+    const fits = (promptTokens: number) =>
+      promptTokens + Math.max(1, reserve(promptTokens)) <= model.contextWindow;
+    const chars = promptChars(call);
+    if (chars <= FAST_PATH_CHARS && (call.messages?.length ?? 0) <= FAST_PATH_MESSAGES) {
+      const promptTokens = countPromptTokens(call);
+      if (!fits(promptTokens))
+        throw contextError(model, `${promptTokens} tokens`, Math.max(1, reserve(promptTokens)));
+      const limits = limitsFor(
+        caller.key,
+        caller.policy,
+        promptTokens + reserve(promptTokens),
+        deps.rateWindowMs,
+      );
+      return {
+        promptTokens,
+        maxTokens: reserve(promptTokens),
+        limits,
+        decision: await charge(caller, limits),
+      };
+    }
+    const all = limitsFor(caller.key, caller.policy, 0, deps.rateWindowMs);
+    const requestLimits = all.filter((l) => l.measure === 'requests');
+    const first = await charge(caller, requestLimits);
+    if (chars > model.contextWindow * deps.promptCharsPerToken)
+      throw contextError(model, `more than ${model.contextWindow - answerMin} tokens`, answerMin);
+    const promptTokens = await countPromptTokensAsync(call, model.contextWindow - answerMin);
+    if (!fits(promptTokens))
+      throw contextError(
+        model,
+        promptTokens > model.contextWindow - answerMin
+          ? `more than ${model.contextWindow - answerMin} tokens`
+          : `${promptTokens} tokens`,
+        Math.max(1, reserve(promptTokens)),
+      );
+    const maxTokens = reserve(promptTokens);
+    const tokenLimits = limitsFor(
+      caller.key,
+      caller.policy,
+      promptTokens + maxTokens,
+      deps.rateWindowMs,
+    ).filter((l) => l.measure === 'tokens');
+    const second = tokenLimits.length ? await charge(caller, tokenLimits) : undefined;
+    return {
+      promptTokens,
+      maxTokens,
+      limits: [...requestLimits, ...tokenLimits],
+      decision: {
+        allowed: true as const,
+        states: [...first.states, ...(second?.states ?? [])],
+        charges: [...first.charges, ...(second?.charges ?? [])],
+      },
+    };
+  }
+
   async function admit(caller: Caller, call: GatewayCall, requestId: string) {
     const model = resolveModel(caller, call.model);
     // Refused before any limit is charged: a request that cannot be served costs the caller nothing.
     const unavailable = inference.unavailable(model.id);
     if (unavailable) throw unavailable;
-    const promptTokens = call.messages ? countChatTokens(call.messages) : countTokens(call.prompt ?? '');
-    const maxTokens = call.maxTokens ?? Math.min(model.defaultMaxTokens, model.contextWindow - promptTokens);
     if (call.maxTokens && call.maxTokens > model.maxOutputTokens)
       throw new PortalError({
         code: 'invalid_request_error',
         param: 'max_tokens',
         message: `max_tokens is too large: ${call.maxTokens}. "${model.id}" supports at most ${model.maxOutputTokens} output tokens.`,
       });
-    if (promptTokens + Math.max(1, maxTokens) > model.contextWindow)
-      throw new PortalError({
-        code: 'context_length_exceeded',
-        param: 'messages',
-        message: `This model's maximum context length is ${model.contextWindow} tokens. The request needs ${promptTokens} tokens for the prompt and ${Math.max(1, maxTokens)} for the answer. Shorten the messages or lower max_tokens.`,
-      });
+    const { promptTokens, maxTokens, limits, decision } = await countAndCharge(caller, model, call);
     const reservedTokens = promptTokens + maxTokens;
-    const limits = limitsFor(caller.key, caller.policy, reservedTokens, deps.rateWindowMs);
-    const decision = await limiter.consume(limits.map((l) => l.spec));
-    if (!decision.allowed) throw limitError(limits, decision, caller.key.name, caller.policy.plan.name);
 
     let credit: CreditReservation | undefined;
     if (caller.policy.plan.kind === 'credits' && deps.credits) {
@@ -293,7 +394,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
       .filter((m) => m.status === 'enabled' && checkEntitlement(caller.policy, caller.key, m.id).ok);
   }
 
-  return { authenticate, admit, finish, modelsFor };
+  /** Sized so the largest context window's longest admissible prompt fits, whatever its script. */
+  function bodyLimitBytes(): number {
+    let largest = 0;
+    for (const m of catalog.list()) if (m.status === 'enabled') largest = Math.max(largest, m.contextWindow);
+    return largest * deps.promptCharsPerToken * BODY_BYTES_PER_CHAR + BODY_SLACK_BYTES;
+  }
+
+  return { authenticate, admit, finish, modelsFor, bodyLimitBytes };
 }
 
 /** Cost in micro-units, rounded up: prices are per million tokens. */

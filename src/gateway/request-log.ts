@@ -1,6 +1,7 @@
 /**
- * Request logs for /v1: every request gets one, failures included. Non-streamed requests are logged by the
- * middleware when the handler returns; streams log themselves when they end.
+ * Request logs for /v1: every authenticated request gets one, failures included. Non-streamed requests are
+ * logged by the middleware when the handler returns; streams log themselves when they end. A request that
+ * failed authentication has no row (anyone can send those): it is counted in metrics (index.ts).
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Metering, RequestLog } from '../platform/metering/types.js';
@@ -19,7 +20,7 @@ export function requestLogs(deps: { metering: Metering; ipSalt: string }): Middl
     };
     c.set('callLog', log);
     await next();
-    if (!log.deferred)
+    if (!log.deferred && log.caller)
       deps.metering.recordRequest(requestLogFrom(c, log, c.res.status, c.get('errorCode') ?? null));
   };
 }
@@ -38,7 +39,8 @@ export function requestLogFrom(
     modelId: log.modelId ?? null,
     poolId: log.poolId ?? null,
     routerId: log.routerId ?? null,
-    endpoint: c.req.path.slice(0, 100),
+    // The route's label, never the raw path (which the client chooses: NUL bytes, ids, anything).
+    endpoint: c.get('routeLabel'),
     method: c.req.method,
     stream: log.stream,
     status,
@@ -48,5 +50,6 @@ export function requestLogFrom(
     inputTokens: log.inputTokens,
     outputTokens: log.outputTokens,
     clientIpHash: log.clientIpHash,
+    clientRequestId: c.get('clientRequestId') ?? null,
   };
 }

@@ -19,6 +19,8 @@ import { createKeyVerifier, type KeyVerifier } from './keys/verify.js';
 import { createUnkeyKeyVerifier } from './keys/unkey-verifier.js';
 import { unkeyClientFromConfig } from '../platform/unkey/client.js';
 import { createPolicyCache } from './policy.js';
+import { createAuthGuard } from './auth-guard.js';
+import client from 'prom-client';
 import { orgWindows, type UsageWindow } from './windows.js';
 
 export interface GatewayService {
@@ -39,6 +41,8 @@ export interface GatewayServiceDeps {
   inference: Inference;
   metering: Metering;
   credits?: Credits;
+  /** Where the gateway's own counters go (failed authentications). */
+  registry?: client.Registry;
 }
 
 export function createGatewayService(deps: GatewayServiceDeps): GatewayService {
@@ -49,6 +53,7 @@ export function createGatewayService(deps: GatewayServiceDeps): GatewayService {
     log: deps.log,
     ttlMs: config.gateway.keyCacheTtlMs,
     negativeTtlMs: config.gateway.negativeKeyCacheTtlMs,
+    negativeMaxEntries: config.gateway.negativeKeyCacheMaxEntries,
   };
   const unkey = config.keys.provider === 'unkey' ? config.keys.unkey : undefined;
   const keys = unkey
@@ -60,12 +65,19 @@ export function createGatewayService(deps: GatewayServiceDeps): GatewayService {
     defaultPlanId: config.defaultPlan,
     ttlMs: config.gateway.keyCacheTtlMs,
   });
+  const authGuard = createAuthGuard({
+    limiter: deps.limiter,
+    limit: config.gateway.authFailureLimit,
+    windowMs: config.gateway.authFailureWindowMs,
+  });
   const gateway = createGateway({
     ...deps,
     keys,
     policies,
+    authGuard,
     requestTimeoutMs: config.gateway.requestTimeoutMs,
     rateWindowMs: config.gateway.rateWindowMs,
+    promptCharsPerToken: config.gateway.promptCharsPerToken,
   });
   const v1 = createV1App({
     gateway,
@@ -74,6 +86,14 @@ export function createGatewayService(deps: GatewayServiceDeps): GatewayService {
     keepAliveMs: config.gateway.firstTokenKeepAliveMs,
     // Client IPs are hashed with a per-process salt: logs can group one client, never recover an address.
     ipSalt: randomBytes(16).toString('hex'),
+    authFailures: deps.registry
+      ? new client.Counter({
+          name: 'portal_gateway_auth_failures_total',
+          help: 'Requests to /v1 refused at authentication, by error code (they write no request log)',
+          labelNames: ['code'],
+          registers: [deps.registry],
+        })
+      : undefined,
   });
   return {
     gateway,

@@ -64,6 +64,11 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
       redis: { url: options.redisUrl },
       pools: [simPoolConfig(sim.url)],
       ...options.config,
+      // Suites send many bad keys from 127.0.0.1: the pre-auth guard gets room unless a suite sets its own.
+      gateway: {
+        authFailureLimit: 1_000,
+        ...(options.config?.gateway as Record<string, unknown> | undefined),
+      },
     },
   });
   const portal = await startPortal(config, store ? { store } : {});

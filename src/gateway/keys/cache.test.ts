@@ -96,7 +96,20 @@ describe('TtlCache', () => {
 
   it('evicts the oldest entry past maxEntries', async () => {
     const t = setup({ maxEntries: 2 });
+    t.values.set('x', 'X');
+    t.values.set('y', 'Y');
     for (const k of ['a', 'x', 'y']) await t.cache.get(k);
     expect(t.cache.size).toBe(2);
+  });
+
+  it('keeps misses in their own bounded LRU: they never evict values', async () => {
+    const t = setup({ maxEntries: 2 });
+    await t.cache.get('a');
+    for (let i = 0; i < 50; i++) await t.cache.get(`missing-${i}`);
+    expect(t.cache.size).toBe(1);
+    t.loads.length = 0;
+    expect(await t.cache.get('a')).toBe('A1');
+    expect(t.cache.cached('missing-49')).toBe(true);
+    expect(t.loads).toEqual([]);
   });
 });

@@ -4,12 +4,16 @@
  *   one background reload and keeps answering from memory, so an active key never waits on the store.
  * - Past its TTL an entry is reloaded before answering (bounded staleness even if a bus message was lost).
  * - Concurrent misses for one key share one load (single flight). `delete` is how bus messages evict.
+ * - "Not found" answers live in their own LRU, bounded by `negativeMaxEntries`: a flood of unknown keys
+ *   evicts only other unknown keys, never a valid one (issue #10, Medium 5).
  */
 export interface CacheOptions<V> {
   ttlMs: number;
   /** TTL for "not found" answers (undefined values). */
   negativeTtlMs: number;
   maxEntries: number;
+  /** Bound of the separate LRU of "not found" answers (default 10,000). */
+  negativeMaxEntries?: number;
   refreshAheadRatio?: number;
   load: (key: string) => Promise<V | undefined>;
   now?: () => number;
@@ -24,6 +28,8 @@ interface Entry<V> {
 
 export class TtlCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
+  /** Expiry of each "not found" answer, least recently used first. */
+  private readonly negatives = new Map<string, number>();
   private readonly inflight = new Map<string, Promise<V | undefined>>();
   private generation = 0;
   private readonly now: () => number;
@@ -43,18 +49,36 @@ export class TtlCache<V> {
       if (now >= entry.refreshAt && !this.inflight.has(key)) void this.load(key).catch(() => {});
       return entry.value;
     }
+    const negativeUntil = this.negatives.get(key);
+    if (negativeUntil !== undefined && now < negativeUntil) {
+      this.hits++;
+      this.negatives.delete(key);
+      this.negatives.set(key, negativeUntil);
+      return undefined;
+    }
     this.misses++;
     return this.load(key);
   }
 
+  /** Whether `get(key)` would answer from memory now (a fresh value or a fresh "not found"). */
+  cached(key: string): boolean {
+    const now = this.now();
+    const entry = this.entries.get(key);
+    if (entry && now < entry.expiresAt) return true;
+    const negativeUntil = this.negatives.get(key);
+    return negativeUntil !== undefined && now < negativeUntil;
+  }
+
   delete(key: string): void {
     this.entries.delete(key);
+    this.negatives.delete(key);
     this.inflight.delete(key);
     this.generation++; // a load that started before this eviction must not write back stale data
   }
 
   clear(): void {
     this.entries.clear();
+    this.negatives.clear();
     this.inflight.clear();
     this.generation++;
   }
@@ -81,8 +105,19 @@ export class TtlCache<V> {
   }
 
   private set(key: string, value: V | undefined) {
-    const ttl = value === undefined ? this.options.negativeTtlMs : this.options.ttlMs;
     const now = this.now();
+    if (value === undefined) {
+      this.entries.delete(key);
+      this.negatives.delete(key);
+      this.negatives.set(key, now + this.options.negativeTtlMs);
+      if (this.negatives.size > (this.options.negativeMaxEntries ?? 10_000)) {
+        const oldest = this.negatives.keys().next().value;
+        if (oldest !== undefined) this.negatives.delete(oldest);
+      }
+      return;
+    }
+    this.negatives.delete(key);
+    const ttl = this.options.ttlMs;
     const ratio = this.options.refreshAheadRatio ?? 0.25;
     this.entries.delete(key);
     this.entries.set(key, {

@@ -35,6 +35,7 @@ export interface UnkeyVerifierOptions {
   ttlMs: number;
   negativeTtlMs: number;
   maxEntries?: number;
+  negativeMaxEntries?: number;
   touchFlushMs?: number;
 }
 
@@ -60,6 +61,7 @@ export function createUnkeyKeyVerifier(options: UnkeyVerifierOptions): KeyVerifi
     ttlMs: options.ttlMs,
     negativeTtlMs: options.negativeTtlMs,
     maxEntries: options.maxEntries ?? 100_000,
+    negativeMaxEntries: options.negativeMaxEntries,
     load,
   });
 
@@ -77,8 +79,12 @@ export function createUnkeyKeyVerifier(options: UnkeyVerifierOptions): KeyVerifi
   });
   const touches = createTouchBatcher(store, log, options.touchFlushMs);
 
-  async function lookup(presented: string): Promise<KeyRecord | undefined> {
+  async function lookup(
+    presented: string,
+    beforeLookup?: () => Promise<void>,
+  ): Promise<KeyRecord | undefined> {
     const hash = hashKey(presented);
+    if (beforeLookup && !cache.cached(hash)) await beforeLookup();
     presentedByHash.set(hash, presented);
     let pending: Promise<KeyRecord | undefined>;
     try {
@@ -100,10 +106,10 @@ export function createUnkeyKeyVerifier(options: UnkeyVerifierOptions): KeyVerifi
   }
 
   return {
-    async verify(presented, now = Date.now()) {
+    async verify(presented, now = Date.now(), beforeLookup) {
       if (presented.length > MAX_KEY_LENGTH || !shape.test(presented))
         return { ok: false, code: 'invalid_api_key' };
-      return judgeKey(await lookup(presented), now);
+      return judgeKey(await lookup(presented, beforeLookup), now);
     },
     touch: (keyId) => touches.touch(keyId),
     stats: () => ({ size: cache.size, hits: cache.hits, misses: cache.misses }),

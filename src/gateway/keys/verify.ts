@@ -33,7 +33,8 @@ export type KeyDenial = 'invalid_api_key' | 'key_revoked' | 'key_disabled' | 'ke
 export type VerifyResult = { ok: true; key: KeyRecord } | { ok: false; code: KeyDenial };
 
 export interface KeyVerifier {
-  verify(presented: string, now?: number): Promise<VerifyResult>;
+  /** `beforeLookup` runs (and may throw) only when the answer is not in memory: before a store or Unkey call. */
+  verify(presented: string, now?: number, beforeLookup?: () => Promise<void>): Promise<VerifyResult>;
   /** Notes a use; last_used_at is written in batches, never per request. */
   touch(keyId: string): void;
   stats(): { size: number; hits: number; misses: number };
@@ -47,6 +48,7 @@ export interface KeyVerifierOptions {
   ttlMs: number;
   negativeTtlMs: number;
   maxEntries?: number;
+  negativeMaxEntries?: number;
   touchFlushMs?: number;
 }
 
@@ -57,6 +59,7 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
     ttlMs: options.ttlMs,
     negativeTtlMs: options.negativeTtlMs,
     maxEntries: options.maxEntries ?? 100_000,
+    negativeMaxEntries: options.negativeMaxEntries,
     load: async (hash) => {
       const record = await loadKey(store, hash);
       if (record) hashById.set(record.id, hash);
@@ -75,9 +78,11 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
   const touches = createTouchBatcher(store, log, options.touchFlushMs);
 
   return {
-    async verify(presented, now = Date.now()) {
+    async verify(presented, now = Date.now(), beforeLookup) {
       if (!checkKeyFormat(presented)) return { ok: false, code: 'invalid_api_key' };
-      return judgeKey(await cache.get(hashKey(presented)), now);
+      const hash = hashKey(presented);
+      if (beforeLookup && !cache.cached(hash)) await beforeLookup();
+      return judgeKey(await cache.get(hash), now);
     },
     touch: (keyId) => touches.touch(keyId),
     stats: () => ({ size: cache.size, hits: cache.hits, misses: cache.misses }),

@@ -127,6 +127,14 @@ export const configSchema = z
         /** Separate listener for /metrics and /readyz detail (then the main port serves no /metrics). */
         opsPort: z.number().int().min(0).max(65535).optional(),
         opsHost: z.string().default('127.0.0.1'),
+        /** Receiving a request: its headers within headersTimeoutMs, all of it within requestTimeoutMs (the
+         * answer is not bounded by these); at most maxConnections open connections (docs/decisions/009). */
+        headersTimeoutMs: z.number().int().min(100).default(10_000),
+        requestTimeoutMs: z.number().int().min(100).default(30_000),
+        maxConnections: z.number().int().positive().default(10_000),
+      })
+      .refine((s) => s.headersTimeoutMs <= s.requestTimeoutMs, {
+        message: 'server.headersTimeoutMs must not exceed server.requestTimeoutMs',
       })
       .prefault({}),
     /** Embedded store and spool files live here. */
@@ -200,6 +208,14 @@ export const configSchema = z
         firstTokenKeepAliveMs: z.number().int().positive().default(10_000),
         /** Length of the per-key "per minute" windows. 60 s in production; shorter only to test limits quickly. */
         rateWindowMs: z.number().int().min(1_000).default(60_000),
+        /** Abuse bounds (docs/decisions/009): a prompt over contextWindow × this many characters is refused
+         * without counting; the /v1 body limit is the largest window × this × 4 bytes + 64 KiB. */
+        promptCharsPerToken: z.number().int().min(1).max(128).default(8),
+        /** Failed authentications one client IP may have per window before key lookups are refused (429). */
+        authFailureLimit: z.number().int().positive().default(30),
+        authFailureWindowMs: z.number().int().min(1_000).default(60_000),
+        /** Bound of the separate LRU of unknown keys (they never evict valid ones). */
+        negativeKeyCacheMaxEntries: z.number().int().positive().default(10_000),
       })
       .prefault({}),
     /** Who issues and verifies API keys: Portal itself, or Unkey (docs/decisions/005-unkey.md). */
@@ -237,6 +253,8 @@ export const configSchema = z
         batchSize: z.number().int().positive().default(500),
         flushIntervalMs: z.number().int().positive().default(250),
         queueMax: z.number().int().positive().default(100_000),
+        /** Request logs older than this are deleted, in bounded batches, by the hourly sweep. */
+        requestLogRetentionDays: z.number().int().positive().default(30),
       })
       .prefault({}),
     defaultPlan: id.default('free'),

@@ -5,7 +5,10 @@
 import type { ErrorFlavor } from './errors.js';
 
 export interface BaseVariables {
+  /** Portal's own id of this request, always generated (x-request-id on the answer). */
   requestId: string;
+  /** The client's x-request-id, sanitised, if it sent one (echoed as x-client-request-id). */
+  clientRequestId?: string;
   /** performance.now() when the request arrived. */
   startedAt: number;
   /** Which error shape this route answers in. */

@@ -12,7 +12,20 @@ import { headerOf, nodeOf, setHeader } from './node-io.js';
 import { createClientIp, type TrustProxy } from './client-ip.js';
 import { PortalError, errorBody, toPortalError, type ErrorCode, type ErrorFlavor } from './errors.js';
 
-const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Characters a client's request id may keep: printable ASCII; at most 128 of them. */
+const NOT_PRINTABLE = /[^\x20-\x7e]/g;
+const MAX_CLIENT_REQUEST_ID = 128;
+
+/** The client's x-request-id, bounded and sanitised; undefined when nothing printable is left. */
+export function clientRequestIdOf(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  const clean = raw
+    .slice(0, 4 * MAX_CLIENT_REQUEST_ID)
+    .replace(NOT_PRINTABLE, '')
+    .trim();
+  return clean ? clean.slice(0, MAX_CLIENT_REQUEST_ID) : undefined;
+}
+
 /**
  * Set on every response before the route runs (on the Node response: no per-request Headers object). An API
  * answer may load nothing and be framed by no one; HTML answers replace the CSP with the dashboard's
@@ -50,8 +63,9 @@ export function requestContext(deps: {
 }): MiddlewareHandler<AppEnv> {
   const clientIp = createClientIp({ trustProxy: deps.trustProxy ?? false, log: deps.log });
   return async function requestContext(c, next) {
-    const incoming = headerOf(c, 'x-request-id');
-    const requestId = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : newId('req');
+    // Portal's id is always its own (it keys the request log); the client's is kept beside it and echoed.
+    const requestId = newId('req');
+    const clientRequestId = clientRequestIdOf(headerOf(c, 'x-request-id'));
     const startedAt = performance.now();
     c.set('requestId', requestId);
     c.set('startedAt', startedAt);
@@ -63,6 +77,10 @@ export function requestContext(deps: {
     c.set('routeLabel', 'unmatched');
     setHeader(c, 'x-request-id', requestId);
     for (const name in SECURITY_HEADERS) setHeader(c, name, SECURITY_HEADERS[name]!);
+    if (clientRequestId) {
+      c.set('clientRequestId', clientRequestId);
+      setHeader(c, 'x-client-request-id', clientRequestId);
+    }
     await next();
     if (c.res.status >= 400 && c.req.method !== 'HEAD') shapeBareError(c);
     const route = c.get('routeLabel');
@@ -119,23 +137,36 @@ export function routeLabel(label: string): MiddlewareHandler<AppEnv> {
   };
 }
 
-export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
-  const tooLarge = () => {
+/** A fixed limit, or one per request (the /v1 routes size theirs from the model catalog). */
+export type BodyLimit = number | ((c: Context) => number);
+
+export function limitBody(limit: BodyLimit): MiddlewareHandler<AppEnv> {
+  const tooLarge = (maxBytes: number) => () => {
     throw new PortalError({
       code: 'payload_too_large',
       message: `Request body is larger than the ${Math.round(maxBytes / 1024)} KiB limit.`,
     });
   };
-  const streamed = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
+  const streamedBy = new Map<number, MiddlewareHandler>();
+  const streamed = (maxBytes: number) => {
+    let handler = streamedBy.get(maxBytes);
+    if (!handler) {
+      handler = bodyLimit({ maxSize: maxBytes, onError: tooLarge(maxBytes) });
+      if (streamedBy.size > 16) streamedBy.clear();
+      streamedBy.set(maxBytes, handler);
+    }
+    return handler;
+  };
   return async function limitBody(c, next) {
     const method = c.req.method;
     if (method === 'GET' || method === 'HEAD') return next();
+    const maxBytes = typeof limit === 'number' ? limit : limit(c);
     // A declared length is checked from the Node request itself, without building a web Request; Node's
     // parser never delivers more than the declared length. Chunked bodies are counted as they are read.
     const declared = headerOf(c, 'content-length');
     if (declared !== undefined && headerOf(c, 'transfer-encoding') === undefined)
-      return Number(declared) > maxBytes ? tooLarge() : next();
-    return streamed(c, next);
+      return Number(declared) > maxBytes ? tooLarge(maxBytes)() : next();
+    return streamed(maxBytes)(c, next);
   };
 }
 
@@ -148,7 +179,7 @@ export function errorResponse(c: Context<AppEnv>, err: PortalError, flavor?: Err
 
 export function installKernel(
   app: Hono<AppEnv>,
-  deps: { log: Logger; metrics: Metrics; bodyLimitBytes: number; trustProxy?: TrustProxy },
+  deps: { log: Logger; metrics: Metrics; bodyLimitBytes: BodyLimit; trustProxy?: TrustProxy },
 ) {
   app.use('*', requestContext(deps));
   app.use('*', refuseControlCharacters());

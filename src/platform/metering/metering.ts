@@ -16,7 +16,7 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/db.js';
 import { createMeteringInstruments, type MeteringInstruments } from './instruments.js';
 import { toEventRow, toLogRow, type Batch } from './rows.js';
-import { sweepExpiredBodies } from './retention.js';
+import { sweepExpiredBodies, sweepOldRequestLogs } from './retention.js';
 import { ChunkQueue } from './queue.js';
 import { openSpool } from './spool.js';
 import type { Metering, MeteringStats, RequestLog, UsageEvent } from './types.js';
@@ -39,8 +39,10 @@ export interface MeteringOptions {
   probeIntervalMs?: number;
   /** Batches written concurrently (each on its own connection); 1 keeps strict batch order. */
   writers?: number;
-  /** How often expired request-log bodies are cleared (0 = never). */
+  /** How often expired request-log bodies and old request logs are cleared (0 = never). */
   retentionIntervalMs?: number;
+  /** Request logs older than this many days are deleted by that sweep (default 30). */
+  requestLogRetentionDays?: number;
 }
 
 export function createMetering(options: MeteringOptions): Metering & { stats(): MeteringStats } {
@@ -93,10 +95,12 @@ export function createMetering(options: MeteringOptions): Metering & { stats(): 
   const retention =
     retentionMs > 0
       ? setInterval(() => {
-          if (storeUp)
-            sweepExpiredBodies(store.query).catch((err) =>
-              log.warn({ err }, 'request-log body sweep failed'),
-            );
+          if (!storeUp) return;
+          sweepExpiredBodies(store.query).catch((err) => log.warn({ err }, 'request-log body sweep failed'));
+          const keepMs = (options.requestLogRetentionDays ?? 30) * 86_400_000;
+          sweepOldRequestLogs(store.query, new Date(Date.now() - keepMs)).catch((err) =>
+            log.warn({ err }, 'request-log retention sweep failed'),
+          );
         }, retentionMs)
       : undefined;
   retention?.unref();

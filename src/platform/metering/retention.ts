@@ -1,4 +1,7 @@
 /**
+ * Request-log retention: rows older than `metering.requestLogRetentionDays` are deleted, a bounded batch per
+ * statement (the `occurred_at` index finds them), so the table stops growing and no delete holds long locks.
+ *
  * Body retention: request logs keep prompt and answer bodies only while `body_expires_at` (set at write time
  * from the organization's retention days) is in the future. The sweep clears expired bodies in bounded
  * chunks so it never holds long locks; the metadata row stays.
@@ -20,6 +23,24 @@ export async function sweepExpiredBodies(query: Query, now = new Date(), chunk =
   while (true) {
     const rows = await query<{ request_id: string }>(`${SWEEP_SQL} returning l.request_id`, [
       now.toISOString(),
+      chunk,
+    ]);
+    total += rows.length;
+    if (rows.length < chunk) return total;
+  }
+}
+
+const DELETE_OLD_SQL = `
+delete from request_logs where request_id in (
+  select request_id from request_logs where occurred_at < $1 limit $2
+)`;
+
+/** Deletes request logs older than `before`, `chunk` rows per statement; returns how many were deleted. */
+export async function sweepOldRequestLogs(query: Query, before: Date, chunk = 5_000): Promise<number> {
+  let total = 0;
+  while (true) {
+    const rows = await query<{ request_id: string }>(`${DELETE_OLD_SQL} returning request_id`, [
+      before.toISOString(),
       chunk,
     ]);
     total += rows.length;

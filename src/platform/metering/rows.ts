@@ -44,6 +44,7 @@ export interface LogRow {
   input_tokens: number;
   output_tokens: number;
   client_ip_hash: string | null;
+  client_request_id: string | null;
   request_body: unknown;
   response_body: string | null;
 }
@@ -102,6 +103,7 @@ export function toLogRow(l: RequestLog): LogRow {
     input_tokens: int(l.inputTokens),
     output_tokens: int(l.outputTokens),
     client_ip_hash: l.clientIpHash,
+    client_request_id: l.clientRequestId ?? null,
     request_body: l.requestBody ?? null,
     response_body: l.responseBody ?? null,
   };

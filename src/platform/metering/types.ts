@@ -42,6 +42,8 @@ export interface RequestLog {
   inputTokens: number;
   outputTokens: number;
   clientIpHash: string | null;
+  /** The client's x-request-id, sanitised (printable ASCII, at most 128 characters). */
+  clientRequestId?: string | null;
   requestBody?: unknown;
   responseBody?: string | null;
 }

@@ -35,8 +35,8 @@ const EVENT_COLUMNS = [
 
 const LOG_COLUMNS = `request_id text, occurred_at timestamptz, org_id text, key_id text, model_id text,
   pool_id text, router_id text, endpoint text, method text, stream boolean, status int, error_code text,
-  latency_ms int, ttft_ms int, input_tokens int, output_tokens int, client_ip_hash text, request_body jsonb,
-  response_body text`;
+  latency_ms int, ttft_ms int, input_tokens int, output_tokens int, client_ip_hash text, client_request_id text,
+  request_body jsonb, response_body text`;
 
 /** Logs without bodies travel like events, one typed array per column (numbered after the events'). */
 const LOG_COLUMNS_PLAIN = [
@@ -57,6 +57,7 @@ const LOG_COLUMNS_PLAIN = [
   ['input_tokens', 'int'],
   ['output_tokens', 'int'],
   ['client_ip_hash', 'text'],
+  ['client_request_id', 'text'],
 ] as const;
 
 /** `$n::type[]` placeholders for columns whose arrays start at parameter `first`. */
@@ -82,10 +83,10 @@ const LOGS_PLAIN = `), logs as (
 const LOGS_WITH_BODIES = `), logs as (
   insert into request_logs (request_id, occurred_at, org_id, key_id, model_id, pool_id, router_id, endpoint,
     method, stream, status, error_code, latency_ms, ttft_ms, input_tokens, output_tokens, client_ip_hash,
-    request_body, response_body, body_expires_at)
+    client_request_id, request_body, response_body, body_expires_at)
   select l.request_id, l.occurred_at, l.org_id, l.key_id, l.model_id, l.pool_id, l.router_id, l.endpoint,
     l.method, l.stream, l.status, l.error_code, l.latency_ms, l.ttft_ms, l.input_tokens, l.output_tokens,
-    l.client_ip_hash,
+    l.client_ip_hash, l.client_request_id,
     case when o.log_bodies then l.request_body end,
     case when o.log_bodies then l.response_body end,
     case when o.log_bodies and (l.request_body is not null or l.response_body is not null)
@@ -154,7 +155,7 @@ export async function writeBatch(query: Query, batch: Batch): Promise<BatchResul
   const bodies = batch.logs.some((l) => l.request_body !== null || l.response_body !== null);
   const rows = await query<BatchResult>(bodies ? WRITE_BATCH_WITH_BODIES_SQL : WRITE_BATCH_SQL, [
     ...EVENT_KEYS.map((k) => batch.events.map((e) => e[k])),
-    ...(bodies ? [JSON.stringify(batch.logs)] : LOG_KEYS.map((k) => batch.logs.map((l) => l[k]))),
+    ...(bodies ? [JSON.stringify(batch.logs)] : LOG_KEYS.map((k) => batch.logs.map((l) => l[k] ?? null))),
   ]);
   const r = rows[0];
   if (!r) throw new Error('write batch returned no row');

@@ -380,6 +380,8 @@ export const requestLogs = pgTable(
     inputTokens: integer('input_tokens').notNull().default(0),
     outputTokens: integer('output_tokens').notNull().default(0),
     clientIpHash: text('client_ip_hash'),
+    /** The client's own x-request-id (sanitised), echoed as x-client-request-id; request_id is always Portal's. */
+    clientRequestId: text('client_request_id'),
     /** Only when the organization turned body logging on; cleared after its retention period. */
     requestBody: jsonb('request_body'),
     responseBody: text('response_body'),

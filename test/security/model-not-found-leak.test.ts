@@ -1,0 +1,39 @@
+/**
+ * Finding Low (issue #10): `model_not_found` listed every model in the catalog, including ones the caller's
+ * plan or key may not use. It now lists only the models this key is entitled to.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPortal, type TestPortal } from '../support/portal.js';
+
+describe('model_not_found', () => {
+  let t: TestPortal;
+  beforeAll(async () => {
+    t = await startTestPortal();
+  });
+  afterAll(() => t?.close());
+
+  const ask = async (key: string) => {
+    const res = await fetch(`${t.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(404);
+    return ((await res.json()) as { error: { code: string; message: string } }).error;
+  };
+
+  it('lists only the models the plan allows (free: no oss-120b)', async () => {
+    const { key } = await t.account({ plan: 'free' });
+    const error = await ask(key);
+    expect(error.code).toBe('model_not_found');
+    expect(error.message).toContain('oss-20b');
+    expect(error.message).not.toContain('oss-120b');
+  });
+
+  it('lists only the models a scoped key may call', async () => {
+    const { key } = await t.account({ plan: 'pro', key: { scopes: ['gemma4'] } });
+    const error = await ask(key);
+    expect(error.message).toContain('gemma4');
+    for (const other of ['oss-20b', 'oss-120b', 'qwen']) expect(error.message).not.toContain(other);
+  });
+});

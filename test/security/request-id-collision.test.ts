@@ -1,0 +1,53 @@
+/**
+ * Finding Low (issue #10): the client's x-request-id was the request log's primary key, so three requests
+ * sent with one id left one row. Portal now always generates its own id (x-request-id on the answer, the
+ * log's key) and keeps the client's, bounded to 128 printable ASCII characters, in its own column, echoed as
+ * x-client-request-id.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPortal, type TestPortal } from '../support/portal.js';
+
+describe('client request ids', () => {
+  let t: TestPortal;
+  let key: string;
+  beforeAll(async () => {
+    t = await startTestPortal();
+    ({ key } = await t.account());
+  });
+  afterAll(() => t?.close());
+
+  const call = (requestId: string) =>
+    fetch(`${t.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${key}`,
+        'content-type': 'application/json',
+        'x-request-id': requestId,
+      },
+      body: JSON.stringify({ model: 'oss-20b', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 }),
+    });
+
+  it('three requests with one client id leave three request logs, each under Portal’s own id', async () => {
+    const answers = await Promise.all([call('same-id'), call('same-id'), call('same-id')]);
+    const ids = answers.map((r) => r.headers.get('x-request-id')!);
+    expect(new Set(ids).size).toBe(3);
+    for (const r of answers) {
+      expect(r.status).toBe(200);
+      expect(r.headers.get('x-request-id')).toMatch(/^req_/);
+      expect(r.headers.get('x-client-request-id')).toBe('same-id');
+    }
+    await t.portal.services.metering.flush();
+    const rows = await t.store.query<{ request_id: string; client_request_id: string }>(
+      'select request_id, client_request_id from request_logs where request_id = any($1)',
+      [ids],
+    );
+    expect(rows).toHaveLength(3);
+    expect(rows.every((r) => r.client_request_id === 'same-id')).toBe(true);
+  });
+
+  it('the client id is bounded to 128 printable ASCII characters', async () => {
+    const res = await call(`ab\u00e9\u00ffcd${'x'.repeat(300)}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-client-request-id')).toBe(`abcd${'x'.repeat(124)}`);
+  });
+});
