@@ -22,6 +22,7 @@ import { countChatTokens, countTokens } from '../inference/tokens.js';
 import type { KeyRecord, KeyVerifier } from './keys/verify.js';
 import { checkEntitlement, type OrgPolicy, type PolicyCache } from './policy.js';
 import { limitError, limitsFor, rateLimitHeaders, type NamedLimit } from './limits.js';
+import { toolingTokens } from './structured/tokens.js';
 
 export interface ModelCatalog {
   resolve(nameOrAlias: string): CatalogModel | undefined;
@@ -60,7 +61,14 @@ export interface GatewayCall {
   presencePenalty?: number | null;
   frequencyPenalty?: number | null;
   stream: boolean;
+  /** Tools, tool choice, reasoning and response format: handed to the inference request as they are. */
+  tooling?: Tooling;
 }
+
+export type Tooling = Pick<
+  InferenceRequest,
+  'tools' | 'toolChoice' | 'parallelToolCalls' | 'reasoningEffort' | 'includeReasoning' | 'responseFormat'
+>;
 
 export interface Admission {
   requestId: string;
@@ -165,7 +173,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     // Refused before any limit is charged: a request that cannot be served costs the caller nothing.
     const unavailable = inference.unavailable(model.id);
     if (unavailable) throw unavailable;
-    const promptTokens = call.messages ? countChatTokens(call.messages) : countTokens(call.prompt ?? '');
+    const promptTokens =
+      (call.messages ? countChatTokens(call.messages) : countTokens(call.prompt ?? '')) +
+      (call.tooling || call.messages ? toolingTokens(call.tooling, call.messages) : 0);
     const maxTokens = call.maxTokens ?? Math.min(model.defaultMaxTokens, model.contextWindow - promptTokens);
     if (call.maxTokens && call.maxTokens > model.maxOutputTokens)
       throw new PortalError({
@@ -217,6 +227,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       stop: call.stop,
       presencePenalty: call.presencePenalty ?? undefined,
       frequencyPenalty: call.frequencyPenalty ?? undefined,
+      ...call.tooling,
       deadline: Date.now() + deps.requestTimeoutMs,
       signal: abort.signal,
     };
