@@ -6,10 +6,11 @@
 import type { Context } from 'hono';
 import { PortalError, toPortalError } from '../platform/http/errors.js';
 import type { Metering } from '../platform/metering/types.js';
-import type { FinishReason, Inference, StreamPiece, UpstreamUsage } from '../inference/types.js';
+import type { Inference, StreamPiece, UpstreamUsage } from '../inference/types.js';
 import type { Admission, Gateway, Outcome } from './gateway.js';
 import type { GatewayEnv } from './context.js';
-import type { StreamEncoder, TokenUsage } from './format/types.js';
+import type { Answer, StreamEncoder, TokenUsage } from './format/types.js';
+import { completeChecked, generatedText, mustBuffer, replay } from './structured/check.js';
 import { requestLogFrom } from './request-log.js';
 import { nodeOf, onClientGone, setHeader } from '../platform/http/node-io.js';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
@@ -21,7 +22,7 @@ export interface RespondDeps {
   keepAliveMs: number;
 }
 
-type BodyBuilder = (text: string, finish: FinishReason, usage: TokenUsage) => unknown;
+type BodyBuilder = (answer: Answer, usage: TokenUsage) => unknown;
 
 function outcomeOf(admission: Admission, started: number, fields: Partial<Outcome>): Outcome {
   return {
@@ -74,14 +75,14 @@ export async function respondWhole(
 ): Promise<Response> {
   const started = performance.now();
   const completion = await callUpstream(c, deps, admission, started, () =>
-    deps.inference.complete(admission.request),
+    completeChecked(deps.inference, admission.request),
   );
   const upstreamMs = performance.now() - started;
   const usage = deps.gateway.finish(
     admission,
     outcomeOf(admission, started, {
       route: completion.route,
-      text: completion.text,
+      text: generatedText(completion),
       finish: completion.finishReason,
       upstreamUsage: completion.usage,
     }),
@@ -92,7 +93,7 @@ export async function respondWhole(
     routerId: completion.route.routerId,
   });
   setHeaders(c, admission, upstreamMs);
-  return c.json(build(completion.text, completion.finishReason, usage) as object);
+  return c.json(build(completion, usage) as object);
 }
 
 /**
@@ -114,14 +115,18 @@ export async function respondStream(
   encoder: StreamEncoder,
 ): Promise<Response> {
   const started = performance.now();
+  // Strict schemas: the answer is validated (and repaired) whole, then replayed as a stream.
   const stream = await callUpstream(c, deps, admission, started, () =>
-    deps.inference.stream(admission.request),
+    mustBuffer(admission.request)
+      ? completeChecked(deps.inference, admission.request).then(replay)
+      : deps.inference.stream(admission.request),
   );
   const log = c.get('callLog');
   log.deferred = true;
   log.poolId = stream.route.poolId;
   log.routerId = stream.route.routerId;
   const iterator = stream.batches[Symbol.asyncIterator]();
+  /** Everything generated (answer, reasoning, call names and arguments): output tokens when not reported. */
   let text = '';
   let ttftMs: number | null = null;
   let done = false;
@@ -166,16 +171,35 @@ export async function respondStream(
         const counted = complete({ finish: piece.finishReason }, piece.usage);
         return { frames: frames + encoder.end(piece.finishReason, counted), end: true };
       }
-      // Reasoning and tool-call pieces are not produced yet (issue #11 wires them to the encoders).
-      if (piece.type !== 'text' || !piece.text) continue;
+      let frame: string;
+      if (piece.type === 'text') {
+        if (!piece.text) continue;
+        text += piece.text;
+        frame = encoder.text(piece.text);
+      } else frame = otherFrame(piece);
+      if (!frame) continue;
       if (ttftMs === null) {
         ttftMs = performance.now() - started;
         clearInterval(keepAlive);
       }
-      text += piece.text;
-      frames += encoder.text(piece.text);
+      frames += frame;
     }
     return { frames, end: false };
+  };
+
+  /** Reasoning and tool-call pieces (the plain-text path above never comes here). */
+  const otherFrame = (piece: Exclude<StreamPiece, { type: 'text' | 'end' }>): string => {
+    switch (piece.type) {
+      case 'reasoning':
+        text += piece.text;
+        return encoder.reasoning(piece.text);
+      case 'tool_call':
+        text += piece.name;
+        return encoder.toolCall(piece.index, piece.id, piece.name);
+      case 'tool_call_args':
+        text += piece.text;
+        return encoder.toolCallArgs(piece.index, piece.text);
+    }
   };
 
   /** The client went away: stop the upstream, meter what was generated. */
