@@ -11,7 +11,7 @@ const id = z
   .max(64)
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, ".", "_" and "-" only');
 
-export const templateFamilies = ['harmony', 'gemma', 'chatml', 'llama3', 'plain'] as const;
+export const templateFamilies = ['harmony', 'gemma4', 'gemma', 'chatml', 'llama3', 'plain'] as const;
 export type TemplateFamily = (typeof templateFamilies)[number];
 
 export const modelSchema = z.object({
