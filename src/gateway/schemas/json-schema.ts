@@ -15,15 +15,19 @@ export const SCHEMA_LIMITS = {
   maxPatternLength: 512,
 } as const;
 
-/** A quantified group that itself contains a quantifier, e.g. `(a+)+`, `(\w*)*`, `(x{1,9})+`. */
-const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*(?:[+*]|\{\d+,?\d*\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d+,?\d*\})/;
+/**
+ * A repeated group (`+`, `*`, `{n,}`) that itself contains a quantifier or an alternation, e.g. `(a+)+`,
+ * `(\w*)*`, `(x{1,9})+`, `(a|aa)+`: the shapes of exponential backtracking. A heuristic: it refuses some
+ * harmless patterns (`(ab|cd)+`), which tool schemas rarely need.
+ */
+const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*(?:[+*|]|\{\d+,?\d*\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d+,\d*\})/;
 
 function patternProblem(pattern: unknown): string | undefined {
   if (typeof pattern !== 'string') return 'a "pattern" must be a string';
   if (pattern.length > SCHEMA_LIMITS.maxPatternLength)
     return `a "pattern" may be at most ${SCHEMA_LIMITS.maxPatternLength} characters`;
   if (NESTED_QUANTIFIER.test(pattern))
-    return `the pattern "${pattern.slice(0, 60)}" nests quantifiers (catastrophic backtracking); simplify it`;
+    return `the pattern "${pattern.slice(0, 60)}" repeats a group holding a quantifier or alternation (catastrophic backtracking); simplify it`;
   try {
     new RegExp(pattern, 'u');
   } catch {
