@@ -9,6 +9,17 @@ import type { CatalogModel } from '../../inference/types.js';
 import type { GatewayEnv } from '../context.js';
 import type { Gateway } from '../gateway.js';
 import { headerOf } from '../../platform/http/node-io.js';
+import { takesTools } from '../../inference/templates/chat-template.js';
+
+/** Families whose templates split reasoning from the answer (harmony analysis, <think>, Gemma 4 thinking). */
+const REASONING = new Set(['harmony', 'chatml', 'gemma4']);
+
+/** What a model takes, from its template family: tools and JSON answers need a family that renders them. */
+export const capabilitiesOf = (m: CatalogModel) => ({
+  tools: takesTools(m.template),
+  json: takesTools(m.template),
+  reasoning: REASONING.has(m.template),
+});
 
 const toModel = (m: CatalogModel) => ({
   id: m.id,
@@ -19,6 +30,7 @@ const toModel = (m: CatalogModel) => ({
   description: m.description,
   context_window: m.contextWindow,
   max_output_tokens: m.maxOutputTokens,
+  capabilities: capabilitiesOf(m),
 });
 
 const toAnthropicModel = (m: CatalogModel) => ({
