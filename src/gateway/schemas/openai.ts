@@ -27,7 +27,14 @@ const assistantToolCall = z
   .object({
     id: toolCallId,
     type: z.literal('function', 'only function tool calls are supported'),
-    function: z.object({ name: toolName, arguments: z.string().max(TOOL_LIMITS.maxArguments) }).strict(),
+    function: z
+      .object({
+        name: toolName,
+        arguments: z.string().max(TOOL_LIMITS.maxArguments),
+        // The openai SDK's helpers (runTools, parse) echo the message they received, parsed fields included.
+        parsed_arguments: z.unknown().optional(),
+      })
+      .strict(),
   })
   .strict();
 
@@ -41,6 +48,10 @@ export const chatMessageSchema = z
     refusal: z.string().nullish(),
     reasoning_content: text.nullish(),
     audio: z.null().optional(),
+    // Echoed back by the openai SDK's helpers with an assistant message it received; ignored.
+    parsed: z.unknown().optional(),
+    annotations: z.array(z.unknown()).max(1000).optional(),
+    function_call: z.null().optional(),
   })
   .strict();
 
