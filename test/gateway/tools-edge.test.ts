@@ -4,6 +4,7 @@
  * in the prompt tokens.
  */
 import { describe, expect, it } from 'vitest';
+import { countTokens } from '../../src/inference/tokens.js';
 import { usePortal, weatherParameters } from '../support/tools.js';
 
 const ctx = usePortal();
@@ -137,6 +138,21 @@ describe('models and metering', () => {
         json: true,
         reasoning: true,
       });
+  });
+
+  it('call arguments count as output tokens when the upstream reports no usage', async () => {
+    ctx.t.sim.configure({ usage: false });
+    try {
+      const res = await chat({ tools: [weather], tool_choice: 'required' });
+      const body = (await res.json()) as {
+        usage: { completion_tokens: number };
+        choices: Array<{ message: { tool_calls: Array<{ function: { name: string; arguments: string } }> } }>;
+      };
+      const call = body.choices[0]!.message.tool_calls[0]!.function;
+      expect(body.usage.completion_tokens).toBeGreaterThanOrEqual(countTokens(call.name + call.arguments));
+    } finally {
+      ctx.t.sim.configure({ usage: true });
+    }
   });
 
   it('tool definitions count in the prompt tokens', async () => {

@@ -4,8 +4,6 @@ import { upsertPlan } from './fixtures.js';
 import { startTestPortal, type TestPortal } from './portal.js';
 
 export const LAUNCH_MODELS = ['oss-20b', 'oss-120b', 'gemma4', 'qwen'] as const;
-/** Models whose template splits reasoning from the answer. */
-export const REASONING_MODELS = new Set(['oss-20b', 'oss-120b', 'gemma4', 'qwen']);
 
 export const weatherParameters = {
   type: 'object' as const,
