@@ -10,7 +10,13 @@ import type { Inference, StreamPiece, UpstreamUsage } from '../inference/types.j
 import type { Admission, Gateway, Outcome } from './gateway.js';
 import type { GatewayEnv } from './context.js';
 import type { Answer, StreamEncoder, TokenUsage } from './format/types.js';
-import { completeChecked, generatedText, mustBuffer, replay } from './structured/check.js';
+import {
+  completeChecked,
+  generatedText,
+  InvalidOutputError,
+  mustBuffer,
+  replay,
+} from './structured/check.js';
 import { requestLogFrom } from './request-log.js';
 import { nodeOf, onClientGone, setHeader } from '../platform/http/node-io.js';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
@@ -61,6 +67,8 @@ async function callUpstream<T>(
         errorCode: e.code,
         reachedUpstream: !notReached(e),
         finish: 'error',
+        // A failed structured-output check knows what its attempts used.
+        upstreamUsage: e instanceof InvalidOutputError ? e.usage : undefined,
       }),
     );
     throw e;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogModel, Completion, Inference, InferenceRequest } from '../../inference/types.js';
 import { PortalError } from '../../platform/http/errors.js';
-import { completeChecked, mustBuffer, problemOf, replay, unfence } from './check.js';
+import { completeChecked, InvalidOutputError, mustBuffer, problemOf, replay, unfence } from './check.js';
 
 const weather = {
   name: 'get_weather',
@@ -116,13 +116,17 @@ describe('completeChecked', () => {
   });
 
   it('fails with invalid_model_output (502) when the repair fails too', async () => {
-    const { inference } = scripted(answer({ text: 'no' }), answer({ text: 'still no' }));
+    const { inference } = scripted(
+      answer({ text: 'no', usage: { promptTokens: 10, completionTokens: 1 } }),
+      answer({ text: 'still no', usage: { promptTokens: 14, completionTokens: 2 } }),
+    );
     const err = await completeChecked(inference, request({ responseFormat: { type: 'json_object' } })).catch(
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(PortalError);
     expect((err as PortalError).code).toBe('invalid_model_output');
     expect((err as PortalError).status).toBe(502);
+    expect((err as InvalidOutputError).usage).toEqual({ promptTokens: 24, completionTokens: 3 });
   });
 
   it('does not repair when the deadline is too close', async () => {

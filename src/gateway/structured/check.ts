@@ -15,6 +15,7 @@ import type {
   Inference,
   InferenceRequest,
   StreamPiece,
+  UpstreamUsage,
 } from '../../inference/types.js';
 import { compileSchema, describeErrors } from './validate.js';
 import { toolingTokens } from './tokens.js';
@@ -123,11 +124,17 @@ function repairRequest(r: InferenceRequest, bad: Completion, problem: string): I
   return { ...r, messages };
 }
 
-function invalidOutput(problem: string) {
-  return new PortalError({
-    code: 'invalid_model_output',
-    message: `The model's answer did not satisfy the request after a repair attempt: ${problem.slice(0, 400)}.`,
-  });
+/** `invalid_model_output`, carrying what the attempts used so the failure is metered like an answer. */
+export class InvalidOutputError extends PortalError {
+  constructor(
+    problem: string,
+    readonly usage: UpstreamUsage,
+  ) {
+    super({
+      code: 'invalid_model_output',
+      message: `The model's answer did not satisfy the request after a repair attempt: ${problem.slice(0, 400)}.`,
+    });
+  }
 }
 
 /**
@@ -140,10 +147,11 @@ export async function completeChecked(inference: Inference, r: InferenceRequest)
   const answer = normalise(r, first);
   const problem = problemOf(r, answer);
   if (!problem) return answer;
-  if (r.signal.aborted || Date.now() > r.deadline - REPAIR_MIN_MS) throw invalidOutput(problem);
+  const spent = usageOf(r, first);
+  if (r.signal.aborted || Date.now() > r.deadline - REPAIR_MIN_MS)
+    throw new InvalidOutputError(problem, spent);
   const retry = repairRequest(r, answer, problem);
   const second = normalise(r, await inference.complete(retry));
-  const spent = usageOf(r, first);
   const again = usageOf(retry, second);
   const usage = {
     promptTokens: spent.promptTokens + again.promptTokens,
@@ -151,7 +159,7 @@ export async function completeChecked(inference: Inference, r: InferenceRequest)
   };
   if (second.finishReason === 'length') return { ...second, usage };
   const still = problemOf(r, second);
-  if (still) throw invalidOutput(still);
+  if (still) throw new InvalidOutputError(still, usage);
   return { ...second, usage };
 }
 
