@@ -184,7 +184,10 @@ export async function respondStream(
         if (!piece.text) continue;
         text += piece.text;
         frame = encoder.text(piece.text);
-      } else frame = otherFrame(piece);
+      } else {
+        text += piece.type === 'tool_call' ? piece.name : piece.text;
+        frame = otherFrame(encoder, piece);
+      }
       if (!frame) continue;
       if (ttftMs === null) {
         ttftMs = performance.now() - started;
@@ -193,21 +196,6 @@ export async function respondStream(
       frames += frame;
     }
     return { frames, end: false };
-  };
-
-  /** Reasoning and tool-call pieces (the plain-text path above never comes here). */
-  const otherFrame = (piece: Exclude<StreamPiece, { type: 'text' | 'end' }>): string => {
-    switch (piece.type) {
-      case 'reasoning':
-        text += piece.text;
-        return encoder.reasoning(piece.text);
-      case 'tool_call':
-        text += piece.name;
-        return encoder.toolCall(piece.index, piece.id, piece.name);
-      case 'tool_call_args':
-        text += piece.text;
-        return encoder.toolCallArgs(piece.index, piece.text);
-    }
   };
 
   /** The client went away: stop the upstream, meter what was generated. */
@@ -303,6 +291,18 @@ export async function respondStream(
   });
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
   return c.body(body);
+}
+
+/** Frames for reasoning and tool-call pieces (the plain-text path never comes here). */
+function otherFrame(encoder: StreamEncoder, piece: Exclude<StreamPiece, { type: 'text' | 'end' }>): string {
+  switch (piece.type) {
+    case 'reasoning':
+      return encoder.reasoning(piece.text);
+    case 'tool_call':
+      return encoder.toolCall(piece.index, piece.id, piece.name);
+    case 'tool_call_args':
+      return encoder.toolCallArgs(piece.index, piece.text);
+  }
 }
 
 function setHeaders(c: Context<GatewayEnv>, admission: Admission, upstreamMs: number | null) {
