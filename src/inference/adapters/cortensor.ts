@@ -176,8 +176,7 @@ function finalPieces(state: StreamState, parser: OutputParser | undefined): Stre
 export function endPieces(state: StreamState): StreamPiece[] {
   const rest = [...modelPieces(state, state.filter.flush()), ...finalPieces(state, state.parser)];
   let finishReason = state.finishReason ?? 'stop';
-  if (finishReason === 'stop' && (state.parser?.calls() || state.nativeCalls?.size))
-    finishReason = 'tool_calls';
+  if (finishReason === 'stop' && (state.parser?.calls() || state.native?.count)) finishReason = 'tool_calls';
   return [...rest, { type: 'end', finishReason, usage: state.usage }];
 }
 

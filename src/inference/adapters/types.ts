@@ -3,6 +3,7 @@
  * format. No I/O here: ../upstream/net.ts sends what `buildRequest` describes and feeds the answers back.
  */
 import type { OutputParser } from '../templates/parsers/index.js';
+import type { NativeCalls } from './openai-tools.js';
 import type { FinishReason, InferenceRequest, StreamPiece, ToolCall, UpstreamUsage } from '../types.js';
 import type { StopFilter } from '../upstream/stop-filter.js';
 
@@ -79,8 +80,8 @@ export interface StreamState {
   filter: StopFilter;
   /** Model text → neutral pieces (templated chat); absent: text passes through. */
   parser?: OutputParser;
-  /** OpenAI-compatible native calls: upstream call index → Portal's index. */
-  nativeCalls?: Map<number, number>;
+  /** OpenAI-compatible upstreams: native calls streamed as `tool_calls` deltas. */
+  native?: NativeCalls;
 }
 
 export interface UpstreamAdapter {

@@ -5,7 +5,7 @@
  * the prompt already holds (`prefill`), for the output parser (./parsers).
  */
 import type { TemplateFamily } from '../../platform/config/schema.js';
-import type { ChatMessage } from '../types.js';
+import type { ChatMessage, ModelCapabilities } from '../types.js';
 import { renderChatml } from './chatml-template.js';
 import { renderGemma3, renderGemma4 } from './gemma-template.js';
 import { renderHarmony } from './harmony-template.js';
@@ -47,6 +47,15 @@ export function isTemplateFamily(name: string): name is TemplateFamily {
 /** Families whose prompts carry tools (and whose output parser reads calls back). */
 export function takesTools(family: string): boolean {
   return isTemplateFamily(family) && family !== 'plain';
+}
+
+/**
+ * What a family's template and parser support; OpenAI-compatible pools pass tools natively whatever it says.
+ * @example capabilitiesOf('harmony') // { tools: true, reasoning: true, json: true }
+ */
+export function capabilitiesOf(family: string): ModelCapabilities {
+  const tools = takesTools(family);
+  return { tools, reasoning: ['harmony', 'chatml', 'gemma4'].includes(family), json: tools };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ToolDefinition } from '../types.js';
-import { renderChat } from './chat-template.js';
+import { capabilitiesOf, renderChat } from './chat-template.js';
 import { toolType } from './typescript-schema.js';
 
 const weather: ToolDefinition = {
@@ -143,5 +143,13 @@ describe('templates with tools', () => {
     expect(renderChat('chatml', user, { responseFormat: format }).prompt).toContain(
       `conform to this JSON Schema:\n${JSON.stringify(schema)}<|im_end|>`,
     );
+  });
+});
+
+describe('capabilities', () => {
+  it('says which families take tools, return reasoning and answer in JSON', () => {
+    expect(capabilitiesOf('harmony')).toEqual({ tools: true, reasoning: true, json: true });
+    expect(capabilitiesOf('llama3')).toEqual({ tools: true, reasoning: false, json: true });
+    expect(capabilitiesOf('plain')).toEqual({ tools: false, reasoning: false, json: false });
   });
 });

@@ -122,7 +122,7 @@ export function toolAnswerText(r: PromptReading, o: SimOptions): string | undefi
   return undefined;
 }
 
-const MARKER = /<\|[^|<>]{1,20}\|>|<\|[a-z_]+>|<[a-z_]+\|>|<\/?(?:tool_call|think)>|<\|"\|>/g;
+export const MARKER = /<\|[^|<>]{1,20}\|>|<\|[a-z_]+>|<[a-z_]+\|>|<\/?(?:tool_call|think)>|<\|"\|>/g;
 
 /**
  * Stream pieces: markers whole (special tokens are one token each) and text in word-sized pieces; with

@@ -6,7 +6,7 @@
 import { countTokens } from '../../tokens.js';
 import type { SimOptions } from '../options.js';
 import type { GeneratedText } from '../text.js';
-import { answerPieces, toolAnswerText } from './answer.js';
+import { answerPieces, MARKER, toolAnswerText } from './answer.js';
 import { readPrompt } from './read-prompt.js';
 
 function cutAtStops(text: string, stop: readonly string[]): { text: string; stopped: boolean } {
@@ -32,7 +32,8 @@ export function toolAnswer(
   const pieces: string[] = [];
   let tokens = 0;
   for (const piece of answerPieces(text, options.splitMarkers)) {
-    const n = countTokens(piece);
+    // A marker is one special token in the model's vocabulary, whatever the text tokenizer says.
+    const n = piece.replace(MARKER, '\u0001').length === 1 ? 1 : countTokens(piece);
     if (tokens + n > maxTokens) return { pieces, tokens, finishReason: 'length' };
     pieces.push(piece);
     tokens += n;

@@ -58,7 +58,11 @@ export function createWsHold(trimStart = false): WsHold {
   return { held: '', trimStart };
 }
 
+const isSpace = (code: number) => code === 32 || code === 10 || code === 9 || code === 13;
+
 export function passText(h: WsHold, text: string): string {
+  // The common case, a word of an answer: nothing held, nothing to trim, no whitespace at the end.
+  if (!h.held && !h.trimStart && text && !isSpace(text.charCodeAt(text.length - 1))) return text;
   let t = text;
   if (h.trimStart) {
     t = t.trimStart();
@@ -67,7 +71,7 @@ export function passText(h: WsHold, text: string): string {
   }
   const full = h.held + t;
   let end = full.length;
-  while (end > 0 && /\s/.test(full[end - 1]!)) end--;
+  while (end > 0 && (isSpace(full.charCodeAt(end - 1)) || /\s/.test(full[end - 1]!))) end--;
   h.held = full.slice(end);
   return full.slice(0, end);
 }

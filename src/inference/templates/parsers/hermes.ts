@@ -39,7 +39,10 @@ export function createHermesState(calls: CallCounter): HermesState {
 }
 
 export function bodyPieces(calls: CallCounter, events: BodyEvent[]): OutputPiece[] {
-  return events.flatMap((e) => (e.kind === 'open' ? openCall(calls, e.name) : callArgs(calls, e.text)));
+  const out: OutputPiece[] = [];
+  for (const e of events)
+    out.push(...(e.kind === 'open' ? openCall(calls, e.name) : callArgs(calls, e.text)));
+  return out;
 }
 
 function closeCall(s: HermesState): OutputPiece[] {

@@ -68,7 +68,12 @@ function run<S>(family: Family<S>, options: OutputParserOptions): OutputParser {
   const counter = createCallCounter(names(options.tools).fromPrompt, max, options.newId ?? randomCallId);
   const state = family.init(counter, toolsOn);
   const scanner: ScannerState = createScanner(family.markers);
-  const feed = (tokens: Token[]) => tokens.flatMap((t) => family.step(state, t));
+  const feed = (tokens: Token[]) => {
+    if (tokens.length === 1) return family.step(state, tokens[0]!);
+    const out: OutputPiece[] = [];
+    for (const t of tokens) out.push(...family.step(state, t));
+    return out;
+  };
   let early = options.prefill ? feed(scan(scanner, options.prefill)) : [];
   const takeEarly = (pieces: OutputPiece[]) => {
     if (!early.length) return pieces;

@@ -26,6 +26,7 @@ function markerAt(text: string, at: number, markers: readonly string[]): string 
 
 /** Tokens that are certain now; the undecided tail stays in the state. */
 export function scan(state: ScannerState, text: string): Token[] {
+  if (!state.pending && text.indexOf('<') === -1) return text ? [{ kind: 'text', text }] : [];
   const buf = state.pending + text;
   const out: Token[] = [];
   let from = 0;
