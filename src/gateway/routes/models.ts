@@ -9,17 +9,7 @@ import type { CatalogModel } from '../../inference/types.js';
 import type { GatewayEnv } from '../context.js';
 import type { Gateway } from '../gateway.js';
 import { headerOf } from '../../platform/http/node-io.js';
-import { takesTools } from '../../inference/templates/chat-template.js';
-
-/** Families whose templates split reasoning from the answer (harmony analysis, <think>, Gemma 4 thinking). */
-const REASONING = new Set(['harmony', 'chatml', 'gemma4']);
-
-/** What a model takes, from its template family: tools and JSON answers need a family that renders them. */
-export const capabilitiesOf = (m: CatalogModel) => ({
-  tools: takesTools(m.template),
-  json: takesTools(m.template),
-  reasoning: REASONING.has(m.template),
-});
+import { capabilitiesOf } from '../../inference/templates/chat-template.js';
 
 const toModel = (m: CatalogModel) => ({
   id: m.id,
@@ -30,7 +20,8 @@ const toModel = (m: CatalogModel) => ({
   description: m.description,
   context_window: m.contextWindow,
   max_output_tokens: m.maxOutputTokens,
-  capabilities: capabilitiesOf(m),
+  // The catalog fills capabilities from the template family; a hand-built model gets the same derivation.
+  capabilities: m.capabilities ?? capabilitiesOf(m.template),
 });
 
 const toAnthropicModel = (m: CatalogModel) => ({
