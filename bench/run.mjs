@@ -31,6 +31,7 @@ const known = {
   gateway: { args: gatewayArgs, needs: [] },
   limiter: { args: ['3'], needs: [] },
   tokens: { args: [], needs: [] },
+  'tool-parser': { args: ['1'], needs: [] },
   writeback: { args: ['50000', '500,2000'], needs: ['DATABASE_URL'] },
   'usage-api': { args: [], needs: ['DATABASE_URL'], optIn: true },
 };

@@ -23,6 +23,9 @@ import type { KeyRecord, KeyVerifier } from './keys/verify.js';
 import type { AuthGuard } from './auth-guard.js';
 import { checkEntitlement, type OrgPolicy, type PolicyCache } from './policy.js';
 import { limitError, limitsFor, rateLimitHeaders, type NamedLimit } from './limits.js';
+import { toolingText } from './structured/tokens.js';
+
+const NO_TOOLING = { text: '', framing: 0 };
 
 export interface ModelCatalog {
   resolve(nameOrAlias: string): CatalogModel | undefined;
@@ -65,7 +68,14 @@ export interface GatewayCall {
   presencePenalty?: number | null;
   frequencyPenalty?: number | null;
   stream: boolean;
+  /** Tools, tool choice, reasoning and response format: handed to the inference request as they are. */
+  tooling?: Tooling;
 }
+
+export type Tooling = Pick<
+  InferenceRequest,
+  'tools' | 'toolChoice' | 'parallelToolCalls' | 'reasoningEffort' | 'includeReasoning' | 'responseFormat'
+>;
 
 export interface Admission {
   requestId: string;
@@ -219,9 +229,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
       call.maxTokens ?? Math.min(model.defaultMaxTokens, model.contextWindow - promptTokens);
     const fits = (promptTokens: number) =>
       promptTokens + Math.max(1, reserve(promptTokens)) <= model.contextWindow;
-    const chars = promptChars(call);
+    // Tool definitions, a response schema and earlier calls are prompt text too, bounded like the messages.
+    const tooling = call.tooling || call.messages ? toolingText(call.tooling, call.messages) : NO_TOOLING;
+    const chars = promptChars(call) + tooling.text.length;
     if (chars <= FAST_PATH_CHARS && (call.messages?.length ?? 0) <= FAST_PATH_MESSAGES) {
-      const promptTokens = countPromptTokens(call);
+      const promptTokens =
+        countPromptTokens(call) + (tooling.text ? countTokens(tooling.text) : 0) + tooling.framing;
       if (!fits(promptTokens))
         throw contextError(model, `${promptTokens} tokens`, Math.max(1, reserve(promptTokens)));
       const limits = limitsFor(
@@ -242,13 +255,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const first = await charge(caller, requestLimits);
     if (chars > model.contextWindow * deps.promptCharsPerToken)
       throw contextError(model, `more than ${model.contextWindow - answerMin} tokens`, answerMin);
-    const promptTokens = await countPromptTokensAsync(call, model.contextWindow - answerMin);
+    const limit = model.contextWindow - answerMin;
+    let promptTokens = await countPromptTokensAsync(call, limit);
+    if (tooling.text && promptTokens <= limit)
+      promptTokens += await countPromptTokensAsync({ prompt: tooling.text }, limit - promptTokens);
+    promptTokens += tooling.framing;
     if (!fits(promptTokens))
       throw contextError(
         model,
-        promptTokens > model.contextWindow - answerMin
-          ? `more than ${model.contextWindow - answerMin} tokens`
-          : `${promptTokens} tokens`,
+        promptTokens > limit ? `more than ${limit} tokens` : `${promptTokens} tokens`,
         Math.max(1, reserve(promptTokens)),
       );
     const maxTokens = reserve(promptTokens);
@@ -318,6 +333,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       stop: call.stop,
       presencePenalty: call.presencePenalty ?? undefined,
       frequencyPenalty: call.frequencyPenalty ?? undefined,
+      ...call.tooling,
       deadline: Date.now() + deps.requestTimeoutMs,
       signal: abort.signal,
     };

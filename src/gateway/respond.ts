@@ -6,10 +6,17 @@
 import type { Context } from 'hono';
 import { PortalError, toPortalError } from '../platform/http/errors.js';
 import type { Metering } from '../platform/metering/types.js';
-import type { FinishReason, Inference, StreamPiece, UpstreamUsage } from '../inference/types.js';
+import type { Inference, StreamPiece, UpstreamUsage } from '../inference/types.js';
 import type { Admission, Gateway, Outcome } from './gateway.js';
 import type { GatewayEnv } from './context.js';
-import type { StreamEncoder, TokenUsage } from './format/types.js';
+import type { Answer, StreamEncoder, TokenUsage } from './format/types.js';
+import {
+  completeChecked,
+  generatedText,
+  InvalidOutputError,
+  mustBuffer,
+  replay,
+} from './structured/check.js';
 import { requestLogFrom } from './request-log.js';
 import { nodeOf, onClientGone, setHeader } from '../platform/http/node-io.js';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
@@ -21,7 +28,7 @@ export interface RespondDeps {
   keepAliveMs: number;
 }
 
-type BodyBuilder = (text: string, finish: FinishReason, usage: TokenUsage) => unknown;
+type BodyBuilder = (answer: Answer, usage: TokenUsage) => unknown;
 
 function outcomeOf(admission: Admission, started: number, fields: Partial<Outcome>): Outcome {
   return {
@@ -60,6 +67,8 @@ async function callUpstream<T>(
         errorCode: e.code,
         reachedUpstream: !notReached(e),
         finish: 'error',
+        // A failed structured-output check knows what its attempts used.
+        upstreamUsage: e instanceof InvalidOutputError ? e.usage : undefined,
       }),
     );
     throw e;
@@ -74,14 +83,14 @@ export async function respondWhole(
 ): Promise<Response> {
   const started = performance.now();
   const completion = await callUpstream(c, deps, admission, started, () =>
-    deps.inference.complete(admission.request),
+    completeChecked(deps.inference, admission.request),
   );
   const upstreamMs = performance.now() - started;
   const usage = deps.gateway.finish(
     admission,
     outcomeOf(admission, started, {
       route: completion.route,
-      text: completion.text,
+      text: generatedText(completion),
       finish: completion.finishReason,
       upstreamUsage: completion.usage,
     }),
@@ -92,7 +101,7 @@ export async function respondWhole(
     routerId: completion.route.routerId,
   });
   setHeaders(c, admission, upstreamMs);
-  return c.json(build(completion.text, completion.finishReason, usage) as object);
+  return c.json(build(completion, usage) as object);
 }
 
 /**
@@ -114,14 +123,18 @@ export async function respondStream(
   encoder: StreamEncoder,
 ): Promise<Response> {
   const started = performance.now();
+  // Strict schemas: the answer is validated (and repaired) whole, then replayed as a stream.
   const stream = await callUpstream(c, deps, admission, started, () =>
-    deps.inference.stream(admission.request),
+    mustBuffer(admission.request)
+      ? completeChecked(deps.inference, admission.request).then(replay)
+      : deps.inference.stream(admission.request),
   );
   const log = c.get('callLog');
   log.deferred = true;
   log.poolId = stream.route.poolId;
   log.routerId = stream.route.routerId;
   const iterator = stream.batches[Symbol.asyncIterator]();
+  /** Everything generated (answer, reasoning, call names and arguments): output tokens when not reported. */
   let text = '';
   let ttftMs: number | null = null;
   let done = false;
@@ -166,14 +179,21 @@ export async function respondStream(
         const counted = complete({ finish: piece.finishReason }, piece.usage);
         return { frames: frames + encoder.end(piece.finishReason, counted), end: true };
       }
-      // Reasoning and tool-call pieces are not produced yet (issue #11 wires them to the encoders).
-      if (piece.type !== 'text' || !piece.text) continue;
+      let frame: string;
+      if (piece.type === 'text') {
+        if (!piece.text) continue;
+        text += piece.text;
+        frame = encoder.text(piece.text);
+      } else {
+        text += piece.type === 'tool_call' ? piece.name : piece.text;
+        frame = otherFrame(encoder, piece);
+      }
+      if (!frame) continue;
       if (ttftMs === null) {
         ttftMs = performance.now() - started;
         clearInterval(keepAlive);
       }
-      text += piece.text;
-      frames += encoder.text(piece.text);
+      frames += frame;
     }
     return { frames, end: false };
   };
@@ -271,6 +291,18 @@ export async function respondStream(
   });
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
   return c.body(body);
+}
+
+/** Frames for reasoning and tool-call pieces (the plain-text path never comes here). */
+function otherFrame(encoder: StreamEncoder, piece: Exclude<StreamPiece, { type: 'text' | 'end' }>): string {
+  switch (piece.type) {
+    case 'reasoning':
+      return encoder.reasoning(piece.text);
+    case 'tool_call':
+      return encoder.toolCall(piece.index, piece.id, piece.name);
+    case 'tool_call_args':
+      return encoder.toolCallArgs(piece.index, piece.text);
+  }
 }
 
 function setHeaders(c: Context<GatewayEnv>, admission: Admission, upstreamMs: number | null) {

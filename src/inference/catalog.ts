@@ -8,6 +8,7 @@ import type { Bus } from '../platform/bus/types.js';
 import type { Logger } from '../platform/log.js';
 import type { Store } from '../platform/store/db.js';
 import { models } from '../platform/store/schema.js';
+import { capabilitiesOf } from './templates/chat-template.js';
 import type { CatalogModel } from './types.js';
 
 export interface Catalog {
@@ -36,6 +37,7 @@ async function readModels(store: Store): Promise<CatalogModel[]> {
     aliases: r.aliases,
     status: r.status,
     createdAt: r.createdAt,
+    capabilities: capabilitiesOf(r.template),
   }));
 }
 

@@ -18,7 +18,7 @@ import { startDemoFleet, type DemoFleet } from './pools/demo.js';
 import { createFleet, type Lease, type PoolView } from './pools/fleet.js';
 import { createInferenceMetrics } from './pools/metrics.js';
 import { startProber } from './pools/prober.js';
-import { loadPools, seedPools } from './pools/store.js';
+import { loadPools, seedPools, type PoolRecord } from './pools/store.js';
 import { targetFor } from './pools/target.js';
 import type { Completion, CompletionStream, Inference, InferenceRequest, StreamPiece } from './types.js';
 import { completeOnce, openStreamOnce, type OpenedStream } from './upstream/call.js';
@@ -53,6 +53,7 @@ export interface InferenceDeps {
 const MAX_ATTEMPTS = 4;
 const RELOAD_EVERY_MS = 30_000;
 const openAiAdapter = createOpenAiCompatibleAdapter();
+const openAiPromptAdapter = createOpenAiCompatibleAdapter({ toolCalling: 'prompt' });
 
 function sleep(ms: number, signal: AbortSignal) {
   return new Promise<void>((resolve) => {
@@ -88,12 +89,14 @@ export async function createInference(deps: InferenceDeps): Promise<InferenceSer
   fleet.load(await loadPools(store));
   const net = createUpstreamClient(deps.net);
   const metrics = createInferenceMetrics(deps.metrics, () => fleet);
-  const adapterFor = (kind: 'cortensor' | 'openai'): UpstreamAdapter =>
-    kind === 'openai' ? openAiAdapter : cortensorAdapter;
+  const adapterFor = (pool: Pick<PoolRecord, 'kind' | 'toolCalling'>): UpstreamAdapter => {
+    if (pool.kind !== 'openai') return cortensorAdapter;
+    return pool.toolCalling === 'prompt' ? openAiPromptAdapter : openAiAdapter;
+  };
   const prober = startProber({
     fleet,
     net,
-    adapterFor: (r) => adapterFor(r.pool.kind),
+    adapterFor: (r) => adapterFor(r.pool),
     intervalMs: config.health.probeIntervalMs,
     log,
   });
@@ -145,7 +148,7 @@ export async function createInference(deps: InferenceDeps): Promise<InferenceSer
       }
       const startedAt = performance.now();
       try {
-        const value = await run(adapterFor(lease.pool.kind), targetFor(lease.router, lease));
+        const value = await run(adapterFor(lease.pool), targetFor(lease.router, lease));
         return { value, lease, startedAt };
       } catch (err) {
         lease.release();

@@ -50,6 +50,16 @@ export type ResponseFormat =
   | { type: 'json_object' }
   | { type: 'json_schema'; name: string; schema: JsonSchema; strict?: boolean };
 
+/** What a model can do beyond plain chat, derived from its template family (for `/v1/models`). */
+export interface ModelCapabilities {
+  /** Function calling (tools, tool_choice): the template renders tools and its parser reads calls. */
+  tools: boolean;
+  /** Reasoning text comes back split from the answer (harmony analysis, <think>, Gemma 4 thought). */
+  reasoning: boolean;
+  /** response_format json_object / json_schema (schema in the prompt, answer validated by the gateway). */
+  json: boolean;
+}
+
 /** A product model as the catalog knows it (cached per instance). */
 export interface CatalogModel {
   id: string;
@@ -64,6 +74,8 @@ export interface CatalogModel {
   aliases: string[];
   status: 'enabled' | 'disabled';
   createdAt: Date;
+  /** Optional for callers that build models by hand; the catalog always fills it (capabilitiesOf). */
+  capabilities?: ModelCapabilities;
 }
 
 export interface InferenceRequest {

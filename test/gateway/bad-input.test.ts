@@ -87,7 +87,11 @@ describe('wrong fields', () => {
       { ...valid, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'x' } }] }] },
       'messages.0.content.0.type',
     ],
-    ['tools', { ...valid, tools: [{ type: 'function', function: { name: 'f' } }] }, 'tools'],
+    [
+      'a tool with an invalid name',
+      { ...valid, tools: [{ type: 'function', function: { name: 'get weather!' } }] },
+      'tools.0.function.name',
+    ],
   ])('400 naming the parameter for %s', async (_name, body, param) => {
     await expectOpenAiError(await chat(body), 400, undefined, param);
   });

@@ -37,7 +37,9 @@ describe('sseTemplate', () => {
       expect(chat.usage).toBeNull();
       const legacy = JSON.parse(textStreamEncoder(meta, false).text(text).slice('data: '.length));
       expect(legacy.choices[0].text).toBe(text);
-      const [eventLine, dataLine] = messageStreamEncoder(meta).text(text).split('\n');
+      const anthropic = messageStreamEncoder(meta);
+      expect(anthropic.text('x')).toMatch(/^event: content_block_start\n/); // the first text opens block 0
+      const [eventLine, dataLine] = anthropic.text(text).split('\n');
       expect(eventLine).toBe('event: content_block_delta');
       expect(JSON.parse(dataLine!.slice('data: '.length)).delta).toEqual({ type: 'text_delta', text });
     }

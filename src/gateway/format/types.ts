@@ -2,7 +2,7 @@
  * Response formats: each wire format (OpenAI chat, OpenAI text completion, Anthropic messages) is a pure
  * function for the whole answer and a stream encoder that turns pieces into SSE frames. No I/O here.
  */
-import type { FinishReason } from '../../inference/types.js';
+import type { Completion, FinishReason } from '../../inference/types.js';
 import type { PortalError } from '../../platform/http/errors.js';
 
 export interface TokenUsage {
@@ -18,10 +18,23 @@ export interface AnswerMeta {
   created: number;
 }
 
+/** What a whole answer is made of (a completion without its route and usage). */
+export type Answer = Pick<Completion, 'text' | 'reasoning' | 'toolCalls' | 'finishReason'>;
+
+/**
+ * Turns stream pieces into SSE frames. Encoders for tool calls and reasoning keep their own small state (which
+ * call is which index, which content block is open); the text path stays one template call per token.
+ */
 export interface StreamEncoder {
   /** Frames sent as soon as the upstream accepted the request. */
   start(inputTokens: number): string;
   text(text: string): string;
+  /** Reasoning text; '' when the format (or the request) does not take it. */
+  reasoning(text: string): string;
+  /** The start of a call: `index` is the neutral stream index, `id` the neutral call id. */
+  toolCall(index: number, id: string, name: string): string;
+  /** A fragment of a call's arguments JSON. */
+  toolCallArgs(index: number, text: string): string;
   end(finish: FinishReason, usage: TokenUsage): string;
   /** An error event after the stream started, then the stream's terminator. */
   error(err: PortalError): string;

@@ -34,8 +34,6 @@ export function registerCompletions(v1: Hono<GatewayEnv>, deps: RespondDeps) {
           admission,
           textStreamEncoder(meta, body.stream_options?.include_usage === true),
         )
-      : respondWhole(c, deps, admission, (text, finish, usage) =>
-          textCompletionBody(meta, text, finish, usage),
-        );
+      : respondWhole(c, deps, admission, (answer, usage) => textCompletionBody(meta, answer, usage));
   });
 }

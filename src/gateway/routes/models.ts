@@ -9,6 +9,7 @@ import type { CatalogModel } from '../../inference/types.js';
 import type { GatewayEnv } from '../context.js';
 import type { Gateway } from '../gateway.js';
 import { headerOf } from '../../platform/http/node-io.js';
+import { capabilitiesOf } from '../../inference/templates/chat-template.js';
 
 const toModel = (m: CatalogModel) => ({
   id: m.id,
@@ -19,6 +20,8 @@ const toModel = (m: CatalogModel) => ({
   description: m.description,
   context_window: m.contextWindow,
   max_output_tokens: m.maxOutputTokens,
+  // The catalog fills capabilities from the template family; a hand-built model gets the same derivation.
+  capabilities: m.capabilities ?? capabilitiesOf(m.template),
 });
 
 const toAnthropicModel = (m: CatalogModel) => ({

@@ -1,9 +1,12 @@
 /**
  * OpenAI request schemas: chat/completions and legacy completions. Strict like OpenAI's own API: an unknown
  * argument is a 400 naming it. Known OpenAI arguments that Portal accepts but does not act on are listed as
- * such; ones whose meaning Portal cannot honour (n > 1, tools, logprobs) are refused with a clear message.
+ * such; ones whose meaning Portal cannot honour (n > 1, logprobs, non-function tools) are refused with a clear
+ * message. Tools, tool choice, response formats and reasoning effort are checked here for shape and bounds;
+ * cross-field rules (a named tool exists, a tool result answers an earlier call) in `requests/openai.ts`.
  */
 import { z } from 'zod';
+import { boundedJsonSchema, parametersSchema, TOOL_LIMITS, toolName } from './json-schema.js';
 
 const text = z.string().max(4_000_000);
 const stop = z
@@ -17,16 +20,85 @@ const contentPart = z.discriminatedUnion('type', [
   z.object({ type: z.literal('file') }).loose(),
 ]);
 
+const toolCallId = z.string().min(1).max(256);
+
+/** A call the assistant made earlier in the conversation (sent back in the history). */
+const assistantToolCall = z
+  .object({
+    id: toolCallId,
+    type: z.literal('function', 'only function tool calls are supported'),
+    function: z
+      .object({
+        name: toolName,
+        arguments: z.string().max(TOOL_LIMITS.maxArguments),
+        // The openai SDK's helpers (runTools, parse) echo the message they received, parsed fields included.
+        parsed_arguments: z.unknown().optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
 export const chatMessageSchema = z
   .object({
     role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
     content: z.union([text, z.array(contentPart).max(1000)]).nullish(),
     name: z.string().max(128).optional(),
-    tool_call_id: z.string().optional(),
-    tool_calls: z.array(z.unknown()).optional(),
+    tool_call_id: toolCallId.optional(),
+    tool_calls: z.array(assistantToolCall).max(TOOL_LIMITS.maxTools).nullish(),
     refusal: z.string().nullish(),
+    reasoning_content: text.nullish(),
+    audio: z.null().optional(),
+    // Echoed back by the openai SDK's helpers with an assistant message it received; ignored.
+    parsed: z.unknown().optional(),
+    annotations: z.array(z.unknown()).max(1000).optional(),
+    function_call: z.null().optional(),
   })
   .strict();
+
+export const functionToolSchema = z
+  .object({
+    type: z.literal('function', 'only tools of type "function" are supported'),
+    function: z
+      .object({
+        name: toolName,
+        description: z.string().max(TOOL_LIMITS.maxDescription).optional(),
+        parameters: parametersSchema.optional(),
+        strict: z.boolean().nullish(),
+      })
+      .strict(),
+  })
+  .strict();
+
+const toolChoiceSchema = z.union([
+  z.enum(['none', 'auto', 'required']),
+  z
+    .object({
+      type: z.literal('function'),
+      function: z.object({ name: toolName }).strict(),
+    })
+    .strict(),
+]);
+
+const responseFormatSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text') }).strict(),
+  z.object({ type: z.literal('json_object') }).strict(),
+  z
+    .object({
+      type: z.literal('json_schema'),
+      json_schema: z
+        .object({
+          name: toolName,
+          description: z.string().max(TOOL_LIMITS.maxDescription).optional(),
+          schema: boundedJsonSchema.optional(),
+          strict: z.boolean().nullish(),
+        })
+        .strict(),
+    })
+    .strict(),
+]);
+
+/** `minimal`/`none` map to low and `xhigh` to high: harmony knows three levels, other families none. */
+const reasoningEffortSchema = z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']);
 
 /** Accepted and ignored (they do not change what Portal can do for the request). */
 const ignored = {
@@ -36,8 +108,6 @@ const ignored = {
   store: z.boolean().nullish(),
   service_tier: z.string().nullish(),
   logit_bias: z.record(z.string(), z.number()).nullish(),
-  parallel_tool_calls: z.boolean().nullish(),
-  reasoning_effort: z.string().nullish(),
   prompt_cache_key: z.string().nullish(),
   safety_identifier: z.string().nullish(),
 };
@@ -61,12 +131,14 @@ export const chatCompletionSchema = z
     model: z.string().min(1).max(256),
     messages: z.array(chatMessageSchema).min(1, 'must contain at least one message').max(10_000),
     max_completion_tokens: z.number().int().min(1).nullish(),
-    tools: z.array(z.unknown()).max(0, 'tools are not supported by Portal models yet').nullish(),
-    tool_choice: z.union([z.literal('none'), z.literal('auto')]).nullish(),
-    response_format: z
-      .object({ type: z.literal('text', 'only "text" is supported') })
-      .loose()
+    tools: z
+      .array(functionToolSchema)
+      .max(TOOL_LIMITS.maxTools, `at most ${TOOL_LIMITS.maxTools} tools per request`)
       .nullish(),
+    tool_choice: toolChoiceSchema.nullish(),
+    parallel_tool_calls: z.boolean().nullish(),
+    response_format: responseFormatSchema.nullish(),
+    reasoning_effort: reasoningEffortSchema.nullish(),
     top_logprobs: z.literal(0).nullish(),
     modalities: z.array(z.literal('text')).nullish(),
     ...sampling,

@@ -37,11 +37,13 @@ export async function readJson(c: Context): Promise<unknown> {
   }
 }
 
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+/** `at` is where `value` sits in the request body (e.g. "tools.2"), for the param named in errors. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, at?: string): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const param = issue.path.length ? issue.path.map(String).join('.') : null;
+  const path = at ? [at, ...issue.path.map(String)] : issue.path.map(String);
+  const param = path.length ? path.join('.') : null;
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
     const keys = (issue as { keys?: string[] }).keys ?? [];

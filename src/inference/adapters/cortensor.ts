@@ -4,7 +4,8 @@
  * possibly one choice per miner, as interleaved miner streams, without usage, or as a pending off-chain
  * result to poll. Pure transforms; see ./types.ts.
  */
-import { renderChat } from '../templates/chat-template.js';
+import { collectPieces, createOutputParser, type OutputParser } from '../templates/parsers/index.js';
+import { outputParserFor, parserOptions, renderRequest } from '../templates/request.js';
 import type { FinishReason, InferenceRequest, StreamPiece, UpstreamUsage } from '../types.js';
 import { cutAtStop, createStopFilter } from '../upstream/stop-filter.js';
 import { failureFromStatus, isRecord, malformed, safeJson, upstreamErrorMessage } from './errors.js';
@@ -29,7 +30,7 @@ function authHeaders(target: UpstreamTarget): Record<string, string> {
 export function promptFor(request: InferenceRequest): { prompt: string; stop: string[] } {
   const userStops = request.stop ?? [];
   if (request.messages) {
-    const rendered = renderChat(request.model.template, request.messages);
+    const rendered = renderRequest(request);
     return { prompt: rendered.prompt, stop: [...rendered.stop, ...userStops] };
   }
   return { prompt: request.prompt ?? '', stop: [...userStops] };
@@ -109,32 +110,74 @@ function parseResponse(
   const body = safeJson(answer.body);
   if (!isRecord(body)) return { kind: 'failure', failure: malformed('not a JSON object') };
   const task = parseTask(body);
-  if (task) return task;
+  if (task) return parseModelText(task, call.request);
   if (isPending(body)) return { kind: 'pending', next: taskPoll(call.target, body.task_id) };
   if (!Array.isArray(body.choices)) {
     const message = upstreamErrorMessage(body) ?? 'no choices';
     return { kind: 'failure', failure: { kind: 'error', retryable: true, detail: message } };
   }
-  const parsed = parseChoices(body.choices, promptFor(call.request).stop);
+  const parsed = parseModelText(parseChoices(body.choices, promptFor(call.request).stop), call.request);
   if (parsed.kind === 'completion') parsed.completion.usage = usageOf(body.usage);
   return parsed;
 }
 
+/**
+ * A chat answer's text through the template's output parser: reasoning and calls split from the answer
+ * (the same parser as streams, over the whole text); `tool_calls` when the model stopped after calls.
+ */
+export function parseModelText(parsed: ParsedResponse, request: InferenceRequest): ParsedResponse {
+  if (parsed.kind !== 'completion' || !request.messages) return parsed;
+  const parser = createOutputParser(
+    request.model.template,
+    parserOptions(request, renderRequest(request).prefill),
+  );
+  const out = collectPieces([...parser.push(parsed.completion.text), ...parser.end()]);
+  const { finishReason } = parsed.completion;
+  const completion = {
+    ...parsed.completion,
+    text: out.text,
+    finishReason: out.toolCalls.length && finishReason === 'stop' ? ('tool_calls' as const) : finishReason,
+  };
+  if (out.reasoning) completion.reasoning = out.reasoning;
+  if (out.toolCalls.length) completion.toolCalls = out.toolCalls;
+  return { kind: 'completion', completion };
+}
+
 function initStreamState(request: InferenceRequest): StreamState {
-  return { started: false, emitted: 0, filter: createStopFilter(promptFor(request).stop) };
+  const state: StreamState = {
+    started: false,
+    emitted: 0,
+    filter: createStopFilter(promptFor(request).stop),
+  };
+  const parser = outputParserFor(request);
+  if (parser) state.parser = parser;
+  return state;
+}
+
+/** Model text that passed the stop filter, as pieces: through the output parser when there is one. */
+export function modelPieces(state: StreamState, text: string): StreamPiece[] {
+  const pieces: StreamPiece[] = state.parser ? state.parser.push(text) : text ? [{ type: 'text', text }] : [];
+  for (const p of pieces) if ('text' in p) state.emitted += p.text.length;
+  return pieces;
 }
 
 function textPieces(state: StreamState, text: string): { pieces: StreamPiece[]; stopped: boolean } {
   const out = state.filter.push(text);
-  state.emitted += out.text.length;
-  return { pieces: out.text ? [{ type: 'text', text: out.text }] : [], stopped: out.stopped };
+  return { pieces: modelPieces(state, out.text), stopped: out.stopped };
 }
 
+function finalPieces(state: StreamState, parser: OutputParser | undefined): StreamPiece[] {
+  const pieces = parser ? parser.end() : [];
+  for (const p of pieces) if ('text' in p) state.emitted += p.text.length;
+  return pieces;
+}
+
+/** The stream's last pieces: what the filter and parser held back, then the end (tool_calls after calls). */
 export function endPieces(state: StreamState): StreamPiece[] {
-  const rest = state.filter.flush();
-  state.emitted += rest.length;
-  const end: StreamPiece = { type: 'end', finishReason: state.finishReason ?? 'stop', usage: state.usage };
-  return rest ? [{ type: 'text', text: rest }, end] : [end];
+  const rest = [...modelPieces(state, state.filter.flush()), ...finalPieces(state, state.parser)];
+  let finishReason = state.finishReason ?? 'stop';
+  if (finishReason === 'stop' && (state.parser?.calls() || state.native?.count)) finishReason = 'tool_calls';
+  return [...rest, { type: 'end', finishReason, usage: state.usage }];
 }
 
 function parseEvent(data: string, state: StreamState): StreamStep {

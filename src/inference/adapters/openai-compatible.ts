@@ -1,39 +1,56 @@
 /**
  * OpenAI-compatible upstreams (vLLM, llama.cpp server, Ollama's /v1): chat requests go to
- * `/v1/chat/completions`, legacy prompts to `/v1/completions`, with the pool's upstream model name. One
- * factory, so a server with another base path is a call, not a copy.
+ * `/v1/chat/completions`, legacy prompts to `/v1/completions`, with the pool's upstream model name. Tools go
+ * natively by default (./openai-tools.ts); with `toolCalling: 'prompt'` (servers without native tool
+ * support) a chat is rendered by the model's template and sent to `/v1/completions`, and its text parsed by
+ * the family's output parser, as for Cortensor. One factory, so another base path or mode is a call.
  */
-import type { ChatMessage, InferenceRequest } from '../types.js';
+import { outputParserFor, renderRequest } from '../templates/request.js';
+import type { InferenceRequest, StreamPiece } from '../types.js';
 import { cutAtStop, createStopFilter } from '../upstream/stop-filter.js';
-import { endPieces, usageOf } from './cortensor.js';
+import { endPieces, modelPieces, parseModelText, usageOf } from './cortensor.js';
 import { failureFromStatus, isRecord, malformed, safeJson, upstreamErrorMessage } from './errors.js';
+import {
+  createNativeCalls,
+  nativeAnswer,
+  nativeDeltaPieces,
+  wireMessage,
+  wireToolFields,
+} from './openai-tools.js';
 import type { ParsedResponse, StreamState, StreamStep, UpstreamAdapter, UpstreamTarget } from './types.js';
 
 export interface OpenAiCompatibleOptions {
   /** Path prefix before `/chat/completions` (default `/v1`). */
   basePath?: string;
+  /** `native` (default): tools in OpenAI's shape; `prompt`: rendered by the model's template. */
+  toolCalling?: 'native' | 'prompt';
 }
 
-/** Roles every server accepts: `developer` becomes `system`; tool results become user turns. */
-function wireMessage(m: ChatMessage): { role: string; content: string } {
-  if (m.role === 'developer') return { role: 'system', content: m.content };
-  if (m.role === 'tool') return { role: 'user', content: `Tool result:\n${m.content}` };
-  return { role: m.role, content: m.content };
+/** Whether this request goes as a templated raw prompt. */
+const templated = (request: InferenceRequest, prompt: boolean) => prompt && request.messages !== undefined;
+
+function stopsOf(request: InferenceRequest, prompt: boolean): string[] {
+  const user = request.stop ?? [];
+  return templated(request, prompt) ? [...renderRequest(request).stop, ...user] : [...user];
 }
 
-function buildBody(request: InferenceRequest, target: UpstreamTarget, stream: boolean) {
+function buildBody(request: InferenceRequest, target: UpstreamTarget, stream: boolean, prompt: boolean) {
+  const stop = stopsOf(request, prompt);
+  const input = templated(request, prompt)
+    ? { prompt: renderRequest(request).prompt }
+    : request.messages
+      ? { messages: request.messages.map(wireMessage), ...wireToolFields(request) }
+      : { prompt: request.prompt ?? '' };
   return {
     model: target.upstreamModel ?? request.model.id,
-    ...(request.messages
-      ? { messages: request.messages.map(wireMessage) }
-      : { prompt: request.prompt ?? '' }),
+    ...input,
     max_tokens: request.maxTokens,
     temperature: request.temperature,
     top_p: request.topP,
     top_k: request.topK,
     presence_penalty: request.presencePenalty,
     frequency_penalty: request.frequencyPenalty,
-    stop: request.stop?.length ? request.stop : undefined,
+    stop: stop.length ? stop : undefined,
     stream,
     stream_options: stream ? { include_usage: true } : undefined,
     user: request.requestId,
@@ -42,19 +59,22 @@ function buildBody(request: InferenceRequest, target: UpstreamTarget, stream: bo
 
 function finishOf(value: unknown) {
   if (value === null || value === undefined) return undefined;
+  if (value === 'tool_calls' || value === 'function_call') return 'tool_calls' as const;
   return value === 'length' ? ('length' as const) : ('stop' as const);
 }
 
 /** `message.content` (chat), `delta.content` (chat stream) or `text` (legacy completions). */
 function choiceText(choice: Record<string, unknown>): string | undefined {
   for (const holder of [choice.message, choice.delta])
-    if (isRecord(holder) && typeof holder.content === 'string') return holder.content;
+    if (isRecord(holder) && (typeof holder.content === 'string' || holder.content === null))
+      return holder.content ?? '';
   return typeof choice.text === 'string' ? choice.text : undefined;
 }
 
 function parseResponse(
   answer: { status: number; headers: Record<string, string>; body: string },
   call: { request: InferenceRequest },
+  prompt: boolean,
 ): ParsedResponse {
   if (answer.status !== 200)
     return { kind: 'failure', failure: failureFromStatus(answer.status, answer.headers, answer.body) };
@@ -66,15 +86,16 @@ function parseResponse(
     const message = upstreamErrorMessage(body) ?? 'no choices';
     return { kind: 'failure', failure: { kind: 'error', retryable: true, detail: message } };
   }
-  const cut = cutAtStop(text, call.request.stop ?? []);
-  return {
+  const cut = cutAtStop(text, stopsOf(call.request, prompt));
+  const native = nativeAnswer(choice.message);
+  let finishReason = cut.stopped ? 'stop' : (finishOf(choice.finish_reason) ?? 'stop');
+  if (native.toolCalls && finishReason === 'stop') finishReason = 'tool_calls';
+  if (!native.toolCalls && finishReason === 'tool_calls') finishReason = 'stop';
+  const parsed: ParsedResponse = {
     kind: 'completion',
-    completion: {
-      text: cut.text,
-      finishReason: cut.stopped ? 'stop' : (finishOf(choice.finish_reason) ?? 'stop'),
-      usage: usageOf(body.usage),
-    },
+    completion: { text: cut.text, ...native, finishReason, usage: usageOf(body.usage) },
   };
+  return templated(call.request, prompt) ? parseModelText(parsed, call.request) : parsed;
 }
 
 function parseEvent(data: string, state: StreamState): StreamStep {
@@ -91,12 +112,14 @@ function parseEvent(data: string, state: StreamState): StreamStep {
     return { pieces: [], done: false };
   }
   state.started = true;
+  const pieces: StreamPiece[] = state.native ? nativeDeltaPieces(state.native, choice.delta) : [];
+  for (const p of pieces) if ('text' in p) state.emitted += p.text.length;
   const out = state.filter.push(choiceText(choice) ?? '');
-  state.emitted += out.text.length;
+  pieces.push(...modelPieces(state, out.text));
   const finish = out.stopped ? 'stop' : finishOf(choice.finish_reason);
-  if (finish) state.finishReason = finish;
+  if (finish) state.finishReason = finish === 'tool_calls' ? 'stop' : finish;
   // Usage follows the finish chunk in its own event: wait for [DONE] (or the end of the body).
-  return { pieces: out.text ? [{ type: 'text', text: out.text }] : [], done: false };
+  return { pieces, done: false };
 }
 
 function endStream(state: StreamState): StreamStep {
@@ -104,28 +127,37 @@ function endStream(state: StreamState): StreamStep {
   return { pieces: [], done: true, failure: { kind: 'error', retryable: true, detail: 'stream cut short' } };
 }
 
+function initStreamState(request: InferenceRequest, prompt: boolean): StreamState {
+  const state: StreamState = {
+    started: false,
+    emitted: 0,
+    filter: createStopFilter(stopsOf(request, prompt)),
+  };
+  const parser = templated(request, prompt) ? outputParserFor(request) : undefined;
+  if (parser) state.parser = parser;
+  else if (request.messages) state.native = createNativeCalls();
+  return state;
+}
+
 /** An adapter for one family of OpenAI-compatible servers. */
 export function createOpenAiCompatibleAdapter(options: OpenAiCompatibleOptions = {}): UpstreamAdapter {
   const basePath = options.basePath ?? '/v1';
+  const prompt = options.toolCalling === 'prompt';
   const headersFor = (target: UpstreamTarget): Record<string, string> =>
     target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {};
   return {
     kind: 'openai',
     buildRequest(request, target, stream) {
-      const path = request.messages ? '/chat/completions' : '/completions';
+      const path = request.messages && !prompt ? '/chat/completions' : '/completions';
       return {
         method: 'POST',
         url: `${target.baseUrl}${basePath}${path}`,
         headers: { ...headersFor(target), 'content-type': 'application/json' },
-        body: JSON.stringify(buildBody(request, target, stream)),
+        body: JSON.stringify(buildBody(request, target, stream, prompt)),
       };
     },
-    parseResponse,
-    initStreamState: (request) => ({
-      started: false,
-      emitted: 0,
-      filter: createStopFilter(request.stop ?? []),
-    }),
+    parseResponse: (answer, call) => parseResponse(answer, call, prompt),
+    initStreamState: (request) => initStreamState(request, prompt),
     parseEvent,
     endStream,
     probes: (target) => [

@@ -2,7 +2,9 @@
  * What an upstream adapter is: pure transforms between Portal's InferenceRequest and one upstream's wire
  * format. No I/O here: ../upstream/net.ts sends what `buildRequest` describes and feeds the answers back.
  */
-import type { FinishReason, InferenceRequest, StreamPiece, UpstreamUsage } from '../types.js';
+import type { OutputParser } from '../templates/parsers/index.js';
+import type { NativeCalls } from './openai-tools.js';
+import type { FinishReason, InferenceRequest, StreamPiece, ToolCall, UpstreamUsage } from '../types.js';
 import type { StopFilter } from '../upstream/stop-filter.js';
 
 export type ApiVersion = 'v1' | 'v2' | 'v3';
@@ -44,6 +46,8 @@ export interface UpstreamAnswer {
 
 export interface ParsedCompletion {
   text: string;
+  reasoning?: string;
+  toolCalls?: ToolCall[];
   finishReason: FinishReason;
   usage?: UpstreamUsage;
 }
@@ -71,9 +75,13 @@ export interface StreamState {
   streamKey?: string;
   finishReason?: FinishReason;
   usage?: UpstreamUsage;
-  /** Characters of text emitted so far. */
+  /** Characters emitted so far (text, reasoning and call arguments). */
   emitted: number;
   filter: StopFilter;
+  /** Model text → neutral pieces (templated chat); absent: text passes through. */
+  parser?: OutputParser;
+  /** OpenAI-compatible upstreams: native calls streamed as `tool_calls` deltas. */
+  native?: NativeCalls;
 }
 
 export interface UpstreamAdapter {

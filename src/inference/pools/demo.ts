@@ -15,6 +15,8 @@ function routerModelName(model: ModelConfig): string {
   switch (model.template) {
     case 'harmony':
       return model.id.includes('120') ? 'gpt-oss:120b-gpu' : 'gpt-oss:20b-gpu';
+    case 'gemma4':
+      return 'gemma4:31b-gpu';
     case 'gemma':
       return 'gemma3:27b-gpu';
     case 'chatml':

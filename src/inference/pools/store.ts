@@ -28,6 +28,8 @@ export interface PoolRecord {
   name: string;
   kind: 'cortensor' | 'openai';
   apiVersion: 'v1' | 'v2' | 'v3';
+  /** OpenAI-compatible pools: tools natively (default) or through the model's template. */
+  toolCalling?: 'native' | 'prompt';
   state: FleetState;
   isDemo: boolean;
   models: Array<{ modelId: string; upstreamModel: string | null; priority: number }>;
@@ -73,6 +75,7 @@ export async function seedPools(store: Store, pools: PoolConfig[], options: { de
         name: pool.name ?? pool.id,
         kind: pool.kind,
         apiVersion: pool.apiVersion,
+        toolCalling: pool.toolCalling ?? 'native',
         isDemo: options.demo ?? false,
       };
       await tx
@@ -121,6 +124,7 @@ export async function loadPools(store: Store): Promise<PoolRecord[]> {
     name: p.name,
     kind: p.kind,
     apiVersion: p.apiVersion === 'v2' || p.apiVersion === 'v3' ? p.apiVersion : 'v1',
+    toolCalling: p.toolCalling,
     state: p.state,
     isDemo: p.isDemo,
     models: poolModels

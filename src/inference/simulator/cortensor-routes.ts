@@ -10,6 +10,7 @@ import { hang, interleave, paceWhole, closeSignal, writeStream } from './answer.
 import { numberOr, parseObject, readBody, sendError, sendJson, stringList } from './http.js';
 import type { SimState, SimTask } from './state.js';
 import { cachedText, hashString, type GeneratedText } from './text.js';
+import { toolAnswer } from './tools/index.js';
 
 interface MinerAnswer {
   id: string;
@@ -93,9 +94,11 @@ export async function handleCompletion(
   const stop = stringList(body.stop);
   const seed = o.seed ^ hashString(body.prompt);
   const taskId = state.nextTaskId();
+  // A prompt with tools, a tool result or a JSON request gets the family's syntax (the same for every miner).
+  const special = toolAnswer(body.prompt, o, maxTokens, stop);
   const miners: MinerAnswer[] = Array.from({ length: o.miners }, (_, m) => ({
     id: `cmpl-${taskId}-${m}`,
-    generated: cachedText({ seed: seed + m, targetTokens: o.outputTokens, maxTokens, stop }),
+    generated: special ?? cachedText({ seed: seed + m, targetTokens: o.outputTokens, maxTokens, stop }),
   }));
   const promptTokens = countTokens(body.prompt);
   if (body.stream === true) {

@@ -44,6 +44,17 @@ export const simOptionsSchema = z.object({
   disconnectAfterTokens: z.number().int().nonnegative().default(0),
   /** Every route answers 503 (ping and status included), as a router whose backend died. */
   down: z.boolean().default(false),
+  /** Tool answers: calls per answer when the prompt lets the model choose (parallel calls; harmony stops at one). */
+  toolCallsPerAnswer: z.number().int().min(1).max(8).default(1),
+  /** Tool answers: the call's arguments are broken JSON (single quotes, no closing brace). */
+  malformedToolCalls: z.boolean().default(false),
+  /** Streams cut every marker (`<|call|>`, `<tool_call>`, …) in two across pieces. */
+  splitMarkers: z.boolean().default(false),
+  /**
+   * Reasoning before tool and JSON answers: auto = when the prompt leaves harmony's channel open (gpt-oss
+   * always reasons then); always = in every family that has a reasoning syntax; never.
+   */
+  reasoning: z.enum(['auto', 'always', 'never']).default('auto'),
 });
 
 export type SimOptions = z.infer<typeof simOptionsSchema>;

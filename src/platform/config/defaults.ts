@@ -36,7 +36,7 @@ export const defaultModels: ModelInput[] = [
     description: "Google's open Gemma family. Balanced quality and speed.",
     contextWindow: 131_072,
     maxOutputTokens: 8_192,
-    template: 'gemma',
+    template: 'gemma4',
     inputPricePerMTok: 100_000,
     outputPricePerMTok: 300_000,
     aliases: ['gemma'],

@@ -12,7 +12,7 @@ const id = z
   .max(64)
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, ".", "_" and "-" only');
 
-export const templateFamilies = ['harmony', 'gemma', 'chatml', 'llama3', 'plain'] as const;
+export const templateFamilies = ['harmony', 'gemma4', 'gemma', 'chatml', 'llama3', 'plain'] as const;
 export type TemplateFamily = (typeof templateFamilies)[number];
 
 export const modelSchema = z.object({
@@ -75,6 +75,12 @@ export const poolSchema = z.object({
   kind: z.enum(['cortensor', 'openai']).default('cortensor'),
   /** Cortensor completion path version: v1 puts prompts on-chain, v2/v3 keep them off-chain. */
   apiVersion: z.enum(['v1', 'v2', 'v3']).default('v1'),
+  /**
+   * OpenAI-compatible pools: `native` (default) passes tools, tool_choice and response_format through;
+   * `prompt` renders them into a raw prompt with the model's template (POST /completions) and parses the
+   * text, for servers without native tool support.
+   */
+  toolCalling: z.enum(['native', 'prompt']).optional(),
   state: z.enum(['active', 'draining', 'disabled']).default('active'),
   /** Product model ids served, or { id, upstreamModel } for OpenAI-compatible upstreams. */
   models: z

@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'upstream_unavailable'
   | 'upstream_timeout'
   | 'upstream_error'
+  | 'invalid_model_output'
   | 'service_unavailable'
   | 'internal_error';
 
@@ -96,7 +97,10 @@ export function describeCode(code: ErrorCode): CodeInfo {
       return { status: 429, type: 'rate_limit_error' };
     case 'insufficient_quota':
       return { status: 429, type: 'insufficient_quota' };
+    // invalid_model_output: the model's answer failed the request's JSON Schema, tool choice or strict
+    // function twice (a repair attempt included) — a bad answer from upstream, not a bad request.
     case 'upstream_error':
+    case 'invalid_model_output':
       return { status: 502, type: 'server_error' };
     case 'upstream_unavailable':
     case 'service_unavailable':

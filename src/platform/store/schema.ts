@@ -223,6 +223,10 @@ export const routerPools = pgTable('router_pools', {
   name: text('name').notNull(),
   kind: text('kind', { enum: ['cortensor', 'openai'] }).notNull(),
   apiVersion: text('api_version').notNull().default('v1'),
+  /** OpenAI-compatible pools: tools passed natively, or rendered into a prompt by the model's template. */
+  toolCalling: text('tool_calling', { enum: ['native', 'prompt'] })
+    .notNull()
+    .default('native'),
   state: text('state', { enum: ['active', 'draining', 'disabled'] })
     .notNull()
     .default('active'),

@@ -1,0 +1,1 @@
+ALTER TABLE "router_pools" ADD COLUMN "tool_calling" text DEFAULT 'native' NOT NULL;
