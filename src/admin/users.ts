@@ -15,14 +15,13 @@ import { newId } from '../platform/ids.js';
 import { ensurePersonalOrg, findUserByEmail } from '../product/accounts/accounts.js';
 import { adminActor, recordAudit } from '../product/audit.js';
 import { isPlainText, parseJsonBody } from '../product/validation.js';
+import { passwordProblem } from '../product/auth/password-rules.js';
 
 const createUserBody = z
   .object({
     email: z.email('email must be a valid email address.').max(254),
-    password: z
-      .string()
-      .min(8, 'password must be at least 8 characters.')
-      .max(128, 'password can be at most 128 characters.'),
+    // Length and commonness are checked by the sign-up rule below (./password-rules.ts), the same for everyone.
+    password: z.string().max(1024, 'password can be at most 1024 characters.'),
     name: z
       .string()
       .trim()
@@ -42,6 +41,8 @@ export function registerAdminUsers(admin: Hono<AppEnv>, services: Services) {
 
   admin.post('/users', routeLabel('/admin/api/users'), async (c) => {
     const body = await parseJsonBody(c, createUserBody);
+    const weak = await passwordProblem(body.password, [body.email, body.name ?? '']);
+    if (weak) throw new PortalError({ code: 'invalid_request_error', param: 'password', message: weak });
     if (await findUserByEmail(db, body.email))
       throw new PortalError({
         code: 'conflict',

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/platform/store/db.js';
 import { openTestStore } from '../support/pglite.js';
-import { createTestPortal, type TestPortal } from '../product/harness.js';
+import { ADMIN_TOKEN, createTestPortal, type TestPortal } from '../product/harness.js';
 
 describe('weak passwords', () => {
   let store: Store;
@@ -46,5 +46,18 @@ describe('weak passwords', () => {
       json: { email: `strong-${Date.now()}@example.com`, password: 'violet tractor sings 7', name: 'S' },
     });
     expect(res.status).toBe(200);
+  });
+
+  it('the admin API (portal users create) refuses a common password too, and takes a strong one', async () => {
+    const create = (password: string) =>
+      portal.req('/admin/api/users', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        json: { email: `ops-${Math.random()}@example.com`, password },
+      });
+    const weak = await create('password1');
+    const body = (await weak.json()) as { error?: { param?: string } };
+    expect({ status: weak.status, param: body.error?.param }).toEqual({ status: 400, param: 'password' });
+    expect((await create('violet tractor sings 7')).status).toBe(201);
   });
 });
