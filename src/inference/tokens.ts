@@ -7,7 +7,8 @@
  * time quadratic in its length, so a long run without spaces (random letters, CJK, one repeated character)
  * took seconds per 100 KB. The text is fed to it in pieces cut only where the split pattern itself has a
  * boundary — the count is then exactly the whole text's — and a run with no such boundary is cut every
- * MAX_RUN characters (a count within a token per cut of the exact one, for input no prose contains).
+ * MAX_RUN characters (a count within a token per cut of the exact one: such runs are rare in prompts, e.g. a
+ * markdown table rule of more than 128 dashes).
  * `countTokensWithin` stops as soon as a limit is passed; `countTokensAsync` also yields to the event loop
  * between slices, so a long prompt never holds other requests (docs/decisions/009-gateway-abuse-bounds.md).
  */

@@ -6,7 +6,7 @@
  * request logs are deleted after `metering.requestLogRetentionDays`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { ADMIN_TOKEN, startTestPortal, type TestPortal } from '../support/portal.js';
 import { generateKey } from '../../src/gateway/keys/format.js';
 import { TtlCache } from '../../src/gateway/keys/cache.js';
 import { sweepOldRequestLogs } from '../../src/platform/metering/retention.js';
@@ -45,7 +45,9 @@ describe('forged-key floods', () => {
       `select count(*)::int as n from request_logs where key_id is null`,
     );
     expect(rows[0]!.n).toBe(0);
-    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+    ).text();
     expect(metrics).toMatch(/portal_gateway_auth_failures_total\{code="invalid_api_key"\} [1-9]/);
   });
 });
