@@ -12,7 +12,7 @@ import { PortalError } from '../platform/http/errors.js';
 import { routeLabel } from '../platform/http/kernel.js';
 import { organizations } from '../platform/store/schema.js';
 import { ensurePersonalOrg, findUserByEmail } from '../product/accounts/accounts.js';
-import { createKeyBody } from '../product/keys/key-input.js';
+import { createKeyBody } from '../contracts/index.js';
 import { createKeyService } from '../product/keys/key-service.js';
 import { externalKeysFor } from '../product/keys/external-keys.js';
 import { parseJsonBody } from '../product/validation.js';

@@ -11,7 +11,8 @@ import type { AppEnv } from '../platform/http/context.js';
 import { PortalError } from '../platform/http/errors.js';
 import { routeLabel } from '../platform/http/kernel.js';
 import { requestLogs } from '../platform/store/schema.js';
-import { clampDate, parseValue } from '../product/validation.js';
+import { clampDate } from '../contracts/index.js';
+import { parseValue } from '../product/validation.js';
 
 const query = z
   .object({

@@ -14,7 +14,8 @@ import { authAccounts, users } from '../platform/store/schema.js';
 import { newId } from '../platform/ids.js';
 import { ensurePersonalOrg, findUserByEmail } from '../product/accounts/accounts.js';
 import { adminActor, recordAudit } from '../product/audit.js';
-import { isPlainText, parseJsonBody } from '../product/validation.js';
+import { isPlainText } from '../contracts/index.js';
+import { parseJsonBody } from '../product/validation.js';
 import { passwordProblem } from '../product/auth/password-rules.js';
 
 const createUserBody = z

@@ -5,7 +5,8 @@
  * field, like every other product form.
  */
 import { z } from 'zod';
-import { isPlainText, parseValue } from '../validation.js';
+import { isPlainText } from '../../contracts/index.js';
+import { parseValue } from '../validation.js';
 import { PortalError } from '../../platform/http/errors.js';
 import type { PublicOrigin } from '../../platform/config/public-origin.js';
 import { passwordProblem } from './password-rules.js';

@@ -18,7 +18,7 @@ import { PortalError } from '../../platform/http/errors.js';
 import { displayParts, generateKey, hashKey } from '../../gateway/keys/format.js';
 import { activePlan } from '../accounts/accounts.js';
 import { recordAudit, type Actor } from '../audit.js';
-import type { CreateKeyBody, UpdateKeyBody } from './key-input.js';
+import type { CreateKeyBody, UpdateKeyBody } from '../../contracts/index.js';
 import { toKeyView, type KeyView } from './key-view.js';
 import type { ExternalKeys } from './external-keys.js';
 

@@ -1,28 +1,14 @@
 /**
  * How a key is shown to its owner: display parts, status, scopes and limits — never the key or its hash.
  */
+import type { ApiKey } from '../../contracts/index.js';
 import type { apiKeys } from '../../platform/store/schema.js';
 
 type KeyRow = typeof apiKeys.$inferSelect;
 
-export type KeyStatus = 'active' | 'revoked' | 'disabled' | 'expired';
-
-export interface KeyView {
-  id: string;
-  object: 'api_key';
-  name: string;
-  display_prefix: string;
-  last_four: string;
-  /** e.g. "ptl_Ab12Cd…wXyZ" */
-  redacted: string;
-  status: KeyStatus;
-  models: string[] | null;
-  limits: { requests_per_minute: number | null; tokens_per_minute: number | null };
-  created_at: string;
-  last_used_at: string | null;
-  expires_at: string | null;
-  revoked_at: string | null;
-}
+/** The contract's `apiKey`. */
+export type KeyView = ApiKey;
+export type KeyStatus = ApiKey['status'];
 
 export function keyStatus(row: Pick<KeyRow, 'status' | 'expiresAt'>, now = Date.now()): KeyStatus {
   if (row.status === 'active' && row.expiresAt && row.expiresAt.getTime() <= now) return 'expired';

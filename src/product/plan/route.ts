@@ -4,17 +4,13 @@
  */
 import type { Hono } from 'hono';
 import type { Services } from '../../app.js';
-import { listLedger, type LedgerEntry } from '../../platform/billing/ledger.js';
-import { currentPlanId, listPlans, type PlanView } from '../../platform/billing/plans.js';
+import type { PlanResponse } from '../../contracts/index.js';
+import { listLedger } from '../../platform/billing/ledger.js';
+import { currentPlanId, listPlans } from '../../platform/billing/plans.js';
 import { routeLabel } from '../../platform/http/kernel.js';
 import type { ProductEnv } from '../context.js';
 
-export interface PlanResponse {
-  plan: PlanView;
-  balance_micros: number | null;
-  ledger: LedgerEntry[];
-  plans: PlanView[];
-}
+export type { PlanResponse } from '../../contracts/index.js';
 
 export function registerPlanRoutes(api: Hono<ProductEnv>, services: Services) {
   api.get('/plan', routeLabel('/api/plan'), async (c) => c.json(await planFor(services, c.get('orgId'))));

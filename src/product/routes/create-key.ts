@@ -1,6 +1,6 @@
 /** POST /api/keys — create a key; the full key is in this response only. */
 import { routeLabel } from '../../platform/http/kernel.js';
-import { createKeyBody } from '../keys/key-input.js';
+import { createKeyBody } from '../../contracts/index.js';
 import { parseJsonBody } from '../validation.js';
 import { userActor, type ProductApi, type ProductDeps } from '../deps.js';
 

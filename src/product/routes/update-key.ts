@@ -1,6 +1,6 @@
 /** PATCH /api/keys/:id — rename, change expiry, model scope or limits. */
 import { routeLabel } from '../../platform/http/kernel.js';
-import { updateKeyBody } from '../keys/key-input.js';
+import { updateKeyBody } from '../../contracts/index.js';
 import { parseJsonBody } from '../validation.js';
 import { userActor, type ProductApi, type ProductDeps } from '../deps.js';
 

@@ -4,46 +4,21 @@
  * when they free up (from the gateway, when it runs in this process).
  */
 import type { Hono } from 'hono';
-import { z } from 'zod';
 import type { Services } from '../../app.js';
+import { usageQuery, type Usage, type UsageWindow } from '../../contracts/index.js';
 import { PortalError } from '../../platform/http/errors.js';
 import { routeLabel } from '../../platform/http/kernel.js';
 import type { ProductEnv } from '../context.js';
-import { clampDate, parseValue } from '../validation.js';
-import { BUCKET_MS, usageReport, type UsageReport } from './query.js';
+import { parseValue } from '../validation.js';
+import { BUCKET_MS, usageReport } from './query.js';
 
 const MAX_BUCKETS = { hour: 24 * 93, day: 732 } as const;
 
-const time = z
-  .string()
-  .trim()
-  .refine((s) => Number.isFinite(Date.parse(s)), 'must be an ISO date or date-time')
-  .transform((s) => clampDate(new Date(s)));
-
-const usageQuery = z
-  .object({
-    from: time.optional(),
-    to: time.optional(),
-    granularity: z.enum(['hour', 'day']).default('day'),
-    key: z.string().min(1).max(100).optional(),
-    model: z.string().min(1).max(100).optional(),
-  })
-  .strict();
-
-export type UsageWindowView = {
-  name: string;
-  subject: string;
-  key_id?: string;
-  limit: number;
-  used: number;
-  remaining: number;
-  resets_at: string | null;
-};
-
 /** What the gateway offers the usage API, when it is part of these services. */
-type WithGateway = { gateway?: { windows(orgId: string): Promise<UsageWindowView[]> | UsageWindowView[] } };
+type WithGateway = { gateway?: { windows(orgId: string): Promise<UsageWindow[]> | UsageWindow[] } };
 
-export type UsageResponse = UsageReport & { windows: UsageWindowView[] };
+/** The body of GET /api/usage (the contract's `usageResponse`). */
+export type UsageResponse = Usage;
 
 export function registerUsageRoutes(api: Hono<ProductEnv>, services: Services) {
   api.get('/usage', routeLabel('/api/usage'), async (c) => {
