@@ -1,10 +1,9 @@
 /** Client-side checks mirroring the server's, so a form says what is wrong before sending. */
+import { keyNameProblem } from '../../../src/contracts/index.js';
+
+/** The server's key-name rule itself (src/contracts), so the form and the API cannot disagree. */
 export function validateKeyName(name: string): string | null {
-  const trimmed = name.trim();
-  if (!trimmed) return 'Give the key a name (1–100 characters).';
-  if (trimmed.length > 100) return 'Key names can be at most 100 characters.';
-  if (/[<>]/.test(trimmed)) return 'Key names cannot contain "<" or ">".';
-  return null;
+  return keyNameProblem(name);
 }
 
 export function validateExpiry(value: string): string | null {

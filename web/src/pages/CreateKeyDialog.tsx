@@ -4,7 +4,7 @@ import { Dialog } from '../components/Dialog';
 import { Field } from '../components/Field';
 import { Notice } from '../components/States';
 import { api, ApiError, errorMessage } from '../lib/api';
-import type { CreatedKey, Model } from '../lib/types';
+import type { CreatedKey, ModelList } from '../lib/types';
 import { validateExpiry, validateKeyName, validateLimit } from '../lib/validate';
 
 type Errors = Partial<Record<'name' | 'expires_at' | 'models' | 'rpm' | 'tpm' | 'form', string | null>>;
@@ -29,7 +29,7 @@ export function CreateKeyDialog({
   const queryClient = useQueryClient();
   const models = useQuery({
     queryKey: ['models'],
-    queryFn: () => api<{ data: Model[] }>('/api/models'),
+    queryFn: () => api<ModelList>('/api/models'),
     enabled: open,
   });
   const [name, setName] = useState('');

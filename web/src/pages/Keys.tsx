@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { EmptyState, ErrorState, Loading, Notice } from '../components/States';
 import { api } from '../lib/api';
 import { formatDate, relativeTime } from '../lib/format';
-import type { Account, ApiKey, CreatedKey } from '../lib/types';
+import type { Account, ApiKey, CreatedKey, KeyList } from '../lib/types';
 import { CreateKeyDialog } from './CreateKeyDialog';
 import { RenameKeyDialog, RevokeKeyDialog } from './KeyActions';
 import { RevealPanel } from './RevealPanel';
@@ -16,7 +16,7 @@ const STATUS_LABEL: Record<ApiKey['status'], string> = {
 };
 
 export function KeysPage({ account }: { account: Account }) {
-  const keys = useQuery({ queryKey: ['keys'], queryFn: () => api<{ data: ApiKey[] }>('/api/keys') });
+  const keys = useQuery({ queryKey: ['keys'], queryFn: () => api<KeyList>('/api/keys') });
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedKey | null>(null);
   const [renaming, setRenaming] = useState<ApiKey | null>(null);

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { ErrorState, Loading, Notice } from '../components/States';
 import { api, ApiError } from '../lib/api';
 import { formatDate, formatInt, microsToUsd } from '../lib/format';
-import type { Account, Model, PlanInfo, PlanResponse } from '../lib/types';
+import type { Account, ModelList, PlanInfo, PlanResponse } from '../lib/types';
 
 export function PlanPage({ account }: { account: Account }) {
   const plan = useQuery({
@@ -10,7 +10,7 @@ export function PlanPage({ account }: { account: Account }) {
     queryFn: () => api<PlanResponse>('/api/plan'),
     retry: (n, err) => !(err instanceof ApiError && err.status === 404) && n < 2,
   });
-  const models = useQuery({ queryKey: ['models'], queryFn: () => api<{ data: Model[] }>('/api/models') });
+  const models = useQuery({ queryKey: ['models'], queryFn: () => api<ModelList>('/api/models') });
   const notYet = plan.error instanceof ApiError && plan.error.status === 404;
   const others = (plan.data?.plans ?? []).filter((p) => p.id !== plan.data?.plan.id).map((p) => p.name);
 

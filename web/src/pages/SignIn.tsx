@@ -4,6 +4,7 @@ import { Field } from '../components/Field';
 import { Notice } from '../components/States';
 import { api, errorMessage } from '../lib/api';
 import { navigate } from '../lib/router';
+import type { AuthProviderResponse } from '../lib/types';
 import { validateEmail } from '../lib/validate';
 import { AuthLayout, linkTo } from './AuthLayout';
 
@@ -17,7 +18,7 @@ export function SignIn() {
   const [busy, setBusy] = useState(false);
   const provider = useQuery({
     queryKey: ['auth-provider'],
-    queryFn: () => api<{ provider: string }>('/api/auth/provider'),
+    queryFn: () => api<AuthProviderResponse>('/api/auth/provider'),
     staleTime: Infinity,
   });
   const external = provider.data && provider.data.provider !== 'local' ? provider.data.provider : null;

@@ -4,6 +4,7 @@ import { Field } from '../components/Field';
 import { Notice } from '../components/States';
 import { api, errorMessage } from '../lib/api';
 import { navigate } from '../lib/router';
+import type { AuthProviderResponse } from '../lib/types';
 import { validateEmail, validatePassword } from '../lib/validate';
 import { AuthLayout, linkTo } from './AuthLayout';
 
@@ -40,7 +41,7 @@ export function SignUp() {
         body: { name: form.name.trim(), email, password: form.password },
       });
       // Sign-up answers the same whether or not the email was taken, and never signs in by itself.
-      const { emailVerification } = await api<{ emailVerification?: boolean }>('/api/auth/provider');
+      const { emailVerification } = await api<AuthProviderResponse>('/api/auth/provider');
       if (emailVerification) return setSentTo(email);
       await api('/api/auth/sign-in/email', { method: 'POST', body: { email, password: form.password } });
       await queryClient.invalidateQueries();

@@ -124,7 +124,7 @@ function UsageBody({ usage }: { usage: Usage }) {
           </div>
         )}
       </section>
-      <Breakdown title="By key" rows={usage.by_key.map((k) => ({ label: k.key_name, ...k }))} />
+      <Breakdown title="By key" rows={usage.by_key.map((k) => ({ ...k, label: k.key_name ?? k.key_id }))} />
       <Breakdown title="By model" rows={usage.by_model.map((m) => ({ label: m.model, ...m }))} />
     </>
   );
@@ -147,7 +147,8 @@ function Allowance({ window: w }: { window: UsageWindow }) {
       <div className="allowance-head">
         <span>{label}</span>
         <span className="muted small">
-          {formatInt(w.used)} / {formatInt(w.limit)} · frees up {relativeTime(w.resets_at)}
+          {formatInt(w.used)} / {formatInt(w.limit)}
+          {w.resets_at ? ` · frees up ${relativeTime(w.resets_at)}` : ''}
         </span>
       </div>
       <div
