@@ -1,0 +1,194 @@
+/**
+ * The product API against its contract (src/contracts): every route the app registers under /api (better-auth's
+ * /api/auth/* aside) is in `productRoutes`, and every route's success and error bodies parse with their strict
+ * schemas, so a renamed, missing or extra field fails here before the dashboard sees it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import {
+  createKeyBody,
+  errorBody,
+  productRoutes,
+  updateKeyBody,
+  usageQuery,
+  type CreatedKey,
+  type RouteContract,
+} from '../../src/contracts/index.js';
+import type { Store } from '../../src/platform/store/db.js';
+import { usageEvent } from '../metering/support.js';
+import { storeTargets } from '../support/store.js';
+import { createTestPortal, type Client, type TestPortal } from './harness.js';
+
+const [target] = storeTargets();
+
+/** Routes that cannot answer an error on purpose: public and constant. */
+const NO_ERROR_CASE = new Set(['GET /api/auth/provider']);
+
+const label = (r: Pick<RouteContract, 'method' | 'path'>) => `${r.method} ${r.path}`;
+
+function contractOf(method: RouteContract['method'], path: string): RouteContract {
+  const found = productRoutes.find((r) => r.method === method && r.path === path);
+  if (!found) throw new Error(`no contract for ${method} ${path}`);
+  return found;
+}
+
+describe('product API contract', () => {
+  let store: Store;
+  let closeStore: () => Promise<void>;
+  let portal: TestPortal;
+  let alice: Client;
+  let bob: Client;
+  let key: CreatedKey;
+  const succeeded = new Set<string>();
+  const failed = new Set<string>();
+
+  type Send = (path: string, init?: RequestInit & { json?: unknown }) => Promise<Response>;
+
+  /** Calls `path` as `route` expects to succeed; the body must match the route's response schema. */
+  async function ok<T>(
+    send: Send,
+    method: RouteContract['method'],
+    route: string,
+    path = route,
+    json?: unknown,
+  ) {
+    const contract = contractOf(method, route);
+    const res = await send(path, { method, ...(json === undefined ? {} : { json }) });
+    const body: unknown = await res.json();
+    expect(res.status, JSON.stringify(body)).toBe(contract.status);
+    const parsed = contract.response.safeParse(body);
+    expect(parsed.error?.issues ?? [], `${label(contract)} response`).toEqual([]);
+    succeeded.add(label(contract));
+    return body as T;
+  }
+
+  /** Calls `path` as `route` expects to fail with `status`; the body must be the shared error body. */
+  async function fails(
+    send: Send,
+    method: RouteContract['method'],
+    route: string,
+    status: number,
+    init: { path?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {},
+  ) {
+    const contract = contractOf(method, route);
+    const { path = route, ...rest } = init;
+    const res = await send(path, { method, ...rest });
+    const body: unknown = await res.json();
+    expect(res.status, JSON.stringify(body)).toBe(status);
+    expect(errorBody.safeParse(body).error?.issues ?? [], `${label(contract)} error`).toEqual([]);
+    failed.add(label(contract));
+    return body as z.infer<typeof errorBody>;
+  }
+
+  beforeAll(async () => {
+    ({ store, close: closeStore } = await target!.open());
+    portal = await createTestPortal(store);
+    alice = await portal.signUp();
+    bob = await portal.signUp();
+  });
+  afterAll(async () => {
+    await portal.services.metering.close();
+    portal.close();
+    await closeStore();
+  });
+
+  const signedOut: Send = (path, init) => portal.req(path, init);
+
+  it('lists every /api route the app registers (better-auth’s /api/auth/* aside)', () => {
+    const registered = portal.app.routes
+      .filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/') && !r.path.startsWith('/api/auth/'))
+      .map((r) => `${r.method} ${r.path}`);
+    const listed = new Set(productRoutes.map(label));
+    expect(registered.length).toBeGreaterThan(0);
+    expect(registered.filter((r) => !listed.has(r))).toEqual([]);
+    // And the table lists nothing the app does not serve.
+    const served = new Set(portal.app.routes.map((r) => `${r.method} ${r.path}`));
+    expect([...listed].filter((r) => !served.has(r))).toEqual([]);
+  });
+
+  it('GET /api/auth/provider matches its contract', async () => {
+    await ok(signedOut, 'GET', '/api/auth/provider');
+  });
+
+  it('GET /api/account: 200 signed in, 401 signed out', async () => {
+    await ok(alice.req, 'GET', '/api/account');
+    await fails(signedOut, 'GET', '/api/account', 401);
+  });
+
+  it('GET /api/models: 200 signed in, 401 signed out', async () => {
+    await ok(alice.req, 'GET', '/api/models');
+    await fails(signedOut, 'GET', '/api/models', 401);
+  });
+
+  it('POST /api/keys: 201 with the key, 400 on a bad name or broken JSON', async () => {
+    const input = { name: 'contract', models: ['oss-20b'], limits: { requests_per_minute: 100 } };
+    expect(createKeyBody.safeParse(input).success).toBe(true);
+    key = await ok<CreatedKey>(alice.req, 'POST', '/api/keys', '/api/keys', input);
+    const bad = await fails(alice.req, 'POST', '/api/keys', 400, { json: { name: '<b>x</b>' } });
+    expect(bad.error.param).toBe('name');
+    const broken = { body: '{"name":', headers: { 'content-type': 'application/json' } };
+    expect((await fails(alice.req, 'POST', '/api/keys', 400, broken)).error.code).toBe('invalid_json');
+  });
+
+  it('GET /api/keys: 200 signed in, 401 signed out', async () => {
+    await ok(alice.req, 'GET', '/api/keys');
+    await fails(signedOut, 'GET', '/api/keys', 401);
+  });
+
+  it('GET /api/keys/:id: 200 for the owner, 404 for another organization', async () => {
+    await ok(alice.req, 'GET', '/api/keys/:id', `/api/keys/${key.id}`);
+    await fails(bob.req, 'GET', '/api/keys/:id', 404, { path: `/api/keys/${key.id}` });
+  });
+
+  it('PATCH /api/keys/:id: 200 renamed, 400 on an unknown field, 404 for another organization', async () => {
+    const input = { name: 'renamed', limits: { tokens_per_minute: null } };
+    expect(updateKeyBody.safeParse(input).success).toBe(true);
+    await ok(alice.req, 'PATCH', '/api/keys/:id', `/api/keys/${key.id}`, input);
+    await fails(alice.req, 'PATCH', '/api/keys/:id', 400, {
+      path: `/api/keys/${key.id}`,
+      json: { colour: 'red' },
+    });
+    await fails(bob.req, 'PATCH', '/api/keys/:id', 404, { path: `/api/keys/${key.id}`, json: { name: 'x' } });
+  });
+
+  it('GET /api/usage: 200 with totals and limit windows, 400 on a bad range or an unknown parameter', async () => {
+    const chat = await portal.req('/v1/chat/completions', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key.key}` },
+      json: { model: 'oss-20b', messages: [{ role: 'user', content: 'hi' }], max_tokens: 8 },
+    });
+    expect(chat.status).toBe(200);
+    const orgId = ((await (await alice.req('/api/account')).json()) as { organization: { id: string } })
+      .organization.id;
+    portal.services.metering.recordUsage(usageEvent({ orgId, keyId: key.id, occurredAt: new Date() }));
+    await portal.services.metering.flush();
+    expect(usageQuery.safeParse({ granularity: 'hour' }).success).toBe(true);
+    const usage = await ok<{ windows: unknown[]; by_key: unknown[] }>(
+      alice.req,
+      'GET',
+      '/api/usage',
+      '/api/usage?granularity=hour',
+    );
+    expect(usage.by_key.length).toBeGreaterThan(0);
+    expect(usage.windows.length).toBeGreaterThan(0);
+    await fails(alice.req, 'GET', '/api/usage', 400, { path: '/api/usage?from=2026-11-02&to=2026-11-01' });
+    await fails(alice.req, 'GET', '/api/usage', 400, { path: '/api/usage?colour=red' });
+  });
+
+  it('GET /api/plan: 200 signed in, 401 signed out', async () => {
+    await ok(alice.req, 'GET', '/api/plan');
+    await fails(signedOut, 'GET', '/api/plan', 401);
+  });
+
+  it('DELETE /api/keys/:id: 200 revoked, 404 for another organization', async () => {
+    await fails(bob.req, 'DELETE', '/api/keys/:id', 404, { path: `/api/keys/${key.id}` });
+    const revoked = await ok<{ status: string }>(alice.req, 'DELETE', '/api/keys/:id', `/api/keys/${key.id}`);
+    expect(revoked.status).toBe('revoked');
+  });
+
+  it('covered every listed route, success and error', () => {
+    const routes = productRoutes.map(label);
+    expect(routes.filter((r) => !succeeded.has(r))).toEqual([]);
+    expect(routes.filter((r) => !failed.has(r) && !NO_ERROR_CASE.has(r))).toEqual([]);
+  });
+});
