@@ -5,23 +5,17 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Hono } from 'hono';
-import { z } from 'zod';
 import type { Services } from '../app.js';
 import type { AppEnv } from '../platform/http/context.js';
 import { PortalError } from '../platform/http/errors.js';
 import { routeLabel } from '../platform/http/kernel.js';
 import { organizations } from '../platform/store/schema.js';
 import { ensurePersonalOrg, findUserByEmail } from '../product/accounts/accounts.js';
-import { createKeyBody } from '../contracts/index.js';
+import { adminCreateKeyBody } from '../contracts/index.js';
 import { createKeyService } from '../product/keys/key-service.js';
 import { externalKeysFor } from '../product/keys/external-keys.js';
 import { parseJsonBody } from '../product/validation.js';
 import { adminActor } from '../product/audit.js';
-
-const adminCreateKeyBody = createKeyBody.extend({
-  email: z.email('email must be a valid email address.').optional(),
-  org_id: z.string().min(1).optional(),
-});
 
 export function registerAdminKeys(admin: Hono<AppEnv>, services: Services) {
   const { db } = services.store;

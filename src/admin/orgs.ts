@@ -4,16 +4,14 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Hono } from 'hono';
-import { z } from 'zod';
 import type { Services } from '../app.js';
+import { disableOrgBody } from '../contracts/index.js';
 import type { AppEnv } from '../platform/http/context.js';
 import { PortalError } from '../platform/http/errors.js';
 import { routeLabel } from '../platform/http/kernel.js';
 import { organizations } from '../platform/store/schema.js';
 import { adminActor, recordAudit } from '../product/audit.js';
 import { parseValue } from '../product/validation.js';
-
-const disableBody = z.object({ reason: z.string().trim().max(500).optional() }).strict();
 
 export function registerAdminOrgs(admin: Hono<AppEnv>, services: Services) {
   const { db } = services.store;
@@ -32,7 +30,7 @@ export function registerAdminOrgs(admin: Hono<AppEnv>, services: Services) {
     admin.post(`/orgs/:id/${action}`, routeLabel(`/admin/api/orgs/:id/${action}`), async (c) => {
       const org = await load(c.req.param('id'));
       const raw: unknown = (await c.req.text()) ? await c.req.json().catch(() => null) : {};
-      const { reason } = parseValue(disableBody, raw);
+      const { reason } = parseValue(disableOrgBody, raw);
       const [row] = await db
         .update(organizations)
         .set({

@@ -8,8 +8,8 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Hono } from 'hono';
-import { z } from 'zod';
 import type { Services } from '../app.js';
+import { changePlanBody, ledgerEntryBody } from '../contracts/index.js';
 import { appendLedgerEntry, ledgerBalance, listLedger } from '../platform/billing/ledger.js';
 import { changePlan, listPlans } from '../platform/billing/plans.js';
 import type { AppEnv } from '../platform/http/context.js';
@@ -18,22 +18,6 @@ import { routeLabel } from '../platform/http/kernel.js';
 import { organizations } from '../platform/store/schema.js';
 import { adminActor, recordAudit } from '../product/audit.js';
 import { parseJsonBody } from '../product/validation.js';
-
-const planBody = z.object({ plan_id: z.string().min(1) }).strict();
-const ledgerBody = z
-  .object({
-    kind: z.enum(['grant', 'adjustment', 'refund']),
-    amount_micros: z
-      .number()
-      .int()
-      .refine((n) => n !== 0, 'amount_micros must not be zero'),
-    description: z.string().trim().max(500).default(''),
-  })
-  .strict()
-  .refine((b) => b.kind === 'adjustment' || b.amount_micros > 0, {
-    message: 'grants and refunds add credit: amount_micros must be positive',
-    path: ['amount_micros'],
-  });
 
 export function registerAdminPlans(admin: Hono<AppEnv>, services: Services) {
   const { store, bus, credits } = services;
@@ -54,7 +38,7 @@ export function registerAdminPlans(admin: Hono<AppEnv>, services: Services) {
 
   admin.post('/orgs/:id/plan', routeLabel('/admin/api/orgs/:id/plan'), async (c) => {
     const orgId = await requireOrg(c.req.param('id'));
-    const { plan_id } = await parseJsonBody(c, planBody);
+    const { plan_id } = await parseJsonBody(c, changePlanBody);
     const result = await changePlan(store.db, bus, { orgId, planId: plan_id, actor: adminActor(c) });
     if (!result.ok)
       throw new PortalError({ code: 'not_found', message: `No plan ${plan_id}.`, param: 'plan_id' });
@@ -77,7 +61,7 @@ export function registerAdminPlans(admin: Hono<AppEnv>, services: Services) {
 
   admin.post('/orgs/:id/ledger', routeLabel('/admin/api/orgs/:id/ledger'), async (c) => {
     const orgId = await requireOrg(c.req.param('id'));
-    const body = await parseJsonBody(c, ledgerBody);
+    const body = await parseJsonBody(c, ledgerEntryBody);
     const actor = adminActor(c);
     const entry = await appendLedgerEntry(store.query, {
       orgId,

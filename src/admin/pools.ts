@@ -5,16 +5,14 @@
  * so every instance reloads its fleet.
  */
 import type { Hono } from 'hono';
-import { z } from 'zod';
 import type { Services } from '../app.js';
+import { poolStateBody } from '../contracts/index.js';
 import type { AppEnv } from '../platform/http/context.js';
 import { PortalError } from '../platform/http/errors.js';
 import { routeLabel } from '../platform/http/kernel.js';
 import { setPoolState, setRouterState } from '../inference/pools/store.js';
 import { adminActor, recordAudit } from '../product/audit.js';
 import { parseJsonBody } from '../product/validation.js';
-
-const stateBody = z.object({ state: z.enum(['active', 'draining', 'disabled']) });
 
 export function registerAdminPools(admin: Hono<AppEnv>, services: Services) {
   const { store, bus, inference } = services;
@@ -35,7 +33,7 @@ export function registerAdminPools(admin: Hono<AppEnv>, services: Services) {
 
   admin.post('/pools/:id/state', routeLabel('/admin/api/pools/:id/state'), async (c) => {
     const poolId = c.req.param('id');
-    const { state } = await parseJsonBody(c, stateBody);
+    const { state } = await parseJsonBody(c, poolStateBody);
     const before = poolView(poolId)?.state;
     if (!(await setPoolState(store, poolId, state)))
       throw new PortalError({ code: 'not_found', message: `No pool ${poolId}.` });
@@ -54,7 +52,7 @@ export function registerAdminPools(admin: Hono<AppEnv>, services: Services) {
 
   admin.post('/routers/:id/state', routeLabel('/admin/api/routers/:id/state'), async (c) => {
     const routerId = c.req.param('id');
-    const { state } = await parseJsonBody(c, stateBody);
+    const { state } = await parseJsonBody(c, poolStateBody);
     const before = inference
       .snapshot()
       .flatMap((p) => p.routers)

@@ -5,29 +5,13 @@
  */
 import { and, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { Hono } from 'hono';
-import { z } from 'zod';
 import type { Services } from '../app.js';
 import type { AppEnv } from '../platform/http/context.js';
 import { PortalError } from '../platform/http/errors.js';
 import { routeLabel } from '../platform/http/kernel.js';
 import { requestLogs } from '../platform/store/schema.js';
-import { clampDate } from '../contracts/index.js';
+import { clampDate, requestLogQuery } from '../contracts/index.js';
 import { parseValue } from '../product/validation.js';
-
-const query = z
-  .object({
-    org: z.string().max(64).optional(),
-    key: z.string().max(64).optional(),
-    model: z.string().max(64).optional(),
-    status: z.coerce.number().int().min(100).max(599).optional(),
-    error_code: z.string().max(64).optional(),
-    since: z.iso.datetime({ offset: true }).optional(),
-    until: z.iso.datetime({ offset: true }).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    /** Opaque cursor from the previous page's `next_cursor`. */
-    cursor: z.string().max(200).optional(),
-  })
-  .strict();
 
 function decodeCursor(cursor: string): { at: Date; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
@@ -42,7 +26,7 @@ export function registerAdminRequests(admin: Hono<AppEnv>, services: Services) {
   const { db } = services.store;
 
   admin.get('/requests', routeLabel('/admin/api/requests'), async (c) => {
-    const q = parseValue(query, c.req.query());
+    const q = parseValue(requestLogQuery, c.req.query());
     const where: SQL[] = [];
     if (q.org) where.push(eq(requestLogs.orgId, q.org));
     if (q.key) where.push(eq(requestLogs.keyId, q.key));

@@ -4,7 +4,6 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Hono } from 'hono';
-import { z } from 'zod';
 import { hashPassword } from 'better-auth/crypto';
 import type { Services } from '../app.js';
 import type { AppEnv } from '../platform/http/context.js';
@@ -14,28 +13,9 @@ import { authAccounts, users } from '../platform/store/schema.js';
 import { newId } from '../platform/ids.js';
 import { ensurePersonalOrg, findUserByEmail } from '../product/accounts/accounts.js';
 import { adminActor, recordAudit } from '../product/audit.js';
-import { isPlainText } from '../contracts/index.js';
+import { createUserBody } from '../contracts/index.js';
 import { parseJsonBody } from '../product/validation.js';
 import { passwordProblem } from '../product/auth/password-rules.js';
-
-const createUserBody = z
-  .object({
-    email: z.email('email must be a valid email address.').max(254),
-    // Length and commonness are checked by the sign-up rule below (./password-rules.ts), the same for everyone.
-    password: z.string().max(1024, 'password can be at most 1024 characters.'),
-    name: z
-      .string()
-      .trim()
-      .max(100)
-      .regex(/^[^<>]*$/, 'name cannot contain "<" or ">".')
-      .refine(
-        isPlainText,
-        'name cannot contain control characters, bidi overrides or other invisible characters.',
-      )
-      .optional(),
-    admin: z.boolean().optional(),
-  })
-  .strict();
 
 export function registerAdminUsers(admin: Hono<AppEnv>, services: Services) {
   const { db } = services.store;
