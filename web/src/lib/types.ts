@@ -4,6 +4,7 @@ export type {
   ApiKey,
   AuthProviderResponse,
   CreatedKey,
+  CreateKeyRequest,
   ErrorBody,
   KeyList,
   LedgerEntry,
@@ -13,5 +14,6 @@ export type {
   PlanResponse,
   Usage,
   UsageTotals,
+  UpdateKeyRequest,
   UsageWindow,
 } from '../../../src/contracts/index.js';

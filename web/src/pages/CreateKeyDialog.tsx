@@ -4,7 +4,7 @@ import { Dialog } from '../components/Dialog';
 import { Field } from '../components/Field';
 import { Notice } from '../components/States';
 import { api, ApiError, errorMessage } from '../lib/api';
-import type { CreatedKey, ModelList } from '../lib/types';
+import type { CreatedKey, CreateKeyRequest, ModelList } from '../lib/types';
 import { validateExpiry, validateKeyName, validateLimit } from '../lib/validate';
 
 type Errors = Partial<Record<'name' | 'expires_at' | 'models' | 'rpm' | 'tpm' | 'form', string | null>>;
@@ -41,7 +41,7 @@ export function CreateKeyDialog({
   const [errors, setErrors] = useState<Errors>({});
 
   const create = useMutation({
-    mutationFn: (body: unknown) => api<CreatedKey>('/api/keys', { method: 'POST', body }),
+    mutationFn: (body: CreateKeyRequest) => api<CreatedKey>('/api/keys', { method: 'POST', body }),
     onSuccess: async (key) => {
       await queryClient.invalidateQueries({ queryKey: ['keys'] });
       reset();

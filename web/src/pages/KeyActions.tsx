@@ -4,7 +4,7 @@ import { Dialog } from '../components/Dialog';
 import { Field } from '../components/Field';
 import { Notice } from '../components/States';
 import { api, errorMessage } from '../lib/api';
-import type { ApiKey } from '../lib/types';
+import type { ApiKey, UpdateKeyRequest } from '../lib/types';
 import { validateKeyName } from '../lib/validate';
 
 export function RenameKeyDialog({ apiKey, onClose }: { apiKey: ApiKey | null; onClose: () => void }) {
@@ -18,7 +18,7 @@ export function RenameKeyDialog({ apiKey, onClose }: { apiKey: ApiKey | null; on
     setError(null);
   }
   const rename = useMutation({
-    mutationFn: (body: { name: string }) => api<ApiKey>(`/api/keys/${apiKey?.id}`, { method: 'PATCH', body }),
+    mutationFn: (body: UpdateKeyRequest) => api<ApiKey>(`/api/keys/${apiKey?.id}`, { method: 'PATCH', body }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['keys'] });
       setLastId(null);
