@@ -9,7 +9,7 @@ import type { Metering } from '../platform/metering/types.js';
 import type { Inference, StreamPiece, UpstreamUsage } from '../inference/types.js';
 import type { Admission, Gateway, Outcome } from './gateway.js';
 import type { GatewayEnv } from './context.js';
-import type { Answer, StreamEncoder, TokenUsage } from './format/types.js';
+import { pieceFrame, type Answer, type StreamEncoder, type TokenUsage } from './format/types.js';
 import {
   completeChecked,
   generatedText,
@@ -186,7 +186,7 @@ export async function respondStream(
         frame = encoder.text(piece.text);
       } else {
         text += piece.type === 'tool_call' ? piece.name : piece.text;
-        frame = otherFrame(encoder, piece);
+        frame = pieceFrame(encoder, piece);
       }
       if (!frame) continue;
       if (ttftMs === null) {
@@ -291,18 +291,6 @@ export async function respondStream(
   });
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
   return c.body(body);
-}
-
-/** Frames for reasoning and tool-call pieces (the plain-text path never comes here). */
-function otherFrame(encoder: StreamEncoder, piece: Exclude<StreamPiece, { type: 'text' | 'end' }>): string {
-  switch (piece.type) {
-    case 'reasoning':
-      return encoder.reasoning(piece.text);
-    case 'tool_call':
-      return encoder.toolCall(piece.index, piece.id, piece.name);
-    case 'tool_call_args':
-      return encoder.toolCallArgs(piece.index, piece.text);
-  }
 }
 
 function setHeaders(c: Context<GatewayEnv>, admission: Admission, upstreamMs: number | null) {

@@ -2,20 +2,15 @@ import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
 import type { StreamPiece } from '../../inference/types.js';
 import { messageBody, messageStreamEncoder, THINKING_SIGNATURE } from './anthropic.js';
-import type { StreamEncoder } from './types.js';
+import { pieceFrame, type StreamEncoder } from './types.js';
 
 const meta = { id: 'msg_1', model: 'qwen', created: 1_700_000_000 };
 const usage = { inputTokens: 30, outputTokens: 15 };
 
 function encode(encoder: StreamEncoder, pieces: StreamPiece[]): string {
   let out = encoder.start(usage.inputTokens);
-  for (const p of pieces) {
-    if (p.type === 'text') out += encoder.text(p.text);
-    else if (p.type === 'reasoning') out += encoder.reasoning(p.text);
-    else if (p.type === 'tool_call') out += encoder.toolCall(p.index, p.id, p.name);
-    else if (p.type === 'tool_call_args') out += encoder.toolCallArgs(p.index, p.text);
-    else out += encoder.end(p.finishReason, usage);
-  }
+  for (const p of pieces)
+    out += p.type === 'end' ? encoder.end(p.finishReason, usage) : pieceFrame(encoder, p);
   return out;
 }
 

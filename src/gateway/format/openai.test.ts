@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import type { StreamPiece } from '../../inference/types.js';
 import { chatCompletionBody, chatStreamEncoder } from './openai.js';
-import type { StreamEncoder } from './types.js';
+import { pieceFrame, type StreamEncoder } from './types.js';
 
 const meta = { id: 'chatcmpl-1', model: 'oss-20b', created: 1_700_000_000 };
 const usage = { inputTokens: 20, outputTokens: 12 };
@@ -10,13 +10,8 @@ const usage = { inputTokens: 20, outputTokens: 12 };
 /** What respond.ts writes for a stream of pieces: start, a frame per piece, end. */
 function encode(encoder: StreamEncoder, pieces: StreamPiece[]): string {
   let out = encoder.start(usage.inputTokens);
-  for (const p of pieces) {
-    if (p.type === 'text') out += encoder.text(p.text);
-    else if (p.type === 'reasoning') out += encoder.reasoning(p.text);
-    else if (p.type === 'tool_call') out += encoder.toolCall(p.index, p.id, p.name);
-    else if (p.type === 'tool_call_args') out += encoder.toolCallArgs(p.index, p.text);
-    else out += encoder.end(p.finishReason, usage);
-  }
+  for (const p of pieces)
+    out += p.type === 'end' ? encoder.end(p.finishReason, usage) : pieceFrame(encoder, p);
   return out;
 }
 

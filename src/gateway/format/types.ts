@@ -2,7 +2,7 @@
  * Response formats: each wire format (OpenAI chat, OpenAI text completion, Anthropic messages) is a pure
  * function for the whole answer and a stream encoder that turns pieces into SSE frames. No I/O here.
  */
-import type { Completion, FinishReason } from '../../inference/types.js';
+import type { Completion, FinishReason, StreamPiece } from '../../inference/types.js';
 import type { PortalError } from '../../platform/http/errors.js';
 
 export interface TokenUsage {
@@ -39,6 +39,24 @@ export interface StreamEncoder {
   /** An error event after the stream started, then the stream's terminator. */
   error(err: PortalError): string;
   keepAlive(): string;
+}
+
+/**
+ * The frame for one piece other than the end (which needs the counted usage). respond.ts writes plain text
+ * through `encoder.text` directly and comes here for reasoning and tool-call pieces; the encoders' tests use
+ * it too, so they encode streams exactly as the gateway does.
+ */
+export function pieceFrame(encoder: StreamEncoder, piece: Exclude<StreamPiece, { type: 'end' }>): string {
+  switch (piece.type) {
+    case 'text':
+      return encoder.text(piece.text);
+    case 'reasoning':
+      return encoder.reasoning(piece.text);
+    case 'tool_call':
+      return encoder.toolCall(piece.index, piece.id, piece.name);
+    case 'tool_call_args':
+      return encoder.toolCallArgs(piece.index, piece.text);
+  }
 }
 
 export const sse = (data: unknown, event?: string): string =>
