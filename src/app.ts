@@ -20,6 +20,7 @@ import { hsts } from './platform/http/hsts.js';
 import { resolvePublicOrigin } from './platform/config/public-origin.js';
 import { adminGuard, registerAdmin } from './admin/index.js';
 import { registerProduct } from './product/index.js';
+import { registerOpenApi } from './product/openapi/route.js';
 import { createMetering } from './platform/metering/metering.js';
 import type { Metering } from './platform/metering/types.js';
 import { createCredits, type CreditsGuard } from './platform/billing/credits.js';
@@ -145,6 +146,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   registerHealth(app, services);
   app.route('/v1', services.gateway.v1);
   registerAdmin(app, services);
+  registerOpenApi(app, { publicUrl: config.server.publicUrl });
   registerProduct(app, services);
   return app;
 }

@@ -120,10 +120,7 @@ export const routerView = z
       })
       .strict(),
     cooldownUntil: z.number().nullable(),
-    lastProbe: z
-      .object({ ok: z.boolean(), at: isoTime, detail: z.string().optional() })
-      .strict()
-      .nullable(),
+    lastProbe: z.object({ ok: z.boolean(), at: isoTime, detail: z.string().optional() }).strict().nullable(),
   })
   .strict();
 
@@ -205,6 +202,13 @@ export type AdminUser = z.infer<typeof adminUser>;
 export type PoolView = z.infer<typeof poolView>;
 export type RequestLog = z.infer<typeof requestLog>;
 
+/** GET /admin/api/users: find one user by email (else the first 500). Read by the route from the query. */
+export const adminUsersQuery = z.object({ email: z.string().optional() }).strict();
+/** GET /admin/api/keys: whose keys, by a user's email or an organization id (one of them is required). */
+export const adminKeysQuery = z
+  .object({ email: z.string().optional(), org_id: z.string().optional() })
+  .strict();
+
 const route = (
   method: RouteContract['method'],
   path: string,
@@ -215,10 +219,10 @@ const route = (
 /** Every admin-API route; the admin contract test fails when the app registers one not listed here. */
 export const adminRoutes: readonly RouteContract[] = [
   route('POST', '/users', createdUser, { status: 201, request: createUserBody }),
-  route('GET', '/users', adminUserList),
+  route('GET', '/users', adminUserList, { request: adminUsersQuery }),
   route('GET', '/users/:id', adminUser),
   route('POST', '/keys', adminCreatedKey, { status: 201, request: adminCreateKeyBody }),
-  route('GET', '/keys', adminKeyList),
+  route('GET', '/keys', adminKeyList, { request: adminKeysQuery }),
   route('DELETE', '/keys/:id', apiKey),
   route('POST', '/keys/:id/disable', apiKey),
   route('POST', '/keys/:id/enable', apiKey),

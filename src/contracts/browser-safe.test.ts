@@ -9,9 +9,9 @@ import { keyNameProblem } from './index.js';
 const dir = new URL('.', import.meta.url);
 const sources = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
 const importsOf = (file: URL) =>
-  [
-    ...readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm),
-  ].map((m) => m[1] ?? '');
+  [...readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm)].map(
+    (m) => m[1] ?? '',
+  );
 
 /** Every module reachable from src/contracts, following relative imports (`v1.ts` re-exports the gateway's
  * request schemas: they must be browser-safe too); what is not relative must be zod. */

@@ -15,9 +15,7 @@ export { messagesSchema as messagesRequest };
 const count = z.number().int().nonnegative();
 const unixTime = z.number().int().nonnegative();
 
-const usage = z
-  .object({ prompt_tokens: count, completion_tokens: count, total_tokens: count })
-  .strict();
+const usage = z.object({ prompt_tokens: count, completion_tokens: count, total_tokens: count }).strict();
 
 const answerHead = {
   id: z.string(),
@@ -86,9 +84,7 @@ export const chatCompletionChunk = z
                       index: count,
                       id: z.string().optional(),
                       type: z.literal('function').optional(),
-                      function: z
-                        .object({ name: z.string().optional(), arguments: z.string() })
-                        .strict(),
+                      function: z.object({ name: z.string().optional(), arguments: z.string() }).strict(),
                     })
                     .strict(),
                 )
