@@ -1,0 +1,264 @@
+/**
+ * Real answers of every /v1, /api and /admin/api route, success and error, recorded as `Exchange`s for the
+ * contract tests (zod contracts, the OpenAPI document). Each call names the route as Hono registers it, so a
+ * test can check that every registered route was exercised both ways. Streams are recorded as their text.
+ */
+import type { RouteContract } from '../../src/contracts/index.js';
+import { ADMIN_TOKEN, type Client, type TestPortal } from '../product/harness.js';
+
+export interface Exchange {
+  method: RouteContract['method'];
+  /** The route as registered, e.g. `/api/keys/:id`, `/v1/models/:id{.+}`. */
+  route: string;
+  status: number;
+  headers: Headers;
+  /** Parsed JSON, or the raw text of an event stream. */
+  body: unknown;
+  stream: boolean;
+}
+
+type Init = { path?: string; json?: unknown; body?: string; headers?: Record<string, string> };
+
+const DEMO_MODEL = 'oss-20b';
+const chat = (extra: Record<string, unknown> = {}) => ({
+  model: DEMO_MODEL,
+  messages: [{ role: 'user', content: 'hi' }],
+  max_tokens: 8,
+  ...extra,
+});
+const messages = (extra: Record<string, unknown> = {}) => ({
+  model: DEMO_MODEL,
+  max_tokens: 8,
+  messages: [{ role: 'user', content: 'hi' }],
+  ...extra,
+});
+
+export async function recordExchanges(portal: TestPortal): Promise<Exchange[]> {
+  const exchanges: Exchange[] = [];
+  const alice = await portal.signUp();
+  const bob = await portal.signUp();
+
+  /** Calls `route` (at `init.path`, else the route itself) as `who`, and records the answer. */
+  async function call(who: Client | null, method: Exchange['method'], route: string, init: Init = {}) {
+    const { path = route, ...rest } = init;
+    const send = who ? who.req : portal.req;
+    const res = await send(path, { method, ...rest });
+    const stream = (res.headers.get('content-type') ?? '').startsWith('text/event-stream');
+    const body: unknown = stream ? await res.text() : await res.json();
+    exchanges.push({ method, route, status: res.status, headers: res.headers, body, stream });
+    return body as Record<string, unknown>;
+  }
+
+  await productCalls(call, alice, bob);
+  const key = (await call(alice, 'POST', '/api/keys', { json: { name: 'v1 calls' } })).key as string;
+  await v1Calls(call, key);
+  await portal.services.metering.flush();
+  await adminCalls(call, alice);
+  return exchanges;
+}
+
+type Call = (
+  who: Client | null,
+  method: Exchange['method'],
+  route: string,
+  init?: Init,
+) => Promise<Record<string, unknown>>;
+
+async function productCalls(call: Call, alice: Client, bob: Client) {
+  await call(null, 'GET', '/api/auth/provider');
+  for (const route of ['/api/account', '/api/models', '/api/keys', '/api/plan', '/api/usage']) {
+    await call(alice, 'GET', route);
+    await call(null, 'GET', route);
+  }
+  await call(alice, 'GET', '/api/usage', { path: '/api/usage?colour=red' });
+  const created = await call(alice, 'POST', '/api/keys', {
+    json: { name: 'contract', models: [DEMO_MODEL] },
+  });
+  await call(alice, 'POST', '/api/keys', { json: { name: '<b>' } });
+  const broken = { body: '{"name":', headers: { 'content-type': 'application/json' } };
+  await call(alice, 'POST', '/api/keys', broken);
+  await call(alice, 'POST', '/api/keys', {
+    json: { name: 'x' },
+    headers: { origin: 'https://evil.example' },
+  });
+  const at = `/api/keys/${String(created.id)}`;
+  await call(alice, 'GET', '/api/keys/:id', { path: at });
+  await call(bob, 'GET', '/api/keys/:id', { path: at });
+  await call(alice, 'PATCH', '/api/keys/:id', { path: at, json: { name: 'renamed' } });
+  await call(alice, 'PATCH', '/api/keys/:id', { path: at, json: { colour: 'red' } });
+  await call(bob, 'DELETE', '/api/keys/:id', { path: at });
+  await call(alice, 'DELETE', '/api/keys/:id', { path: at });
+}
+
+async function v1Calls(call: Call, key: string) {
+  const auth = { authorization: `Bearer ${key}` };
+  const anthropic = { 'x-api-key': key, 'anthropic-version': '2023-06-01' };
+  const post = (route: string, json: unknown, headers: Record<string, string> = auth) =>
+    call(null, 'POST', route, { json, headers });
+  await post('/v1/chat/completions', chat());
+  await post('/v1/chat/completions', chat({ stream: true, stream_options: { include_usage: true } }));
+  await post('/v1/chat/completions', chat({ colour: 'red' }));
+  await post('/v1/chat/completions', chat({ model: 'no-such-model' }));
+  await post('/v1/chat/completions', chat(), {});
+  await post('/v1/completions', { model: DEMO_MODEL, prompt: 'Once', max_tokens: 8 });
+  await post('/v1/completions', { model: DEMO_MODEL, prompt: 'Once', max_tokens: 8, stream: true });
+  await post('/v1/completions', { model: DEMO_MODEL });
+  await post('/v1/messages', messages(), anthropic);
+  await post('/v1/messages', messages({ stream: true }), anthropic);
+  await post('/v1/messages', messages({ max_tokens: 0 }), anthropic);
+  await post('/v1/messages', messages(), { 'anthropic-version': '2023-06-01' });
+  for (const headers of [auth, anthropic]) {
+    await call(null, 'GET', '/v1/models', { headers });
+    await call(null, 'GET', '/v1/models/:id{.+}', { path: `/v1/models/${DEMO_MODEL}`, headers });
+    await call(null, 'GET', '/v1/models/:id{.+}', { path: '/v1/models/nope', headers });
+  }
+  await call(null, 'GET', '/v1/models');
+}
+
+async function adminCalls(call: Call, alice: Client) {
+  const admin: Client = {
+    ...alice,
+    req: (path, init = {}) =>
+      alice.req(path, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${ADMIN_TOKEN}` },
+      }),
+  };
+  const id = (route: string, value: string) => route.replace(/:id.*/, value);
+  /** The route's success as the admin, then its failure (as the admin, or without the token: `unauth`). */
+  const both = async (
+    method: Exchange['method'],
+    route: string,
+    ok: Init,
+    bad: Init & { unauth?: boolean },
+  ) => {
+    const body = await call(admin, method, route, ok);
+    const { unauth, ...init } = bad;
+    await call(unauth ? alice : admin, method, route, init);
+    return body;
+  };
+  const email = `ops-${Date.now()}@example.com`;
+  const user = await call(admin, 'POST', '/admin/api/users', {
+    json: { email, password: 'a long admin-set passphrase', name: 'Ops' },
+  });
+  await call(admin, 'POST', '/admin/api/users', { json: { email, password: 'a long admin-set passphrase' } });
+  await call(admin, 'POST', '/admin/api/users', { json: { email: 'not-an-email', password: 'x' } });
+  await both('GET', '/admin/api/users', { path: `/admin/api/users?email=${email}` }, { unauth: true });
+  await both(
+    'GET',
+    '/admin/api/users/:id',
+    { path: id('/admin/api/users/:id', String(user.id)) },
+    {
+      path: '/admin/api/users/usr_nope',
+    },
+  );
+  const orgId = String(user.org_id);
+  const key = await both(
+    'POST',
+    '/admin/api/keys',
+    { json: { email, name: 'ops' } },
+    { json: { name: 'x' } },
+  );
+  await both('GET', '/admin/api/keys', { path: `/admin/api/keys?org_id=${orgId}` }, {});
+  for (const action of ['disable', 'enable']) {
+    const route = `/admin/api/keys/:id/${action}`;
+    await both(
+      'POST',
+      route,
+      { path: id(route, `${String(key.id)}/${action}`) },
+      {
+        path: id(route, `key_nope/${action}`),
+      },
+    );
+  }
+  await both(
+    'DELETE',
+    '/admin/api/keys/:id',
+    { path: `/admin/api/keys/${String(key.id)}` },
+    {
+      path: '/admin/api/keys/key_nope',
+    },
+  );
+  await both(
+    'GET',
+    '/admin/api/orgs/:id',
+    { path: `/admin/api/orgs/${orgId}` },
+    { path: '/admin/api/orgs/nope' },
+  );
+  for (const action of ['disable', 'enable']) {
+    const route = `/admin/api/orgs/:id/${action}`;
+    await both(
+      'POST',
+      route,
+      { path: `/admin/api/orgs/${orgId}/${action}`, json: { reason: 'test' } },
+      {
+        path: `/admin/api/orgs/nope/${action}`,
+      },
+    );
+  }
+  const limits = `/admin/api/orgs/${orgId}/limits`;
+  await both('GET', '/admin/api/orgs/:id/limits', { path: limits }, { path: limits, unauth: true });
+  await both('GET', '/admin/api/metering', {}, { unauth: true });
+  await both('GET', '/admin/api/plans', {}, { unauth: true });
+  await both(
+    'POST',
+    '/admin/api/orgs/:id/plan',
+    { path: `/admin/api/orgs/${orgId}/plan`, json: { plan_id: 'free' } },
+    {
+      path: `/admin/api/orgs/${orgId}/plan`,
+      json: { plan_id: 'no-such-plan' },
+    },
+  );
+  const ledger = `/admin/api/orgs/${orgId}/ledger`;
+  await both('GET', '/admin/api/orgs/:id/ledger', { path: ledger }, { path: '/admin/api/orgs/nope/ledger' });
+  await both(
+    'POST',
+    '/admin/api/orgs/:id/ledger',
+    { path: ledger, json: { kind: 'grant', amount_micros: 5 } },
+    {
+      path: ledger,
+      json: { kind: 'grant', amount_micros: 0 },
+    },
+  );
+  await fleetCalls(call, admin, alice);
+}
+
+async function fleetCalls(call: Call, admin: Client, alice: Client) {
+  const pools = await call(admin, 'GET', '/admin/api/pools');
+  await call(alice, 'GET', '/admin/api/pools');
+  const pool = (
+    pools.data as Array<{ id: string; state: string; routers: Array<{ id: string; state: string }> }>
+  )[0]!;
+  await call(admin, 'GET', '/admin/api/pools/:id', { path: `/admin/api/pools/${pool.id}` });
+  await call(admin, 'GET', '/admin/api/pools/:id', { path: '/admin/api/pools/nope' });
+  const state = (path: string, value: string) => ({ path, json: { state: value } });
+  await call(
+    admin,
+    'POST',
+    '/admin/api/pools/:id/state',
+    state(`/admin/api/pools/${pool.id}/state`, pool.state),
+  );
+  await call(
+    admin,
+    'POST',
+    '/admin/api/pools/:id/state',
+    state(`/admin/api/pools/${pool.id}/state`, 'asleep'),
+  );
+  const router = pool.routers[0]!;
+  const routerPath = `/admin/api/routers/${router.id}/state`;
+  await call(admin, 'POST', '/admin/api/routers/:id/state', state(routerPath, router.state));
+  await call(admin, 'POST', '/admin/api/routers/:id/state', state('/admin/api/routers/nope/state', 'active'));
+  await call(admin, 'GET', '/admin/api/models');
+  await call(alice, 'GET', '/admin/api/models');
+  for (const action of ['disable', 'enable']) {
+    const route = `/admin/api/models/:id/${action}`;
+    await call(admin, 'POST', route, { path: `/admin/api/models/${DEMO_MODEL}/${action}` });
+    await call(admin, 'POST', route, { path: `/admin/api/models/nope/${action}` });
+  }
+  const logs = await call(admin, 'GET', '/admin/api/requests', { path: '/admin/api/requests?limit=5' });
+  await call(admin, 'GET', '/admin/api/requests', { path: '/admin/api/requests?limit=0' });
+  const first = (logs.data as Array<{ requestId: string }>)[0];
+  if (first)
+    await call(admin, 'GET', '/admin/api/requests/:id', { path: `/admin/api/requests/${first.requestId}` });
+  await call(admin, 'GET', '/admin/api/requests/:id', { path: '/admin/api/requests/req_nope' });
+}
