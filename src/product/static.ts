@@ -26,6 +26,12 @@ const DASHBOARD_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
   "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
+/** The API reference page (/docs/reference, Redoc) styles itself through styled-components' <style> elements
+ * and runs its search index in a worker built from a blob of its own bundle: inline styles and blob workers
+ * are allowed there and nowhere else; scripts stay same-origin only (Redoc's CDN logo is refused). */
+const REFERENCE_CSP =
+  DASHBOARD_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'") + "; worker-src 'self' blob:";
+
 export function serveDashboard(options: { root: string }): MiddlewareHandler {
   const root = resolve(options.root);
   return async function serveDashboard(c, next) {
@@ -45,7 +51,7 @@ export function serveDashboard(options: { root: string }): MiddlewareHandler {
       },
     });
     // After the assignment: Hono copies the 404's headers (the API CSP) onto a replaced response.
-    c.header('content-security-policy', DASHBOARD_CSP);
+    c.header('content-security-policy', path === '/docs/reference' ? REFERENCE_CSP : DASHBOARD_CSP);
   };
 }
 

@@ -164,7 +164,8 @@ export function errorResponses(codes: readonly ErrorCode[], flavor: 'openai' | '
 export function errorTable(): string {
   const rows = ERROR_CODES.map((code) => {
     const { status, type } = describeCode(code);
-    return `| \`${code}\` | ${status} | \`${type}\` | ${MEANINGS[code]} |`;
+    // Plain text, not code spans: the renderer breaks code spans mid-word in narrow table columns.
+    return `| **${code}** | ${status} | ${type} | ${MEANINGS[code]} |`;
   });
   return ['| code | status | type | what to do |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
