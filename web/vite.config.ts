@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false },
+  // The API reference (Redoc, ~1.15 MB) is a lazy chunk of its own; the warning limit sits above it so a
+  // growing main chunk still warns (docs/decisions/017).
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 1200 },
   server: { proxy: { '/api': 'http://localhost:8080', '/v1': 'http://localhost:8080' } },
 });
