@@ -4,19 +4,12 @@
  * the server's origin), under its own CSP and with no CSP violation; reached by in-app navigation it reloads
  * into that CSP. Writes docs/screenshots/reference.png.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startPortal, type RunningPortal } from '../../src/server.js';
-import { loadConfig } from '../../src/platform/config/load.js';
-import type { Store } from '../../src/platform/store/db.js';
-import { openTestStore } from '../support/pglite.js';
-import { CHROMIUM_PATH, describeWith } from '../support/services.js';
+import type { Page } from 'playwright-core';
+import { SCREENSHOTS, startBrowserPortal, type BrowserPortal } from '../support/browser.js';
+import { describeWith } from '../support/services.js';
 
-const SHOTS = join(import.meta.dirname, '../../docs/screenshots');
 const OPERATIONS = [
   'Create a chat completion',
   'Create a text completion (legacy)',
@@ -31,38 +24,14 @@ const REDOC_CDN_LOGO = 'https://cdn.redoc.ly/redoc/logo-mini.svg';
 const heading = (page: Page, summary: string) => page.locator('h2', { hasText: summary }).first();
 
 describeWith(['chromium'], 'API reference in a real browser', () => {
-  let portal: RunningPortal;
-  let store: Store;
-  let context: BrowserContext;
+  let running: BrowserPortal;
   let page: Page;
-  let dataDir: string;
-  let profileDir: string;
   const problems: string[] = [];
   const foreign: string[] = [];
 
   beforeAll(async () => {
-    execFileSync('npm', ['run', 'build:web'], { cwd: join(import.meta.dirname, '../..'), stdio: 'ignore' });
-    mkdirSync(SHOTS, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'portal-e2e-ref-'));
-    profileDir = mkdtempSync(join(tmpdir(), 'portal-e2e-ref-chromium-'));
-    store = await openTestStore();
-    const config = loadConfig({ env: {}, overrides: { dataDir, server: { host: '127.0.0.1', port: 0 } } });
-    portal = await startPortal(config, { store });
-    const baseURL = portal.url.replace('localhost', '127.0.0.1');
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-      viewport: { width: 1440, height: 900 },
-      baseURL,
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    running = await startBrowserPortal({ viewport: { width: 1440, height: 900 } });
+    page = running.page;
     page.setDefaultTimeout(20_000);
     page.on('console', (m) => {
       // Redoc's attribution tries a logo from its CDN; the CSP refuses it (nothing leaves the origin) and
@@ -72,16 +41,12 @@ describeWith(['chromium'], 'API reference in a real browser', () => {
     });
     page.on('pageerror', (err) => problems.push(err.message));
     page.on('response', (r) => {
-      if (!r.url().startsWith(baseURL) && !/^(data|blob):/.test(r.url())) foreign.push(r.url());
+      if (!r.url().startsWith(running.baseURL) && !/^(data|blob):/.test(r.url())) foreign.push(r.url());
     });
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
-    await portal?.stop();
-    await store?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(profileDir, { recursive: true, force: true });
+    await running?.close();
   });
 
   it('renders every API’s operations signed out, from the bundle, with no CSP violation', async () => {
@@ -91,7 +56,7 @@ describeWith(['chromium'], 'API reference in a real browser', () => {
     for (const summary of OPERATIONS) await heading(page, summary).waitFor();
     expect(new URL(page.url()).pathname).toBe('/docs/reference');
     await heading(page, OPERATIONS[0]!).evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    await page.screenshot({ path: join(SHOTS, 'reference.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'reference.png') });
     expect(problems).toEqual([]);
     expect(foreign).toEqual([]);
   }, 60_000);
