@@ -43,14 +43,22 @@ const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
 
 const KEY_SECURITY: Operation['security'] = [{ apiKey: [] }, { anthropicApiKey: [] }];
 
-/** A streamed answer: the events' data schema is named in `x-event-schema` (OpenAPI 3.1 has no item schema). */
-const sse = (name: SchemaName, description: string) => ({
-  schema: { type: 'string', description },
-  'x-event-schema': ref(name),
+/**
+ * The 200 of an inference operation: the whole answer as JSON, or its events as `text/event-stream` whose
+ * data schema is named in `x-event-schema` (OpenAPI 3.1 has no schema for a stream's items).
+ */
+const answered = (what: string, whole: SchemaName, event: SchemaName, stream: string) => ({
+  status: 200,
+  description: `The ${what} (JSON), or its events (\`text/event-stream\`) when \`stream\` is true.`,
+  rateLimitHeaders: true,
+  content: {
+    'application/json': { schema: ref(whole) },
+    'text/event-stream': { schema: { type: 'string', description: stream }, 'x-event-schema': ref(event) },
+  },
 });
 
-const OPENAI_STREAM =
-  'Server-sent events. Each `data:` line is one {name} as JSON; the stream ends with `data: [DONE]`. A ' +
+const openaiStream = (name: SchemaName) =>
+  `Server-sent events. Each \`data:\` line is one ${name} as JSON; the stream ends with \`data: [DONE]\`. A ` +
   'failure after the stream started arrives as one `data:` line holding an OpenAI error object, then ' +
   '`data: [DONE]`. Comment lines (`: keep-alive`) may appear while the model thinks.';
 
@@ -122,18 +130,7 @@ export const V1_OPERATIONS: Operation[] = [
       '(GET /v1/models). Unknown arguments are refused with a 400 naming them.',
     security: KEY_SECURITY,
     request: { content: ref('ChatCompletionRequest'), examples: chatExamples },
-    success: {
-      status: 200,
-      description: 'The answer (JSON), or its chunks (`text/event-stream`) when `stream` is true.',
-      rateLimitHeaders: true,
-      content: {
-        'application/json': { schema: ref('ChatCompletion') },
-        'text/event-stream': sse(
-          'ChatCompletionChunk',
-          OPENAI_STREAM.replace('{name}', 'ChatCompletionChunk'),
-        ),
-      },
-    },
+    success: answered('answer', 'ChatCompletion', 'ChatCompletionChunk', openaiStream('ChatCompletionChunk')),
     errors: codesFor('v1', true),
     flavor: 'openai',
   },
@@ -151,18 +148,12 @@ export const V1_OPERATIONS: Operation[] = [
       content: ref('CompletionRequest'),
       examples: { basic: { value: { model: 'oss-20b', prompt: 'Once upon a time', max_tokens: 32 } } },
     },
-    success: {
-      status: 200,
-      description: 'The completion (JSON), or its chunks (`text/event-stream`) when `stream` is true.',
-      rateLimitHeaders: true,
-      content: {
-        'application/json': { schema: ref('TextCompletion') },
-        'text/event-stream': sse(
-          'TextCompletionChunk',
-          OPENAI_STREAM.replace('{name}', 'TextCompletionChunk'),
-        ),
-      },
-    },
+    success: answered(
+      'completion',
+      'TextCompletion',
+      'TextCompletionChunk',
+      openaiStream('TextCompletionChunk'),
+    ),
     errors: codesFor('v1', true),
     flavor: 'openai',
   },
@@ -184,21 +175,15 @@ export const V1_OPERATIONS: Operation[] = [
         },
       },
     },
-    success: {
-      status: 200,
-      description: 'The message (JSON), or its events (`text/event-stream`) when `stream` is true.',
-      rateLimitHeaders: true,
-      content: {
-        'application/json': { schema: ref('Message') },
-        'text/event-stream': sse(
-          'MessageStreamEvent',
-          'Server-sent events in Anthropic’s order: `message_start`, then per content block ' +
-            '`content_block_start`, `content_block_delta`…, `content_block_stop`, then `message_delta` and ' +
-            '`message_stop`. Each has an `event:` line naming its type and a `data:` line holding a ' +
-            'MessageStreamEvent; `ping` events keep the connection alive; a failure arrives as an `error` event.',
-        ),
-      },
-    },
+    success: answered(
+      'message',
+      'Message',
+      'MessageStreamEvent',
+      'Server-sent events in Anthropic’s order: `message_start`, then per content block ' +
+        '`content_block_start`, `content_block_delta`…, `content_block_stop`, then `message_delta` and ' +
+        '`message_stop`. Each has an `event:` line naming its type and a `data:` line holding a ' +
+        'MessageStreamEvent; `ping` events keep the connection alive; a failure arrives as an `error` event.',
+    ),
     errors: codesFor('v1', true),
     flavor: 'anthropic',
   },
