@@ -115,7 +115,16 @@ async function v1Calls(call: Call, key: string) {
   await call(null, 'GET', '/v1/models');
 }
 
-async function adminCalls(call: Call, alice: Client) {
+type Both = (
+  method: Exchange['method'],
+  route: string,
+  ok: Init,
+  bad: Init & { unauth?: boolean },
+) => Promise<Record<string, unknown>>;
+
+/** The admin (alice's requests plus the admin token), and `both`: a route's success as the admin, then its
+ * failure (as the admin, or without the token: `unauth`). */
+function adminOf(call: Call, alice: Client): { admin: Client; both: Both } {
   const admin: Client = {
     ...alice,
     req: (path, init = {}) =>
@@ -124,34 +133,25 @@ async function adminCalls(call: Call, alice: Client) {
         headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${ADMIN_TOKEN}` },
       }),
   };
-  const id = (route: string, value: string) => route.replace(/:id.*/, value);
-  /** The route's success as the admin, then its failure (as the admin, or without the token: `unauth`). */
-  const both = async (
-    method: Exchange['method'],
-    route: string,
-    ok: Init,
-    bad: Init & { unauth?: boolean },
-  ) => {
+  const both: Both = async (method, route, ok, bad) => {
     const body = await call(admin, method, route, ok);
     const { unauth, ...init } = bad;
     await call(unauth ? alice : admin, method, route, init);
     return body;
   };
+  return { admin, both };
+}
+
+async function adminCalls(call: Call, alice: Client) {
+  const { admin, both } = adminOf(call, alice);
   const email = `ops-${Date.now()}@example.com`;
-  const user = await call(admin, 'POST', '/admin/api/users', {
-    json: { email, password: 'a long admin-set passphrase', name: 'Ops' },
-  });
-  await call(admin, 'POST', '/admin/api/users', { json: { email, password: 'a long admin-set passphrase' } });
+  const password = 'a long admin-set passphrase';
+  const user = await call(admin, 'POST', '/admin/api/users', { json: { email, password, name: 'Ops' } });
+  await call(admin, 'POST', '/admin/api/users', { json: { email, password } });
   await call(admin, 'POST', '/admin/api/users', { json: { email: 'not-an-email', password: 'x' } });
   await both('GET', '/admin/api/users', { path: `/admin/api/users?email=${email}` }, { unauth: true });
-  await both(
-    'GET',
-    '/admin/api/users/:id',
-    { path: id('/admin/api/users/:id', String(user.id)) },
-    {
-      path: '/admin/api/users/usr_nope',
-    },
-  );
+  const userPath = `/admin/api/users/${String(user.id)}`;
+  await both('GET', '/admin/api/users/:id', { path: userPath }, { path: '/admin/api/users/usr_nope' });
   const orgId = String(user.org_id);
   const key = await both(
     'POST',
@@ -161,66 +161,44 @@ async function adminCalls(call: Call, alice: Client) {
   );
   await both('GET', '/admin/api/keys', { path: `/admin/api/keys?org_id=${orgId}` }, {});
   for (const action of ['disable', 'enable']) {
-    const route = `/admin/api/keys/:id/${action}`;
-    await both(
-      'POST',
-      route,
-      { path: id(route, `${String(key.id)}/${action}`) },
-      {
-        path: id(route, `key_nope/${action}`),
-      },
-    );
+    const ok = { path: `/admin/api/keys/${String(key.id)}/${action}` };
+    await both('POST', `/admin/api/keys/:id/${action}`, ok, { path: `/admin/api/keys/key_nope/${action}` });
   }
-  await both(
-    'DELETE',
-    '/admin/api/keys/:id',
-    { path: `/admin/api/keys/${String(key.id)}` },
-    {
-      path: '/admin/api/keys/key_nope',
-    },
-  );
+  const keyPath = `/admin/api/keys/${String(key.id)}`;
+  await both('DELETE', '/admin/api/keys/:id', { path: keyPath }, { path: '/admin/api/keys/key_nope' });
+  await orgCalls(both, orgId);
+  await fleetCalls(call, admin, alice);
+}
+
+async function orgCalls(both: Both, orgId: string) {
+  const org = `/admin/api/orgs/${orgId}`;
+  await both('GET', '/admin/api/orgs/:id', { path: org }, { path: '/admin/api/orgs/nope' });
+  for (const action of ['disable', 'enable']) {
+    const ok = { path: `${org}/${action}`, json: { reason: 'test' } };
+    await both('POST', `/admin/api/orgs/:id/${action}`, ok, { path: `/admin/api/orgs/nope/${action}` });
+  }
   await both(
     'GET',
-    '/admin/api/orgs/:id',
-    { path: `/admin/api/orgs/${orgId}` },
-    { path: '/admin/api/orgs/nope' },
+    '/admin/api/orgs/:id/limits',
+    { path: `${org}/limits` },
+    { path: `${org}/limits`, unauth: true },
   );
-  for (const action of ['disable', 'enable']) {
-    const route = `/admin/api/orgs/:id/${action}`;
-    await both(
-      'POST',
-      route,
-      { path: `/admin/api/orgs/${orgId}/${action}`, json: { reason: 'test' } },
-      {
-        path: `/admin/api/orgs/nope/${action}`,
-      },
-    );
-  }
-  const limits = `/admin/api/orgs/${orgId}/limits`;
-  await both('GET', '/admin/api/orgs/:id/limits', { path: limits }, { path: limits, unauth: true });
   await both('GET', '/admin/api/metering', {}, { unauth: true });
   await both('GET', '/admin/api/plans', {}, { unauth: true });
+  const plan = `${org}/plan`;
   await both(
     'POST',
     '/admin/api/orgs/:id/plan',
-    { path: `/admin/api/orgs/${orgId}/plan`, json: { plan_id: 'free' } },
+    { path: plan, json: { plan_id: 'free' } },
     {
-      path: `/admin/api/orgs/${orgId}/plan`,
+      path: plan,
       json: { plan_id: 'no-such-plan' },
     },
   );
-  const ledger = `/admin/api/orgs/${orgId}/ledger`;
+  const ledger = `${org}/ledger`;
   await both('GET', '/admin/api/orgs/:id/ledger', { path: ledger }, { path: '/admin/api/orgs/nope/ledger' });
-  await both(
-    'POST',
-    '/admin/api/orgs/:id/ledger',
-    { path: ledger, json: { kind: 'grant', amount_micros: 5 } },
-    {
-      path: ledger,
-      json: { kind: 'grant', amount_micros: 0 },
-    },
-  );
-  await fleetCalls(call, admin, alice);
+  const grant = (amount_micros: number) => ({ path: ledger, json: { kind: 'grant', amount_micros } });
+  await both('POST', '/admin/api/orgs/:id/ledger', grant(5), grant(0));
 }
 
 async function fleetCalls(call: Call, admin: Client, alice: Client) {
