@@ -7,6 +7,7 @@
 import { errorBody } from '../../contracts/index.js';
 import { anthropicError } from '../../contracts/v1.js';
 import { errorTable, HEADERS } from './errors.js';
+import { describeFields } from './field-docs.js';
 import { jsonSchema, openApiPath, renderOperation, type Operation } from './operation.js';
 import { tableOperations } from './table-operations.js';
 import { V1_OPERATIONS, V1_SCHEMAS } from './v1-operations.js';
@@ -62,7 +63,11 @@ export function buildOpenApiDocument(options: DocumentOptions) {
     Error: jsonSchema(errorBody, 'output'),
     AnthropicError: jsonSchema(anthropicError, 'output'),
   };
-  for (const [name, { schema, io }] of Object.entries(V1_SCHEMAS)) schemas[name] = jsonSchema(schema, io);
+  for (const [name, { schema, io }] of Object.entries(V1_SCHEMAS)) {
+    const generated = jsonSchema(schema, io);
+    describeFields(name, generated);
+    schemas[name] = generated;
+  }
   return {
     openapi: '3.1.1',
     info: {
