@@ -76,15 +76,7 @@ export function codesFor(family: 'v1' | 'v1-models' | 'api' | 'admin', body: boo
     case 'v1-models':
       return [...codes, ...KEY_AUTH, 'rate_limit_exceeded', 'model_not_found'];
     case 'api':
-      return [
-        ...codes,
-        'unauthorized',
-        'account_disabled',
-        'not_found',
-        'conflict',
-        'key_limit_reached',
-        ...(body ? (['csrf_rejected'] as const) : []),
-      ];
+      return [...codes, 'unauthorized', 'account_disabled', 'not_found', 'conflict', 'key_limit_reached'];
     case 'admin':
       return [...codes, 'unauthorized', 'forbidden', 'rate_limit_exceeded', 'not_found', 'conflict'];
   }

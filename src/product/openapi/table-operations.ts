@@ -86,7 +86,13 @@ function fromTable(route: RouteContract, family: 'api' | 'admin'): Operation {
       description: summary,
       content: { 'application/json': { schema: jsonSchema(route.response, 'output') } },
     },
-    errors: isPublic ? ['internal_error'] : codesFor(family, hasBody),
+    // Every mutating dashboard call passes the CSRF check, DELETE included.
+    errors: isPublic
+      ? ['internal_error']
+      : [
+          ...codesFor(family, hasBody),
+          ...(family === 'api' && route.method !== 'GET' ? (['csrf_rejected'] as const) : []),
+        ],
     flavor: 'openai',
   };
 }
