@@ -55,7 +55,10 @@ describeWith(['chromium'], 'API reference in a real browser', () => {
     expect(res?.headers()['content-security-policy']).toContain("style-src 'self' 'unsafe-inline'");
     for (const summary of OPERATIONS) await heading(page, summary).waitFor();
     expect(new URL(page.url()).pathname).toBe('/docs/reference');
-    await heading(page, OPERATIONS[0]!).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await heading(page, OPERATIONS[0]!).evaluate((el) => {
+      el.scrollIntoView({ block: 'start' });
+      window.scrollBy(0, -64); // below the page's fixed bar
+    });
     await page.screenshot({ path: join(SCREENSHOTS, 'reference.png') });
     expect(problems).toEqual([]);
     expect(foreign).toEqual([]);

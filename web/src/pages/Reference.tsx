@@ -7,12 +7,40 @@
  */
 import { RedocStandalone } from 'redoc';
 
+/** Height of the bar above Redoc; Redoc offsets its sticky sidebar and anchors by it. */
+const BAR = 48;
+
+/** Styles as React props (set through the CSSOM), so the page needs no stylesheet of its own. */
+const bar = {
+  position: 'fixed',
+  inset: '0 0 auto 0',
+  height: BAR,
+  zIndex: 10,
+  display: 'flex',
+  alignItems: 'center',
+  gap: '1.25rem',
+  padding: '0 1.25rem',
+  background: 'var(--panel)',
+  borderBottom: '1px solid var(--line)',
+} as const;
+
 export default function Reference() {
   return (
-    <div className="reference">
+    <div className="reference" style={{ paddingTop: BAR }}>
+      <nav style={bar} aria-label="Portal">
+        <a href="/" style={{ fontWeight: 700, color: 'var(--text)', textDecoration: 'none' }}>
+          Portal
+        </a>
+        <span style={{ color: 'var(--muted)' }}>API reference</span>
+        <span style={{ flex: 1 }} />
+        <a href="/docs">Docs</a>
+        <a href="/openapi.json">openapi.json</a>
+        <a href="/keys">Dashboard</a>
+      </nav>
       <RedocStandalone
         specUrl="/openapi.json"
         options={{
+          scrollYOffset: BAR,
           hideDownloadButton: false,
           expandResponses: '200,201',
           jsonSampleExpandLevel: 3,
