@@ -7,5 +7,9 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   plugins: [react()],
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: false },
-  server: { proxy: { '/api': 'http://localhost:8080', '/v1': 'http://localhost:8080' } },
+  // The docs pages (docs/pages) and examples (examples/) live outside web/ and are bundled as text.
+  server: {
+    fs: { allow: ['..'] },
+    proxy: { '/api': 'http://localhost:8080', '/v1': 'http://localhost:8080' },
+  },
 });

@@ -15,6 +15,9 @@ export const docsModel = z
     aliases: z.array(z.string()),
     context_window: count,
     max_output_tokens: count,
+    /** Price per million tokens, in micro-units of the currency (1e-6): what a credits plan is charged. */
+    input_price_per_mtok_micros: count,
+    output_price_per_mtok_micros: count,
     capabilities: z.object({ tools: z.boolean(), json: z.boolean(), reasoning: z.boolean() }).strict(),
     /** available: callable now; unavailable: its pools are draining, disabled or unhealthy. */
     status: z.enum(['available', 'unavailable']),

@@ -148,7 +148,6 @@ describeWith(['chromium'], 'dashboard in a real browser', () => {
     for (const [label, heading, name] of [
       ['Usage', 'Usage', 'usage'],
       ['Plan', 'Plan', 'plan'],
-      ['Docs', 'Docs', 'docs'],
       ['Profile', 'Profile', 'profile'],
     ] as const) {
       await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: label }).click();
@@ -156,6 +155,13 @@ describeWith(['chromium'], 'dashboard in a real browser', () => {
       await page.waitForLoadState('networkidle');
       await shot(name);
     }
+    // Docs are the public docs site (test/e2e/docs.test.ts); a signed-in reader gets back with "Dashboard".
+    await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Docs' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Quick start' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    await shot('docs');
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('heading', { level: 1, name: 'API Keys' }).waitFor();
   });
 
   it('signs out and back in; the key is never shown again', async () => {

@@ -31,6 +31,8 @@ export function registerDocsRoute(app: Hono<AppEnv>, services: Services) {
         aliases: m.aliases,
         context_window: m.contextWindow,
         max_output_tokens: m.maxOutputTokens,
+        input_price_per_mtok_micros: m.inputPricePerMTok,
+        output_price_per_mtok_micros: m.outputPricePerMTok,
         capabilities: m.capabilities ?? capabilitiesOf(m.template),
         status: services.inference.unavailable(m.id) ? 'unavailable' : 'available',
         plans: plans.filter((p) => p.models.includes(m.id)).map((p) => p.id),
