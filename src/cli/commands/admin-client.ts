@@ -15,7 +15,7 @@ export async function adminRequest<T>(
 ): Promise<T> {
   const base = (env.PORTAL_URL ?? 'http://localhost:8080').replace(/\/+$/, '');
   const dataDir = env.PORTAL_DATA_DIR ?? './.portal';
-  const token = env.PORTAL_ADMIN_TOKEN ?? readSecretFile(dataDir, ADMIN_TOKEN_FILE);
+  const token = env.PORTAL_ADMIN_TOKEN || readSecretFile(dataDir, ADMIN_TOKEN_FILE);
   if (!token)
     throw new CliError(
       `set PORTAL_ADMIN_TOKEN to the server's admin token (no generated one in ${dataDir}/${ADMIN_TOKEN_FILE})`,
