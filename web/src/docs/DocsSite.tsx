@@ -3,7 +3,7 @@
  * signed in, their newest active key's redacted form) filled into the code. Signed-out readers get sign-in
  * links; signed-in ones a way back to the dashboard.
  */
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../lib/api';
 import { navigate } from '../lib/router';
@@ -44,6 +44,9 @@ export default function DocsSite({ path, account }: { path: string; account?: Ac
   const slug = slugOf(path);
   const page = pageBySlug(slug);
   const fill = useFill(account);
+  // Below 820 px the page list folds behind a "Pages" button, so the page itself comes first.
+  const [pagesOpen, setPagesOpen] = useState(false);
+  useEffect(() => setPagesOpen(false), [path]);
   const index = page ? PAGES.indexOf(page) : -1;
   const prev = PAGES[index - 1];
   const next = index >= 0 ? PAGES[index + 1] : undefined;
@@ -61,7 +64,9 @@ export default function DocsSite({ path, account }: { path: string; account?: Ac
           Portal <span className="muted">docs</span>
         </a>
         <span className="tabs-spacer" />
-        <a href={REFERENCE_PATH}>API reference</a>
+        <a href={REFERENCE_PATH} className="docs-top-reference">
+          API reference
+        </a>
         {account ? (
           <a className="btn btn-small" href="/keys" onClick={go('/keys')}>
             Dashboard
@@ -80,25 +85,45 @@ export default function DocsSite({ path, account }: { path: string; account?: Ac
       <div className="docs-body">
         <nav className="docs-nav" aria-label="Docs">
           <SearchBox />
-          {SECTIONS.map((section) => (
-            <div key={section.title} className="docs-nav-section">
-              <h2 className="docs-nav-title">{section.title}</h2>
+          <button
+            type="button"
+            className="btn btn-small docs-pages-btn"
+            aria-expanded={pagesOpen}
+            aria-controls="docs-pages"
+            onClick={() => setPagesOpen((v) => !v)}
+          >
+            Pages
+          </button>
+          <div id="docs-pages" className={pagesOpen ? 'docs-pages open' : 'docs-pages'}>
+            {SECTIONS.map((section) => (
+              <div key={section.title} className="docs-nav-section">
+                <h2 className="docs-nav-title">{section.title}</h2>
+                <ul>
+                  {section.slugs.map((s) => (
+                    <li key={s}>
+                      <a
+                        href={`/docs/${s}`}
+                        onClick={go(`/docs/${s}`)}
+                        aria-current={s === slug ? 'page' : undefined}
+                        className={s === slug ? 'nav-link active' : 'nav-link'}
+                      >
+                        {pageBySlug(s)?.facts.title}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ))}
+            <div className="docs-nav-section">
               <ul>
-                {section.slugs.map((s) => (
-                  <li key={s}>
-                    <a
-                      href={`/docs/${s}`}
-                      onClick={go(`/docs/${s}`)}
-                      aria-current={s === slug ? 'page' : undefined}
-                      className={s === slug ? 'nav-link active' : 'nav-link'}
-                    >
-                      {pageBySlug(s)?.facts.title}
-                    </a>
-                  </li>
-                ))}
+                <li>
+                  <a href={REFERENCE_PATH} className="nav-link">
+                    API reference
+                  </a>
+                </li>
               </ul>
             </div>
-          ))}
+          </div>
         </nav>
         <main id="main" className="docs-main" tabIndex={-1}>
           {account && fill.key !== 'ptl_YOUR_KEY' && (

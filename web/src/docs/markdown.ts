@@ -59,6 +59,13 @@ export function walkTokens(tokens: Token[], visit: (token: Token) => void): void
   }
 }
 
+/** Markdown inline text without its markup: code ticks, emphasis, links (their text is kept). */
+const plainText = (md: string) =>
+  md
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/[`*]/g, '')
+    .trim();
+
 export interface PageFacts {
   title: string;
   headings: Array<{ depth: number; text: string; id: string }>;
@@ -66,6 +73,8 @@ export interface PageFacts {
   code: Array<{ lang: string; text: string }>;
   /** Inline code in the first column of a table: the terms the page defines (error codes, headers). */
   defines: string[];
+  /** Each defined term's table row, as plain text ("insufficient_quota · 429 · …"), for search snippets. */
+  definitions: Record<string, string>;
   /** The page as plain words, for search. */
   text: string;
 }
@@ -77,7 +86,15 @@ export function factsOf(source: string): PageFacts {
       .map((s) => (s.kind === 'markdown' ? s.text : ''))
       .join('\n'),
   );
-  const facts: PageFacts = { title: '', headings: [], links: [], code: [], defines: [], text: '' };
+  const facts: PageFacts = {
+    title: '',
+    headings: [],
+    links: [],
+    code: [],
+    defines: [],
+    definitions: {},
+    text: '',
+  };
   const words: string[] = [];
   walkTokens(tokens, (token) => {
     if (token.type === 'heading') {
@@ -90,7 +107,9 @@ export function factsOf(source: string): PageFacts {
     else if (token.type === 'table')
       for (const row of (token as Tokens.Table).rows) {
         const first = row[0]?.tokens.find((t) => t.type === 'codespan') as Tokens.Codespan | undefined;
-        if (first) facts.defines.push(first.text);
+        if (!first) continue;
+        facts.defines.push(first.text);
+        facts.definitions[first.text] = row.map((cell) => plainText(cell.text)).join(' · ');
       }
     if (token.type === 'text' || token.type === 'codespan') words.push((token as Tokens.Text).text);
   });

@@ -37,6 +37,12 @@ function snippetOf(text: string, word: string): string {
   return (start ? '…' : '') + text.slice(start, end === -1 ? undefined : end).replace(/\s+/g, ' ') + '…';
 }
 
+/** The table row that defines a query word, when the page defines one. */
+function definitionOf(facts: PageFacts, words: string[]): string | undefined {
+  const term = facts.defines.find((d) => words.includes(norm(d)));
+  return term === undefined ? undefined : facts.definitions[term];
+}
+
 /** Pages matching every word of the query, best first (at most `limit`). */
 export function search(pages: SearchablePage[], query: string, limit = 8): SearchHit[] {
   const words = norm(query)
@@ -65,7 +71,13 @@ export function search(pages: SearchablePage[], query: string, limit = 8): Searc
       score += s;
     }
     if (score > 0)
-      hits.push({ slug, title: facts.title, anchor, snippet: snippetOf(facts.text, words[0]!), score });
+      hits.push({
+        slug,
+        title: facts.title,
+        anchor,
+        snippet: definitionOf(facts, words) ?? snippetOf(facts.text, words[0]!),
+        score,
+      });
   }
   return hits.sort((a, b) => b.score - a.score || a.title.localeCompare(b.title)).slice(0, limit);
 }

@@ -9,7 +9,8 @@ import { SupportChannels } from './Support';
 
 const n = (v: number | null) => (v === null ? '—' : v.toLocaleString('en-US'));
 const usd = (micros: number) => `$${(micros / 1e6).toFixed(2)}`;
-const yes = (v: boolean) => (v ? 'yes' : 'no');
+const capabilities = (c: { tools: boolean; json: boolean; reasoning: boolean }) =>
+  [c.tools && 'tools', c.json && 'JSON', c.reasoning && 'reasoning'].filter(Boolean).join(', ');
 
 function ModelsTable() {
   const facts = useDocsFacts();
@@ -24,9 +25,7 @@ function ModelsTable() {
             <th>Model</th>
             <th>Context window</th>
             <th>Max output</th>
-            <th>Tools</th>
-            <th>JSON</th>
-            <th>Reasoning</th>
+            <th>Capabilities</th>
             <th>Price / 1M tokens (in · out)</th>
             <th>Plans</th>
             <th>Status</th>
@@ -44,9 +43,7 @@ function ModelsTable() {
               </td>
               <td>{n(m.context_window)}</td>
               <td>{n(m.max_output_tokens)}</td>
-              <td>{yes(m.capabilities.tools)}</td>
-              <td>{yes(m.capabilities.json)}</td>
-              <td>{yes(m.capabilities.reasoning)}</td>
+              <td>{capabilities(m.capabilities) || '—'}</td>
               <td>
                 {usd(m.input_price_per_mtok_micros)} · {usd(m.output_price_per_mtok_micros)}
               </td>
