@@ -5,12 +5,12 @@
  * lands on the Errors page. Writes docs-quickstart.png, docs-errors.png and docs-search.png to docs/screenshots/.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_PATH, describeWith } from '../support/services.js';
+import type { Page } from 'playwright-core';
+import { describeWith } from '../support/services.js';
+import { openBrowser, type TestBrowser } from '../support/browser.js';
 import { startTestPortal, type TestPortal } from '../support/portal.js';
 
 const SHOTS = join(import.meta.dirname, '../../docs/screenshots');
@@ -18,42 +18,22 @@ const SUPPORT_URL = 'https://help.example.com/portal';
 
 describeWith(['chromium'], 'public docs in a real browser', () => {
   let portal: TestPortal;
-  let context: BrowserContext;
+  let browser: TestBrowser;
   let page: Page;
-  let profileDir: string;
   let origin: string;
-  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     execFileSync('npm', ['run', 'build:web'], { cwd: join(import.meta.dirname, '../..'), stdio: 'ignore' });
     mkdirSync(SHOTS, { recursive: true });
-    profileDir = mkdtempSync(join(tmpdir(), 'portal-docs-chromium-'));
     portal = await startTestPortal({ config: { support: { url: SUPPORT_URL, email: 'help@example.com' } } });
     origin = portal.url.replace('localhost', '127.0.0.1');
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-      viewport: { width: 1280, height: 860 },
-      baseURL: origin,
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(8_000);
-    page.on('console', (m) => {
-      if (/Content Security Policy|Content-Security-Policy/i.test(m.text())) cspViolations.push(m.text());
-    });
+    browser = await openBrowser({ baseURL: origin });
+    page = browser.page;
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await portal?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   });
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -115,6 +95,6 @@ describeWith(['chromium'], 'public docs in a real browser', () => {
     await heading('No docs page here').waitFor();
     await page.getByRole('link', { name: 'Quick start' }).first().click();
     await heading('Quick start').waitFor();
-    expect(cspViolations).toEqual([]);
+    expect(browser.cspViolations).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * Portal (GET /api/docs, the same catalog /v1/models serves), and the support contact.
  */
 import type { ReactNode } from 'react';
-import type { DocsPlan } from '../lib/types';
+import type { DocsPlan, DocsResponse } from '../lib/types';
 import { useDocsFacts } from './facts';
 import { SupportChannels } from './Support';
 
@@ -12,11 +12,16 @@ const usd = (micros: number) => `$${(micros / 1e6).toFixed(2)}`;
 const capabilities = (c: { tools: boolean; json: boolean; reasoning: boolean }) =>
   [c.tools && 'tools', c.json && 'JSON', c.reasoning && 'reasoning'].filter(Boolean).join(', ');
 
-function ModelsTable() {
+/** Renders `view` once GET /api/docs has answered, or says it is loading / could not load `what`. */
+function WithFacts({ what, view }: { what: string; view: (facts: DocsResponse) => ReactNode }) {
   const facts = useDocsFacts();
-  if (facts.isLoading) return <p className="muted">Loading the catalog…</p>;
-  if (!facts.data) return <p className="notice notice-error">The model catalog could not be loaded.</p>;
-  const planName = (id: string) => facts.data.plans.find((p) => p.id === id)?.name ?? id;
+  if (facts.isLoading) return <p className="muted">Loading {what}…</p>;
+  if (!facts.data) return <p className="notice notice-error">The {what} could not be loaded.</p>;
+  return view(facts.data);
+}
+
+function ModelsTable({ facts }: { facts: DocsResponse }) {
+  const planName = (id: string) => facts.plans.find((p) => p.id === id)?.name ?? id;
   return (
     <div className="table-wrap">
       <table className="table doc-table" aria-label="Models">
@@ -32,7 +37,7 @@ function ModelsTable() {
           </tr>
         </thead>
         <tbody>
-          {facts.data.models.map((m) => (
+          {facts.models.map((m) => (
             <tr key={m.id}>
               <td>
                 <code>{m.id}</code>
@@ -65,11 +70,7 @@ const LIMITS: Array<[keyof DocsPlan['limits'], string]> = [
   ['tokens_per_month', 'Tokens / 30 days (account)'],
 ];
 
-function PlansTable() {
-  const facts = useDocsFacts();
-  if (facts.isLoading) return <p className="muted">Loading the plans…</p>;
-  if (!facts.data) return <p className="notice notice-error">The plans could not be loaded.</p>;
-  const plans = facts.data.plans;
+function PlansTable({ plans }: { plans: DocsPlan[] }) {
   return (
     <div className="table-wrap">
       <table className="table doc-table" aria-label="Plan limits">
@@ -120,7 +121,7 @@ function PlansTable() {
 }
 
 export const WIDGETS: Record<string, () => ReactNode> = {
-  models: () => <ModelsTable />,
-  plans: () => <PlansTable />,
+  models: () => <WithFacts what="model catalog" view={(facts) => <ModelsTable facts={facts} />} />,
+  plans: () => <WithFacts what="plans" view={(facts) => <PlansTable plans={facts.plans} />} />,
   support: () => <SupportChannels />,
 };
