@@ -97,4 +97,35 @@ describeWith(['chromium'], 'public docs in a real browser', () => {
     await heading('Quick start').waitFor();
     expect(browser.cspViolations).toEqual([]);
   });
+
+  it('right after creating a key, the docs code carries that key; after revoking it, a placeholder', async () => {
+    await page.goto('/sign-up');
+    await page.getByLabel('Name').fill('Docs Reader');
+    await page.getByLabel('Email').fill(`docs-${Date.now()}@example.com`);
+    await page.getByLabel('Password').fill('docs-password-123');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('button', { name: 'Create your first key' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create API key' });
+    await dialog.getByLabel('Name').fill('docs');
+    await dialog.getByRole('button', { name: 'Create key' }).click();
+    const key = await page.getByTestId('new-key').inputValue();
+    expect(key).toMatch(/^ptl_/);
+    await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Docs' }).click();
+    await heading('Quick start').waitFor();
+    await page.getByText('the key you just created').waitFor();
+    expect(await page.locator('pre.code').first().textContent()).toContain(`PORTAL_API_KEY="${key}"`);
+
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('button', { name: 'Revoke docs' }).click();
+    await page
+      .getByRole('dialog', { name: 'Revoke key?' })
+      .getByRole('button', { name: 'Revoke key' })
+      .click();
+    await page.locator('.status-revoked').waitFor();
+    await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Docs' }).click();
+    await heading('Quick start').waitFor();
+    await expect
+      .poll(() => page.locator('pre.code').first().textContent())
+      .toContain('PORTAL_API_KEY="ptl_YOUR_KEY"');
+  });
 });

@@ -4,13 +4,13 @@
  * links; signed-in ones a way back to the dashboard.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../lib/api';
 import { navigate } from '../lib/router';
-import type { Account, KeyList } from '../lib/types';
+import type { Account, CreatedKey, KeyList } from '../lib/types';
 import { PAGES, pageBySlug, SECTIONS } from './content';
 import { REFERENCE_PATH } from './paths';
-import { MarkdownPage, type Fill } from './Markdown';
+import { MarkdownPage, PLACEHOLDER_KEY, type Fill } from './Markdown';
 import { SearchBox } from './SearchBox';
 import { SupportLink } from './Support';
 import { WIDGETS } from './widgets';
@@ -27,17 +27,27 @@ function go(to: string) {
   };
 }
 
-function useFill(account: Account | undefined): Fill {
+/**
+ * The key to show in code: the full key the reader created in this tab within the last few minutes (still in
+ * the create mutation's cache, as on the reveal panel) while it is active, else their newest active key's
+ * redacted form, else a placeholder.
+ */
+function useFill(account: Account | undefined): Fill & { fresh: boolean } {
+  const queryClient = useQueryClient();
   const keys = useQuery({
     queryKey: ['keys'],
     queryFn: () => api<KeyList>('/api/keys'),
     enabled: Boolean(account),
   });
-  const newest = keys.data?.data.find((k) => k.status === 'active');
-  return useMemo(
-    () => ({ origin: window.location.origin, key: newest?.redacted ?? 'ptl_YOUR_KEY' }),
-    [newest?.redacted],
-  );
+  const active = keys.data?.data.filter((k) => k.status === 'active') ?? [];
+  const created = queryClient
+    .getMutationCache()
+    .getAll()
+    .map((m) => m.state.data as Partial<CreatedKey> | undefined)
+    .filter((d): d is CreatedKey => typeof d?.key === 'string' && active.some((k) => k.id === d.id))
+    .at(-1);
+  const key = created?.key ?? active[0]?.redacted ?? PLACEHOLDER_KEY;
+  return useMemo(() => ({ origin: window.location.origin, key, fresh: Boolean(created) }), [key, created]);
 }
 
 export default function DocsSite({ path, account }: { path: string; account?: Account }) {
@@ -126,10 +136,16 @@ export default function DocsSite({ path, account }: { path: string; account?: Ac
           </div>
         </nav>
         <main id="main" className="docs-main" tabIndex={-1}>
-          {account && fill.key !== 'ptl_YOUR_KEY' && (
+          {account && fill.key !== PLACEHOLDER_KEY && (
             <p className="notice small">
-              Code on these pages uses your origin and your newest key, <code>{fill.key}</code>: replace it
-              with the full key you saved when you created it.
+              {fill.fresh ? (
+                <>Code on these pages uses your origin and the key you just created. Keep it secret.</>
+              ) : (
+                <>
+                  Code on these pages uses your origin and your newest key, <code>{fill.key}</code>: replace
+                  it with the full key you saved when you created it.
+                </>
+              )}
             </p>
           )}
           {page ? (

@@ -17,7 +17,9 @@ export interface Fill {
 }
 
 const DEFAULT_ORIGIN = 'http://localhost:8080';
-const DEFAULT_KEY = 'ptl_YOUR_KEY';
+/** The key placeholder the pages are written with. */
+export const PLACEHOLDER_KEY = 'ptl_YOUR_KEY';
+const DEFAULT_KEY = PLACEHOLDER_KEY;
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
