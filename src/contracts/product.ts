@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { clampDate, isPlainText } from './values.js';
+import { docsResponse } from './docs.js';
 
 // ── requests ──────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -305,4 +306,5 @@ export const productRoutes: readonly RouteContract[] = [
   { method: 'DELETE', path: '/api/keys/:id', status: 200, response: apiKey },
   { method: 'GET', path: '/api/usage', status: 200, request: usageQuery, response: usageResponse },
   { method: 'GET', path: '/api/plan', status: 200, response: planResponse },
+  { method: 'GET', path: '/api/docs', status: 200, response: docsResponse },
 ];

@@ -313,7 +313,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
           .catch(() => {});
         throw new PortalError({
           code: 'insufficient_quota',
-          message: `Your credit balance ($${(reserved.balanceMicros / 1e6).toFixed(4)}) does not cover this request (up to $${(maxCost / 1e6).toFixed(4)}). Add credits on the Plan page, or lower max_tokens.`,
+          message: `Your credit balance ($${(reserved.balanceMicros / 1e6).toFixed(4)}) does not cover this request (up to $${(maxCost / 1e6).toFixed(4)}). Lower max_tokens, or contact support to add credits (see /docs/support): there is no self-serve payment yet.`,
           headers: { 'x-should-retry': 'false' },
         });
       }

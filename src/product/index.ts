@@ -38,6 +38,7 @@ import { registerListModels } from './routes/list-models.js';
 import { registerGetAccount } from './routes/get-account.js';
 import { registerUsageRoutes } from './usage/route.js';
 import { registerPlanRoutes } from './plan/route.js';
+import { registerDocsRoute } from './docs/route.js';
 
 export interface Product extends ProductDeps {
   /** Built-in auth; absent when Clerk or Supabase signs people in. */
@@ -101,6 +102,7 @@ export function registerProduct(app: Hono<AppEnv>, services: Services): Product 
   app.get('/api/auth/provider', routeLabel('/api/auth/provider'), (c) =>
     c.json({ provider: config.auth.provider, emailVerification }),
   );
+  registerDocsRoute(app, services);
   if (product.auth)
     mountLocalAuth(app, {
       auth: product.auth,

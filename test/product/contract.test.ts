@@ -22,7 +22,7 @@ import { createTestPortal, type Client, type TestPortal } from './harness.js';
 const [target] = storeTargets();
 
 /** Routes that cannot answer an error on purpose: public and constant. */
-const NO_ERROR_CASE = new Set(['GET /api/auth/provider']);
+const NO_ERROR_CASE = new Set(['GET /api/auth/provider', 'GET /api/docs']);
 
 const label = (r: Pick<RouteContract, 'method' | 'path'>) => `${r.method} ${r.path}`;
 
@@ -108,6 +108,10 @@ describe('product API contract', () => {
 
   it('GET /api/auth/provider matches its contract', async () => {
     await ok(signedOut, 'GET', '/api/auth/provider');
+  });
+
+  it('GET /api/docs matches its contract, signed out', async () => {
+    await ok(signedOut, 'GET', '/api/docs');
   });
 
   it('GET /api/account: 200 signed in, 401 signed out', async () => {

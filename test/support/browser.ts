@@ -1,6 +1,9 @@
 /**
- * A real Portal on 127.0.0.1:0 (embedded PGlite, the freshly built dashboard) and a headless Debian Chromium
- * driven by playwright-core, for the end-to-end suites. `close()` stops both and removes their folders.
+ * Debian Chromium driven by playwright-core for the browser suites: `openBrowser` gives a headless persistent
+ * context on a throwaway profile, one page with a short default timeout, and every Content-Security-Policy
+ * complaint in the console collected (suites expect none). `startBrowserPortal` adds a real Portal on
+ * 127.0.0.1:0 (embedded PGlite, the freshly built dashboard) in front of it. `close()` stops what each started
+ * and removes its folders.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -15,28 +18,19 @@ import { CHROMIUM_PATH } from './services.js';
 
 export const SCREENSHOTS = join(import.meta.dirname, '../../docs/screenshots');
 
-export interface BrowserPortal {
-  portal: RunningPortal;
-  store: Store;
+export interface TestBrowser {
   context: BrowserContext;
   page: Page;
-  /** The portal's URL as the browser reaches it. */
-  baseURL: string;
+  cspViolations: string[];
   close(): Promise<void>;
 }
 
-export async function startBrowserPortal(options: {
-  viewport: { width: number; height: number };
+export async function openBrowser(options: {
+  baseURL: string;
+  viewport?: { width: number; height: number };
   permissions?: string[];
-}): Promise<BrowserPortal> {
-  execFileSync('npm', ['run', 'build:web'], { cwd: join(import.meta.dirname, '../..'), stdio: 'ignore' });
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const dataDir = mkdtempSync(join(tmpdir(), 'portal-e2e-'));
+}): Promise<TestBrowser> {
   const profileDir = mkdtempSync(join(tmpdir(), 'portal-e2e-chromium-'));
-  const store = await openTestStore();
-  const config = loadConfig({ env: {}, overrides: { dataDir, server: { host: '127.0.0.1', port: 0 } } });
-  const portal = await startPortal(config, { store });
-  const baseURL = portal.url.replace('localhost', '127.0.0.1');
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -50,23 +44,56 @@ export async function startBrowserPortal(options: {
       '--disable-component-update',
       '--disable-sync',
     ],
-    viewport: options.viewport,
-    ...(options.permissions ? { permissions: options.permissions } : {}),
-    baseURL,
+    viewport: options.viewport ?? { width: 1280, height: 860 },
+    permissions: options.permissions ?? [],
+    baseURL: options.baseURL,
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(8_000);
+  const cspViolations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Content-Security-Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
   return {
-    portal,
-    store,
     context,
     page,
-    baseURL,
+    cspViolations,
     async close() {
       await context.close();
+      rmSync(profileDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface BrowserPortal extends TestBrowser {
+  portal: RunningPortal;
+  store: Store;
+  /** The portal's URL as the browser reaches it. */
+  baseURL: string;
+}
+
+export async function startBrowserPortal(options: {
+  viewport: { width: number; height: number };
+  permissions?: string[];
+}): Promise<BrowserPortal> {
+  execFileSync('npm', ['run', 'build:web'], { cwd: join(import.meta.dirname, '../..'), stdio: 'ignore' });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const dataDir = mkdtempSync(join(tmpdir(), 'portal-e2e-'));
+  const store = await openTestStore();
+  const config = loadConfig({ env: {}, overrides: { dataDir, server: { host: '127.0.0.1', port: 0 } } });
+  const portal = await startPortal(config, { store });
+  const baseURL = portal.url.replace('localhost', '127.0.0.1');
+  const browser = await openBrowser({ baseURL, ...options });
+  return {
+    ...browser,
+    portal,
+    store,
+    baseURL,
+    async close() {
+      await browser.close();
       await portal.stop();
       await store.close();
       rmSync(dataDir, { recursive: true, force: true });
-      rmSync(profileDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,11 +1,11 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Shell } from './components/Shell';
 import { ErrorState, Loading } from './components/States';
 import { api, ApiError } from './lib/api';
 import { navigate, usePath } from './lib/router';
 import type { Account } from './lib/types';
-import { DocsPage } from './pages/Docs';
+import { isDocsPath } from './docs/paths';
 import { KeysPage } from './pages/Keys';
 import { PlanPage } from './pages/Plan';
 import { ProfilePage } from './pages/Profile';
@@ -13,6 +13,9 @@ import { ForgotPassword, ResetPassword } from './pages/ResetPassword';
 import { SignIn } from './pages/SignIn';
 import { SignUp } from './pages/SignUp';
 import { UsagePage } from './pages/Usage';
+
+// The docs (Markdown renderer and pages) load only when someone opens them.
+const DocsSite = lazy(() => import('./docs/DocsSite'));
 
 const PUBLIC = ['/sign-in', '/sign-up', '/forgot-password', '/reset-password'];
 const TITLES: Record<string, string> = {
@@ -23,7 +26,6 @@ const TITLES: Record<string, string> = {
   '/keys': 'API Keys',
   '/usage': 'Usage',
   '/plan': 'Plan',
-  '/docs': 'Docs',
   '/profile': 'Profile',
 };
 
@@ -37,15 +39,17 @@ export function App() {
   });
   const signedOut = account.error instanceof ApiError && account.error.status === 401;
   const isPublic = PUBLIC.includes(path);
+  const docs = isDocsPath(path);
 
   useEffect(() => {
-    document.title = `${TITLES[path] ?? 'Portal'} · Portal`;
-  }, [path]);
+    if (!docs) document.title = `${TITLES[path] ?? 'Portal'} · Portal`;
+  }, [path, docs]);
   useEffect(() => {
+    if (docs) return; // the docs are public, signed in or not
     if (signedOut && !isPublic) navigate('/sign-in', { replace: true });
     if (account.data && (isPublic || path === '/')) navigate('/keys', { replace: true });
     if (account.data && !isPublic && !TITLES[path] && path !== '/') navigate('/keys', { replace: true });
-  }, [signedOut, isPublic, account.data, path]);
+  }, [signedOut, isPublic, account.data, path, docs]);
 
   async function signOut() {
     await api('/api/auth/sign-out', { method: 'POST', body: {} }).catch(() => undefined);
@@ -54,6 +58,12 @@ export function App() {
     await queryClient.invalidateQueries();
   }
 
+  if (docs)
+    return (
+      <Suspense fallback={<Loading label="Loading the docs…" />}>
+        <DocsSite path={path} account={account.data} />
+      </Suspense>
+    );
   if (path === '/reset-password') return <ResetPassword />;
   if (path === '/forgot-password') return <ForgotPassword />;
   if (signedOut || (isPublic && !account.data)) {
@@ -72,7 +82,6 @@ export function App() {
     <Shell account={data} path={path} onSignOut={signOut}>
       {path === '/usage' && <UsagePage account={data} />}
       {path === '/plan' && <PlanPage account={data} />}
-      {path === '/docs' && <DocsPage />}
       {path === '/profile' && <ProfilePage account={data} onSignOut={signOut} />}
       {(path === '/keys' || !TITLES[path] || PUBLIC.includes(path)) && <KeysPage account={data} />}
     </Shell>

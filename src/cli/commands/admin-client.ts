@@ -1,8 +1,11 @@
 /**
  * The CLI's client of a running server's admin API: `PORTAL_URL` (default http://localhost:8080) and
- * `PORTAL_ADMIN_TOKEN`. Commands never open the data dir themselves (an embedded store has one owner).
+ * `PORTAL_ADMIN_TOKEN`, else the token `portal serve` generated into the data dir (`PORTAL_DATA_DIR`, default
+ * ./.portal). Commands never open the store themselves (an embedded store has one owner).
  */
+import { readSecretFile } from '../../platform/config/secret-file.js';
 import { CliError } from '../command.js';
+import { ADMIN_TOKEN_FILE } from './serve.js';
 
 export async function adminRequest<T>(
   method: string,
@@ -11,8 +14,12 @@ export async function adminRequest<T>(
   env: Record<string, string | undefined> = process.env,
 ): Promise<T> {
   const base = (env.PORTAL_URL ?? 'http://localhost:8080').replace(/\/+$/, '');
-  const token = env.PORTAL_ADMIN_TOKEN;
-  if (!token) throw new CliError("set PORTAL_ADMIN_TOKEN to the server's admin token");
+  const dataDir = env.PORTAL_DATA_DIR ?? './.portal';
+  const token = env.PORTAL_ADMIN_TOKEN || readSecretFile(dataDir, ADMIN_TOKEN_FILE);
+  if (!token)
+    throw new CliError(
+      `set PORTAL_ADMIN_TOKEN to the server's admin token (no generated one in ${dataDir}/${ADMIN_TOKEN_FILE})`,
+    );
   let res: Response;
   try {
     res = await fetch(`${base}/admin/api${path}`, {

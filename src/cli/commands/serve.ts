@@ -1,7 +1,12 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../platform/config/load.js';
 import { startPortal } from '../../server.js';
+import type { PortalConfig } from '../../platform/config/schema.js';
+import { secretFile } from '../../platform/config/secret-file.js';
 import type { Command } from '../command.js';
+
+/** Where `serve` keeps the admin token it generates outside production; the CLI reads it from there. */
+export const ADMIN_TOKEN_FILE = 'admin-token';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -15,7 +20,11 @@ Options:
   --config FILE   JSON or YAML config (also PORTAL_CONFIG)
   --port N        listen port (also PORT; default 8080)
 
-Environment: PORT, HOST, DATABASE_URL, REDIS_URL, PORTAL_DATA_DIR, PORTAL_ADMIN_TOKEN, PORTAL_AUTH_SECRET, LOG_LEVEL`,
+Without PORTAL_ADMIN_TOKEN, and unless NODE_ENV=production, an admin token is generated into
+<data dir>/admin-token (readable by its owner only), so the CLI's users and keys commands work as they are.
+
+Environment: PORT, HOST, DATABASE_URL, REDIS_URL, PORTAL_DATA_DIR, PORTAL_ADMIN_TOKEN, PORTAL_AUTH_SECRET,
+PORTAL_SUPPORT_URL, PORTAL_SUPPORT_EMAIL, LOG_LEVEL`,
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
@@ -25,7 +34,13 @@ Environment: PORT, HOST, DATABASE_URL, REDIS_URL, PORTAL_DATA_DIR, PORTAL_ADMIN_
       file: values.config,
       env: values.port ? { ...process.env, PORT: values.port } : process.env,
     });
-    const portal = await startPortal(config);
+    const { config: served, generatedToken } = withAdminToken(config, process.env);
+    const portal = await startPortal(served);
+    if (generatedToken)
+      portal.services.log.info(
+        { file: `${served.dataDir}/${ADMIN_TOKEN_FILE}` },
+        'admin API on with a generated token (owner-only file; the CLI reads it); set PORTAL_ADMIN_TOKEN to choose one',
+      );
     const onSignal = (signal: string) => {
       portal.services.log.info({ signal }, 'signal received');
       portal.stop().then(
@@ -41,3 +56,20 @@ Environment: PORT, HOST, DATABASE_URL, REDIS_URL, PORTAL_DATA_DIR, PORTAL_ADMIN_
     return new Promise<number>(() => {}); // runs until a signal
   },
 };
+
+/**
+ * Outside production a fresh `npm start` has no admin token, and the README's CLI commands would fail: one is
+ * generated into the data dir instead (mode 0600). Production keeps "no token, no admin API".
+ */
+export function withAdminToken(
+  config: PortalConfig,
+  env: Record<string, string | undefined>,
+): { config: PortalConfig; generatedToken: boolean } {
+  if (config.admin.token || env.NODE_ENV === 'production') return { config, generatedToken: false };
+  const token = secretFile({
+    dataDir: config.dataDir,
+    name: ADMIN_TOKEN_FILE,
+    envHint: 'PORTAL_ADMIN_TOKEN',
+  });
+  return { config: { ...config, admin: { ...config.admin, token } }, generatedToken: true };
+}

@@ -77,6 +77,8 @@ function applyEnv(input: Record<string, unknown>, env: Env): Record<string, unkn
   if (env.PORTAL_ADMIN_TOKEN) section('admin').token = env.PORTAL_ADMIN_TOKEN;
   if (env.PORTAL_AUTH_SECRET) section('auth').secret = env.PORTAL_AUTH_SECRET;
   if (env.PORTAL_AUTH_PROVIDER) section('auth').provider = env.PORTAL_AUTH_PROVIDER;
+  if (env.PORTAL_SUPPORT_URL) section('support').url = env.PORTAL_SUPPORT_URL;
+  if (env.PORTAL_SUPPORT_EMAIL) section('support').email = env.PORTAL_SUPPORT_EMAIL;
   return out;
 }
 

@@ -48,7 +48,7 @@ export const planSchema = z.object({
   maxActiveKeys: z.number().int().positive().default(5),
   /** Product model ids this plan may call; "*" for all. */
   models: z.array(z.string().min(1)).default(['*']),
-  /** monthly_quota plans: tokens per calendar month. */
+  /** monthly_quota plans: tokens per 30 rolling days (a sliding window, not a calendar month). */
   monthlyTokens: z.number().int().positive().nullable().default(null),
   /** Price per month in micro-units (shown on the Plan page; billing is out of scope for V1). */
   priceMicrosPerMonth: z.number().int().nonnegative().default(0),
@@ -262,6 +262,16 @@ export const configSchema = z
         /** Request logs older than this are deleted, in bounded batches, by the hourly sweep. */
         requestLogRetentionDays: z.number().int().positive().default(30),
       })
+      .prefault({}),
+    /** Where customers get help: shown in the docs, the dashboard and error pages (docs/decisions/018). */
+    support: z
+      .object({
+        url: z
+          .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://example.com/help' })
+          .optional(),
+        email: z.email({ error: 'must be an email address, e.g. support@example.com' }).optional(),
+      })
+      .strict()
       .prefault({}),
     defaultPlan: id.default('free'),
     models: z.array(modelSchema).min(1),

@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { navigate } from '../lib/router';
+import { SupportLink } from '../docs/Support';
 import type { Account } from '../lib/types';
 
 export const NAV = [
@@ -80,7 +81,7 @@ export function Shell({
       <main id="main" className="main" tabIndex={-1}>
         {account.organization.status === 'disabled' && (
           <div className="notice notice-error" role="alert">
-            This account is disabled: API requests with its keys are refused. Contact support.
+            This account is disabled: API requests with its keys are refused. <SupportLink />.
           </div>
         )}
         {account.demo_backend && (

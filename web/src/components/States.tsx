@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { errorMessage } from '../lib/api';
+import { SupportLink } from '../docs/Support';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
@@ -19,6 +20,9 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
           Try again
         </button>
       )}
+      <span className="muted small">
+        If this keeps happening, <SupportLink>contact support</SupportLink>.
+      </span>
     </div>
   );
 }

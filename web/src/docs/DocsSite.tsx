@@ -1,0 +1,188 @@
+/**
+ * The public docs at /docs/… (no sign-in): navigation, search, the page, and the reader's own origin (and,
+ * signed in, their newest active key's redacted form) filled into the code. Signed-out readers get sign-in
+ * links; signed-in ones a way back to the dashboard.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../lib/api';
+import { navigate } from '../lib/router';
+import type { Account, CreatedKey, KeyList } from '../lib/types';
+import { PAGES, pageBySlug, SECTIONS } from './content';
+import { REFERENCE_PATH } from './paths';
+import { MarkdownPage, PLACEHOLDER_KEY, type Fill } from './Markdown';
+import { SearchBox } from './SearchBox';
+import { SupportLink } from './Support';
+import { WIDGETS } from './widgets';
+
+function slugOf(path: string): string {
+  return path.replace(/^\/docs\/?/, '').replace(/\/+$/, '') || 'quickstart';
+}
+
+function go(to: string) {
+  return (e: React.MouseEvent) => {
+    if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+    e.preventDefault();
+    navigate(to);
+  };
+}
+
+/**
+ * The key to show in code: the full key the reader created in this tab within the last few minutes (still in
+ * the create mutation's cache, as on the reveal panel) while it is active, else their newest active key's
+ * redacted form, else a placeholder.
+ */
+function useFill(account: Account | undefined): Fill & { fresh: boolean } {
+  const queryClient = useQueryClient();
+  const keys = useQuery({
+    queryKey: ['keys'],
+    queryFn: () => api<KeyList>('/api/keys'),
+    enabled: Boolean(account),
+  });
+  const active = keys.data?.data.filter((k) => k.status === 'active') ?? [];
+  const created = queryClient
+    .getMutationCache()
+    .getAll()
+    .map((m) => m.state.data as Partial<CreatedKey> | undefined)
+    .filter((d): d is CreatedKey => typeof d?.key === 'string' && active.some((k) => k.id === d.id))
+    .at(-1);
+  const key = created?.key ?? active[0]?.redacted ?? PLACEHOLDER_KEY;
+  return useMemo(() => ({ origin: window.location.origin, key, fresh: Boolean(created) }), [key, created]);
+}
+
+export default function DocsSite({ path, account }: { path: string; account?: Account }) {
+  const slug = slugOf(path);
+  const page = pageBySlug(slug);
+  const fill = useFill(account);
+  // Below 820 px the page list folds behind a "Pages" button, so the page itself comes first.
+  const [pagesOpen, setPagesOpen] = useState(false);
+  useEffect(() => setPagesOpen(false), [path]);
+  const index = page ? PAGES.indexOf(page) : -1;
+  const prev = PAGES[index - 1];
+  const next = index >= 0 ? PAGES[index + 1] : undefined;
+
+  useEffect(() => {
+    document.title = `${page?.facts.title ?? 'Not found'} · Portal docs`;
+    const id = decodeURIComponent(window.location.hash.slice(1));
+    if (id) document.getElementById(id)?.scrollIntoView();
+  }, [page, path]);
+
+  return (
+    <div className="docs">
+      <header className="docs-top">
+        <a href="/docs" className="brand" onClick={go('/docs')}>
+          Portal <span className="muted">docs</span>
+        </a>
+        <span className="tabs-spacer" />
+        <a href={REFERENCE_PATH} className="docs-top-reference">
+          API reference
+        </a>
+        {account ? (
+          <a className="btn btn-small" href="/keys" onClick={go('/keys')}>
+            Dashboard
+          </a>
+        ) : (
+          <>
+            <a href="/sign-in" onClick={go('/sign-in')}>
+              Sign in
+            </a>
+            <a className="btn btn-small btn-primary" href="/sign-up" onClick={go('/sign-up')}>
+              Create account
+            </a>
+          </>
+        )}
+      </header>
+      <div className="docs-body">
+        <nav className="docs-nav" aria-label="Docs">
+          <SearchBox />
+          <button
+            type="button"
+            className="btn btn-small docs-pages-btn"
+            aria-expanded={pagesOpen}
+            aria-controls="docs-pages"
+            onClick={() => setPagesOpen((v) => !v)}
+          >
+            Pages
+          </button>
+          <div id="docs-pages" className={pagesOpen ? 'docs-pages open' : 'docs-pages'}>
+            {SECTIONS.map((section) => (
+              <div key={section.title} className="docs-nav-section">
+                <h2 className="docs-nav-title">{section.title}</h2>
+                <ul>
+                  {section.slugs.map((s) => (
+                    <li key={s}>
+                      <a
+                        href={`/docs/${s}`}
+                        onClick={go(`/docs/${s}`)}
+                        aria-current={s === slug ? 'page' : undefined}
+                        className={s === slug ? 'nav-link active' : 'nav-link'}
+                      >
+                        {pageBySlug(s)?.facts.title}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ))}
+            <div className="docs-nav-section">
+              <ul>
+                <li>
+                  <a href={REFERENCE_PATH} className="nav-link">
+                    API reference
+                  </a>
+                </li>
+              </ul>
+            </div>
+          </div>
+        </nav>
+        <main id="main" className="docs-main" tabIndex={-1}>
+          {account && fill.key !== PLACEHOLDER_KEY && (
+            <p className="notice small">
+              {fill.fresh ? (
+                <>Code on these pages uses your origin and the key you just created. Keep it secret.</>
+              ) : (
+                <>
+                  Code on these pages uses your origin and your newest key, <code>{fill.key}</code>: replace
+                  it with the full key you saved when you created it.
+                </>
+              )}
+            </p>
+          )}
+          {page ? (
+            <MarkdownPage source={page.source} fill={fill} widget={(name) => WIDGETS[name]?.() ?? null} />
+          ) : (
+            <article className="doc">
+              <h1>No docs page here</h1>
+              <p>
+                There is no page at <code>{path}</code>. Search above, start at the{' '}
+                <a href="/docs/quickstart" onClick={go('/docs/quickstart')}>
+                  Quick start
+                </a>
+                , or <SupportLink>contact support</SupportLink>.
+              </p>
+            </article>
+          )}
+          <footer className="docs-foot">
+            {prev ? (
+              <a href={`/docs/${prev.slug}`} onClick={go(`/docs/${prev.slug}`)}>
+                ← {prev.facts.title}
+              </a>
+            ) : (
+              <span />
+            )}
+            <span className="muted small">
+              Stuck? <SupportLink>Contact support</SupportLink>
+            </span>
+            {next ? (
+              <a href={`/docs/${next.slug}`} onClick={go(`/docs/${next.slug}`)}>
+                {next.facts.title} →
+              </a>
+            ) : (
+              <span />
+            )}
+          </footer>
+        </main>
+      </div>
+    </div>
+  );
+}
