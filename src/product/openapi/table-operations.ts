@@ -12,6 +12,11 @@ import { jsonSchema, type Operation } from './operation.js';
 /** operationId, tag, summary of each route. */
 const WORDS: Record<string, [string, string, string]> = {
   'GET /api/auth/provider': ['getAuthProvider', 'Account', 'Which sign-in the dashboard offers (public)'],
+  'GET /api/docs': [
+    'getDocsCatalog',
+    'Account',
+    'Support contact, models with prices and plans with limits, for the docs pages (public)',
+  ],
   'GET /api/account': ['getAccount', 'Account', 'The signed-in user, organization, role and plan'],
   'GET /api/models': ['listCatalogModels', 'Account', 'The model catalog as the dashboard shows it'],
   'POST /api/keys': ['createKey', 'Keys', 'Create an API key (the full key is in this response only)'],
@@ -57,6 +62,9 @@ const WORDS: Record<string, [string, string, string]> = {
   'GET /admin/api/requests/:id': ['adminGetRequest', 'Admin: request logs', 'One request log'],
 };
 
+/** Routes answered without a session (everything else on /api needs one). */
+const PUBLIC = new Set(['GET /api/auth/provider', 'GET /api/docs']);
+
 /** Routes whose JSON body may be left out. */
 const OPTIONAL_BODY = new Set(['POST /admin/api/orgs/:id/disable', 'POST /admin/api/orgs/:id/enable']);
 
@@ -69,7 +77,7 @@ function fromTable(route: RouteContract, family: 'api' | 'admin'): Operation {
   if (!words) throw new Error(`OpenAPI: no summary for ${name} (add it to WORDS in table-operations.ts)`);
   const [operationId, tag, summary] = words;
   const hasBody = route.method !== 'GET' && route.method !== 'DELETE';
-  const isPublic = name === 'GET /api/auth/provider';
+  const isPublic = PUBLIC.has(name);
   return {
     method: route.method,
     path: route.path,
