@@ -66,6 +66,7 @@ type Call = (
 
 async function productCalls(call: Call, alice: Client, bob: Client) {
   await call(null, 'GET', '/api/auth/provider');
+  await call(null, 'GET', '/api/docs');
   for (const route of ['/api/account', '/api/models', '/api/keys', '/api/plan', '/api/usage']) {
     await call(alice, 'GET', route);
     await call(null, 'GET', route);
