@@ -1,7 +1,8 @@
 /**
- * The composition root: builds every service once (store, bus, limiter, metering, inference …) and the one
- * Hono app that serves the dashboard, the account and admin APIs and the /v1 gateway. Nothing below this
- * file opens a connection on its own.
+ * The composition root: builds every service once (store, bus, limiter, metering, inference, the account
+ * domain's key service, accounts, plans and ledger, the product's sign-in) and the one Hono app that serves
+ * the dashboard, the account and admin APIs and the /v1 gateway. Nothing below this file opens a connection
+ * on its own, and each route is given only the services it uses.
  */
 import { Hono } from 'hono';
 import type { PortalConfig } from './platform/config/schema.js';
@@ -19,7 +20,8 @@ import { installKernel, routeLabel } from './platform/http/kernel.js';
 import { hsts } from './platform/http/hsts.js';
 import { resolvePublicOrigin } from './platform/config/public-origin.js';
 import { adminGuard, registerAdmin } from './admin/index.js';
-import { registerProduct } from './product/index.js';
+import { createProduct, registerProduct, type Product } from './product/index.js';
+import { createDomain, type Domain } from './domain/services.js';
 import { createMetering } from './platform/metering/metering.js';
 import type { Metering } from './platform/metering/types.js';
 import { createCredits, type CreditsGuard } from './platform/billing/credits.js';
@@ -28,7 +30,8 @@ import { createCatalog, type Catalog } from './inference/catalog.js';
 import { createInference, type InferenceService } from './inference/inference.js';
 import { createGatewayService, type GatewayService } from './gateway/service.js';
 
-export interface Services {
+/** Everything built once per process; `keys`, `accounts`, `plans`, `ledger` come from src/domain. */
+export interface Services extends Domain {
   config: PortalConfig;
   log: Logger;
   metrics: Metrics;
@@ -46,6 +49,8 @@ export interface Services {
   inference: InferenceService;
   /** The /v1 gateway: key cache, policy cache, limits, routes; `windows(orgId)` for the usage views. */
   gateway: GatewayService;
+  /** Sign-in (built-in or Clerk / Supabase), the mail outbox and the password guard of /api/auth. */
+  product: Product;
   /** Closed in reverse order on shutdown (after in-flight requests finished). */
   closers: Array<{ name: string; close: () => Promise<void> }>;
 }
@@ -112,6 +117,8 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
     registry: metrics.registry,
   });
   closers.push({ name: 'gateway', close: () => gateway.close() });
+  const domain = createDomain({ config, store, bus, credits });
+  const product = createProduct({ config, store, log, closers });
   log.info({ store: store.description, bus: bus.kind }, 'services ready');
   return {
     config,
@@ -125,6 +132,8 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
     catalog,
     inference,
     gateway,
+    ...domain,
+    product,
     closers,
   };
 }

@@ -28,14 +28,16 @@ export function adminGuard(services: Services): MiddlewareHandler<AppEnv> {
 export function registerAdmin(app: Hono<AppEnv>, services: Services) {
   const admin = new Hono<AppEnv>();
   admin.use('*', adminGuard(services));
-  // Areas register here: registerAdminKeys(admin, services), registerAdminPools(admin, services), …
-  registerAdminUsers(admin, services);
-  registerAdminKeys(admin, services);
-  registerAdminOrgs(admin, services);
-  registerAdminMetering(admin, services);
-  registerAdminPlans(admin, services);
-  registerAdminPools(admin, services);
-  registerAdminModels(admin, services);
-  registerAdminRequests(admin, services);
+  // Each area is given the services it uses, all built once by the composition root.
+  const { store, bus, keys, accounts, plans, ledger, inference, gateway, metering } = services;
+  const db = store.db;
+  registerAdminUsers(admin, { db, accounts });
+  registerAdminKeys(admin, { db, keys, accounts });
+  registerAdminOrgs(admin, { db, bus });
+  registerAdminMetering(admin, { metering });
+  registerAdminPlans(admin, { db, plans, ledger });
+  registerAdminPools(admin, { store, bus, inference });
+  registerAdminModels(admin, { db, bus, canServe: (id) => inference.canServe(id) });
+  registerAdminRequests(admin, { db, windows: (orgId) => gateway.windows(orgId) });
   app.route('/admin/api', admin);
 }

@@ -11,8 +11,8 @@ import { upsertPlan } from '../support/fixtures.js';
 import { storeTargets } from '../support/store.js';
 import { apiKeys } from '../../src/platform/store/schema.js';
 import { hashKey } from '../../src/gateway/keys/format.js';
-import { createKeyService } from '../../src/product/keys/key-service.js';
-import { externalKeysFor } from '../../src/product/keys/external-keys.js';
+import { createKeyService } from '../../src/domain/keys/key-service.js';
+import { externalKeysFor } from '../../src/domain/keys/external-keys.js';
 
 const ROOT_KEY_ENV = 'PORTAL_TEST_UNKEY_ROOT_KEY';
 const ROOT_KEY = 'unkey_root_for_portal_tests';

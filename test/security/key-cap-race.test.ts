@@ -4,7 +4,7 @@
  * a lock on the organization's row, in one transaction: never more active keys than the plan allows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeyService, type KeyService } from '../../src/product/keys/key-service.js';
+import { createKeyService, type KeyService } from '../../src/domain/keys/key-service.js';
 import { createMemoryBus } from '../../src/platform/bus/memory.js';
 import { loadConfig } from '../../src/platform/config/load.js';
 import { seedCatalog } from '../../src/platform/store/seed.js';

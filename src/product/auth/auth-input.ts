@@ -6,10 +6,10 @@
  */
 import { z } from 'zod';
 import { isPlainText } from '../../contracts/index.js';
-import { parseValue } from '../validation.js';
+import { parseValue } from '../../platform/http/body.js';
 import { PortalError } from '../../platform/http/errors.js';
 import type { PublicOrigin } from '../../platform/config/public-origin.js';
-import { passwordProblem } from './password-rules.js';
+import { passwordProblem } from '../../domain/password-rules.js';
 
 const displayName = z
   .string({ error: 'name must be a string.' })

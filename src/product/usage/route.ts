@@ -9,7 +9,7 @@ import { usageQuery, type Usage, type UsageWindow } from '../../contracts/index.
 import { PortalError } from '../../platform/http/errors.js';
 import { routeLabel } from '../../platform/http/kernel.js';
 import type { ProductEnv } from '../context.js';
-import { parseValue } from '../validation.js';
+import { parseValue } from '../../platform/http/body.js';
 import { BUCKET_MS, usageReport } from './query.js';
 
 const MAX_BUCKETS = { hour: 24 * 93, day: 732 } as const;
