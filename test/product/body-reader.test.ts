@@ -31,7 +31,7 @@ describe('the JSON body reader', () => {
 
   /** Sends one raw body to each API's create route, as each API's client would. */
   async function answers(body: BodyInit, contentType?: string): Promise<Record<string, Answer>> {
-    const type = contentType ? { 'content-type': contentType } : {};
+    const type: Record<string, string> = contentType ? { 'content-type': contentType } : {};
     const sent = {
       v1: portal.req('/v1/chat/completions', {
         method: 'POST',

@@ -26,6 +26,34 @@ for (const target of storeTargets()) {
     });
     afterAll(() => close?.());
 
+    it('at one below the cap, two concurrent creates: exactly one succeeds', async () => {
+      for (let round = 0; round < 5; round++) {
+        const { orgId } = await createAccount(store); // one active key already
+        for (let i = 1; i < CAP - 1; i++)
+          await keys.create({ kind: 'system', id: null }, orgId, { name: `f${i}` });
+        const results = await Promise.allSettled([
+          keys.create({ kind: 'system', id: null }, orgId, { name: 'a' }),
+          keys.create({ kind: 'system', id: null }, orgId, { name: 'b' }),
+        ]);
+        const refused = results.filter(
+          (r) => r.status === 'rejected' && (r.reason as { code?: string }).code === 'key_limit_reached',
+        );
+        const [row] = await store.query<{ n: number }>(
+          "select count(*)::int as n from api_keys where org_id = $1 and status = 'active'",
+          [orgId],
+        );
+        const [audit] = await store.query<{ n: number }>(
+          "select count(*)::int as n from audit_log where org_id = $1 and action = 'key.created'",
+          [orgId],
+        );
+        expect({ fulfilled: results.length - refused.length, refused: refused.length }).toEqual({
+          fulfilled: 1,
+          refused: 1,
+        });
+        expect({ active: row!.n, audited: audit!.n }).toEqual({ active: CAP, audited: CAP - 1 });
+      }
+    });
+
     it(`40 concurrent creates leave at most ${CAP} active keys, the rest answer key_limit_reached`, async () => {
       for (let round = 0; round < 3; round++) {
         const { orgId } = await createAccount(store); // one active key already
