@@ -197,7 +197,10 @@ export async function findUserByEmail(db: Db, email: string) {
 /** Accounts of the running process, bound to its store and default plan; built once in the composition root. */
 export interface Accounts {
   findUserByEmail(email: string): ReturnType<typeof findUserByEmail>;
-  ensurePersonalOrg(user: { id: string; name: string; email: string }): Promise<Membership>;
+  ensurePersonalOrg(
+    user: { id: string; name: string; email: string },
+    audit?: Omit<UserCreation, 'defaultPlanId'>,
+  ): Promise<Membership>;
   activePlan(orgId: string): Promise<OrgPlan>;
   createUser(input: NewUser, how: Omit<UserCreation, 'defaultPlanId'>): ReturnType<typeof createUser>;
 }
@@ -206,7 +209,7 @@ export function createAccounts(deps: { db: Db; defaultPlanId: string }): Account
   const { db, defaultPlanId } = deps;
   return {
     findUserByEmail: (email) => findUserByEmail(db, email),
-    ensurePersonalOrg: (user) => ensurePersonalOrg(db, user, defaultPlanId),
+    ensurePersonalOrg: (user, audit) => ensurePersonalOrg(db, user, defaultPlanId, audit),
     activePlan: (orgId) => activePlan(db, orgId, defaultPlanId),
     createUser: (input, how) => createUser(db, input, { ...how, defaultPlanId }),
   };

@@ -127,7 +127,9 @@ export function createLocalAuth(deps: LocalAuthDeps) {
     databaseHooks: {
       user: {
         create: {
-          // The organization and the audit row commit together (better-auth wrote the user just before).
+          // The organization and the audit row commit together, right after better-auth wrote the user (and
+          // its credential). better-auth's own transaction is left off: it would hold a connection — on
+          // PGlite the only one — across the password hash of an unauthenticated request (docs/decisions/014).
           after: async (user) => {
             const actor = { kind: 'user' as const, id: user.id };
             await ensurePersonalOrg(store.db, user, deps.defaultPlanId, { actor, action: 'user.signed_up' });

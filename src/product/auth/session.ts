@@ -59,7 +59,10 @@ export function requireSession(deps: {
     if (!user) throw new PortalError({ code: 'unauthorized', message: 'Sign in to use this API.' });
     if (user.status !== 'active')
       throw new PortalError({ code: 'account_disabled', message: 'This account is disabled.' });
-    const membership = await deps.accounts.ensurePersonalOrg(user);
+    // A user without an organization (a sign-up cut short after better-auth wrote the user) gets it now,
+    // with the sign-up's audit row, in one transaction.
+    const signedUp = { actor: { kind: 'user' as const, id: user.id }, action: 'user.signed_up' };
+    const membership = await deps.accounts.ensurePersonalOrg(user, signedUp);
     if (membership.orgStatus !== 'active')
       throw new PortalError({
         code: 'account_disabled',
