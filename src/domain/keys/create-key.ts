@@ -71,6 +71,7 @@ export async function createKey(
       return { key: material.key, view: toKeyView(row) };
     });
   } catch (err) {
+    // Best effort: should the delete fail too, the key stays in Unkey unused — nobody was ever given it.
     if (issuedExternalId) await deps.external?.remove(issuedExternalId).catch(() => undefined);
     throw err;
   }
