@@ -112,8 +112,8 @@ export function registerProduct(app: Hono<AppEnv>, services: Services): void {
   registerGetKey(api, { keys });
   registerUpdateKey(api, { keys });
   registerRevokeKey(api, { keys });
-  registerUsageRoutes(api, services);
-  registerPlanRoutes(api, services);
+  registerUsageRoutes(api, { query: store.query, windows: (orgId) => services.gateway.windows(orgId) });
+  registerPlanRoutes(api, { plans: services.plans, ledger: services.ledger, credits: services.credits });
   app.route('/api', api as unknown as Hono<AppEnv>);
 
   app.use('*', serveDashboard({ root: fileURLToPath(new URL('../../web/dist', import.meta.url)) }));
