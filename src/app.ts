@@ -4,7 +4,7 @@
  * the dashboard, the account and admin APIs and the /v1 gateway. Nothing below this file opens a connection
  * on its own, and each route is given only the services it uses.
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { PortalConfig } from './platform/config/schema.js';
 import { createLogger, type Logger } from './platform/log.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
@@ -19,7 +19,8 @@ import type { AppEnv } from './platform/http/context.js';
 import { installKernel, routeLabel } from './platform/http/kernel.js';
 import { hsts } from './platform/http/hsts.js';
 import { resolvePublicOrigin } from './platform/config/public-origin.js';
-import { adminGuard, registerAdmin } from './admin/index.js';
+import { registerAdmin } from './admin/index.js';
+import { requireAdmin } from './admin/auth.js';
 import { createProduct, registerProduct, type Product } from './product/index.js';
 import { createDomain, type Domain } from './domain/services.js';
 import { createMetering } from './platform/metering/metering.js';
@@ -151,9 +152,11 @@ export function createApp(services: Services): Hono<AppEnv> {
     trustProxy: config.server.trustProxy,
   });
   if (resolvePublicOrigin(config.server).https) app.use('*', hsts());
-  registerHealth(app, services);
+  // One admin token check per app: its throttle of wrong tokens covers /metrics, /readyz and /admin/api.
+  const adminGuard = requireAdmin(config.admin);
+  registerHealth(app, services, adminGuard);
   app.route('/v1', services.gateway.v1);
-  registerAdmin(app, services);
+  registerAdmin(app, services, adminGuard);
   registerProduct(app, services);
   return app;
 }
@@ -184,7 +187,7 @@ export function createOpsApp(services: Services): Hono<AppEnv> {
  * balancers need it — and the per-check detail only to the admin token when there is no ops listener.
  * /metrics needs the admin token, and is not served here at all when an ops listener is configured.
  */
-function registerHealth(app: Hono<AppEnv>, services: Services) {
+function registerHealth(app: Hono<AppEnv>, services: Services, guard: MiddlewareHandler<AppEnv>) {
   const ready = readiness(services);
   const opsListener = services.config.server.opsPort !== undefined;
   app.get('/healthz', routeLabel('/healthz'), (c) => c.json({ status: 'ok' }));
@@ -194,7 +197,6 @@ function registerHealth(app: Hono<AppEnv>, services: Services) {
     return c.json({ status: body.status }, status);
   });
   if (opsListener) return;
-  const guard = adminGuard(services);
   app.get('/readyz', guard, async (c) => {
     const { body, status } = await ready();
     return c.json(body, status);
