@@ -1,9 +1,10 @@
 /**
- * The composition root: builds every service once (store, bus, limiter, metering, inference …) and the one
- * Hono app that serves the dashboard, the account and admin APIs and the /v1 gateway. Nothing below this
- * file opens a connection on its own.
+ * The composition root: builds every service once (store, bus, limiter, metering, inference, the account
+ * domain's key service, accounts, plans and ledger, the product's sign-in) and the one Hono app that serves
+ * the dashboard, the account and admin APIs and the /v1 gateway. Nothing below this file opens a connection
+ * on its own, and each route is given only the services it uses.
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { PortalConfig } from './platform/config/schema.js';
 import { createLogger, type Logger } from './platform/log.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
@@ -18,9 +19,11 @@ import type { AppEnv } from './platform/http/context.js';
 import { installKernel, routeLabel } from './platform/http/kernel.js';
 import { hsts } from './platform/http/hsts.js';
 import { resolvePublicOrigin } from './platform/config/public-origin.js';
-import { adminGuard, registerAdmin } from './admin/index.js';
-import { registerProduct } from './product/index.js';
+import { registerAdmin } from './admin/index.js';
+import { requireAdmin } from './admin/auth.js';
+import { createProduct, registerProduct, type Product } from './product/index.js';
 import { registerOpenApi } from './product/openapi/route.js';
+import { createDomain, type Domain } from './domain/services.js';
 import { createMetering } from './platform/metering/metering.js';
 import type { Metering } from './platform/metering/types.js';
 import { createCredits, type CreditsGuard } from './platform/billing/credits.js';
@@ -29,7 +32,8 @@ import { createCatalog, type Catalog } from './inference/catalog.js';
 import { createInference, type InferenceService } from './inference/inference.js';
 import { createGatewayService, type GatewayService } from './gateway/service.js';
 
-export interface Services {
+/** Everything built once per process; `keys`, `accounts`, `plans`, `ledger` come from src/domain. */
+export interface Services extends Domain {
   config: PortalConfig;
   log: Logger;
   metrics: Metrics;
@@ -47,6 +51,8 @@ export interface Services {
   inference: InferenceService;
   /** The /v1 gateway: key cache, policy cache, limits, routes; `windows(orgId)` for the usage views. */
   gateway: GatewayService;
+  /** Sign-in (built-in or Clerk / Supabase), the mail outbox and the password guard of /api/auth. */
+  product: Product;
   /** Closed in reverse order on shutdown (after in-flight requests finished). */
   closers: Array<{ name: string; close: () => Promise<void> }>;
 }
@@ -113,6 +119,8 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
     registry: metrics.registry,
   });
   closers.push({ name: 'gateway', close: () => gateway.close() });
+  const domain = createDomain({ config, store, bus, credits });
+  const product = createProduct({ config, store, log, closers });
   log.info({ store: store.description, bus: bus.kind }, 'services ready');
   return {
     config,
@@ -126,6 +134,8 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
     catalog,
     inference,
     gateway,
+    ...domain,
+    product,
     closers,
   };
 }
@@ -143,9 +153,11 @@ export function createApp(services: Services): Hono<AppEnv> {
     trustProxy: config.server.trustProxy,
   });
   if (resolvePublicOrigin(config.server).https) app.use('*', hsts());
-  registerHealth(app, services);
+  // One admin token check per app: its throttle of wrong tokens covers /metrics, /readyz and /admin/api.
+  const adminGuard = requireAdmin(config.admin);
+  registerHealth(app, services, adminGuard);
   app.route('/v1', services.gateway.v1);
-  registerAdmin(app, services);
+  registerAdmin(app, services, adminGuard);
   registerOpenApi(app, { publicUrl: config.server.publicUrl });
   registerProduct(app, services);
   return app;
@@ -177,7 +189,7 @@ export function createOpsApp(services: Services): Hono<AppEnv> {
  * balancers need it — and the per-check detail only to the admin token when there is no ops listener.
  * /metrics needs the admin token, and is not served here at all when an ops listener is configured.
  */
-function registerHealth(app: Hono<AppEnv>, services: Services) {
+function registerHealth(app: Hono<AppEnv>, services: Services, guard: MiddlewareHandler<AppEnv>) {
   const ready = readiness(services);
   const opsListener = services.config.server.opsPort !== undefined;
   app.get('/healthz', routeLabel('/healthz'), (c) => c.json({ status: 'ok' }));
@@ -187,7 +199,6 @@ function registerHealth(app: Hono<AppEnv>, services: Services) {
     return c.json({ status: body.status }, status);
   });
   if (opsListener) return;
-  const guard = adminGuard(services);
   app.get('/readyz', guard, async (c) => {
     const { body, status } = await ready();
     return c.json(body, status);

@@ -6,7 +6,6 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { Services } from '../app.js';
 import type { AppEnv } from '../platform/http/context.js';
-import { requireAdmin } from './auth.js';
 import { registerAdminUsers } from './users.js';
 import { registerAdminKeys } from './keys.js';
 import { registerAdminOrgs } from './orgs.js';
@@ -16,26 +15,23 @@ import { registerAdminPools } from './pools.js';
 import { registerAdminModels } from './models.js';
 import { registerAdminRequests } from './requests.js';
 
-const guards = new WeakMap<Services, MiddlewareHandler<AppEnv>>();
-
-/** The admin token check of these services, one per process (its throttle is shared by every guarded route). */
-export function adminGuard(services: Services): MiddlewareHandler<AppEnv> {
-  let guard = guards.get(services);
-  if (!guard) guards.set(services, (guard = requireAdmin(services.config.admin)));
-  return guard;
-}
-
-export function registerAdmin(app: Hono<AppEnv>, services: Services) {
+/**
+ * Mounts the admin API behind `guard`, the admin token check (`requireAdmin` in ./auth.ts) the composition
+ * root builds once per app, so its throttle of wrong tokens is shared with /metrics and /readyz.
+ */
+export function registerAdmin(app: Hono<AppEnv>, services: Services, guard: MiddlewareHandler<AppEnv>) {
   const admin = new Hono<AppEnv>();
-  admin.use('*', adminGuard(services));
-  // Areas register here: registerAdminKeys(admin, services), registerAdminPools(admin, services), …
-  registerAdminUsers(admin, services);
-  registerAdminKeys(admin, services);
-  registerAdminOrgs(admin, services);
-  registerAdminMetering(admin, services);
-  registerAdminPlans(admin, services);
-  registerAdminPools(admin, services);
-  registerAdminModels(admin, services);
-  registerAdminRequests(admin, services);
+  admin.use('*', guard);
+  // Each area is given the services it uses, all built once by the composition root.
+  const { store, bus, keys, accounts, plans, ledger, inference, gateway, metering } = services;
+  const db = store.db;
+  registerAdminUsers(admin, { db, accounts });
+  registerAdminKeys(admin, { db, keys, accounts });
+  registerAdminOrgs(admin, { db, bus });
+  registerAdminMetering(admin, { metering });
+  registerAdminPlans(admin, { db, plans, ledger });
+  registerAdminPools(admin, { store, bus, inference });
+  registerAdminModels(admin, { db, bus, canServe: (id) => inference.canServe(id) });
+  registerAdminRequests(admin, { db, windows: (orgId) => gateway.windows(orgId) });
   app.route('/admin/api', admin);
 }

@@ -1,31 +1,29 @@
 /**
  * Admin API — keys: create a key for a user (by email) or an organization, list an account's keys, revoke,
- * disable and re-enable. Same key service as the dashboard: audited, and announced on the bus so every gateway
- * instance drops its cached copy. Used by `portal keys …`.
+ * disable and re-enable. The same key service instance as the dashboard (built once by the composition
+ * root): audited, and announced on the bus so every gateway instance drops its cached copy. Used by
+ * `portal keys …`.
  */
 import { eq } from 'drizzle-orm';
 import type { Hono } from 'hono';
-import type { Services } from '../app.js';
 import type { AppEnv } from '../platform/http/context.js';
 import { PortalError } from '../platform/http/errors.js';
 import { routeLabel } from '../platform/http/kernel.js';
+import { parseJsonBody } from '../platform/http/body.js';
+import type { Db } from '../platform/store/db.js';
 import { organizations } from '../platform/store/schema.js';
-import { ensurePersonalOrg, findUserByEmail } from '../product/accounts/accounts.js';
+import type { Accounts } from '../domain/accounts.js';
+import type { KeyService } from '../domain/keys/key-service.js';
 import { adminCreateKeyBody } from '../contracts/index.js';
-import { createKeyService } from '../product/keys/key-service.js';
-import { externalKeysFor } from '../product/keys/external-keys.js';
-import { parseJsonBody } from '../product/validation.js';
-import { adminActor } from '../product/audit.js';
+import { adminActor } from './actor.js';
 
-export function registerAdminKeys(admin: Hono<AppEnv>, services: Services) {
-  const { db } = services.store;
-  const keys = createKeyService({
-    store: services.store,
-    bus: services.bus,
-    defaultPlanId: services.config.defaultPlan,
-    external: externalKeysFor(services.config),
-  });
+export interface AdminKeysDeps {
+  db: Db;
+  keys: KeyService;
+  accounts: Pick<Accounts, 'findUserByEmail' | 'ensurePersonalOrg'>;
+}
 
+export function registerAdminKeys(admin: Hono<AppEnv>, { db, keys, accounts }: AdminKeysDeps) {
   async function resolveOrg(email?: string, orgId?: string): Promise<string> {
     if (orgId) {
       const [org] = await db.select().from(organizations).where(eq(organizations.id, orgId)).limit(1);
@@ -39,10 +37,10 @@ export function registerAdminKeys(admin: Hono<AppEnv>, services: Services) {
         message: 'Give email or org_id.',
         param: 'email',
       });
-    const user = await findUserByEmail(db, email);
+    const user = await accounts.findUserByEmail(email);
     if (!user)
       throw new PortalError({ code: 'not_found', message: `No user with email ${email}.`, param: 'email' });
-    return (await ensurePersonalOrg(db, user, services.config.defaultPlan)).orgId;
+    return (await accounts.ensurePersonalOrg(user)).orgId;
   }
 
   admin.post('/keys', routeLabel('/admin/api/keys'), async (c) => {

@@ -3,12 +3,12 @@
  * write failures, events written), the same ones /metrics exports.
  */
 import type { Hono } from 'hono';
-import type { Services } from '../app.js';
+import type { Metering } from '../platform/metering/types.js';
 import type { AppEnv } from '../platform/http/context.js';
 import { routeLabel } from '../platform/http/kernel.js';
 
-export function registerAdminMetering(admin: Hono<AppEnv>, services: Services) {
+export function registerAdminMetering(admin: Hono<AppEnv>, { metering }: { metering: Metering }) {
   admin.get('/metering', routeLabel('/admin/api/metering'), (c) =>
-    c.json(services.metering.stats?.() ?? { state: 'unknown' }),
+    c.json(metering.stats?.() ?? { state: 'unknown' }),
   );
 }

@@ -4,18 +4,18 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Hono } from 'hono';
-import type { Services } from '../app.js';
 import { disableOrgBody } from '../contracts/index.js';
 import type { AppEnv } from '../platform/http/context.js';
 import { PortalError } from '../platform/http/errors.js';
 import { routeLabel } from '../platform/http/kernel.js';
 import { organizations } from '../platform/store/schema.js';
-import { adminActor, recordAudit } from '../product/audit.js';
-import { parseValue } from '../product/validation.js';
+import { parseValue, readOptionalJsonObject } from '../platform/http/body.js';
+import { inTransaction, type Db } from '../platform/store/db.js';
+import type { Bus } from '../platform/bus/types.js';
+import { recordAudit } from '../platform/audit.js';
+import { adminActor } from './actor.js';
 
-export function registerAdminOrgs(admin: Hono<AppEnv>, services: Services) {
-  const { db } = services.store;
-
+export function registerAdminOrgs(admin: Hono<AppEnv>, { db, bus }: { db: Db; bus: Bus }) {
   async function load(id: string) {
     const [org] = await db.select().from(organizations).where(eq(organizations.id, id)).limit(1);
     if (!org) throw new PortalError({ code: 'not_found', message: `No organization ${id}.` });
@@ -29,26 +29,29 @@ export function registerAdminOrgs(admin: Hono<AppEnv>, services: Services) {
   for (const action of ['disable', 'enable'] as const) {
     admin.post(`/orgs/:id/${action}`, routeLabel(`/admin/api/orgs/:id/${action}`), async (c) => {
       const org = await load(c.req.param('id'));
-      const raw: unknown = (await c.req.text()) ? await c.req.json().catch(() => null) : {};
-      const { reason } = parseValue(disableOrgBody, raw);
-      const [row] = await db
-        .update(organizations)
-        .set({
-          status: action === 'disable' ? 'disabled' : 'active',
-          disabledReason: action === 'disable' ? (reason ?? null) : null,
-          updatedAt: new Date(),
-        })
-        .where(eq(organizations.id, org.id))
-        .returning();
-      await recordAudit(db, {
-        actor: adminActor(c),
-        orgId: org.id,
-        action: `org.${action}d`,
-        targetType: 'organization',
-        targetId: org.id,
-        details: reason ? { reason } : {},
+      const { reason } = parseValue(disableOrgBody, await readOptionalJsonObject(c));
+      const actor = adminActor(c);
+      const row = await inTransaction(db, async (tx) => {
+        const [updated] = await tx
+          .update(organizations)
+          .set({
+            status: action === 'disable' ? 'disabled' : 'active',
+            disabledReason: action === 'disable' ? (reason ?? null) : null,
+            updatedAt: new Date(),
+          })
+          .where(eq(organizations.id, org.id))
+          .returning();
+        await recordAudit(tx, {
+          actor,
+          orgId: org.id,
+          action: `org.${action}d`,
+          targetType: 'organization',
+          targetId: org.id,
+          details: reason ? { reason } : {},
+        });
+        return updated;
       });
-      await services.bus.publish({ type: 'org.changed', orgId: org.id });
+      await bus.publish({ type: 'org.changed', orgId: org.id });
       return c.json(orgView(row ?? org));
     });
   }

@@ -8,22 +8,26 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Hono } from 'hono';
-import type { Services } from '../app.js';
 import { changePlanBody, ledgerEntryBody } from '../contracts/index.js';
-import { appendLedgerEntry, ledgerBalance, listLedger } from '../platform/billing/ledger.js';
-import { changePlan, listPlans } from '../platform/billing/plans.js';
+import type { Ledger } from '../platform/billing/ledger.js';
+import type { Plans } from '../platform/billing/plans.js';
+import type { Db } from '../platform/store/db.js';
 import type { AppEnv } from '../platform/http/context.js';
 import { PortalError } from '../platform/http/errors.js';
 import { routeLabel } from '../platform/http/kernel.js';
 import { organizations } from '../platform/store/schema.js';
-import { adminActor, recordAudit } from '../product/audit.js';
-import { parseJsonBody } from '../product/validation.js';
+import { parseJsonBody } from '../platform/http/body.js';
+import { adminActor } from './actor.js';
 
-export function registerAdminPlans(admin: Hono<AppEnv>, services: Services) {
-  const { store, bus, credits } = services;
+export interface AdminPlansDeps {
+  db: Db;
+  plans: Plans;
+  ledger: Ledger;
+}
 
+export function registerAdminPlans(admin: Hono<AppEnv>, { db, plans, ledger }: AdminPlansDeps) {
   async function requireOrg(id: string) {
-    const [org] = await store.db
+    const [org] = await db
       .select({ id: organizations.id })
       .from(organizations)
       .where(eq(organizations.id, id))
@@ -32,14 +36,12 @@ export function registerAdminPlans(admin: Hono<AppEnv>, services: Services) {
     return org.id;
   }
 
-  admin.get('/plans', routeLabel('/admin/api/plans'), async (c) =>
-    c.json({ plans: await listPlans(store.db) }),
-  );
+  admin.get('/plans', routeLabel('/admin/api/plans'), async (c) => c.json({ plans: await plans.list() }));
 
   admin.post('/orgs/:id/plan', routeLabel('/admin/api/orgs/:id/plan'), async (c) => {
     const orgId = await requireOrg(c.req.param('id'));
     const { plan_id } = await parseJsonBody(c, changePlanBody);
-    const result = await changePlan(store.db, bus, { orgId, planId: plan_id, actor: adminActor(c) });
+    const result = await plans.change({ orgId, planId: plan_id, actor: adminActor(c) });
     if (!result.ok)
       throw new PortalError({ code: 'not_found', message: `No plan ${plan_id}.`, param: 'plan_id' });
     return c.json({
@@ -52,33 +54,17 @@ export function registerAdminPlans(admin: Hono<AppEnv>, services: Services) {
 
   admin.get('/orgs/:id/ledger', routeLabel('/admin/api/orgs/:id/ledger'), async (c) => {
     const orgId = await requireOrg(c.req.param('id'));
-    const [balance, entries] = await Promise.all([
-      ledgerBalance(store.query, orgId),
-      listLedger(store.query, orgId, 200),
-    ]);
+    const [balance, entries] = await Promise.all([ledger.balance(orgId), ledger.list(orgId, 200)]);
     return c.json({ org_id: orgId, balance_micros: balance, entries });
   });
 
   admin.post('/orgs/:id/ledger', routeLabel('/admin/api/orgs/:id/ledger'), async (c) => {
     const orgId = await requireOrg(c.req.param('id'));
     const body = await parseJsonBody(c, ledgerEntryBody);
-    const actor = adminActor(c);
-    const entry = await appendLedgerEntry(store.query, {
-      orgId,
-      kind: body.kind,
-      amountMicros: body.amount_micros,
-      description: body.description,
-      createdBy: actor.kind,
-    });
-    await credits.applyLedgerEntry(orgId, body.amount_micros);
-    await recordAudit(store.db, {
-      actor,
-      orgId,
-      action: `ledger.${body.kind}`,
-      targetType: 'organization',
-      targetId: orgId,
-      details: { entry: entry.id, amount_micros: body.amount_micros },
-    });
-    return c.json({ entry, balance_micros: await ledgerBalance(store.query, orgId) }, 201);
+    const entry = await ledger.append(
+      { orgId, kind: body.kind, amountMicros: body.amount_micros, description: body.description },
+      adminActor(c),
+    );
+    return c.json({ entry, balance_micros: await ledger.balance(orgId) }, 201);
   });
 }

@@ -5,20 +5,60 @@
  * so every instance reloads its fleet.
  */
 import type { Hono } from 'hono';
-import type { Services } from '../app.js';
 import { poolStateBody } from '../contracts/index.js';
 import type { AppEnv } from '../platform/http/context.js';
 import { PortalError } from '../platform/http/errors.js';
 import { routeLabel } from '../platform/http/kernel.js';
 import { setPoolState, setRouterState } from '../inference/pools/store.js';
-import { adminActor, recordAudit } from '../product/audit.js';
-import { parseJsonBody } from '../product/validation.js';
+import { parseJsonBody } from '../platform/http/body.js';
+import { inTransaction, type Store } from '../platform/store/db.js';
+import type { Bus } from '../platform/bus/types.js';
+import { recordAudit, type Actor } from '../platform/audit.js';
+import type { InferenceService } from '../inference/inference.js';
+import { adminActor } from './actor.js';
 
-export function registerAdminPools(admin: Hono<AppEnv>, services: Services) {
-  const { store, bus, inference } = services;
+export interface AdminPoolsDeps {
+  store: Store;
+  bus: Bus;
+  inference: Pick<InferenceService, 'snapshot' | 'demo' | 'reload'>;
+}
 
+type Target = { kind: 'pool' | 'router'; id: string; before: string | undefined };
+
+export function registerAdminPools(admin: Hono<AppEnv>, { store, bus, inference }: AdminPoolsDeps) {
   function poolView(poolId: string) {
     return inference.snapshot().find((p) => p.id === poolId);
+  }
+
+  /**
+   * Writes a pool's or router's new state and its audit row in one transaction (the pool store writes
+   * through `db` only, so it is handed the transaction as its store), then has every instance reload.
+   * `write` returns the pool id, or undefined when there is no such pool or router.
+   */
+  async function changeState(
+    actor: Actor,
+    target: Target,
+    state: string,
+    write: (tx: Store) => Promise<string | undefined>,
+  ) {
+    const poolId = await inTransaction(store.db, async (tx) => {
+      const pool = await write({ ...store, db: tx });
+      if (!pool) return undefined;
+      const where = target.kind === 'router' ? { poolId: pool } : {};
+      await recordAudit(tx, {
+        actor,
+        orgId: null,
+        action: `${target.kind}.state_changed`,
+        targetType: target.kind === 'router' ? 'router' : 'router_pool',
+        targetId: target.id,
+        details: { ...where, from: target.before ?? null, to: state },
+      });
+      return pool;
+    });
+    if (!poolId) throw new PortalError({ code: 'not_found', message: `No ${target.kind} ${target.id}.` });
+    await inference.reload();
+    await bus.publish({ type: 'pool.changed', poolId });
+    return poolView(poolId);
   }
 
   admin.get('/pools', routeLabel('/admin/api/pools'), (c) =>
@@ -32,43 +72,18 @@ export function registerAdminPools(admin: Hono<AppEnv>, services: Services) {
   });
 
   admin.post('/pools/:id/state', routeLabel('/admin/api/pools/:id/state'), async (c) => {
-    const poolId = c.req.param('id');
+    const id = c.req.param('id');
     const { state } = await parseJsonBody(c, poolStateBody);
-    const before = poolView(poolId)?.state;
-    if (!(await setPoolState(store, poolId, state)))
-      throw new PortalError({ code: 'not_found', message: `No pool ${poolId}.` });
-    await recordAudit(store.db, {
-      actor: adminActor(c),
-      orgId: null,
-      action: 'pool.state_changed',
-      targetType: 'router_pool',
-      targetId: poolId,
-      details: { from: before ?? null, to: state },
-    });
-    await inference.reload();
-    await bus.publish({ type: 'pool.changed', poolId });
-    return c.json(poolView(poolId));
+    const target: Target = { kind: 'pool', id, before: poolView(id)?.state };
+    const write = async (tx: Store) => ((await setPoolState(tx, id, state)) ? id : undefined);
+    return c.json(await changeState(adminActor(c), target, state, write));
   });
 
   admin.post('/routers/:id/state', routeLabel('/admin/api/routers/:id/state'), async (c) => {
-    const routerId = c.req.param('id');
+    const id = c.req.param('id');
     const { state } = await parseJsonBody(c, poolStateBody);
-    const before = inference
-      .snapshot()
-      .flatMap((p) => p.routers)
-      .find((r) => r.id === routerId)?.state;
-    const poolId = await setRouterState(store, routerId, state);
-    if (!poolId) throw new PortalError({ code: 'not_found', message: `No router ${routerId}.` });
-    await recordAudit(store.db, {
-      actor: adminActor(c),
-      orgId: null,
-      action: 'router.state_changed',
-      targetType: 'router',
-      targetId: routerId,
-      details: { poolId, from: before ?? null, to: state },
-    });
-    await inference.reload();
-    await bus.publish({ type: 'pool.changed', poolId });
-    return c.json(poolView(poolId));
+    const routers = inference.snapshot().flatMap((p) => p.routers);
+    const target: Target = { kind: 'router', id, before: routers.find((r) => r.id === id)?.state };
+    return c.json(await changeState(adminActor(c), target, state, (tx) => setRouterState(tx, id, state)));
   });
 }

@@ -5,13 +5,19 @@
  */
 import { and, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { Hono } from 'hono';
-import type { Services } from '../app.js';
 import type { AppEnv } from '../platform/http/context.js';
 import { PortalError } from '../platform/http/errors.js';
 import { routeLabel } from '../platform/http/kernel.js';
 import { requestLogs } from '../platform/store/schema.js';
 import { clampDate, requestLogQuery } from '../contracts/index.js';
-import { parseValue } from '../product/validation.js';
+import { parseValue } from '../platform/http/body.js';
+import type { Db } from '../platform/store/db.js';
+
+export interface AdminRequestsDeps {
+  db: Db;
+  /** The organization's current limit windows (the gateway's). */
+  windows(orgId: string): Promise<unknown>;
+}
 
 function decodeCursor(cursor: string): { at: Date; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
@@ -22,9 +28,7 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
   return { at: clampDate(date), id };
 }
 
-export function registerAdminRequests(admin: Hono<AppEnv>, services: Services) {
-  const { db } = services.store;
-
+export function registerAdminRequests(admin: Hono<AppEnv>, { db, windows }: AdminRequestsDeps) {
   admin.get('/requests', routeLabel('/admin/api/requests'), async (c) => {
     const q = parseValue(requestLogQuery, c.req.query());
     const where: SQL[] = [];
@@ -71,6 +75,6 @@ export function registerAdminRequests(admin: Hono<AppEnv>, services: Services) {
   });
 
   admin.get('/orgs/:id/limits', routeLabel('/admin/api/orgs/:id/limits'), async (c) =>
-    c.json({ data: await services.gateway.windows(c.req.param('id')) }),
+    c.json({ data: await windows(c.req.param('id')) }),
   );
 }

@@ -5,67 +5,45 @@
 import { eq } from 'drizzle-orm';
 import type { Hono } from 'hono';
 import { hashPassword } from 'better-auth/crypto';
-import type { Services } from '../app.js';
 import type { AppEnv } from '../platform/http/context.js';
 import { PortalError } from '../platform/http/errors.js';
 import { routeLabel } from '../platform/http/kernel.js';
-import { authAccounts, users } from '../platform/store/schema.js';
-import { newId } from '../platform/ids.js';
-import { ensurePersonalOrg, findUserByEmail } from '../product/accounts/accounts.js';
-import { adminActor, recordAudit } from '../product/audit.js';
+import { parseJsonBody } from '../platform/http/body.js';
+import type { Db } from '../platform/store/db.js';
+import { users } from '../platform/store/schema.js';
+import type { Accounts } from '../domain/accounts.js';
+import { passwordProblem } from '../domain/password-rules.js';
 import { createUserBody } from '../contracts/index.js';
-import { parseJsonBody } from '../product/validation.js';
-import { passwordProblem } from '../product/auth/password-rules.js';
+import { adminActor } from './actor.js';
 
-export function registerAdminUsers(admin: Hono<AppEnv>, services: Services) {
-  const { db } = services.store;
+export interface AdminUsersDeps {
+  db: Db;
+  accounts: Pick<Accounts, 'findUserByEmail' | 'createUser'>;
+}
 
+export function registerAdminUsers(admin: Hono<AppEnv>, { db, accounts }: AdminUsersDeps) {
   admin.post('/users', routeLabel('/admin/api/users'), async (c) => {
     const body = await parseJsonBody(c, createUserBody);
     const weak = await passwordProblem(body.password, [body.email, body.name ?? '']);
     if (weak) throw new PortalError({ code: 'invalid_request_error', param: 'password', message: weak });
-    if (await findUserByEmail(db, body.email))
+    if (await accounts.findUserByEmail(body.email))
       throw new PortalError({
         code: 'conflict',
         message: `A user with email ${body.email} exists.`,
         param: 'email',
       });
-    const id = newId('usr');
-    const password = await hashPassword(body.password);
-    await db.transaction(async (tx) => {
-      await tx.insert(users).values({
-        id,
-        email: body.email.toLowerCase(),
-        name: body.name ?? '',
-        isAdmin: body.admin ?? false,
-      });
-      await tx
-        .insert(authAccounts)
-        .values({ id: newId('acc'), accountId: id, providerId: 'credential', userId: id, password });
-    });
-    const membership = await ensurePersonalOrg(
-      db,
-      { id, name: body.name ?? '', email: body.email },
-      services.config.defaultPlan,
+    const isAdmin = body.admin ?? false;
+    const { user, membership } = await accounts.createUser(
+      { email: body.email, name: body.name ?? '', isAdmin, passwordHash: await hashPassword(body.password) },
+      { actor: adminActor(c), action: 'user.created', details: { admin: isAdmin } },
     );
-    await recordAudit(db, {
-      actor: adminActor(c),
-      orgId: membership.orgId,
-      action: 'user.created',
-      targetType: 'user',
-      targetId: id,
-      details: { admin: body.admin ?? false },
-    });
-    return c.json(
-      { id, email: body.email.toLowerCase(), is_admin: body.admin ?? false, org_id: membership.orgId },
-      201,
-    );
+    return c.json({ id: user.id, email: user.email, is_admin: isAdmin, org_id: membership.orgId }, 201);
   });
 
   admin.get('/users', routeLabel('/admin/api/users'), async (c) => {
     const email = c.req.query('email');
     const rows = email
-      ? [await findUserByEmail(db, email)].filter((u) => u !== null)
+      ? [await accounts.findUserByEmail(email)].filter((u) => u !== null)
       : await db.select().from(users).orderBy(users.createdAt).limit(500);
     return c.json({ object: 'list', data: rows.map(userView) });
   });

@@ -1,16 +1,10 @@
 /**
- * What product routes are given: the services plus the product's own domain objects, built once.
+ * What product routes share: the /api sub-app's type and the signed-in user as an audit actor. Each route
+ * file declares the few services it uses (the key service, the store, …), given by registerProduct.
  */
 import type { Hono } from 'hono';
-import type { Services } from '../app.js';
 import type { ProductEnv } from './context.js';
-import type { KeyService } from './keys/key-service.js';
-import type { Actor } from './audit.js';
-
-export interface ProductDeps {
-  services: Services;
-  keys: KeyService;
-}
+import type { Actor } from '../platform/audit.js';
 
 export type ProductApi = Hono<ProductEnv>;
 

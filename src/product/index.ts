@@ -1,6 +1,8 @@
 /**
  * The product surface: sign-in (/api/auth/*), the signed-in account API (/api/*) and the dashboard (web/dist).
- * `registerProduct(app, services)` builds the product's parts once and registers, in order:
+ * `createProduct(…)` builds the product's own parts (sign-in, outbox, password guard) once, called by the
+ * composition root; the key service, accounts and plans are the shared ones of `src/domain`.
+ * `registerProduct(app, services)` registers, in order:
  *   1. CSRF guard on every mutating /api route;
  *   2. better-auth at /api/auth/* behind the host check and the password guard (./auth/mount.ts; built-in
  *      auth only — Clerk / Supabase present their own JWTs);
@@ -16,9 +18,9 @@ import type { AppEnv } from '../platform/http/context.js';
 import { resolvePublicOrigin } from '../platform/config/public-origin.js';
 import { routeLabel } from '../platform/http/kernel.js';
 import type { ProductEnv } from './context.js';
-import type { ProductDeps } from './deps.js';
-import { createKeyService } from './keys/key-service.js';
-import { externalKeysFor } from './keys/external-keys.js';
+import type { PortalConfig } from '../platform/config/schema.js';
+import type { Store } from '../platform/store/db.js';
+import type { Logger } from '../platform/log.js';
 import { createLocalAuth, type LocalAuth } from './auth/local-auth.js';
 import { resolveAuthSecret } from './auth/secret.js';
 import { createOutbox, type Outbox } from './auth/outbox.js';
@@ -40,7 +42,7 @@ import { registerUsageRoutes } from './usage/route.js';
 import { registerPlanRoutes } from './plan/route.js';
 import { registerDocsRoute } from './docs/route.js';
 
-export interface Product extends ProductDeps {
+export interface Product {
   /** Built-in auth; absent when Clerk or Supabase signs people in. */
   auth?: LocalAuth;
   outbox: Outbox;
@@ -49,51 +51,42 @@ export interface Product extends ProductDeps {
   resolveUser: ResolveUser;
 }
 
-const built = new WeakMap<Services, Product>();
-
-/** The product's parts for these services, built on first use (the admin API and the CLI endpoints share them). */
-export function productFor(services: Services): Product {
-  const existing = built.get(services);
-  if (existing) return existing;
-  const { config, store, log, bus } = services;
-  const outbox = createOutbox({ log, smtp: config.auth.smtp });
-  const origin = resolvePublicOrigin(config.server);
-  const keys = createKeyService({
-    store,
-    bus,
-    defaultPlanId: config.defaultPlan,
-    external: externalKeysFor(config),
-  });
-  let auth: LocalAuth | undefined;
-  let resolveUser: ResolveUser;
-  if (config.auth.provider === 'local') {
-    auth = createLocalAuth({
-      store,
-      log,
-      outbox,
-      secret: resolveAuthSecret({ secret: config.auth.secret, dataDir: config.dataDir }),
-      defaultPlanId: config.defaultPlan,
-      origin,
-      requireEmailVerification: requiresEmailVerification(config),
-      sessionMaxAgeDays: config.auth.sessionMaxAgeDays,
-    });
-    resolveUser = localUserResolver(auth, store.db, config.auth.sessionMaxAgeDays);
-  } else resolveUser = externalUserResolver(createExternalVerifier(config.auth), store.db);
-  const product: Product = {
-    services,
-    keys,
-    auth,
-    outbox,
-    resolveUser,
-    passwordGuard: passwordGuardFor(services),
-  };
-  built.set(services, product);
-  return product;
+export interface ProductParts {
+  config: PortalConfig;
+  store: Store;
+  log: Logger;
+  /** Connections the product opens (the shared password-attempt counters on Redis) close with these. */
+  closers: Array<{ name: string; close: () => Promise<void> }>;
 }
 
-export function registerProduct(app: Hono<AppEnv>, services: Services): Product {
-  const product = productFor(services);
-  const { config, store } = services;
+/** The product's own parts, built once by the composition root. */
+export function createProduct({ config, store, log, closers }: ProductParts): Product {
+  const outbox = createOutbox({ log, smtp: config.auth.smtp });
+  const passwordGuard = passwordGuardFor(config, log, closers);
+  if (config.auth.provider !== 'local') {
+    const resolveUser = externalUserResolver(
+      createExternalVerifier(config.auth),
+      store.db,
+      config.defaultPlan,
+    );
+    return { outbox, passwordGuard, resolveUser };
+  }
+  const auth = createLocalAuth({
+    store,
+    log,
+    outbox,
+    secret: resolveAuthSecret({ secret: config.auth.secret, dataDir: config.dataDir }),
+    defaultPlanId: config.defaultPlan,
+    origin: resolvePublicOrigin(config.server),
+    requireEmailVerification: requiresEmailVerification(config),
+    sessionMaxAgeDays: config.auth.sessionMaxAgeDays,
+  });
+  const resolveUser = localUserResolver(auth, store.db, config.auth.sessionMaxAgeDays);
+  return { auth, outbox, passwordGuard, resolveUser };
+}
+
+export function registerProduct(app: Hono<AppEnv>, services: Services): void {
+  const { config, store, product, keys } = services;
   const origin = resolvePublicOrigin(config.server);
   app.use('/api/*', csrfGuard({ origin }));
   // Public: which sign-in the dashboard should offer (built-in form, or the Clerk / Supabase session), and
@@ -113,37 +106,31 @@ export function registerProduct(app: Hono<AppEnv>, services: Services): Product 
     });
 
   const api = new HonoApp<ProductEnv>();
-  api.use(
-    '*',
-    requireSession({ resolveUser: product.resolveUser, db: store.db, defaultPlanId: config.defaultPlan }),
-  );
-  registerGetAccount(api, product);
-  registerListModels(api, product);
-  registerCreateKey(api, product);
-  registerListKeys(api, product);
-  registerGetKey(api, product);
-  registerUpdateKey(api, product);
-  registerRevokeKey(api, product);
-  // ── metering engineer: usage and plan routes go here ─────────────────────────────────────────────────
-  registerUsageRoutes(api, services);
-  registerPlanRoutes(api, services);
-  // ─────────────────────────────────────────────────────────────────────────────────────────────────────
+  api.use('*', requireSession({ resolveUser: product.resolveUser, accounts: services.accounts }));
+  registerGetAccount(api, { db: store.db, accounts: services.accounts, config });
+  registerListModels(api, { db: store.db });
+  registerCreateKey(api, { keys });
+  registerListKeys(api, { keys });
+  registerGetKey(api, { keys });
+  registerUpdateKey(api, { keys });
+  registerRevokeKey(api, { keys });
+  registerUsageRoutes(api, { query: store.query, windows: (orgId) => services.gateway.windows(orgId) });
+  registerPlanRoutes(api, { plans: services.plans, ledger: services.ledger, credits: services.credits });
   app.route('/api', api as unknown as Hono<AppEnv>);
 
   app.use('*', serveDashboard({ root: fileURLToPath(new URL('../../web/dist', import.meta.url)) }));
-  return product;
 }
 
 /** New accounts confirm their address by mail: as configured, else whenever mail can be delivered. */
-function requiresEmailVerification(config: Services['config']): boolean {
+function requiresEmailVerification(config: PortalConfig): boolean {
   return config.auth.requireEmailVerification ?? Boolean(config.auth.smtp);
 }
 
 /** With Redis, every instance shares the password-attempt counters; else this instance keeps its own. */
-function passwordGuardFor(services: Services): AttemptGuard {
-  const url = services.config.redis.url;
+function passwordGuardFor(config: PortalConfig, log: Logger, closers: ProductParts['closers']): AttemptGuard {
+  const url = config.redis.url;
   if (!url) return createAttemptGuard();
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: true });
-  services.closers.push({ name: 'password-guard', close: async () => void redis.disconnect() });
-  return createRedisAttemptGuard(redis, services.log);
+  closers.push({ name: 'password-guard', close: async () => void redis.disconnect() });
+  return createRedisAttemptGuard(redis, log);
 }

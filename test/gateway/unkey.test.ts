@@ -11,8 +11,6 @@ import { upsertPlan } from '../support/fixtures.js';
 import { storeTargets } from '../support/store.js';
 import { apiKeys } from '../../src/platform/store/schema.js';
 import { hashKey } from '../../src/gateway/keys/format.js';
-import { createKeyService } from '../../src/product/keys/key-service.js';
-import { externalKeysFor } from '../../src/product/keys/external-keys.js';
 
 const ROOT_KEY_ENV = 'PORTAL_TEST_UNKEY_ROOT_KEY';
 const ROOT_KEY = 'unkey_root_for_portal_tests';
@@ -122,18 +120,23 @@ describe.each(storeTargets())('keys issued by Unkey ($name)', (target) => {
   it('a model-scope change through the key service reaches Unkey meta and the gateway', async () => {
     const { id, key } = await issue();
     expect((await call(key, 'oss-120b')).status).toBe(200);
-    const keys = createKeyService({
-      store: t.store,
-      bus: t.portal.services.bus,
-      defaultPlanId: 'free',
-      external: externalKeysFor(t.portal.services.config),
-    });
-    await keys.update({ kind: 'admin', id: null }, orgId, id, { models: ['oss-20b'] });
+    // The one key service of the running Portal (the admin API and the dashboard use the same instance).
+    await t.portal.services.keys.update({ kind: 'admin', id: null }, orgId, id, { models: ['oss-20b'] });
     expect(await errorOf(await call(key, 'oss-120b'))).toMatchObject({
       status: 403,
       code: 'model_not_allowed',
     });
     expect((await call(key, 'oss-20b')).status).toBe(200);
+  });
+
+  it('a key whose local row cannot be written is deleted from Unkey again', async () => {
+    const missingOrg = `org_missing_${Date.now()}`;
+    await expect(
+      t.portal.services.keys.create({ kind: 'admin', id: null }, missingOrg, { name: 'orphan' }),
+    ).rejects.toThrow();
+    const issued = [...unkey.keys.values()].filter((k) => k.externalId === missingOrg);
+    expect(issued.length).toBe(1);
+    expect(issued[0]!.deleted).toBe(true);
   });
 
   it('401 key_expired when Unkey answers EXPIRED', async () => {

@@ -42,7 +42,7 @@ for (const counter of counters) {
     async function orgWith(balance: number): Promise<string> {
       const orgId = `org_${randomBytes(4).toString('hex')}`;
       await seedOrg(store.query, orgId);
-      await appendLedgerEntry(store.query, {
+      await appendLedgerEntry(store.db, {
         orgId,
         kind: 'grant',
         amountMicros: balance,
@@ -88,7 +88,7 @@ for (const counter of counters) {
     it('sees a grant appended after the balance was loaded', async () => {
       const orgId = await orgWith(1_000);
       expect(await credits.balance(orgId)).toBe(1_000);
-      await appendLedgerEntry(store.query, {
+      await appendLedgerEntry(store.db, {
         orgId,
         kind: 'grant',
         amountMicros: 5_000,
@@ -102,7 +102,7 @@ for (const counter of counters) {
 
     it('includes a grant applied before the counter was first loaded, exactly once', async () => {
       const orgId = await orgWith(1_000);
-      await appendLedgerEntry(store.query, {
+      await appendLedgerEntry(store.db, {
         orgId,
         kind: 'grant',
         amountMicros: 2_000,

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/platform/store/db.js';
 import { openTestStore } from '../support/pglite.js';
 import { migrate } from '../../src/platform/store/migrate.js';
-import { productFor } from '../../src/product/index.js';
 import { createTestPortal, sessionCookie, type TestPortal } from './harness.js';
 
 describe('sign-in boundary', () => {
@@ -118,7 +117,7 @@ describe('sign-in boundary', () => {
 
   it('password reset: the link goes to the outbox and sets a new password', async () => {
     const user = await portal.signUp();
-    const outbox = productFor(portal.services).outbox;
+    const outbox = portal.services.product.outbox;
     const asked = await portal.req('/api/auth/request-password-reset', {
       method: 'POST',
       json: { email: user.email, redirectTo: '/reset-password' },

@@ -4,7 +4,7 @@
  * a lock on the organization's row, in one transaction: never more active keys than the plan allows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeyService, type KeyService } from '../../src/product/keys/key-service.js';
+import { createKeyService, type KeyService } from '../../src/domain/keys/key-service.js';
 import { createMemoryBus } from '../../src/platform/bus/memory.js';
 import { loadConfig } from '../../src/platform/config/load.js';
 import { seedCatalog } from '../../src/platform/store/seed.js';
@@ -25,6 +25,34 @@ for (const target of storeTargets()) {
       keys = createKeyService({ store, bus: createMemoryBus(), defaultPlanId: 'free' });
     });
     afterAll(() => close?.());
+
+    it('at one below the cap, two concurrent creates: exactly one succeeds', async () => {
+      for (let round = 0; round < 5; round++) {
+        const { orgId } = await createAccount(store); // one active key already
+        for (let i = 1; i < CAP - 1; i++)
+          await keys.create({ kind: 'system', id: null }, orgId, { name: `f${i}` });
+        const results = await Promise.allSettled([
+          keys.create({ kind: 'system', id: null }, orgId, { name: 'a' }),
+          keys.create({ kind: 'system', id: null }, orgId, { name: 'b' }),
+        ]);
+        const refused = results.filter(
+          (r) => r.status === 'rejected' && (r.reason as { code?: string }).code === 'key_limit_reached',
+        );
+        const [row] = await store.query<{ n: number }>(
+          "select count(*)::int as n from api_keys where org_id = $1 and status = 'active'",
+          [orgId],
+        );
+        const [audit] = await store.query<{ n: number }>(
+          "select count(*)::int as n from audit_log where org_id = $1 and action = 'key.created'",
+          [orgId],
+        );
+        expect({ fulfilled: results.length - refused.length, refused: refused.length }).toEqual({
+          fulfilled: 1,
+          refused: 1,
+        });
+        expect({ active: row!.n, audited: audit!.n }).toEqual({ active: CAP, audited: CAP - 1 });
+      }
+    });
 
     it(`40 concurrent creates leave at most ${CAP} active keys, the rest answer key_limit_reached`, async () => {
       for (let round = 0; round < 3; round++) {

@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/platform/store/db.js';
 import { openTestStore } from '../support/pglite.js';
-import { productFor } from '../../src/product/index.js';
 import { createTestPortal, sessionCookie, type TestPortal } from '../product/harness.js';
 
 /** The raw session token inside the signed cookie value (`token.signature`). */
@@ -53,7 +52,7 @@ describe('session tokens', () => {
       method: 'POST',
       json: { email: user.email, redirectTo: '/reset-password' },
     });
-    const mail = productFor(portal.services).outbox.sent.findLast((m) => m.to === user.email)!;
+    const mail = portal.services.product.outbox.sent.findLast((m) => m.to === user.email)!;
     const resetToken = new URL(mail.text.match(/https?:\/\/\S+/)![0]).pathname.split('/').pop()!;
     const rows = await store.query<{ identifier: string; value: string }>(
       'select identifier, value from auth_verifications',

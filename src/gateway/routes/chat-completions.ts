@@ -2,7 +2,8 @@
 import type { Hono } from 'hono';
 import { routeLabel } from '../../platform/http/kernel.js';
 import { chatCompletionSchema } from '../schemas/openai.js';
-import { parseWith, readJson } from '../schemas/parse.js';
+import { parseWith } from '../schemas/parse.js';
+import { readJsonObject } from '../../platform/http/body.js';
 import { chatCompletionBody, chatStreamEncoder } from '../format/openai.js';
 import type { GatewayEnv } from '../context.js';
 import { chatCallOf } from '../requests/openai.js';
@@ -11,7 +12,7 @@ import { answerMeta } from './meta.js';
 
 export function registerChatCompletions(v1: Hono<GatewayEnv>, deps: RespondDeps) {
   v1.post('/chat/completions', routeLabel('/v1/chat/completions'), async function chatCompletions(c) {
-    const body = parseWith(chatCompletionSchema, await readJson(c));
+    const body = parseWith(chatCompletionSchema, await readJsonObject(c));
     const call = chatCallOf(body);
     const log = c.get('callLog');
     log.stream = call.stream;

@@ -2,7 +2,8 @@
 import type { Hono } from 'hono';
 import { routeLabel } from '../../platform/http/kernel.js';
 import { completionSchema, samplingOf } from '../schemas/openai.js';
-import { parseWith, readJson } from '../schemas/parse.js';
+import { parseWith } from '../schemas/parse.js';
+import { readJsonObject } from '../../platform/http/body.js';
 import { textCompletionBody, textStreamEncoder } from '../format/openai.js';
 import type { GatewayEnv } from '../context.js';
 import { respondStream, respondWhole, type RespondDeps } from '../respond.js';
@@ -10,7 +11,7 @@ import { answerMeta } from './meta.js';
 
 export function registerCompletions(v1: Hono<GatewayEnv>, deps: RespondDeps) {
   v1.post('/completions', routeLabel('/v1/completions'), async function completions(c) {
-    const body = parseWith(completionSchema, await readJson(c));
+    const body = parseWith(completionSchema, await readJsonObject(c));
     const log = c.get('callLog');
     log.stream = body.stream === true;
     const admission = await deps.gateway.admit(

@@ -2,7 +2,8 @@
 import type { Hono } from 'hono';
 import { routeLabel } from '../../platform/http/kernel.js';
 import { messagesSchema } from '../schemas/anthropic.js';
-import { parseWith, readJson } from '../schemas/parse.js';
+import { parseWith } from '../schemas/parse.js';
+import { readJsonObject } from '../../platform/http/body.js';
 import { messageBody, messageStreamEncoder } from '../format/anthropic.js';
 import type { GatewayEnv } from '../context.js';
 import { messagesCallOf } from '../requests/anthropic.js';
@@ -11,7 +12,7 @@ import { answerMeta } from './meta.js';
 
 export function registerMessages(v1: Hono<GatewayEnv>, deps: RespondDeps) {
   v1.post('/messages', routeLabel('/v1/messages'), async function messages(c) {
-    const body = parseWith(messagesSchema, await readJson(c));
+    const body = parseWith(messagesSchema, await readJsonObject(c));
     const call = messagesCallOf(body);
     const log = c.get('callLog');
     log.stream = call.stream;

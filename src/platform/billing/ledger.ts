@@ -1,10 +1,14 @@
 /**
  * The billing ledger: append-only money movements per organization (grant, usage_debit, adjustment, refund;
  * positive = credit). A balance is always the sum of the entries, never a stored number. Usage debits are
- * written by the metering writer (one per usage event); everything else comes through `appendLedgerEntry`.
+ * written by the metering writer (one per usage event); everything else comes through `Ledger.append`,
+ * which writes the entry and its audit row in one transaction and then moves the credits counter.
  */
 import { newId } from '../ids.js';
-import type { Query } from '../store/db.js';
+import { inTransaction, type Db, type Query, type Store } from '../store/db.js';
+import { billingLedger } from '../store/schema.js';
+import { recordAudit, type Actor } from '../audit.js';
+import type { CreditsGuard } from './credits.js';
 
 export type LedgerKind = 'grant' | 'usage_debit' | 'adjustment' | 'refund';
 
@@ -57,20 +61,63 @@ export interface NewLedgerEntry {
 
 /**
  * Appends a grant, adjustment or refund. Grants and refunds add credit; an adjustment may be either sign.
- * Example: appendLedgerEntry(query, { orgId, kind: 'grant', amountMicros: 5_000_000, description: 'Welcome', createdBy: null })
+ * Example: appendLedgerEntry(db, { orgId, kind: 'grant', amountMicros: 5_000_000, description: 'Welcome', createdBy: null })
  */
-export async function appendLedgerEntry(query: Query, entry: NewLedgerEntry): Promise<LedgerEntry> {
-  const id = newId('led');
-  const rows = await query<{ occurred_at: Date | string }>(
-    `insert into billing_ledger (id, org_id, kind, amount_micros, description, created_by)
-     values ($1, $2, $3, $4, $5, $6) returning occurred_at`,
-    [id, entry.orgId, entry.kind, entry.amountMicros, entry.description, entry.createdBy],
-  );
+export async function appendLedgerEntry(db: Db, entry: NewLedgerEntry): Promise<LedgerEntry> {
+  const [row] = await db
+    .insert(billingLedger)
+    .values({
+      id: newId('led'),
+      orgId: entry.orgId,
+      kind: entry.kind,
+      amountMicros: entry.amountMicros,
+      description: entry.description,
+      createdBy: entry.createdBy,
+    })
+    .returning({ id: billingLedger.id, occurredAt: billingLedger.occurredAt });
+  if (!row) throw new Error('insert returned no ledger row');
   return {
-    id,
-    occurred_at: new Date(rows[0]?.occurred_at ?? Date.now()).toISOString(),
+    id: row.id,
+    occurred_at: row.occurredAt.toISOString(),
     kind: entry.kind,
     amount_micros: entry.amountMicros,
     description: entry.description,
+  };
+}
+
+/** The ledger of the running process, built once in the composition root. */
+export interface Ledger {
+  balance(orgId: string): Promise<number>;
+  list(orgId: string, limit?: number): Promise<LedgerEntry[]>;
+  /**
+   * Appends an operator's entry and its audit row in one transaction, then moves the organization's credit
+   * counter by the amount. The counter is Redis or memory, outside the transaction: if that last step
+   * fails, the entry stands and the error reaches the caller; a counter not yet loaded reads the entry from
+   * the ledger on first use.
+   */
+  append(entry: Omit<NewLedgerEntry, 'createdBy'>, actor: Actor): Promise<LedgerEntry>;
+}
+
+export function createLedger(deps: { store: Store; credits: CreditsGuard }): Ledger {
+  const { store, credits } = deps;
+  return {
+    balance: (orgId) => ledgerBalance(store.query, orgId),
+    list: (orgId, limit) => listLedger(store.query, orgId, limit),
+    async append(entry, actor) {
+      const written = await inTransaction(store.db, async (tx) => {
+        const row = await appendLedgerEntry(tx, { ...entry, createdBy: actor.kind });
+        await recordAudit(tx, {
+          actor,
+          orgId: entry.orgId,
+          action: `ledger.${entry.kind}`,
+          targetType: 'organization',
+          targetId: entry.orgId,
+          details: { entry: row.id, amount_micros: entry.amountMicros },
+        });
+        return row;
+      });
+      await credits.applyLedgerEntry(entry.orgId, entry.amountMicros);
+      return written;
+    },
   };
 }

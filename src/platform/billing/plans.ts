@@ -6,8 +6,9 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Bus } from '../bus/types.js';
 import { newId } from '../ids.js';
-import type { Db } from '../store/db.js';
-import { auditLog, modelAccessPolicies, models, planSubscriptions, plans } from '../store/schema.js';
+import { inTransaction, type Db } from '../store/db.js';
+import { modelAccessPolicies, models, planSubscriptions, plans } from '../store/schema.js';
+import { recordAudit, type Actor } from '../audit.js';
 
 export interface PlanView {
   id: string;
@@ -83,7 +84,7 @@ export async function currentPlanId(db: Db, orgId: string, defaultPlanId: string
 export interface PlanChange {
   orgId: string;
   planId: string;
-  actor: { kind: 'user' | 'admin' | 'system' | 'cli'; id: string | null };
+  actor: Actor;
 }
 
 export type PlanChangeResult =
@@ -97,7 +98,7 @@ export type PlanChangeResult =
 export async function changePlan(db: Db, bus: Bus, change: PlanChange): Promise<PlanChangeResult> {
   const [plan] = await db.select({ id: plans.id }).from(plans).where(eq(plans.id, change.planId)).limit(1);
   if (!plan) return { ok: false, reason: 'unknown_plan' };
-  const result = await db.transaction(async (tx) => {
+  const result = await inTransaction(db, async (tx) => {
     const ended = await tx
       .update(planSubscriptions)
       .set({ status: 'ended', endedAt: new Date() })
@@ -111,10 +112,8 @@ export async function changePlan(db: Db, bus: Bus, change: PlanChange): Promise<
       changedBy: change.actor.id ?? change.actor.kind,
     });
     const previousPlanId = ended[0]?.planId ?? null;
-    await tx.insert(auditLog).values({
-      id: newId('aud'),
-      actorKind: change.actor.kind,
-      actorId: change.actor.id,
+    await recordAudit(tx, {
+      actor: change.actor,
       orgId: change.orgId,
       action: 'plan.changed',
       targetType: 'organization',
@@ -125,4 +124,21 @@ export async function changePlan(db: Db, bus: Bus, change: PlanChange): Promise<
   });
   await bus.publish({ type: 'plan.changed', orgId: change.orgId, planId: change.planId });
   return result;
+}
+
+/** Plans of the running process, built once in the composition root. */
+export interface Plans {
+  list(): Promise<PlanView[]>;
+  /** The organization's plan id: its active subscription, else the default plan. */
+  currentId(orgId: string): Promise<string>;
+  change(change: PlanChange): Promise<PlanChangeResult>;
+}
+
+export function createPlans(deps: { db: Db; bus: Bus; defaultPlanId: string }): Plans {
+  const { db, bus, defaultPlanId } = deps;
+  return {
+    list: () => listPlans(db),
+    currentId: (orgId) => currentPlanId(db, orgId, defaultPlanId),
+    change: (change) => changePlan(db, bus, change),
+  };
 }

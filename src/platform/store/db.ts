@@ -31,6 +31,20 @@ export interface Store {
   dump?(): Promise<Blob>;
 }
 
+/**
+ * Runs `fn` in one transaction: every write it makes through `tx` commits together or not at all. Both
+ * drivers give a real transaction (node-postgres: one pooled connection; PGlite: its one connection, held
+ * exclusively until the end, so inside `fn` use `tx` only — a query on the outer `db` would wait forever).
+ * Called with a transaction, it nests as a savepoint.
+ *
+ * @example
+ *   await inTransaction(db, async (tx) => { await tx.insert(apiKeys).values(row); await recordAudit(tx, entry); });
+ */
+export function inTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  // A drizzle transaction is a PgDatabase with rollback(); the cast only drops its narrower schema generics.
+  return db.transaction((tx) => fn(tx as unknown as Db));
+}
+
 export class StoreError extends Error {
   override name = 'StoreError';
 }

@@ -1,15 +1,15 @@
 /**
  * Input rules better-auth does not enforce itself, checked before a request reaches it: display names are
  * 1–100 characters of plain text (no markup, no control characters), emails at most 254 characters, new
- * passwords long and uncommon (./password-rules.ts). A violation is a 400 `invalid_request_error` naming the
+ * passwords long and uncommon (src/domain/password-rules.ts). A violation is a 400 `invalid_request_error` naming the
  * field, like every other product form.
  */
 import { z } from 'zod';
 import { isPlainText } from '../../contracts/index.js';
-import { parseValue } from '../validation.js';
+import { parseValue } from '../../platform/http/body.js';
 import { PortalError } from '../../platform/http/errors.js';
 import type { PublicOrigin } from '../../platform/config/public-origin.js';
-import { passwordProblem } from './password-rules.js';
+import { passwordProblem } from '../../domain/password-rules.js';
 
 const displayName = z
   .string({ error: 'name must be a string.' })

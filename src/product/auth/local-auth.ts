@@ -14,13 +14,12 @@ import type { Logger } from '../../platform/log.js';
 import type { PublicOrigin } from '../../platform/config/public-origin.js';
 import { authAccounts, authSessions, authVerifications, users } from '../../platform/store/schema.js';
 import { newId } from '../../platform/ids.js';
-import { ensurePersonalOrg } from '../accounts/accounts.js';
-import { recordAudit } from '../audit.js';
+import { ensurePersonalOrg } from '../../domain/accounts.js';
 import type { Outbox } from './outbox.js';
 import { createRateLimitStore } from './rate-limit-store.js';
 import { authLogger } from './auth-log.js';
 import { withHashedSessionTokens } from './hashed-sessions.js';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password-rules.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../domain/password-rules.js';
 
 export interface LocalAuthDeps {
   store: Store;
@@ -128,15 +127,12 @@ export function createLocalAuth(deps: LocalAuthDeps) {
     databaseHooks: {
       user: {
         create: {
+          // The organization and the audit row commit together, right after better-auth wrote the user (and
+          // its credential). better-auth's own transaction is left off: it would hold a connection — on
+          // PGlite the only one — across the password hash of an unauthenticated request (docs/decisions/014).
           after: async (user) => {
-            const membership = await ensurePersonalOrg(store.db, user, deps.defaultPlanId);
-            await recordAudit(store.db, {
-              actor: { kind: 'user', id: user.id },
-              orgId: membership.orgId,
-              action: 'user.signed_up',
-              targetType: 'user',
-              targetId: user.id,
-            });
+            const actor = { kind: 'user' as const, id: user.id };
+            await ensurePersonalOrg(store.db, user, deps.defaultPlanId, { actor, action: 'user.signed_up' });
           },
         },
       },

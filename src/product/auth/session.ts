@@ -11,7 +11,7 @@ import type { Db } from '../../platform/store/db.js';
 import { authSessions, users } from '../../platform/store/schema.js';
 import { PortalError } from '../../platform/http/errors.js';
 import type { ProductEnv } from '../context.js';
-import { ensurePersonalOrg } from '../accounts/accounts.js';
+import type { Accounts } from '../../domain/accounts.js';
 import type { LocalAuth } from './local-auth.js';
 import type { VerifyExternalToken } from './external-jwt.js';
 import { findOrCreateExternalUser, type UserRow } from './external-users.js';
@@ -34,20 +34,24 @@ export function localUserResolver(auth: LocalAuth, db: Db, maxAgeDays: number): 
   };
 }
 
-export function externalUserResolver(verify: VerifyExternalToken, db: Db): ResolveUser {
+/** A Clerk / Supabase JWT; a subject seen for the first time becomes a user with a personal organization. */
+export function externalUserResolver(
+  verify: VerifyExternalToken,
+  db: Db,
+  defaultPlanId: string,
+): ResolveUser {
   return async function resolveExternalUser(req, cookie) {
     const header = req.headers.get('authorization') ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : cookie();
     if (!token) return null;
     const who = await verify(token);
-    return who ? findOrCreateExternalUser(db, who) : null;
+    return who ? findOrCreateExternalUser(db, who, defaultPlanId) : null;
   };
 }
 
 export function requireSession(deps: {
   resolveUser: ResolveUser;
-  db: Db;
-  defaultPlanId: string;
+  accounts: Pick<Accounts, 'ensurePersonalOrg'>;
 }): MiddlewareHandler<ProductEnv> {
   return async function requireSession(c, next) {
     if (c.req.path.startsWith('/api/auth/')) return next();
@@ -55,7 +59,10 @@ export function requireSession(deps: {
     if (!user) throw new PortalError({ code: 'unauthorized', message: 'Sign in to use this API.' });
     if (user.status !== 'active')
       throw new PortalError({ code: 'account_disabled', message: 'This account is disabled.' });
-    const membership = await ensurePersonalOrg(deps.db, user, deps.defaultPlanId);
+    // A user without an organization (a sign-up cut short after better-auth wrote the user) gets it now,
+    // with the sign-up's audit row, in one transaction.
+    const signedUp = { actor: { kind: 'user' as const, id: user.id }, action: 'user.signed_up' };
+    const membership = await deps.accounts.ensurePersonalOrg(user, signedUp);
     if (membership.orgStatus !== 'active')
       throw new PortalError({
         code: 'account_disabled',

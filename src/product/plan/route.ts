@@ -3,28 +3,33 @@
  * derived from the ledger, minus open reservations), the newest ledger entries and every plan to compare.
  */
 import type { Hono } from 'hono';
-import type { Services } from '../../app.js';
 import type { PlanResponse } from '../../contracts/index.js';
-import { listLedger } from '../../platform/billing/ledger.js';
-import { currentPlanId, listPlans } from '../../platform/billing/plans.js';
+import type { Ledger } from '../../platform/billing/ledger.js';
+import type { Plans } from '../../platform/billing/plans.js';
+import type { Credits } from '../../platform/billing/types.js';
 import { routeLabel } from '../../platform/http/kernel.js';
 import type { ProductEnv } from '../context.js';
 
 export type { PlanResponse } from '../../contracts/index.js';
 
-export function registerPlanRoutes(api: Hono<ProductEnv>, services: Services) {
-  api.get('/plan', routeLabel('/api/plan'), async (c) => c.json(await planFor(services, c.get('orgId'))));
+export interface PlanDeps {
+  plans: Plans;
+  ledger: Pick<Ledger, 'list'>;
+  credits: Pick<Credits, 'balance'>;
 }
 
-export async function planFor(services: Services, orgId: string): Promise<PlanResponse> {
-  const { store, config, credits } = services;
+export function registerPlanRoutes(api: Hono<ProductEnv>, deps: PlanDeps) {
+  api.get('/plan', routeLabel('/api/plan'), async (c) => c.json(await planFor(deps, c.get('orgId'))));
+}
+
+export async function planFor(deps: PlanDeps, orgId: string): Promise<PlanResponse> {
   const [planId, plans, ledger] = await Promise.all([
-    currentPlanId(store.db, orgId, config.defaultPlan),
-    listPlans(store.db),
-    listLedger(store.query, orgId, 50),
+    deps.plans.currentId(orgId),
+    deps.plans.list(),
+    deps.ledger.list(orgId, 50),
   ]);
   const plan = plans.find((p) => p.id === planId) ?? plans[0];
   if (!plan) throw new Error('no plans in the store');
-  const balance = plan.kind === 'credits' ? await credits.balance(orgId) : null;
+  const balance = plan.kind === 'credits' ? await deps.credits.balance(orgId) : null;
   return { plan, balance_micros: balance, ledger, plans };
 }

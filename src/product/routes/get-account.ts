@@ -5,16 +5,23 @@
 import { and, eq } from 'drizzle-orm';
 import { routeLabel } from '../../platform/http/kernel.js';
 import { organizations, routerPools } from '../../platform/store/schema.js';
-import { activePlan } from '../accounts/accounts.js';
-import type { ProductApi, ProductDeps } from '../deps.js';
+import type { PortalConfig } from '../../platform/config/schema.js';
+import type { Db } from '../../platform/store/db.js';
+import type { Accounts } from '../../domain/accounts.js';
+import type { ProductApi } from '../deps.js';
 
-export function registerGetAccount(api: ProductApi, deps: ProductDeps) {
-  const { store, config } = deps.services;
+export interface GetAccountDeps {
+  db: Db;
+  accounts: Accounts;
+  config: PortalConfig;
+}
+
+export function registerGetAccount(api: ProductApi, { db, accounts, config }: GetAccountDeps) {
   api.get('/account', routeLabel('/api/account'), async (c) => {
     const orgId = c.get('orgId');
-    const [org] = await store.db.select().from(organizations).where(eq(organizations.id, orgId)).limit(1);
-    const plan = await activePlan(store.db, orgId, config.defaultPlan);
-    const demoPools = await store.db
+    const [org] = await db.select().from(organizations).where(eq(organizations.id, orgId)).limit(1);
+    const plan = await accounts.activePlan(orgId);
+    const demoPools = await db
       .select({ id: routerPools.id })
       .from(routerPools)
       .where(and(eq(routerPools.isDemo, true), eq(routerPools.state, 'active')))

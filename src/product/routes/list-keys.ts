@@ -1,9 +1,10 @@
 /** GET /api/keys — the organization's keys (never the key material). */
 import { routeLabel } from '../../platform/http/kernel.js';
-import type { ProductApi, ProductDeps } from '../deps.js';
+import type { ProductApi } from '../deps.js';
+import type { KeyService } from '../../domain/keys/key-service.js';
 
-export function registerListKeys(api: ProductApi, deps: ProductDeps) {
+export function registerListKeys(api: ProductApi, { keys }: { keys: KeyService }) {
   api.get('/keys', routeLabel('/api/keys'), async (c) =>
-    c.json({ object: 'list', data: await deps.keys.list(c.get('orgId')) }),
+    c.json({ object: 'list', data: await keys.list(c.get('orgId')) }),
   );
 }

@@ -2,11 +2,12 @@
 import { asc, eq } from 'drizzle-orm';
 import { routeLabel } from '../../platform/http/kernel.js';
 import { models } from '../../platform/store/schema.js';
-import type { ProductApi, ProductDeps } from '../deps.js';
+import type { Db } from '../../platform/store/db.js';
+import type { ProductApi } from '../deps.js';
 
-export function registerListModels(api: ProductApi, deps: ProductDeps) {
+export function registerListModels(api: ProductApi, { db }: { db: Db }) {
   api.get('/models', routeLabel('/api/models'), async (c) => {
-    const rows = await deps.services.store.db
+    const rows = await db
       .select()
       .from(models)
       .where(eq(models.status, 'enabled'))

@@ -1,14 +1,15 @@
 /** PATCH /api/keys/:id — rename, change expiry, model scope or limits. */
 import { routeLabel } from '../../platform/http/kernel.js';
 import { updateKeyBody } from '../../contracts/index.js';
-import { parseJsonBody } from '../validation.js';
-import { userActor, type ProductApi, type ProductDeps } from '../deps.js';
+import { parseJsonBody } from '../../platform/http/body.js';
+import { userActor, type ProductApi } from '../deps.js';
+import type { KeyService } from '../../domain/keys/key-service.js';
 
-export function registerUpdateKey(api: ProductApi, deps: ProductDeps) {
+export function registerUpdateKey(api: ProductApi, { keys }: { keys: KeyService }) {
   api.patch('/keys/:id', routeLabel('/api/keys/:id'), async (c) => {
     // Ownership first, so another organization's id is 404 whatever the body says.
-    await deps.keys.get(c.get('orgId'), c.req.param('id'));
+    await keys.get(c.get('orgId'), c.req.param('id'));
     const body = await parseJsonBody(c, updateKeyBody);
-    return c.json(await deps.keys.update(userActor(c), c.get('orgId'), c.req.param('id'), body));
+    return c.json(await keys.update(userActor(c), c.get('orgId'), c.req.param('id'), body));
   });
 }

@@ -4,23 +4,26 @@
  * when they free up (from the gateway, when it runs in this process).
  */
 import type { Hono } from 'hono';
-import type { Services } from '../../app.js';
+import type { Query } from '../../platform/store/db.js';
 import { usageQuery, type Usage, type UsageWindow } from '../../contracts/index.js';
 import { PortalError } from '../../platform/http/errors.js';
 import { routeLabel } from '../../platform/http/kernel.js';
 import type { ProductEnv } from '../context.js';
-import { parseValue } from '../validation.js';
+import { parseValue } from '../../platform/http/body.js';
 import { BUCKET_MS, usageReport } from './query.js';
 
 const MAX_BUCKETS = { hour: 24 * 93, day: 732 } as const;
 
-/** What the gateway offers the usage API, when it is part of these services. */
-type WithGateway = { gateway?: { windows(orgId: string): Promise<UsageWindow[]> | UsageWindow[] } };
+export interface UsageDeps {
+  query: Query;
+  /** The organization's current limit windows (the gateway's), when the gateway runs in this process. */
+  windows?(orgId: string): Promise<UsageWindow[]> | UsageWindow[];
+}
 
 /** The body of GET /api/usage (the contract's `usageResponse`). */
 export type UsageResponse = Usage;
 
-export function registerUsageRoutes(api: Hono<ProductEnv>, services: Services) {
+export function registerUsageRoutes(api: Hono<ProductEnv>, { query, windows }: UsageDeps) {
   api.get('/usage', routeLabel('/api/usage'), async (c) => {
     const q = parseValue(usageQuery, c.req.query());
     const to = q.to ?? new Date();
@@ -40,16 +43,12 @@ export function registerUsageRoutes(api: Hono<ProductEnv>, services: Services) {
     const orgId = c.get('orgId');
     if (q.key) {
       // Another organization's key id answers like a key that does not exist: no existence leak.
-      const owned = await services.store.query('select 1 from api_keys where id = $1 and org_id = $2', [
-        q.key,
-        orgId,
-      ]);
+      const owned = await query('select 1 from api_keys where id = $1 and org_id = $2', [q.key, orgId]);
       if (!owned.length)
         throw new PortalError({ code: 'not_found', message: 'No API key with that id.', param: 'key' });
     }
-    const gateway = (services as Services & WithGateway).gateway;
-    const [report, windows] = await Promise.all([
-      usageReport(services.store.query, {
+    const [report, current] = await Promise.all([
+      usageReport(query, {
         orgId,
         from,
         to,
@@ -57,9 +56,9 @@ export function registerUsageRoutes(api: Hono<ProductEnv>, services: Services) {
         keyId: q.key,
         modelId: q.model,
       }),
-      gateway ? Promise.resolve(gateway.windows(orgId)).catch(() => []) : Promise.resolve([]),
+      windows ? Promise.resolve(windows(orgId)).catch(() => []) : Promise.resolve([]),
     ]);
-    const body: UsageResponse = { ...report, windows };
+    const body: UsageResponse = { ...report, windows: current };
     return c.json(body);
   });
 }

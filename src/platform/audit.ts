@@ -1,0 +1,42 @@
+/**
+ * Writes one audit_log row per change a person or operator made (key created, renamed, revoked, org disabled,
+ * plan changed, credit granted). Append-only; read by the admin API. Never holds secrets: details carry ids
+ * and changed field names only. Pass the transaction of the change it records, so the change and its audit
+ * row commit together or not at all.
+ *
+ * @example
+ *   await inTransaction(db, async (tx) => {
+ *     await tx.update(organizations).set({ status: 'disabled' }).where(eq(organizations.id, orgId));
+ *     await recordAudit(tx, { actor, orgId, action: 'org.disabled', targetType: 'organization', targetId: orgId });
+ *   });
+ */
+import type { Db } from './store/db.js';
+import { auditLog } from './store/schema.js';
+import { newId } from './ids.js';
+
+export interface Actor {
+  kind: 'user' | 'admin' | 'system' | 'cli';
+  id: string | null;
+}
+
+export interface AuditEntry {
+  actor: Actor;
+  orgId: string | null;
+  action: string;
+  targetType: string;
+  targetId: string;
+  details?: Record<string, unknown>;
+}
+
+export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
+  await db.insert(auditLog).values({
+    id: newId('aud'),
+    actorKind: entry.actor.kind,
+    actorId: entry.actor.id,
+    orgId: entry.orgId,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    details: entry.details ?? {},
+  });
+}
