@@ -165,7 +165,9 @@ export function limitDenial(
   planName: string,
   now = Date.now(),
 ): Denial {
-  const hit = limits[decision.blockedBy]!;
+  const hit = limits[decision.blockedBy];
+  // The limiter's contract: blockedBy indexes the limits it was given. Anything else is a bug, not a denial.
+  if (!hit) throw new Error(`limiter refused by limit ${decision.blockedBy} of ${limits.length}`);
   const label = `${hit.spec.limit.toLocaleString('en-US')} ${hit.name.replace(/_/g, ' ')}`;
   const retryAfterMs = decision.retryAfterMs;
   if (retryAfterMs === null)

@@ -100,53 +100,15 @@ export function startRelay(sink: SseSink, o: RelayOptions): Relay {
       return failed(
         new PortalError({ code: 'upstream_error', message: 'The upstream ended the answer early.' }),
       );
-    let frames = '';
-    for (const piece of next.value) {
-      if (piece.type === 'end') {
-        const counted = close('end', {
-          status: 200,
-          errorCode: null,
-          finish: piece.finishReason,
-          usage: piece.usage,
-        });
-        return counted ? { frames: frames + encoder.end(piece.finishReason, counted), end: true } : OVER;
-      }
-      let frame: string;
-      if (piece.type === 'text') {
-        if (!piece.text) continue;
-        state.text += piece.text;
-        frame = encoder.text(piece.text);
-      } else {
-        state.text += piece.type === 'tool_call' ? piece.name : piece.text;
-        frame = pieceFrame(encoder, piece);
-      }
-      if (!frame) continue;
-      if (state.phase === 'waiting') {
-        state.phase = transition(state.phase, 'token');
-        state.ttftMs = performance.now() - o.started;
-        clearInterval(keepAlive);
-      }
-      frames += frame;
-    }
-    return { frames, end: false };
+    const { frames, end } = encodeBatch(encoder, state, next.value, o.started);
+    if (state.phase === 'streaming') clearInterval(keepAlive); // (a no-op after the first token)
+    if (!end) return { frames, end: false };
+    const how = { status: 200, errorCode: null, finish: end.finishReason, usage: end.usage };
+    const counted = close('end', how);
+    return counted ? { frames: frames + encoder.end(end.finishReason, counted), end: true } : OVER;
   }
 
-  /** Forwards the answer until it ends: what one upstream read delivered leaves as one write, at once. */
-  async function pump() {
-    for (;;) {
-      const { frames, end } = await nextFrames();
-      if (state.phase === 'cancelled') return;
-      if (end) {
-        sink.end(frames);
-        // Let the upstream stream finish its own clean-up (it releases the router slot in a finally).
-        void batches.return?.().catch(() => {});
-        return;
-      }
-      if (frames && !sink.write(frames)) await sink.drained();
-    }
-  }
-
-  void pump().catch(() => {
+  void pump(nextFrames, sink, state, batches).catch(() => {
     // A bug, not an upstream failure (those become error events): end the answer, never the process.
     close('end', { status: 500, errorCode: 'internal_error', finish: 'error' });
     if (state.phase !== 'cancelled') sink.end();
@@ -161,4 +123,56 @@ export function startRelay(sink: SseSink, o: RelayOptions): Relay {
       await batches.return?.().catch(() => {});
     },
   };
+}
+
+/** Forwards the answer until it ends: what one upstream read delivered leaves as one write, at once. */
+async function pump(
+  nextFrames: () => Promise<{ frames: string; end: boolean }>,
+  sink: SseSink,
+  state: RelayState,
+  batches: AsyncIterator<StreamPiece[]>,
+) {
+  for (;;) {
+    const { frames, end } = await nextFrames();
+    if (state.phase === 'cancelled') return;
+    if (end) {
+      sink.end(frames);
+      // Let the upstream stream finish its own clean-up (it releases the router slot in a finally).
+      void batches.return?.().catch(() => {});
+      return;
+    }
+    if (frames && !sink.write(frames)) await sink.drained();
+  }
+}
+
+/**
+ * The frames for one batch of pieces, up to its end piece (returned, for the caller to finish the call
+ * with). Adds what was generated to `state.text`; the first frame moves the state to streaming.
+ */
+export function encodeBatch(
+  encoder: StreamEncoder,
+  state: RelayState,
+  pieces: StreamPiece[],
+  started: number,
+): { frames: string; end?: Extract<StreamPiece, { type: 'end' }> } {
+  let frames = '';
+  for (const piece of pieces) {
+    if (piece.type === 'end') return { frames, end: piece };
+    let frame: string;
+    if (piece.type === 'text') {
+      if (!piece.text) continue;
+      state.text += piece.text;
+      frame = encoder.text(piece.text);
+    } else {
+      state.text += piece.type === 'tool_call' ? piece.name : piece.text;
+      frame = pieceFrame(encoder, piece);
+    }
+    if (!frame) continue;
+    if (state.phase === 'waiting') {
+      state.phase = transition(state.phase, 'token');
+      state.ttftMs = performance.now() - started;
+    }
+    frames += frame;
+  }
+  return { frames };
 }
