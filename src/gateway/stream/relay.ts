@@ -100,8 +100,9 @@ export function startRelay(sink: SseSink, o: RelayOptions): Relay {
       return failed(
         new PortalError({ code: 'upstream_error', message: 'The upstream ended the answer early.' }),
       );
+    const waiting = state.phase === 'waiting';
     const { frames, end } = encodeBatch(encoder, state, next.value, o.started);
-    if (state.phase === 'streaming') clearInterval(keepAlive); // (a no-op after the first token)
+    if (waiting && state.phase === 'streaming') clearInterval(keepAlive);
     if (!end) return { frames, end: false };
     const how = { status: 200, errorCode: null, finish: end.finishReason, usage: end.usage };
     const counted = close('end', how);
