@@ -6,17 +6,16 @@
  *
  * @example
  *   const guard = createAuthGuard({ limiter, limit: 30, windowMs: 60_000 });
- *   await keys.verify(presented, undefined, () => guard.check(ip));   // throws 429 past the limit
+ *   await keys.verify(presented, undefined, () => guard.check(ip));   // a 429 Denial past the limit
  *   if (!result.ok) guard.failed(ip);
  */
 import { createHash } from 'node:crypto';
-import { PortalError } from '../platform/http/errors.js';
 import type { LimitSpec, Limiter } from '../platform/limiter/types.js';
-import { formatDuration } from './limits.js';
+import { deny, type Denial } from './denial.js';
 
 export interface AuthGuard {
-  /** Throws 429 rate_limit_exceeded when `ip` is past its failed authentications. */
-  check(ip: string | undefined): Promise<void>;
+  /** A 429 rate_limit_exceeded Denial when `ip` is past its failed authentications, else undefined. */
+  check(ip: string | undefined): Promise<Denial | undefined>;
   /** Counts one failed authentication from `ip` (never awaited by the request). */
   failed(ip: string | undefined): void;
 }
@@ -41,15 +40,11 @@ export function createAuthGuard(options: AuthGuardOptions): AuthGuard {
       const [state] = await limiter.peek([spec(ip, 0)]);
       if (!state || state.used < limit) return;
       const waitMs = Math.max(1, state.resetMs);
-      throw new PortalError({
-        code: 'rate_limit_exceeded',
-        message: `Too many failed authentications from this address. Retry in ${Math.ceil(waitMs / 1000)} s with a valid API key.`,
-        headers: {
-          'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))),
-          'retry-after-ms': String(waitMs),
-          'x-ratelimit-reset-requests': formatDuration(waitMs),
-        },
-      });
+      return deny(
+        'rate_limit_exceeded',
+        `Too many failed authentications from this address. Retry in ${Math.ceil(waitMs / 1000)} s with a valid API key.`,
+        { retryAfterMs: waitMs, windows: { requests: { resetMs: waitMs } } },
+      );
     },
     failed(ip) {
       if (ip) void limiter.consume([spec(ip, 1)]).catch(() => {});

@@ -1,12 +1,15 @@
 /**
- * The /v1 gateway: request logs, key authentication, then one route per endpoint. Built once from the
+ * The /v1 gateway: key authentication, request logs, then one route per endpoint. Built once from the
  * services; every check runs in memory for a known key (see gateway.ts).
  */
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { Metering } from '../platform/metering/types.js';
 import type { GatewayEnv } from './context.js';
-import { requestLogs } from './request-log.js';
+import { createRequestLogs } from './request-log.js';
 import { toPortalError } from '../platform/http/errors.js';
+import type { Gateway } from './gateway.js';
+import type { Authenticated } from './authenticate.js';
+import { refusal } from './edge.js';
 import type client from 'prom-client';
 import type { RespondDeps } from './respond.js';
 import { registerChatCompletions } from './routes/chat-completions.js';
@@ -15,7 +18,7 @@ import { registerMessages } from './routes/messages.js';
 import { registerModels } from './routes/models.js';
 import { headerOf } from '../platform/http/node-io.js';
 
-export interface GatewayRoutesDeps extends RespondDeps {
+export interface GatewayRoutesDeps extends Omit<RespondDeps, 'requestLogs'> {
   metering: Metering;
   ipSalt: string;
   /** Failed authentications by code (they leave no request-log row). */
@@ -24,16 +27,21 @@ export interface GatewayRoutesDeps extends RespondDeps {
 
 export function createV1App(deps: GatewayRoutesDeps): Hono<GatewayEnv> {
   const v1 = new Hono<GatewayEnv>();
-  v1.use('*', requestLogs(deps));
+  const requestLogs = createRequestLogs(deps);
+  const respond: RespondDeps = { ...deps, requestLogs };
   v1.use('*', authenticate(deps));
-  registerChatCompletions(v1, deps);
-  registerCompletions(v1, deps);
-  registerMessages(v1, deps);
+  v1.use('*', requestLogs.middleware);
+  registerChatCompletions(v1, respond);
+  registerCompletions(v1, respond);
+  registerMessages(v1, respond);
   registerModels(v1, deps.gateway);
   return v1;
 }
 
-function authenticate(deps: GatewayRoutesDeps): MiddlewareHandler<GatewayEnv> {
+function authenticate(deps: {
+  gateway: Gateway;
+  authFailures?: client.Counter<'code'>;
+}): MiddlewareHandler<GatewayEnv> {
   const { gateway, authFailures } = deps;
   return async function authenticate(c, next) {
     const authorization = headerOf(c, 'authorization');
@@ -42,12 +50,18 @@ function authenticate(deps: GatewayRoutesDeps): MiddlewareHandler<GatewayEnv> {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
       presented = match?.[1] ?? authorization; // a malformed header fails the format check with a clear 401
     } else presented = headerOf(c, 'x-api-key')?.trim();
+    let auth: Authenticated;
     try {
-      c.get('callLog').caller = await gateway.authenticate(presented, () => c.get('clientIp'));
+      auth = await gateway.authenticate(presented, () => c.get('clientIp'));
     } catch (err) {
       authFailures?.inc({ code: toPortalError(err).code });
       throw err;
     }
+    if (!auth.ok) {
+      authFailures?.inc({ code: auth.code });
+      throw refusal(auth);
+    }
+    c.set('caller', auth.caller);
     await next();
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, limitError, limitsFor, rateLimitHeaders } from './limits.js';
+import { limitDenial, limitsFor, tightestWindows } from './limits.js';
+import { eachRateLimitHeader, formatDuration, refusal } from './edge.js';
 import type { KeyRecord } from './keys/verify.js';
 import type { OrgPolicy } from './policy.js';
 
@@ -44,7 +45,7 @@ describe('limitsFor', () => {
   });
 });
 
-describe('limitError', () => {
+describe('limitDenial, as the edge renders it', () => {
   const limits = limitsFor(key, policy, 300);
   const states = limits.map((l) => ({
     key: l.spec.key,
@@ -55,26 +56,21 @@ describe('limitError', () => {
   }));
 
   it('says "slow down" with retry-after when a per-key window is full', () => {
-    const err = limitError(
-      limits,
-      { allowed: false, states, blockedBy: 0, retryAfterMs: 1500 },
-      'ci',
-      'Free',
+    const err = refusal(
+      limitDenial(limits, { allowed: false, states, blockedBy: 0, retryAfterMs: 1500 }, 'ci', 'Free'),
     );
     expect(err.code).toBe('rate_limit_exceeded');
     expect(err.status).toBe(429);
     expect(err.headers['retry-after']).toBe('2');
+    expect(err.headers['retry-after-ms']).toBe('1500');
+    expect(err.headers['x-ratelimit-remaining-requests']).toBe('0');
     expect(err.headers['x-should-retry']).toBe('true');
     expect(err.message).toContain('5 requests per minute');
   });
 
   it('says "out of allowance" with the time it frees up when the daily allowance is used', () => {
-    const err = limitError(
-      limits,
-      { allowed: false, states, blockedBy: 2, retryAfterMs: 3_600_000 },
-      'ci',
-      'Free',
-      0,
+    const err = refusal(
+      limitDenial(limits, { allowed: false, states, blockedBy: 2, retryAfterMs: 3_600_000 }, 'ci', 'Free', 0),
     );
     expect(err.code).toBe('insufficient_quota');
     expect(err.headers['x-should-retry']).toBe('false');
@@ -82,25 +78,25 @@ describe('limitError', () => {
   });
 
   it('refuses a request that can never fit as a bad request naming max_tokens', () => {
-    const err = limitError(
-      limits,
-      { allowed: false, states, blockedBy: 1, retryAfterMs: null },
-      'ci',
-      'Free',
+    const err = refusal(
+      limitDenial(limits, { allowed: false, states, blockedBy: 1, retryAfterMs: null }, 'ci', 'Free'),
     );
     expect(err.status).toBe(400);
     expect(err.param).toBe('max_tokens');
+    expect(err.headers).toEqual({});
   });
 });
 
 describe('rate limit headers', () => {
   it('report the tightest request and token limits in OpenAI format', () => {
     const limits = limitsFor(key, policy, 300);
-    const headers = rateLimitHeaders(limits, [
+    const windows = tightestWindows(limits, [
       { key: 'a', limit: 5, used: 4, remaining: 1, resetMs: 59_000 },
       { key: 'b', limit: 40_000, used: 300, remaining: 39_700, resetMs: 59_000 },
       { key: 'c', limit: 500, used: 10, remaining: 490, resetMs: 80_000_000 },
     ]);
+    const headers: Record<string, string> = {};
+    eachRateLimitHeader(windows, (name, value) => (headers[name] = value));
     expect(headers).toEqual({
       'x-ratelimit-limit-requests': '5',
       'x-ratelimit-remaining-requests': '1',

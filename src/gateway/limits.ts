@@ -1,12 +1,12 @@
 /**
  * Turns a key and its organization's plan into the sliding-window limits of one request, and a limiter
- * decision into headers or an error. Per key: requests and tokens per minute (the plan's, or the key's own
+ * decision into the windows to report or a refusal. Per key: requests and tokens per minute (the plan's, or the key's own
  * lower ones). Per organization: requests and tokens per day, and tokens per 30 days on monthly-quota plans.
  * Per-minute refusals are "slow down" (rate_limit_exceeded); allowance refusals are "out of allowance"
  * (insufficient_quota) and say when the window frees up.
  */
 import type { LimitDecision, LimitSpec, LimitState } from '../platform/limiter/types.js';
-import { PortalError } from '../platform/http/errors.js';
+import { deny, type Denial, type RateWindows } from './denial.js';
 import type { KeyRecord } from './keys/verify.js';
 import type { OrgPolicy } from './policy.js';
 
@@ -142,71 +142,53 @@ export function windowLimits(policy: OrgPolicy, keys: KeyRecord[], rateWindowMs 
   ];
 }
 
-/** OpenAI's x-ratelimit-* headers for the tightest request limit and the tightest token limit. */
-export function rateLimitHeaders(limits: NamedLimit[], states: LimitState[]): Record<string, string> {
-  const headers: Record<string, string> = {};
+/** The tightest request window and the tightest token window of a decision (the answer's x-ratelimit-*). */
+export function tightestWindows(limits: NamedLimit[], states: LimitState[]): RateWindows {
+  const windows: RateWindows = {};
   for (const measure of ['requests', 'tokens'] as const) {
     let tightest: LimitState | undefined;
     limits.forEach((l, i) => {
       const s = states[i];
       if (l.measure === measure && s && (!tightest || s.remaining < tightest.remaining)) tightest = s;
     });
-    if (!tightest) continue;
-    headers[`x-ratelimit-limit-${measure}`] = String(tightest.limit);
-    headers[`x-ratelimit-remaining-${measure}`] = String(Math.max(0, tightest.remaining));
-    headers[`x-ratelimit-reset-${measure}`] = formatDuration(tightest.resetMs);
+    if (tightest)
+      windows[measure] = { limit: tightest.limit, remaining: tightest.remaining, resetMs: tightest.resetMs };
   }
-  return headers;
+  return windows;
 }
 
-/** The error for a refused decision: what was hit, and when it frees up. */
-export function limitError(
+/** The refusal for a refused decision: what was hit, and when it frees up. */
+export function limitDenial(
   limits: NamedLimit[],
   decision: Extract<LimitDecision, { allowed: false }>,
   keyName: string,
   planName: string,
   now = Date.now(),
-): PortalError {
-  const hit = limits[decision.blockedBy]!;
-  const headers = rateLimitHeaders(limits, decision.states);
+): Denial {
+  const hit = limits[decision.blockedBy];
+  // The limiter's contract: blockedBy indexes the limits it was given. Anything else is a bug, not a denial.
+  if (!hit) throw new Error(`limiter refused by limit ${decision.blockedBy} of ${limits.length}`);
   const label = `${hit.spec.limit.toLocaleString('en-US')} ${hit.name.replace(/_/g, ' ')}`;
-  if (decision.retryAfterMs === null) {
-    return new PortalError({
-      code: 'invalid_request_error',
-      param: hit.measure === 'tokens' ? 'max_tokens' : null,
-      message: `This request needs ${hit.spec.cost.toLocaleString('en-US')} ${hit.measure}, more than the limit of ${label} allows at once. Lower max_tokens or shorten the prompt.`,
-    });
-  }
-  const retrySeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-  Object.assign(headers, {
-    'retry-after': String(retrySeconds),
-    'retry-after-ms': String(decision.retryAfterMs),
-  });
-  if (hit.subject === 'key') {
-    return new PortalError({
-      code: 'rate_limit_exceeded',
-      message: `Rate limit reached for key "${keyName}": ${label}. Retry in ${humanDuration(decision.retryAfterMs)}.`,
-      headers: { ...headers, 'x-should-retry': 'true' },
-    });
-  }
-  const at = new Date(now + decision.retryAfterMs).toISOString();
-  return new PortalError({
-    code: 'insufficient_quota',
-    message: `The ${planName} plan's allowance of ${label} is used up; it frees up at ${at} (in ${humanDuration(decision.retryAfterMs)}). Upgrade the plan for a larger allowance.`,
-    headers: { ...headers, 'x-should-retry': 'false' },
-  });
-}
-
-/** OpenAI's reset format: "20ms", "1s", "6m0s", "1h2m3s". */
-export function formatDuration(ms: number): string {
-  if (ms <= 0) return '0s';
-  if (ms < 1000) return `${Math.ceil(ms)}ms`;
-  let s = Math.ceil(ms / 1000);
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  return h ? `${h}h${m}m${s}s` : m ? `${m}m${s}s` : `${s}s`;
+  const retryAfterMs = decision.retryAfterMs;
+  if (retryAfterMs === null)
+    return deny(
+      'invalid_request_error',
+      `This request needs ${hit.spec.cost.toLocaleString('en-US')} ${hit.measure}, more than the limit of ${label} allows at once. Lower max_tokens or shorten the prompt.`,
+      { param: hit.measure === 'tokens' ? 'max_tokens' : null },
+    );
+  const windows = tightestWindows(limits, decision.states);
+  if (hit.subject === 'key')
+    return deny(
+      'rate_limit_exceeded',
+      `Rate limit reached for key "${keyName}": ${label}. Retry in ${humanDuration(retryAfterMs)}.`,
+      { retryAfterMs, windows, shouldRetry: true },
+    );
+  const at = new Date(now + retryAfterMs).toISOString();
+  return deny(
+    'insufficient_quota',
+    `The ${planName} plan's allowance of ${label} is used up; it frees up at ${at} (in ${humanDuration(retryAfterMs)}). Upgrade the plan for a larger allowance.`,
+    { retryAfterMs, windows, shouldRetry: false },
+  );
 }
 
 function humanDuration(ms: number): string {

@@ -1,55 +1,93 @@
 /**
- * Request logs for /v1: every authenticated request gets one, failures included. Non-streamed requests are
- * logged by the middleware when the handler returns; streams log themselves when they end. A request that
- * failed authentication has no row (anyone can send those): it is counted in metrics (index.ts).
+ * Request logs for /v1: every authenticated request gets one row, failures included, derived once from what
+ * became of it. An admitted call is logged by respond.ts when it finishes (a stream when it ends), from its
+ * outcome; every other authenticated request (refused at admission, bad input, /v1/models) by the middleware
+ * when its handler returns. A request that failed authentication has no row (anyone can send those): it is
+ * counted in metrics (index.ts).
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Metering, RequestLog } from '../platform/metering/types.js';
-import { hashIp } from './gateway.js';
-import type { CallLog, GatewayEnv } from './context.js';
+import { hashIp, type Admission, type Caller, type Outcome } from './gateway.js';
+import type { GatewayEnv } from './context.js';
+import type { TokenUsage } from './format/types.js';
 
-export function requestLogs(deps: { metering: Metering; ipSalt: string }): MiddlewareHandler<GatewayEnv> {
-  return async function requestLogs(c, next) {
-    const log: CallLog = {
-      stream: false,
-      inputTokens: 0,
-      outputTokens: 0,
-      ttftMs: null,
-      deferred: false,
-      clientIpHash: hashIp(c.get('clientIp'), deps.ipSalt),
-    };
-    c.set('callLog', log);
-    await next();
-    if (!log.deferred && log.caller)
-      deps.metering.recordRequest(requestLogFrom(c, log, c.res.status, c.get('errorCode') ?? null));
+/** The part of a row that depends on what became of the call. */
+interface CallFacts {
+  caller: Caller;
+  modelId: string | null;
+  poolId: string | null;
+  routerId: string | null;
+  stream: boolean;
+  status: number;
+  errorCode: string | null;
+  ttftMs: number | null;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface RequestLogs {
+  /** Runs after authentication: logs the request when its handler returns, unless it was admitted. */
+  middleware: MiddlewareHandler<GatewayEnv>;
+  /** Logs an admitted call from its outcome, once it has finished. */
+  finished(c: Context<GatewayEnv>, admission: Admission, outcome: Outcome, counted: TokenUsage): void;
+}
+
+export function createRequestLogs(deps: { metering: Metering; ipSalt: string }): RequestLogs {
+  const record = (c: Context<GatewayEnv>, facts: CallFacts) =>
+    deps.metering.recordRequest(requestLogFrom(c, facts, deps.ipSalt));
+  return {
+    middleware: async function requestLogs(c, next) {
+      await next();
+      if (c.get('admission')) return; // respond.ts logs it when the call finishes
+      record(c, {
+        caller: c.get('caller'),
+        modelId: null,
+        poolId: null,
+        routerId: null,
+        stream: c.get('call')?.stream ?? false,
+        status: c.res.status,
+        errorCode: c.get('errorCode') ?? null,
+        ttftMs: null,
+        inputTokens: 0,
+        outputTokens: 0,
+      });
+    },
+    finished(c, admission, outcome, counted) {
+      record(c, {
+        caller: admission.caller,
+        modelId: admission.model.id,
+        poolId: outcome.route?.poolId ?? null,
+        routerId: outcome.route?.routerId ?? null,
+        stream: admission.call.stream,
+        status: outcome.status,
+        errorCode: outcome.errorCode,
+        ttftMs: outcome.ttftMs,
+        ...counted,
+      });
+    },
   };
 }
 
-export function requestLogFrom(
-  c: Context<GatewayEnv>,
-  log: CallLog,
-  status: number,
-  errorCode: string | null,
-): RequestLog {
+function requestLogFrom(c: Context<GatewayEnv>, facts: CallFacts, ipSalt: string): RequestLog {
   return {
     requestId: c.get('requestId'),
     occurredAt: new Date(),
-    orgId: log.caller?.policy.orgId ?? null,
-    keyId: log.caller?.key.id ?? null,
-    modelId: log.modelId ?? null,
-    poolId: log.poolId ?? null,
-    routerId: log.routerId ?? null,
+    orgId: facts.caller.policy.orgId,
+    keyId: facts.caller.key.id,
+    modelId: facts.modelId,
+    poolId: facts.poolId,
+    routerId: facts.routerId,
     // The route's label, never the raw path (which the client chooses: NUL bytes, ids, anything).
     endpoint: c.get('routeLabel'),
     method: c.req.method,
-    stream: log.stream,
-    status,
-    errorCode,
+    stream: facts.stream,
+    status: facts.status,
+    errorCode: facts.errorCode,
     latencyMs: Math.round(performance.now() - c.get('startedAt')),
-    ttftMs: log.ttftMs === null ? null : Math.round(log.ttftMs),
-    inputTokens: log.inputTokens,
-    outputTokens: log.outputTokens,
-    clientIpHash: log.clientIpHash,
+    ttftMs: facts.ttftMs === null ? null : Math.round(facts.ttftMs),
+    inputTokens: facts.inputTokens,
+    outputTokens: facts.outputTokens,
+    clientIpHash: hashIp(c.get('clientIp'), ipSalt),
     clientRequestId: c.get('clientRequestId') ?? null,
   };
 }

@@ -1,15 +1,24 @@
 /**
  * What a customer sees when no upstream answered: generic PortalErrors (the upstream's own text stays in
- * our logs), with `retry-after` when waiting helps, and distinct words for "under maintenance" (pool or
- * routers drained/disabled) and "no healthy router".
+ * our logs), saying when a retry can succeed where waiting helps (a value: the gateway's HTTP edge renders
+ * it as `retry-after`), and distinct words for "under maintenance" (pool or routers drained/disabled) and
+ * "no healthy router".
  */
-import { PortalError } from '../platform/http/errors.js';
+import { PortalError, type ErrorInit } from '../platform/http/errors.js';
 import type { UpstreamFailure } from './adapters/types.js';
 import type { Availability } from './pools/fleet.js';
 
-export function unavailableError(modelId: string, availability: Availability): PortalError {
+/** An upstream failure that says when retrying can succeed (no HTTP here: the gateway renders it). */
+export class UpstreamError extends PortalError {
+  readonly retryAfterMs: number | undefined;
+  constructor(init: Omit<ErrorInit, 'headers'> & { retryAfterMs?: number }) {
+    super(init);
+    this.retryAfterMs = init.retryAfterMs;
+  }
+}
+
+export function unavailableError(modelId: string, availability: Availability): UpstreamError {
   const retryAfterS = availability.ok ? 1 : availability.retryAfterS;
-  const headers = { 'retry-after': String(retryAfterS) };
   const reason = availability.ok ? 'unhealthy' : availability.reason;
   const message = {
     no_pool: `No upstream serves model '${modelId}' at the moment.`,
@@ -17,7 +26,7 @@ export function unavailableError(modelId: string, availability: Availability): P
     unhealthy: `Model '${modelId}' has no healthy upstream right now. Please retry shortly.`,
     busy: `Model '${modelId}' is at capacity right now. Please retry shortly.`,
   }[reason];
-  return new PortalError({ code: 'upstream_unavailable', message, headers });
+  return new UpstreamError({ code: 'upstream_unavailable', message, retryAfterMs: retryAfterS * 1000 });
 }
 
 export function timeoutError(): PortalError {
@@ -47,10 +56,10 @@ export function finalError(
         availability.ok ? { ok: false, reason: 'unhealthy', retryAfterS: 1 } : availability,
       );
     case 'error':
-      return new PortalError({
+      return new UpstreamError({
         code: 'upstream_error',
         message: 'The model server returned an error. Please retry.',
-        headers: last.retryable ? { 'retry-after': '1' } : {},
+        retryAfterMs: last.retryable ? 1000 : undefined,
       });
   }
 }

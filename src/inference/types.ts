@@ -4,7 +4,7 @@
  * upstream's own API, retries on another router while nothing has reached the client, and gives back text
  * (whole, or as a stream of pieces) with the upstream's token counts when it had them.
  */
-import type { PortalError } from '../platform/http/errors.js';
+import type { UpstreamError } from './failures.js';
 export type ChatRole = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
 
 export interface ChatMessage {
@@ -160,7 +160,7 @@ export interface CompletionStream {
 export interface Inference {
   /**
    * Non-streamed completion. Throws PortalError: upstream_unavailable (no healthy router, pool drained or
-   * disabled; with a retry-after header), upstream_timeout (deadline passed), upstream_error.
+   * disabled; saying when to retry), upstream_timeout (deadline passed), upstream_error.
    */
   complete(request: InferenceRequest): Promise<Completion>;
   /**
@@ -171,5 +171,5 @@ export interface Inference {
   /** Whether some pool can serve this model now (active pool with at least one routable router). */
   canServe(modelId: string): boolean;
   /** Why the model cannot be served now (maintenance, no healthy router, at capacity), or undefined if it can. */
-  unavailable(modelId: string): PortalError | undefined;
+  unavailable(modelId: string): UpstreamError | undefined;
 }

@@ -6,6 +6,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type client from 'prom-client';
 import { PortalError } from '../../src/platform/http/errors.js';
+import type { UpstreamError } from '../../src/inference/failures.js';
 import { setPoolState, setRouterState } from '../../src/inference/pools/store.js';
 import { readStream, sharedStore, startTestFleet, type TestFleet } from './support.js';
 
@@ -126,7 +127,7 @@ describe('three routers in one pool', () => {
     await fleet.inference.reload();
     const drained = await fleet.inference.complete(fleet.request()).catch((e: unknown) => e as PortalError);
     expect(drained).toBeInstanceOf(PortalError);
-    expect(drained).toMatchObject({ code: 'upstream_unavailable', headers: { 'retry-after': '30' } });
+    expect(drained).toMatchObject({ code: 'upstream_unavailable', retryAfterMs: 30_000 });
     expect((drained as PortalError).message).toMatch(/maintenance/);
     expect(fleet.inference.canServe('qwen')).toBe(false);
 
@@ -137,7 +138,7 @@ describe('three routers in one pool', () => {
     const dead = await fleet.inference.complete(fleet.request()).catch((e: unknown) => e as PortalError);
     expect(dead).toMatchObject({ code: 'upstream_unavailable' });
     expect((dead as PortalError).message).toMatch(/no healthy upstream/);
-    expect(Number((dead as PortalError).headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect((dead as UpstreamError).retryAfterMs).toBeGreaterThanOrEqual(1_000);
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 });

@@ -23,6 +23,7 @@ import { parseUnkeyMeta } from '../../platform/unkey/key-meta.js';
 import { TtlCache } from './cache.js';
 import { hashKey } from './format.js';
 import { createTouchBatcher } from './touch.js';
+import type { Denial } from '../denial.js';
 import { judgeKey, keyColumns, toKeyRecord, type KeyRecord, type KeyVerifier } from './verify.js';
 
 export interface UnkeyVerifierOptions {
@@ -81,10 +82,11 @@ export function createUnkeyKeyVerifier(options: UnkeyVerifierOptions): KeyVerifi
 
   async function lookup(
     presented: string,
-    beforeLookup?: () => Promise<void>,
-  ): Promise<KeyRecord | undefined> {
+    beforeLookup?: () => Promise<Denial | undefined>,
+  ): Promise<KeyRecord | Denial | undefined> {
     const hash = hashKey(presented);
-    if (beforeLookup && !cache.cached(hash)) await beforeLookup();
+    const refused = beforeLookup && !cache.cached(hash) ? await beforeLookup() : undefined;
+    if (refused) return refused;
     presentedByHash.set(hash, presented);
     let pending: Promise<KeyRecord | undefined>;
     try {
@@ -109,7 +111,8 @@ export function createUnkeyKeyVerifier(options: UnkeyVerifierOptions): KeyVerifi
     async verify(presented, now = Date.now(), beforeLookup) {
       if (presented.length > MAX_KEY_LENGTH || !shape.test(presented))
         return { ok: false, code: 'invalid_api_key' };
-      return judgeKey(await lookup(presented, beforeLookup), now);
+      const found = await lookup(presented, beforeLookup);
+      return found && 'ok' in found ? found : judgeKey(found, now);
     },
     touch: (keyId) => touches.touch(keyId),
     stats: () => ({ size: cache.size, hits: cache.hits, misses: cache.misses }),

@@ -15,6 +15,7 @@ import { apiKeys } from '../../platform/store/schema.js';
 import { checkKeyFormat, hashKey } from './format.js';
 import { createTouchBatcher } from './touch.js';
 import { TtlCache } from './cache.js';
+import type { Denial } from '../denial.js';
 
 export interface KeyRecord {
   id: string;
@@ -30,11 +31,19 @@ export interface KeyRecord {
 
 export type KeyDenial = 'invalid_api_key' | 'key_revoked' | 'key_disabled' | 'key_expired';
 
-export type VerifyResult = { ok: true; key: KeyRecord } | { ok: false; code: KeyDenial };
+export type KeyVerdict = { ok: true; key: KeyRecord } | { ok: false; code: KeyDenial };
+
+/** The key's verdict, or what `beforeLookup` refused the lookup with. */
+export type VerifyResult = KeyVerdict | Denial;
 
 export interface KeyVerifier {
-  /** `beforeLookup` runs (and may throw) only when the answer is not in memory: before a store or Unkey call. */
-  verify(presented: string, now?: number, beforeLookup?: () => Promise<void>): Promise<VerifyResult>;
+  /** `beforeLookup` runs only when the answer is not in memory, before a store or Unkey call; a Denial it
+   * returns is the answer (the lookup is not made). */
+  verify(
+    presented: string,
+    now?: number,
+    beforeLookup?: () => Promise<Denial | undefined>,
+  ): Promise<VerifyResult>;
   /** Notes a use; last_used_at is written in batches, never per request. */
   touch(keyId: string): void;
   stats(): { size: number; hits: number; misses: number };
@@ -81,8 +90,8 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
     async verify(presented, now = Date.now(), beforeLookup) {
       if (!checkKeyFormat(presented)) return { ok: false, code: 'invalid_api_key' };
       const hash = hashKey(presented);
-      if (beforeLookup && !cache.cached(hash)) await beforeLookup();
-      return judgeKey(await cache.get(hash), now);
+      const refused = beforeLookup && !cache.cached(hash) ? await beforeLookup() : undefined;
+      return refused ?? judgeKey(await cache.get(hash), now);
     },
     touch: (keyId) => touches.touch(keyId),
     stats: () => ({ size: cache.size, hits: cache.hits, misses: cache.misses }),
@@ -94,7 +103,7 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
 }
 
 /** Whether a found key record may be used now: the one place that maps key state to a denial. */
-export function judgeKey(key: KeyRecord | undefined, now: number): VerifyResult {
+export function judgeKey(key: KeyRecord | undefined, now: number): KeyVerdict {
   if (!key) return { ok: false, code: 'invalid_api_key' };
   if (key.status === 'revoked') return { ok: false, code: 'key_revoked' };
   if (key.status === 'disabled') return { ok: false, code: 'key_disabled' };

@@ -7,25 +7,17 @@ import { readJsonObject } from '../../platform/http/body.js';
 import { chatCompletionBody, chatStreamEncoder } from '../format/openai.js';
 import type { GatewayEnv } from '../context.js';
 import { chatCallOf } from '../requests/openai.js';
-import { respondStream, respondWhole, type RespondDeps } from '../respond.js';
-import { answerMeta } from './meta.js';
+import type { RespondDeps } from '../respond.js';
+import { serveCall } from './serve.js';
 
 export function registerChatCompletions(v1: Hono<GatewayEnv>, deps: RespondDeps) {
   v1.post('/chat/completions', routeLabel('/v1/chat/completions'), async function chatCompletions(c) {
     const body = parseWith(chatCompletionSchema, await readJsonObject(c));
-    const call = chatCallOf(body);
-    const log = c.get('callLog');
-    log.stream = call.stream;
-    const admission = await deps.gateway.admit(log.caller!, call, c.get('requestId'));
-    log.modelId = admission.model.id;
-    const meta = answerMeta('chatcmpl-', admission.model.id);
-    return call.stream
-      ? respondStream(
-          c,
-          deps,
-          admission,
-          chatStreamEncoder(meta, body.stream_options?.include_usage === true),
-        )
-      : respondWhole(c, deps, admission, (answer, usage) => chatCompletionBody(meta, answer, usage));
+    const includeUsage = body.stream_options?.include_usage === true;
+    return serveCall(c, deps, chatCallOf(body), {
+      idPrefix: 'chatcmpl-',
+      streamEncoder: (meta) => chatStreamEncoder(meta, includeUsage),
+      body: (meta) => (answer, usage) => chatCompletionBody(meta, answer, usage),
+    });
   });
 }

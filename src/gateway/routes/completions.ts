@@ -6,35 +6,25 @@ import { parseWith } from '../schemas/parse.js';
 import { readJsonObject } from '../../platform/http/body.js';
 import { textCompletionBody, textStreamEncoder } from '../format/openai.js';
 import type { GatewayEnv } from '../context.js';
-import { respondStream, respondWhole, type RespondDeps } from '../respond.js';
-import { answerMeta } from './meta.js';
+import type { RespondDeps } from '../respond.js';
+import { serveCall } from './serve.js';
 
 export function registerCompletions(v1: Hono<GatewayEnv>, deps: RespondDeps) {
   v1.post('/completions', routeLabel('/v1/completions'), async function completions(c) {
     const body = parseWith(completionSchema, await readJsonObject(c));
-    const log = c.get('callLog');
-    log.stream = body.stream === true;
-    const admission = await deps.gateway.admit(
-      log.caller!,
-      {
-        endpoint: '/v1/completions',
-        model: body.model,
-        prompt: Array.isArray(body.prompt) ? body.prompt[0] : body.prompt,
-        maxTokens: body.max_tokens ?? 16, // OpenAI's default for this endpoint
-        ...samplingOf(body),
-        stream: log.stream,
-      },
-      c.get('requestId'),
-    );
-    log.modelId = admission.model.id;
-    const meta = answerMeta('cmpl-', admission.model.id);
-    return log.stream
-      ? respondStream(
-          c,
-          deps,
-          admission,
-          textStreamEncoder(meta, body.stream_options?.include_usage === true),
-        )
-      : respondWhole(c, deps, admission, (answer, usage) => textCompletionBody(meta, answer, usage));
+    const includeUsage = body.stream_options?.include_usage === true;
+    const call = {
+      endpoint: '/v1/completions',
+      model: body.model,
+      prompt: Array.isArray(body.prompt) ? body.prompt[0] : body.prompt,
+      maxTokens: body.max_tokens ?? 16, // OpenAI's default for this endpoint
+      ...samplingOf(body),
+      stream: body.stream === true,
+    };
+    return serveCall(c, deps, call, {
+      idPrefix: 'cmpl-',
+      streamEncoder: (meta) => textStreamEncoder(meta, includeUsage),
+      body: (meta) => (answer, usage) => textCompletionBody(meta, answer, usage),
+    });
   });
 }

@@ -7,21 +7,17 @@ import { readJsonObject } from '../../platform/http/body.js';
 import { messageBody, messageStreamEncoder } from '../format/anthropic.js';
 import type { GatewayEnv } from '../context.js';
 import { messagesCallOf } from '../requests/anthropic.js';
-import { respondStream, respondWhole, type RespondDeps } from '../respond.js';
-import { answerMeta } from './meta.js';
+import type { RespondDeps } from '../respond.js';
+import { serveCall } from './serve.js';
 
 export function registerMessages(v1: Hono<GatewayEnv>, deps: RespondDeps) {
   v1.post('/messages', routeLabel('/v1/messages'), async function messages(c) {
-    const body = parseWith(messagesSchema, await readJsonObject(c));
-    const call = messagesCallOf(body);
-    const log = c.get('callLog');
-    log.stream = call.stream;
-    const admission = await deps.gateway.admit(log.caller!, call, c.get('requestId'));
-    log.modelId = admission.model.id;
-    const meta = answerMeta('msg_', admission.model.id);
+    const call = messagesCallOf(parseWith(messagesSchema, await readJsonObject(c)));
     const thinking = call.tooling?.includeReasoning === true;
-    return log.stream
-      ? respondStream(c, deps, admission, messageStreamEncoder(meta, thinking))
-      : respondWhole(c, deps, admission, (answer, usage) => messageBody(meta, answer, usage, thinking));
+    return serveCall(c, deps, call, {
+      idPrefix: 'msg_',
+      streamEncoder: (meta) => messageStreamEncoder(meta, thinking),
+      body: (meta) => (answer, usage) => messageBody(meta, answer, usage, thinking),
+    });
   });
 }

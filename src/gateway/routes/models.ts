@@ -33,7 +33,7 @@ const toAnthropicModel = (m: CatalogModel) => ({
 
 export function registerModels(v1: Hono<GatewayEnv>, gateway: Gateway) {
   v1.get('/models', routeLabel('/v1/models'), function listModels(c) {
-    const list = gateway.modelsFor(c.get('callLog').caller!);
+    const list = gateway.modelsFor(c.get('caller'));
     if (headerOf(c, 'anthropic-version'))
       return c.json({
         data: list.map(toAnthropicModel),
@@ -45,9 +45,7 @@ export function registerModels(v1: Hono<GatewayEnv>, gateway: Gateway) {
   });
   v1.get('/models/:id{.+}', routeLabel('/v1/models/:id'), function getModel(c) {
     const id = c.req.param('id');
-    const model = gateway
-      .modelsFor(c.get('callLog').caller!)
-      .find((m) => m.id === id || m.aliases.includes(id));
+    const model = gateway.modelsFor(c.get('caller')).find((m) => m.id === id || m.aliases.includes(id));
     if (!model)
       throw new PortalError({
         code: 'model_not_found',

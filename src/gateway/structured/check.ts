@@ -35,7 +35,7 @@ export const mustBuffer = (r: InferenceRequest) =>
 /** A fenced answer (```json … ```) as its content: models fence JSON often, clients want the JSON. */
 export function unfence(text: string): string {
   const m = /^\s*```[a-zA-Z]*\s*\n([\s\S]*?)\n?\s*```\s*$/.exec(text);
-  return m ? m[1]! : text;
+  return m?.[1] ?? text;
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {

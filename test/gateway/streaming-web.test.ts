@@ -1,0 +1,94 @@
+/**
+ * Streaming through the web sink (`app.request()`, no Node response: the answer is a web ReadableStream):
+ * the same normal end, mid-stream failure and client disconnect as streaming.test.ts checks on the Node
+ * sink, each metered once with what was generated.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Hono } from 'hono';
+import { createApp } from '../../src/app.js';
+import type { AppEnv } from '../../src/platform/http/context.js';
+import { startTestPortal, type TestPortal } from '../support/portal.js';
+import type { TestAccount } from '../support/fixtures.js';
+
+let t: TestPortal;
+let account: TestAccount;
+let app: Hono<AppEnv>;
+
+beforeAll(async () => {
+  t = await startTestPortal();
+  account = await t.account();
+  app = createApp(t.portal.services);
+});
+afterAll(() => t?.close());
+beforeEach(() => {
+  t.sim.configure({
+    ttftMs: 0,
+    tokensPerSecond: 0,
+    outputTokens: 24,
+    disconnectAfterTokens: 0,
+    errorRate: 0,
+  });
+});
+
+const streamRequest = (body: Record<string, unknown> = {}) =>
+  app.request('/v1/chat/completions', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${account.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: 'oss-20b',
+      messages: [{ role: 'user', content: 'Stream please.' }],
+      stream: true,
+      ...body,
+    }),
+  });
+
+async function usageFor(requestId: string) {
+  await t.portal.services.metering.flush();
+  return t.store.query<{ status: number; output_tokens: number; error_code: string | null }>(
+    'select status, output_tokens, error_code from usage_events where request_id = $1',
+    [requestId],
+  );
+}
+
+describe('streaming through the web sink', () => {
+  it('streams the answer as SSE and ends with [DONE], metered once', async () => {
+    const res = await streamRequest();
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    expect(res.headers.get('x-ratelimit-remaining-requests')).toBeTruthy();
+    const text = await res.text();
+    expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    const events = await usageFor(res.headers.get('x-request-id')!);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ status: 200, error_code: null, output_tokens: 24 });
+  });
+
+  it('ends with an error event then [DONE] when the upstream fails mid-stream', async () => {
+    t.sim.configure({ disconnectAfterTokens: 5, outputTokens: 40, tokensPerSecond: 200 });
+    const res = await streamRequest();
+    const frames = (await res.text()).split('\n\n').filter(Boolean);
+    expect(frames.at(-1)).toBe('data: [DONE]');
+    expect(frames.at(-2)).toMatch(/"code":"upstream_(error|timeout)"/);
+    const [event] = await usageFor(res.headers.get('x-request-id')!);
+    expect(event?.status).toBeGreaterThanOrEqual(500);
+    expect(event?.output_tokens).toBeGreaterThan(0);
+  });
+
+  it('stops the upstream when the reader cancels, and meters the tokens generated as a 499', async () => {
+    t.sim.configure({ tokensPerSecond: 50, outputTokens: 1000 });
+    const res = await streamRequest({ max_tokens: 1000 });
+    const requestId = res.headers.get('x-request-id')!;
+    const reader = res.body!.getReader();
+    let seen = 0;
+    while (seen < 3) {
+      const { value } = await reader.read();
+      seen += (new TextDecoder().decode(value).match(/"content":"[^"]/g) ?? []).length;
+    }
+    await reader.cancel();
+    await expect.poll(() => t.sim.stats().inFlight, { timeout: 3_000 }).toBe(0);
+    await expect.poll(async () => (await usageFor(requestId)).length, { timeout: 3_000 }).toBe(1);
+    const [event] = await usageFor(requestId);
+    expect(event).toMatchObject({ status: 499, error_code: 'client_disconnected' });
+    expect(event?.output_tokens).toBeGreaterThanOrEqual(3);
+    expect(event?.output_tokens).toBeLessThan(500);
+  });
+});
