@@ -3,11 +3,11 @@
  * validates with exactly what the OpenAPI document is generated from), and the response schemas describe what
  * `src/gateway/format/*` writes — OpenAI chat/text completions and their chunks, Anthropic messages and their
  * stream events, the model lists. Not exported from `./index.ts`: the dashboard does not bundle them.
- * Imports only zod, its own files and the gateway's schema files (which import only zod).
+ * Imports only zod, its own files and nothing else.
  */
 import { z } from 'zod';
-import { chatCompletionSchema, completionSchema } from '../gateway/schemas/openai.js';
-import { messagesSchema } from '../gateway/schemas/anthropic.js';
+import { chatCompletionSchema, completionSchema } from './openai-requests.js';
+import { messagesSchema } from './anthropic-requests.js';
 
 export { chatCompletionSchema as chatCompletionRequest, completionSchema as completionRequest };
 export { messagesSchema as messagesRequest };

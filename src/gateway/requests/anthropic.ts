@@ -5,7 +5,7 @@
  * fields. Images, documents and server tools are a 400 naming the block or tool.
  */
 import type { ChatMessage, ReasoningEffort, ToolChoice, ToolDefinition } from '../../inference/types.js';
-import { customToolSchema, type MessagesBody } from '../schemas/anthropic.js';
+import { customToolSchema, type MessagesBody } from '../../contracts/anthropic-requests.js';
 import { parseWith } from '../schemas/parse.js';
 import type { GatewayCall, Tooling } from '../gateway.js';
 import { CallLedger, checkToolChoice, checkTools, invalid } from './tools.js';

@@ -10,8 +10,8 @@ import type {
   ToolChoice,
   ToolDefinition,
 } from '../../inference/types.js';
-import type { ChatCompletionBody } from '../schemas/openai.js';
-import { samplingOf } from '../schemas/openai.js';
+import type { ChatCompletionBody } from '../../contracts/openai-requests.js';
+import { samplingOf } from '../../contracts/openai-requests.js';
 import type { GatewayCall, Tooling } from '../gateway.js';
 import { CallLedger, checkResponseFormat, checkToolChoice, checkTools, invalid } from './tools.js';
 

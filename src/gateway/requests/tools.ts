@@ -5,7 +5,7 @@
  */
 import { PortalError } from '../../platform/http/errors.js';
 import type { ResponseFormat, ToolChoice, ToolDefinition } from '../../inference/types.js';
-import { TOOL_LIMITS } from '../schemas/json-schema.js';
+import { TOOL_LIMITS } from '../../contracts/tool-schema.js';
 import { compileSchema } from '../structured/validate.js';
 
 export function invalid(param: string, message: string): never {

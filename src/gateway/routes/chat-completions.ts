@@ -1,7 +1,7 @@
 /** POST /v1/chat/completions — OpenAI chat completions (tools, response formats, reasoning), whole or streamed. */
 import type { Hono } from 'hono';
 import { routeLabel } from '../../platform/http/kernel.js';
-import { chatCompletionSchema } from '../schemas/openai.js';
+import { chatCompletionSchema } from '../../contracts/openai-requests.js';
 import { parseWith } from '../schemas/parse.js';
 import { readJsonObject } from '../../platform/http/body.js';
 import { chatCompletionBody, chatStreamEncoder } from '../format/openai.js';

@@ -1,7 +1,7 @@
 /** POST /v1/messages — Anthropic Messages (system prompt, tools, thinking, streaming events). */
 import type { Hono } from 'hono';
 import { routeLabel } from '../../platform/http/kernel.js';
-import { messagesSchema } from '../schemas/anthropic.js';
+import { messagesSchema } from '../../contracts/anthropic-requests.js';
 import { parseWith } from '../schemas/parse.js';
 import { readJsonObject } from '../../platform/http/body.js';
 import { messageBody, messageStreamEncoder } from '../format/anthropic.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { schemaProblem } from './json-schema.js';
+import { schemaProblem } from '../../contracts/tool-schema.js';
 import { cachedSchemas, compileSchema } from '../structured/validate.js';
 
 describe('schemaProblem', () => {

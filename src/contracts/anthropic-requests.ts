@@ -4,7 +4,7 @@
  * and tool types are recognised here and refused with a message naming them in `requests/anthropic.ts`.
  */
 import { z } from 'zod';
-import { parametersSchema, TOOL_LIMITS, toolName } from './json-schema.js';
+import { parametersSchema, TOOL_LIMITS, toolName } from './tool-schema.js';
 
 const text = z.string().max(4_000_000);
 const textBlock = z

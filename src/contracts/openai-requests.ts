@@ -3,10 +3,12 @@
  * argument is a 400 naming it. Known OpenAI arguments that Portal accepts but does not act on are listed as
  * such; ones whose meaning Portal cannot honour (n > 1, logprobs, non-function tools) are refused with a clear
  * message. Tools, tool choice, response formats and reasoning effort are checked here for shape and bounds;
- * cross-field rules (a named tool exists, a tool result answers an earlier call) in `requests/openai.ts`.
+ * cross-field rules (a named tool exists, a tool result answers an earlier call) in the gateway's
+ * `requests/openai.ts`. The gateway validates /v1 bodies with these very objects; the OpenAPI document is
+ * generated from them.
  */
 import { z } from 'zod';
-import { boundedJsonSchema, parametersSchema, TOOL_LIMITS, toolName } from './json-schema.js';
+import { boundedJsonSchema, parametersSchema, TOOL_LIMITS, toolName } from './tool-schema.js';
 
 const text = z.string().max(4_000_000);
 const stop = z
