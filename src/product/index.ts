@@ -27,6 +27,7 @@ import { createRedisAttemptGuard } from './auth/brute-force-redis.js';
 import { csrfGuard } from './auth/csrf.js';
 import { mountLocalAuth } from './auth/mount.js';
 import { createExternalVerifier } from './auth/external-jwt.js';
+import { publicAuthConfig } from './auth/public-config.js';
 import { externalUserResolver, localUserResolver, requireSession, type ResolveUser } from './auth/session.js';
 import { serveDashboard } from './static.js';
 import { registerCreateKey } from './routes/create-key.js';
@@ -77,7 +78,7 @@ export function productFor(services: Services): Product {
       sessionMaxAgeDays: config.auth.sessionMaxAgeDays,
     });
     resolveUser = localUserResolver(auth, store.db, config.auth.sessionMaxAgeDays);
-  } else resolveUser = externalUserResolver(createExternalVerifier(config.auth), store.db);
+  } else resolveUser = externalUserResolver(createExternalVerifier(config.auth, { log }), store.db, log);
   const product: Product = {
     services,
     keys,
@@ -98,9 +99,8 @@ export function registerProduct(app: Hono<AppEnv>, services: Services): Product 
   // Public: which sign-in the dashboard should offer (built-in form, or the Clerk / Supabase session), and
   // whether a new account confirms its email before signing in.
   const emailVerification = requiresEmailVerification(config);
-  app.get('/api/auth/provider', routeLabel('/api/auth/provider'), (c) =>
-    c.json({ provider: config.auth.provider, emailVerification }),
-  );
+  const authConfig = publicAuthConfig(config.auth, emailVerification);
+  app.get('/api/auth/provider', routeLabel('/api/auth/provider'), (c) => c.json(authConfig));
   if (product.auth)
     mountLocalAuth(app, {
       auth: product.auth,
