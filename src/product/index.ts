@@ -27,7 +27,7 @@ import { createRedisAttemptGuard } from './auth/brute-force-redis.js';
 import { csrfGuard } from './auth/csrf.js';
 import { mountLocalAuth } from './auth/mount.js';
 import { createExternalVerifier } from './auth/external-jwt.js';
-import { publicAuthConfig } from './auth/public-config.js';
+import { providerCspSources, publicAuthConfig } from './auth/public-config.js';
 import { externalUserResolver, localUserResolver, requireSession, type ResolveUser } from './auth/session.js';
 import { serveDashboard } from './static.js';
 import { registerCreateKey } from './routes/create-key.js';
@@ -128,7 +128,13 @@ export function registerProduct(app: Hono<AppEnv>, services: Services): Product 
   // ─────────────────────────────────────────────────────────────────────────────────────────────────────
   app.route('/api', api as unknown as Hono<AppEnv>);
 
-  app.use('*', serveDashboard({ root: fileURLToPath(new URL('../../web/dist', import.meta.url)) }));
+  app.use(
+    '*',
+    serveDashboard({
+      root: fileURLToPath(new URL('../../web/dist', import.meta.url)),
+      csp: providerCspSources(config.auth),
+    }),
+  );
   return product;
 }
 

@@ -7,14 +7,16 @@
  * Faithful: the production-instance flow (`pk_live_…`, the `__client` cookie on the Frontend API,
  * credentials included, non-GET/POST methods tunnelled as `POST ?_method=`); form-encoded bodies; the
  * `{response, client}` envelope; `GET /v1/environment`, `GET /v1/client`, `POST /v1/client/sign_ins`,
- * `POST /v1/client/sign_ups`, `POST /v1/client/sessions/{id}/touch|tokens|end|remove`, `DELETE /v1/client`;
+ * `POST /v1/client/sign_ups`, `POST /v1/client/sessions/{id}/touch|tokens|end|remove`, `DELETE /v1/client`,
+ * `DELETE /v1/client/sessions` (sign-out);
  * client, session, user, sign-in and sign-up JSON with the fields clerk-js reads; session tokens as Clerk
  * mints them (RS256, `kid`, `iss` = the Frontend API origin, `sub`, `sid`, `azp`, `exp`/`iat`/`nbf`, `v: 2`,
  * lifetime 60 s) and the JWKS at `/.well-known/jwks.json`. With `sessionClaims`, tokens also carry the custom
  * claims an operator adds in Clerk's "Customize session token" (`email`, `email_verified`).
  * Simplified: email + password only (no email codes, OAuth, MFA, passkeys, captcha, organizations); a
  * sign-up completes at once (as with verification turned off in the Clerk console); users live in memory;
- * the environment is a fixed, minimal one; `azp` is the configured party, not read from the request.
+ * the environment is a fixed, minimal one. As at Clerk, a token's `azp` is the Origin of the request
+ * that obtained it.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -56,6 +58,7 @@ export interface FakeClerk {
 
 const id = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
 
+/** `authorizedParty`: the `azp` of tokens made by `sessionToken()`; the SDK's tokens name the page's origin. */
 export async function startFakeClerk(opts: { authorizedParty: string }): Promise<FakeClerk> {
   const jwks = await createJwtIssuer('RS256');
   const users = new Map<string, ClerkUser>();
@@ -120,7 +123,7 @@ export async function startFakeClerk(opts: { authorizedParty: string }): Promise
   };
   const userById = (uid: string) => [...users.values()].find((u) => u.id === uid);
 
-  async function tokenFor(s: ClerkSession): Promise<string> {
+  async function tokenFor(s: ClerkSession, origin: string | undefined): Promise<string> {
     const u = userById(s.userId);
     fake.tokensIssued++;
     return jwks.sign(
@@ -128,7 +131,7 @@ export async function startFakeClerk(opts: { authorizedParty: string }): Promise
         iss: fake.issuer,
         sub: s.userId,
         sid: s.id,
-        azp: opts.authorizedParty,
+        azp: origin ?? opts.authorizedParty,
         v: 2,
         // Custom session claims the README tells the operator to add in Clerk's console.
         email: u?.email,
@@ -138,7 +141,7 @@ export async function startFakeClerk(opts: { authorizedParty: string }): Promise
     );
   }
 
-  async function sessionJson(s: ClerkSession): Promise<Json> {
+  async function sessionJson(s: ClerkSession, origin?: string): Promise<Json> {
     const u = userById(s.userId);
     const now = Date.now();
     return {
@@ -149,7 +152,7 @@ export async function startFakeClerk(opts: { authorizedParty: string }): Promise
       abandon_at: now + 30 * 86_400_000,
       last_active_at: now,
       last_active_organization_id: null,
-      last_active_token: s.status === 'active' ? { object: 'token', jwt: await tokenFor(s) } : null,
+      last_active_token: s.status === 'active' ? { object: 'token', jwt: await tokenFor(s, origin) } : null,
       actor: null,
       tasks: null,
       factor_verification_age: [0, -1],
@@ -166,12 +169,17 @@ export async function startFakeClerk(opts: { authorizedParty: string }): Promise
     };
   }
 
-  async function clientJson(c: ClerkClient, signIn: Json | null = null, signUp: Json | null = null) {
+  async function clientJson(
+    c: ClerkClient,
+    origin?: string,
+    signIn: Json | null = null,
+    signUp: Json | null = null,
+  ) {
     const active = c.sessions.filter((s) => s.status === 'active');
     return {
       object: 'client',
       id: c.id,
-      sessions: await Promise.all(active.map(sessionJson)),
+      sessions: await Promise.all(active.map((x) => sessionJson(x, origin))),
       sign_in: signIn,
       sign_up: signUp,
       last_active_session_id: active.some((s) => s.id === c.lastActive) ? c.lastActive : null,
@@ -194,19 +202,25 @@ export async function startFakeClerk(opts: { authorizedParty: string }): Promise
     body: { errors: [{ code, message, long_message: message, meta: {} }], clerk_trace_id: id('trace') },
   });
 
-  async function route(method: string, path: string, form: URLSearchParams, c: ClerkClient) {
+  async function route(method: string, path: string, form: URLSearchParams, c: ClerkClient, origin?: string) {
     const envelope = async (response: Json, signIn: Json | null = null, signUp: Json | null = null) => ({
       status: 200,
-      body: { response, client: await clientJson(c, signIn, signUp) },
+      body: { response, client: await clientJson(c, origin, signIn, signUp) },
     });
     if (method === 'GET' && path === '/.well-known/jwks.json') return { status: 200, body: jwks.jwks };
     if (method === 'GET' && path === '/v1/environment') return { status: 200, body: environment(fake.url) };
     if (method === 'GET' && path === '/v1/client')
-      return { status: 200, body: { response: await clientJson(c), client: null } };
+      return { status: 200, body: { response: await clientJson(c, origin), client: null } };
     if (method === 'DELETE' && path === '/v1/client') {
       c.sessions.forEach((s) => (s.status = 'ended'));
       c.lastActive = null;
       return { status: 200, body: { response: { object: 'client', id: c.id, deleted: true }, client: null } };
+    }
+    if (method === 'DELETE' && path === '/v1/client/sessions') {
+      // clerk.signOut() in single-session mode: every session of this client ends.
+      c.sessions.forEach((s) => (s.status = 'ended'));
+      c.lastActive = null;
+      return envelope(await clientJson(c, origin));
     }
     if (method === 'POST' && path === '/v1/client/sign_ins') {
       const u = users.get((form.get('identifier') ?? '').trim().toLowerCase());
@@ -267,11 +281,11 @@ export async function startFakeClerk(opts: { authorizedParty: string }): Promise
     if (m && method === 'POST' && s) {
       if (m[2] === 'tokens') {
         if (s.status !== 'active') return fapiError(401, 'authentication_invalid', 'Session is not active.');
-        return { status: 200, body: { object: 'token', jwt: await tokenFor(s) } };
+        return { status: 200, body: { object: 'token', jwt: await tokenFor(s, origin) } };
       }
       if (m[2] === 'touch') c.lastActive = s.id;
       else s.status = m[2] === 'end' ? 'ended' : 'removed';
-      return envelope(await sessionJson(s));
+      return envelope(await sessionJson(s, origin));
     }
     return fapiError(404, 'resource_not_found', `fake Clerk has no ${method} ${path}`);
   }
@@ -298,7 +312,7 @@ export async function startFakeClerk(opts: { authorizedParty: string }): Promise
       clients.set(client.id, client);
     }
     const method = url.searchParams.get('_method') ?? req.method ?? 'GET';
-    const reply = await route(method, url.pathname, form, client);
+    const reply = await route(method, url.pathname, form, client, req.headers.origin);
     res.writeHead(reply.status, {
       ...cors,
       'content-type': 'application/json',
