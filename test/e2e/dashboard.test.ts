@@ -9,12 +9,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startPortal, type RunningPortal } from '../../src/server.js';
 import { loadConfig } from '../../src/platform/config/load.js';
 import type { Store } from '../../src/platform/store/db.js';
 import { openTestStore } from '../support/pglite.js';
-import { CHROMIUM_PATH, describeWith } from '../support/services.js';
+import { describeWith } from '../support/services.js';
+import { launchBrowser, type TestBrowser } from '../support/browser.js';
 
 const SHOTS = join(import.meta.dirname, '../../docs/screenshots');
 const EMAIL = `e2e-${Date.now()}@example.com`;
@@ -23,51 +24,27 @@ const PASSWORD = 'e2e-password-123';
 describeWith(['chromium'], 'dashboard in a real browser', () => {
   let portal: RunningPortal;
   let store: Store;
-  let context: BrowserContext;
+  let browser: TestBrowser;
   let page: Page;
   let dataDir: string;
-  let profileDir: string;
   let key = '';
-  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     execFileSync('npm', ['run', 'build:web'], { cwd: join(import.meta.dirname, '../..'), stdio: 'ignore' });
     mkdirSync(SHOTS, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), 'portal-e2e-'));
-    profileDir = mkdtempSync(join(tmpdir(), 'portal-e2e-chromium-'));
     store = await openTestStore();
     const config = loadConfig({ env: {}, overrides: { dataDir, server: { host: '127.0.0.1', port: 0 } } });
     portal = await startPortal(config, { store });
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1280, height: 860 },
-      permissions: ['clipboard-read', 'clipboard-write'],
-      baseURL: portal.url.replace('localhost', '127.0.0.1'),
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(8_000);
-    page.on('console', (m) => {
-      if (/Content Security Policy|Content-Security-Policy/i.test(m.text())) cspViolations.push(m.text());
-    });
+    browser = await launchBrowser(portal.url.replace('localhost', '127.0.0.1'));
+    page = browser.page;
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await portal?.stop();
     await store?.close();
     rmSync(dataDir, { recursive: true, force: true });
-    rmSync(profileDir, { recursive: true, force: true });
   });
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -209,6 +186,6 @@ describeWith(['chromium'], 'dashboard in a real browser', () => {
   });
 
   it('ran every page above under the dashboard CSP without a violation', () => {
-    expect(cspViolations).toEqual([]);
+    expect(browser.cspViolations).toEqual([]);
   });
 });

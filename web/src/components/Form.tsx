@@ -33,8 +33,8 @@ export interface FormProps {
   variant?: 'auth' | 'card' | 'dialog';
   /** Which field a server refusal belongs to (else it is shown above the fields). */
   fieldOfError?: (err: unknown) => string | null;
-  /** Shown between the fields and the buttons. */
-  children?: ReactNode;
+  /** Shown between the fields and the buttons; a function gets the current problems (for its own inputs). */
+  children?: ReactNode | ((problems: Problems) => ReactNode);
   /** Buttons before the submit button (e.g. Cancel). */
   actions?: ReactNode;
   onValues?: (values: Values) => void;
@@ -96,7 +96,7 @@ export function Form(props: FormProps) {
           error={problems[name]}
         />
       ))}
-      {props.children}
+      {typeof props.children === 'function' ? props.children(problems) : props.children}
       {done && <Notice>{done}</Notice>}
       {variant === 'dialog' ? (
         <div className="dialog-actions">
