@@ -266,7 +266,7 @@ export async function startFakeSupabase(
     if (req.method === 'OPTIONS') return void res.writeHead(204, cors).end();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    let body: Json = {};
+    let body: Json;
     try {
       body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString()) as Json) : {};
     } catch {

@@ -17,8 +17,10 @@ const backToSignIn = (
 /** Step 1: ask for a reset link (mailed by Portal's outbox or by the provider). */
 export function ForgotPassword() {
   const auth = useAuthClient();
+  if (!auth.requestPasswordReset) return <ResetElsewhere />;
+  const request = auth.requestPasswordReset;
   async function send(v: Values) {
-    await auth.requestPasswordReset(v.email!.trim());
+    await request(v.email!.trim());
     return `If an account exists for ${v.email!.trim()}, a reset link is on its way. It works for one hour.`;
   }
   return (
@@ -42,11 +44,13 @@ export function ForgotPassword() {
  */
 export function ResetPassword() {
   const auth = useAuthClient();
+  if (!auth.resetPassword) return <ResetElsewhere />;
+  const reset = auth.resetPassword;
   const params = new URLSearchParams(window.location.search);
   const token = params.get('token');
   const broken = params.get('error') || (auth.provider === 'local' && !token);
   async function save(v: Values) {
-    await auth.resetPassword(v.password!, token);
+    await reset(v.password!, token);
     return 'Your password was changed. Sign in with the new one.';
   }
   return (
@@ -72,6 +76,25 @@ export function ResetPassword() {
           submitLabel="Set password"
         />
       )}
+      {backToSignIn}
+    </AuthLayout>
+  );
+}
+
+/** Clerk resets passwords on its own pages (email code flow); Portal links there. */
+function ResetElsewhere() {
+  const auth = useAuthClient();
+  const where = auth.hostedSignInUrl ?? auth.accountUrl();
+  return (
+    <AuthLayout title="Reset your password">
+      <Notice>
+        Passwords are reset by {auth.label}.{' '}
+        {where ? (
+          <a href={where}>Open {auth.label}’s sign-in page and choose “Forgot password?”.</a>
+        ) : (
+          'Ask your administrator for the sign-in page.'
+        )}
+      </Notice>
       {backToSignIn}
     </AuthLayout>
   );

@@ -74,12 +74,6 @@ export async function clerkAuth(settings: {
         await clerk.setActive({ session: attempt.createdSessionId });
         return { signedIn: true };
       }),
-    requestPasswordReset: async () => {
-      throw new Error('Passwords are reset on Clerk’s sign-in page ("Forgot password?").');
-    },
-    resetPassword: async () => {
-      throw new Error('Passwords are reset on Clerk’s sign-in page.');
-    },
     getToken: async () => (clerk.session ? await clerk.session.getToken() : null),
     signOut: () => guarded(() => clerk.signOut()),
     accountUrl: () => (clerk.loaded ? clerk.buildUserProfileUrl() || null : null),

@@ -19,10 +19,11 @@ export interface AuthClient {
   label: string;
   signIn(email: string, password: string): Promise<void>;
   signUp(name: string, email: string, password: string): Promise<SignUpResult>;
-  /** Mails a link to choose a new password; it lands on /reset-password. */
-  requestPasswordReset(email: string): Promise<void>;
+  /** Mails a link to choose a new password; it lands on /reset-password. Absent: the provider's own page
+   * resets passwords (Clerk: `hostedSignInUrl`). */
+  requestPasswordReset?(email: string): Promise<void>;
   /** Sets a new password on the reset page (`token` from the link, for built-in auth). */
-  resetPassword(password: string, token: string | null): Promise<void>;
+  resetPassword?(password: string, token: string | null): Promise<void>;
   /** The bearer for /api/* (fresh: the SDK refreshes it before expiry), or null with cookie sessions. */
   getToken(): Promise<string | null>;
   /** Ends the provider's session (and Portal's cookie session for built-in auth). */
