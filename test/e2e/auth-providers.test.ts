@@ -3,8 +3,9 @@
  * built-in auth, Clerk (its browser SDK `@clerk/clerk-js` against the Frontend API contract fake, reached
  * through Clerk's `proxyUrl`) and Supabase Auth (`@supabase/supabase-js` against the GoTrue contract fake).
  * For each: sign up, create a key, call /v1 with it, see the request on the Usage page, see the provider on
- * the Profile page, sign out and be refused, then sign in again with the same form. Screenshots of each
- * provider's sign-in page go to docs/screenshots/sign-in-<provider>.png.
+ * the Profile page, sign out (the provider's session ends too) and be refused, then sign in again with the
+ * same form; Supabase also by magic link, OAuth button and password reset. Screenshots of each provider's
+ * sign-in page go to docs/screenshots/sign-in-<provider>.png.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -66,7 +67,12 @@ const chat = (portal: RunningPortal, apiKey: string) =>
   });
 
 /** The journey every provider must support, from the signed-out sign-in page to being refused again. */
-function journey(provider: 'local' | 'clerk' | 'supabase', label: string, r: () => Running) {
+function journey(
+  provider: 'local' | 'clerk' | 'supabase',
+  label: string,
+  r: () => Running,
+  liveProviderSessions?: () => number,
+) {
   const email = `e2e-${provider}-${Date.now()}@example.com`;
   const keyName = `e2e ${provider}`;
   let key = '';
@@ -122,6 +128,7 @@ function journey(provider: 'local' | 'clerk' | 'supabase', label: string, r: () 
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     const status = await page.evaluate(async () => (await fetch('/api/keys')).status);
     expect(status).toBe(401);
+    if (liveProviderSessions) expect(liveProviderSessions()).toBe(0); // the provider's session ended too
     await page.reload();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.getByLabel('Email').fill(email);
@@ -165,7 +172,12 @@ describeWith(['chromium'], 'sign-in providers in a real browser', () => {
       await stop(running);
       await supabase.close();
     });
-    journey('supabase', 'Supabase Auth', () => running!);
+    journey(
+      'supabase',
+      'Supabase Auth',
+      () => running!,
+      () => supabase.liveSessions(),
+    );
 
     it('supabase: the client refreshed its access token and the API took the refreshed one', () => {
       expect(supabase.refreshes).toBeGreaterThan(0);
@@ -185,6 +197,26 @@ describeWith(['chromium'], 'sign-in providers in a real browser', () => {
       await page.getByRole('button', { name: 'Continue with GitHub' }).click();
       await page.getByRole('heading', { name: 'Create your first API key' }).waitFor();
     });
+
+    it('supabase: a password reset link sets a new password that then signs in', async () => {
+      const { page } = running!;
+      const address = supabase.mail.find((m) => m.type === 'magiclink')!.to;
+      await page.getByRole('navigation').getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('link', { name: 'Forgot password?' }).click();
+      await page.getByLabel('Email').fill(address);
+      await page.getByRole('button', { name: 'Send reset link' }).click();
+      await page.getByText('a reset link is on its way').waitFor();
+      await page.goto(supabase.mail.at(-1)!.link);
+      await page.getByLabel('New password').fill('a brand new passphrase 7');
+      await page.getByRole('button', { name: 'Set password' }).click();
+      await page.getByText('Your password was changed').waitFor();
+      await page.goto('/keys');
+      await page.getByRole('navigation').getByRole('button', { name: 'Sign out' }).click();
+      await page.getByLabel('Email').fill(address);
+      await page.getByLabel('Password').fill('a brand new passphrase 7');
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.getByRole('heading', { name: 'API Keys' }).waitFor();
+    });
   });
 
   describe('Clerk', () => {
@@ -200,6 +232,11 @@ describeWith(['chromium'], 'sign-in providers in a real browser', () => {
       await stop(running);
       await clerk.close();
     });
-    journey('clerk', 'Clerk', () => running!);
+    journey(
+      'clerk',
+      'Clerk',
+      () => running!,
+      () => clerk.liveSessions(),
+    );
   });
 });

@@ -59,8 +59,78 @@ export function userJson(u: ClerkUser): Json {
   };
 }
 
-export /** The instance's settings as `GET /v1/environment` returns them: email + password sign-in and sign-up. */
-function environment(url: string): Json {
+/** The instance's settings as `GET /v1/environment` returns them: email + password sign-in and sign-up. */
+export function environment(url: string): Json {
+  return {
+    id: 'env_fake',
+    object: 'environment',
+    auth_config: {
+      object: 'auth_config',
+      id: 'aac_fake',
+      single_session_mode: true,
+      claimed_at: null,
+      reverification: false,
+    },
+    display_config: displayConfig(url),
+    organization_settings: {
+      enabled: false,
+      max_allowed_memberships: 5,
+      force_organization_selection: false,
+      actions: { admin_delete: false },
+      domains: { enabled: false, enrollment_modes: [], default_role: null },
+      slug: { disabled: true },
+    },
+    user_settings: userSettings(),
+    commerce_settings: {
+      object: 'commerce_settings',
+      id: 'commerce_settings_fake',
+      billing: {
+        user: { enabled: false, has_paid_plans: false },
+        organization: { enabled: false, has_paid_plans: false },
+        stripe_publishable_key: '',
+      },
+    },
+    maintenance_mode: false,
+    client_debug_mode: false,
+  };
+}
+
+function displayConfig(url: string): Json {
+  return {
+    object: 'display_config',
+    id: 'display_config_fake',
+    instance_environment_type: 'production',
+    application_name: 'Portal (fake Clerk)',
+    theme: {},
+    preferred_sign_in_strategy: 'password',
+    logo_image_url: '',
+    favicon_image_url: '',
+    home_url: url,
+    sign_in_url: `${url}/sign-in`,
+    sign_up_url: `${url}/sign-up`,
+    user_profile_url: `${url}/user`,
+    after_sign_in_url: url,
+    after_sign_up_url: url,
+    after_sign_out_one_url: url,
+    after_sign_out_all_url: url,
+    after_switch_session_url: url,
+    organization_profile_url: `${url}/organization`,
+    create_organization_url: `${url}/create-organization`,
+    after_leave_organization_url: url,
+    after_create_organization_url: url,
+    support_email: '',
+    branded: false,
+    captcha_public_key: null,
+    captcha_widget_type: null,
+    captcha_provider: null,
+    captcha_public_key_invisible: null,
+    captcha_oauth_bypass: [],
+    clerk_js_version: '6',
+  };
+}
+
+/** Email address and password on (the first for sign-in), every other attribute off. */
+function userSettings(): Json {
   const off = {
     enabled: false,
     required: false,
@@ -95,93 +165,32 @@ function environment(url: string): Json {
   };
   attributes.password = { ...off, enabled: true, required: true };
   return {
-    id: 'env_fake',
-    object: 'environment',
-    auth_config: {
-      object: 'auth_config',
-      id: 'aac_fake',
-      single_session_mode: true,
-      claimed_at: null,
-      reverification: false,
+    attributes,
+    actions: { delete_self: false, create_organization: false },
+    social: {},
+    saml: { enabled: false },
+    enterprise_sso: { enabled: false },
+    sign_in: { second_factor: { required: false } },
+    sign_up: {
+      custom_action_required: false,
+      progressive: true,
+      captcha_enabled: false,
+      disable_hibp: true,
+      mode: 'public',
     },
-    display_config: {
-      object: 'display_config',
-      id: 'display_config_fake',
-      instance_environment_type: 'production',
-      application_name: 'Portal (fake Clerk)',
-      theme: {},
-      preferred_sign_in_strategy: 'password',
-      logo_image_url: '',
-      favicon_image_url: '',
-      home_url: url,
-      sign_in_url: `${url}/sign-in`,
-      sign_up_url: `${url}/sign-up`,
-      user_profile_url: `${url}/user`,
-      after_sign_in_url: url,
-      after_sign_up_url: url,
-      after_sign_out_one_url: url,
-      after_sign_out_all_url: url,
-      after_switch_session_url: url,
-      organization_profile_url: `${url}/organization`,
-      create_organization_url: `${url}/create-organization`,
-      after_leave_organization_url: url,
-      after_create_organization_url: url,
-      support_email: '',
-      branded: false,
-      captcha_public_key: null,
-      captcha_widget_type: null,
-      captcha_provider: null,
-      captcha_public_key_invisible: null,
-      captcha_oauth_bypass: [],
-      clerk_js_version: '6',
+    restrictions: { allowlist: { enabled: false }, blocklist: { enabled: false } },
+    password_settings: {
+      allowed_special_characters: '',
+      max_length: 72,
+      min_length: 8,
+      require_special_char: false,
+      require_numbers: false,
+      require_lowercase: false,
+      require_uppercase: false,
+      disable_hibp: true,
+      show_zxcvbn: false,
+      min_zxcvbn_strength: 0,
     },
-    organization_settings: {
-      enabled: false,
-      max_allowed_memberships: 5,
-      force_organization_selection: false,
-      actions: { admin_delete: false },
-      domains: { enabled: false, enrollment_modes: [], default_role: null },
-      slug: { disabled: true },
-    },
-    user_settings: {
-      attributes,
-      actions: { delete_self: false, create_organization: false },
-      social: {},
-      saml: { enabled: false },
-      enterprise_sso: { enabled: false },
-      sign_in: { second_factor: { required: false } },
-      sign_up: {
-        custom_action_required: false,
-        progressive: true,
-        captcha_enabled: false,
-        disable_hibp: true,
-        mode: 'public',
-      },
-      restrictions: { allowlist: { enabled: false }, blocklist: { enabled: false } },
-      password_settings: {
-        allowed_special_characters: '',
-        max_length: 72,
-        min_length: 8,
-        require_special_char: false,
-        require_numbers: false,
-        require_lowercase: false,
-        require_uppercase: false,
-        disable_hibp: true,
-        show_zxcvbn: false,
-        min_zxcvbn_strength: 0,
-      },
-      passkey_settings: { allow_autofill: false, show_sign_in_button: false },
-    },
-    commerce_settings: {
-      object: 'commerce_settings',
-      id: 'commerce_settings_fake',
-      billing: {
-        user: { enabled: false, has_paid_plans: false },
-        organization: { enabled: false, has_paid_plans: false },
-        stripe_publishable_key: '',
-      },
-    },
-    maintenance_mode: false,
-    client_debug_mode: false,
+    passkey_settings: { allow_autofill: false, show_sign_in_button: false },
   };
 }

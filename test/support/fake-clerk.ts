@@ -19,12 +19,10 @@
  * that obtained it.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createJwtIssuer, type JwtIssuer } from './jwt-issuer.js';
 import { environment, userJson, type ClerkUser } from './fake-clerk-json.js';
+import { form, serveFake, type FakeRequest, type Json, type Reply } from './fake-http.js';
 
-type Json = Record<string, unknown>;
 interface ClerkSession {
   id: string;
   userId: string;
@@ -41,7 +39,9 @@ export interface FakeClerk {
   publishableKey: string;
   jwks: JwtIssuer;
   /** How many session tokens the SDK asked for (sign-in, then each refresh). */
-  tokensIssued: number;
+  readonly tokensIssued: number;
+  /** Sessions signed in and not signed out, over all browsers. */
+  liveSessions(): number;
   /** A session token as Clerk mints it, for tests that do not run the browser SDK. */
   sessionToken(claims: Json & { sub: string }, ttlSeconds?: number): Promise<string>;
   /** Portal's `auth.clerk` for this fake. */
@@ -51,47 +51,172 @@ export interface FakeClerk {
 }
 
 const id = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
+const fapiError = (status: number, code: string, message: string): Reply => ({
+  status,
+  body: { errors: [{ code, message, long_message: message, meta: {} }], clerk_trace_id: id('trace') },
+});
 
-/** `authorizedParty`: the `azp` of tokens made by `sessionToken()`; the SDK's tokens name the page's origin. */
-export async function startFakeClerk(opts: { authorizedParty: string }): Promise<FakeClerk> {
-  const jwks = await createJwtIssuer('RS256');
-  const users = new Map<string, ClerkUser>();
-  const clients = new Map<string, ClerkClient>();
-  const fake = { jwks, tokensIssued: 0 } as FakeClerk;
+/** The Frontend API's state and endpoints for one instance; `url` is set once the server listens. */
+class FrontendApi {
+  url = '';
+  tokensIssued = 0;
+  private users = new Map<string, ClerkUser>();
+  private clients = new Map<string, ClerkClient>();
 
-  fake.addUser = (email, password) =>
-    void users.set(email.toLowerCase(), {
+  constructor(
+    readonly jwks: JwtIssuer,
+    readonly authorizedParty: string,
+  ) {}
+
+  liveSessions = () =>
+    [...this.clients.values()].flatMap((c) => c.sessions).filter((s) => s.status === 'active').length;
+
+  addUser(email: string, password: string) {
+    const user: ClerkUser = {
       id: id('user'),
       email: email.toLowerCase(),
       password,
       firstName: null,
       createdAt: Date.now(),
-    });
-  fake.sessionToken = (claims, ttl = 60) =>
-    jwks.sign({ iss: fake.issuer, azp: opts.authorizedParty, sid: id('sess'), v: 2, ...claims }, ttl);
+    };
+    this.users.set(user.email, user);
+    return user;
+  }
 
-  const userById = (uid: string) => [...users.values()].find((u) => u.id === uid);
-
-  async function tokenFor(s: ClerkSession, origin: string | undefined): Promise<string> {
-    const u = userById(s.userId);
-    fake.tokensIssued++;
-    return jwks.sign(
-      {
-        iss: fake.issuer,
-        sub: s.userId,
-        sid: s.id,
-        azp: origin ?? opts.authorizedParty,
-        v: 2,
-        // Custom session claims the README tells the operator to add in Clerk's console.
-        email: u?.email,
-        email_verified: true,
-      },
-      60,
+  /** A session token as Clerk mints them: `azp` is the Origin of the request that obtained it. */
+  sessionToken(claims: Json & { sub: string }, ttl = 60, origin?: string): Promise<string> {
+    return this.jwks.sign(
+      { iss: this.url, azp: origin ?? this.authorizedParty, sid: id('sess'), v: 2, ...claims },
+      ttl,
     );
   }
 
-  async function sessionJson(s: ClerkSession, origin?: string): Promise<Json> {
-    const u = userById(s.userId);
+  async route(req: FakeRequest): Promise<Reply> {
+    const client = this.clientOf(req);
+    const method = req.url.searchParams.get('_method') ?? req.method;
+    const path = req.url.pathname;
+    const origin = req.headers.origin;
+    const reply = await this.answer(method, path, form(req), client, origin);
+    const cookie = `__client=${client.id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000`;
+    return { ...reply, headers: { 'set-cookie': cookie } };
+  }
+
+  private async answer(method: string, path: string, body: URLSearchParams, c: ClerkClient, origin?: string) {
+    const envelope = async (response: Json, signIn: Json | null = null, signUp: Json | null = null) => ({
+      status: 200,
+      body: { response, client: await this.clientJson(c, origin, signIn, signUp) },
+    });
+    const key = `${method} ${path}`;
+    if (key === 'GET /.well-known/jwks.json') return { status: 200, body: this.jwks.jwks };
+    if (key === 'GET /v1/environment') return { status: 200, body: environment(this.url) };
+    if (key === 'GET /v1/client')
+      return { status: 200, body: { response: await this.clientJson(c, origin), client: null } };
+    if (key === 'DELETE /v1/client' || key === 'DELETE /v1/client/sessions') {
+      // clerk.signOut() in single-session mode: every session of this client ends.
+      c.sessions.forEach((s) => (s.status = 'ended'));
+      c.lastActive = null;
+      return envelope(await this.clientJson(c, origin));
+    }
+    if (key === 'POST /v1/client/sign_ins') return this.signIn(body, c, envelope);
+    if (key === 'POST /v1/client/sign_ups') return this.signUp(body, c, envelope);
+    const m = /^\/v1\/client\/sessions\/([^/]+)\/(touch|tokens|end|remove)$/.exec(path);
+    const s = m ? c.sessions.find((x) => x.id === m[1]) : undefined;
+    if (!m || method !== 'POST' || !s)
+      return fapiError(404, 'resource_not_found', `fake Clerk has no ${key}`);
+    if (m[2] === 'tokens') {
+      if (s.status !== 'active') return fapiError(401, 'authentication_invalid', 'Session is not active.');
+      return { status: 200, body: { object: 'token', jwt: await this.tokenFor(s, origin) } };
+    }
+    if (m[2] === 'touch') c.lastActive = s.id;
+    else s.status = m[2] === 'end' ? 'ended' : 'removed';
+    return envelope(await this.sessionJson(s, origin));
+  }
+
+  private signIn(body: URLSearchParams, c: ClerkClient, envelope: Envelope) {
+    const u = this.users.get((body.get('identifier') ?? '').trim().toLowerCase());
+    if (!u) return fapiError(422, 'form_identifier_not_found', "Couldn't find your account.");
+    if (u.password !== body.get('password'))
+      return fapiError(
+        422,
+        'form_password_incorrect',
+        'Password is incorrect. Try again, or use another method.',
+      );
+    const s = this.newSession(c, u);
+    const signIn = {
+      object: 'sign_in',
+      id: id('sia'),
+      status: 'complete',
+      identifier: u.email,
+      created_session_id: s.id,
+      supported_identifiers: ['email_address'],
+      supported_first_factors: [{ strategy: 'password' }],
+      supported_second_factors: null,
+      first_factor_verification: null,
+      second_factor_verification: null,
+      user_data: { first_name: null, last_name: null, image_url: '', has_image: false },
+    };
+    return envelope(signIn, signIn);
+  }
+
+  private signUp(body: URLSearchParams, c: ClerkClient, envelope: Envelope) {
+    const email = (body.get('email_address') ?? '').trim().toLowerCase();
+    const password = body.get('password') ?? '';
+    if (!email.includes('@'))
+      return fapiError(422, 'form_param_format_invalid', 'Enter a valid email address.');
+    if (this.users.has(email))
+      return fapiError(422, 'form_identifier_exists', 'That email address is taken. Please try another.');
+    if (password.length < 8)
+      return fapiError(422, 'form_password_length_too_short', 'Passwords must be 8 characters or more.');
+    const user = this.addUser(email, password);
+    user.firstName = body.get('first_name');
+    const s = this.newSession(c, user);
+    const signUp = {
+      object: 'sign_up_attempt',
+      id: id('sua'),
+      status: 'complete',
+      email_address: email,
+      created_session_id: s.id,
+      created_user_id: s.userId,
+      required_fields: [],
+      optional_fields: [],
+      missing_fields: [],
+      unverified_fields: [],
+      verifications: {},
+      password_enabled: true,
+      unsafe_metadata: {},
+      legal_accepted_at: null,
+    };
+    return envelope(signUp, null, signUp);
+  }
+
+  /** The browser's client, by its `__client` cookie (a new one for a browser that has none). */
+  private clientOf(req: FakeRequest): ClerkClient {
+    const cookie = /(?:^|;\s*)__client=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+    const known = cookie ? this.clients.get(cookie) : undefined;
+    if (known) return known;
+    const client: ClerkClient = { id: id('client'), sessions: [], lastActive: null };
+    this.clients.set(client.id, client);
+    return client;
+  }
+
+  private newSession(c: ClerkClient, u: ClerkUser): ClerkSession {
+    const s: ClerkSession = { id: id('sess'), userId: u.id, status: 'active' };
+    c.sessions.push(s);
+    c.lastActive = s.id;
+    return s;
+  }
+
+  private userById = (uid: string) => [...this.users.values()].find((u) => u.id === uid);
+
+  private tokenFor(s: ClerkSession, origin: string | undefined): Promise<string> {
+    this.tokensIssued++;
+    // `email` / `email_verified`: the custom session claims the README tells the operator to add.
+    const email = this.userById(s.userId)?.email;
+    return this.sessionToken({ sub: s.userId, sid: s.id, email, email_verified: true }, 60, origin);
+  }
+
+  private async sessionJson(s: ClerkSession, origin?: string): Promise<Json> {
+    const u = this.userById(s.userId);
     const now = Date.now();
     return {
       object: 'session',
@@ -101,7 +226,8 @@ export async function startFakeClerk(opts: { authorizedParty: string }): Promise
       abandon_at: now + 30 * 86_400_000,
       last_active_at: now,
       last_active_organization_id: null,
-      last_active_token: s.status === 'active' ? { object: 'token', jwt: await tokenFor(s, origin) } : null,
+      last_active_token:
+        s.status === 'active' ? { object: 'token', jwt: await this.tokenFor(s, origin) } : null,
       actor: null,
       tasks: null,
       factor_verification_age: [0, -1],
@@ -118,7 +244,7 @@ export async function startFakeClerk(opts: { authorizedParty: string }): Promise
     };
   }
 
-  async function clientJson(
+  private async clientJson(
     c: ClerkClient,
     origin?: string,
     signIn: Json | null = null,
@@ -128,7 +254,7 @@ export async function startFakeClerk(opts: { authorizedParty: string }): Promise
     return {
       object: 'client',
       id: c.id,
-      sessions: await Promise.all(active.map((x) => sessionJson(x, origin))),
+      sessions: await Promise.all(active.map((x) => this.sessionJson(x, origin))),
       sign_in: signIn,
       sign_up: signUp,
       last_active_session_id: active.some((s) => s.id === c.lastActive) ? c.lastActive : null,
@@ -138,150 +264,38 @@ export async function startFakeClerk(opts: { authorizedParty: string }): Promise
       updated_at: Date.now(),
     };
   }
+}
 
-  function newSession(c: ClerkClient, u: ClerkUser): ClerkSession {
-    const s: ClerkSession = { id: id('sess'), userId: u.id, status: 'active' };
-    c.sessions.push(s);
-    c.lastActive = s.id;
-    return s;
-  }
+type Envelope = (response: Json, signIn?: Json | null, signUp?: Json | null) => Promise<Reply>;
 
-  const fapiError = (status: number, code: string, message: string) => ({
-    status,
-    body: { errors: [{ code, message, long_message: message, meta: {} }], clerk_trace_id: id('trace') },
-  });
-
-  async function route(method: string, path: string, form: URLSearchParams, c: ClerkClient, origin?: string) {
-    const envelope = async (response: Json, signIn: Json | null = null, signUp: Json | null = null) => ({
-      status: 200,
-      body: { response, client: await clientJson(c, origin, signIn, signUp) },
-    });
-    if (method === 'GET' && path === '/.well-known/jwks.json') return { status: 200, body: jwks.jwks };
-    if (method === 'GET' && path === '/v1/environment') return { status: 200, body: environment(fake.url) };
-    if (method === 'GET' && path === '/v1/client')
-      return { status: 200, body: { response: await clientJson(c, origin), client: null } };
-    if (method === 'DELETE' && path === '/v1/client') {
-      c.sessions.forEach((s) => (s.status = 'ended'));
-      c.lastActive = null;
-      return { status: 200, body: { response: { object: 'client', id: c.id, deleted: true }, client: null } };
-    }
-    if (method === 'DELETE' && path === '/v1/client/sessions') {
-      // clerk.signOut() in single-session mode: every session of this client ends.
-      c.sessions.forEach((s) => (s.status = 'ended'));
-      c.lastActive = null;
-      return envelope(await clientJson(c, origin));
-    }
-    if (method === 'POST' && path === '/v1/client/sign_ins') {
-      const u = users.get((form.get('identifier') ?? '').trim().toLowerCase());
-      if (!u) return fapiError(422, 'form_identifier_not_found', "Couldn't find your account.");
-      if (u.password !== form.get('password'))
-        return fapiError(
-          422,
-          'form_password_incorrect',
-          'Password is incorrect. Try again, or use another method.',
-        );
-      const s = newSession(c, u);
-      const signIn = {
-        object: 'sign_in',
-        id: id('sia'),
-        status: 'complete',
-        identifier: u.email,
-        created_session_id: s.id,
-        supported_identifiers: ['email_address'],
-        supported_first_factors: [{ strategy: 'password' }],
-        supported_second_factors: null,
-        first_factor_verification: null,
-        second_factor_verification: null,
-        user_data: { first_name: null, last_name: null, image_url: '', has_image: false },
-      };
-      return envelope(signIn, signIn);
-    }
-    if (method === 'POST' && path === '/v1/client/sign_ups') {
-      const email = (form.get('email_address') ?? '').trim().toLowerCase();
-      const password = form.get('password') ?? '';
-      if (!email.includes('@'))
-        return fapiError(422, 'form_param_format_invalid', 'Enter a valid email address.');
-      if (users.has(email))
-        return fapiError(422, 'form_identifier_exists', 'That email address is taken. Please try another.');
-      if (password.length < 8)
-        return fapiError(422, 'form_password_length_too_short', 'Passwords must be 8 characters or more.');
-      fake.addUser(email, password);
-      const s = newSession(c, users.get(email)!);
-      const signUp = {
-        object: 'sign_up_attempt',
-        id: id('sua'),
-        status: 'complete',
-        email_address: email,
-        created_session_id: s.id,
-        created_user_id: s.userId,
-        required_fields: [],
-        optional_fields: [],
-        missing_fields: [],
-        unverified_fields: [],
-        verifications: {},
-        password_enabled: true,
-        unsafe_metadata: {},
-        legal_accepted_at: null,
-      };
-      return envelope(signUp, null, signUp);
-    }
-    const m = /^\/v1\/client\/sessions\/([^/]+)\/(touch|tokens|end|remove)$/.exec(path);
-    const s = m ? c.sessions.find((x) => x.id === m[1]) : undefined;
-    if (m && method === 'POST' && s) {
-      if (m[2] === 'tokens') {
-        if (s.status !== 'active') return fapiError(401, 'authentication_invalid', 'Session is not active.');
-        return { status: 200, body: { object: 'token', jwt: await tokenFor(s, origin) } };
-      }
-      if (m[2] === 'touch') c.lastActive = s.id;
-      else s.status = m[2] === 'end' ? 'ended' : 'removed';
-      return envelope(await sessionJson(s, origin));
-    }
-    return fapiError(404, 'resource_not_found', `fake Clerk has no ${method} ${path}`);
-  }
-
-  const server = createServer((req, res) => void handle(req, res));
-  async function handle(req: IncomingMessage, res: ServerResponse) {
-    const cors = {
-      'access-control-allow-origin': req.headers.origin ?? '*',
-      'access-control-allow-credentials': 'true',
-      'access-control-allow-headers': 'content-type, authorization, x-clerk-client-token',
-      'access-control-allow-methods': 'GET, POST, PATCH, PUT, DELETE, OPTIONS',
-      'access-control-expose-headers': 'authorization',
-      vary: 'origin',
-    };
-    if (req.method === 'OPTIONS') return void res.writeHead(204, cors).end();
-    const url = new URL(req.url ?? '/', fake.url);
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const form = new URLSearchParams(Buffer.concat(chunks).toString());
-    const cookie = /(?:^|;\s*)__client=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
-    let client = cookie ? clients.get(cookie) : undefined;
-    if (!client) {
-      client = { id: id('client'), sessions: [], lastActive: null };
-      clients.set(client.id, client);
-    }
-    const method = url.searchParams.get('_method') ?? req.method ?? 'GET';
-    const reply = await route(method, url.pathname, form, client, req.headers.origin);
-    res.writeHead(reply.status, {
-      ...cors,
-      'content-type': 'application/json',
-      'set-cookie': `__client=${client.id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000`,
-    });
-    res.end(JSON.stringify(reply.body));
-  }
-
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  fake.issuer = fake.url;
+/** `authorizedParty`: the `azp` of tokens made by `sessionToken()`; the SDK's tokens name the page's origin. */
+export async function startFakeClerk(opts: { authorizedParty: string }): Promise<FakeClerk> {
+  const jwks = await createJwtIssuer('RS256');
+  const fapi = new FrontendApi(jwks, opts.authorizedParty);
+  const server = await serveFake('content-type, authorization, x-clerk-client-token', (req) =>
+    fapi.route(req),
+  );
+  fapi.url = server.url;
   // A publishable key names the Frontend API host (base64 of "<host>$"); proxyUrl takes the SDK elsewhere.
-  fake.publishableKey = `pk_live_${Buffer.from('clerk.portal.test$').toString('base64')}`;
-  fake.portalConfig = (parties) => ({
-    jwksUrl: `${fake.url}/.well-known/jwks.json`,
-    issuer: fake.issuer,
-    authorizedParties: parties,
-    publishableKey: fake.publishableKey,
-    proxyUrl: fake.url,
-  });
-  fake.close = () => new Promise((resolve) => server.close(() => resolve()));
-  return fake;
+  const publishableKey = `pk_live_${Buffer.from('clerk.portal.test$').toString('base64')}`;
+  return {
+    url: server.url,
+    issuer: server.url,
+    publishableKey,
+    jwks,
+    get tokensIssued() {
+      return fapi.tokensIssued;
+    },
+    liveSessions: fapi.liveSessions,
+    sessionToken: (claims, ttl) => fapi.sessionToken(claims, ttl),
+    portalConfig: (parties) => ({
+      jwksUrl: `${server.url}/.well-known/jwks.json`,
+      issuer: server.url,
+      authorizedParties: parties,
+      publishableKey,
+      proxyUrl: server.url,
+    }),
+    addUser: (email, password) => void fapi.addUser(email, password),
+    close: server.close,
+  };
 }

@@ -19,10 +19,9 @@
  * does not.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { decodeJwt } from 'jose';
 import { createJwtIssuer, type JwtIssuer } from './jwt-issuer.js';
+import { json, serveFake, type FakeRequest, type Json, type Reply } from './fake-http.js';
 
 interface FakeUser {
   id: string;
@@ -30,7 +29,7 @@ interface FakeUser {
   password: string | null;
   confirmedAt: string | null;
   provider: string;
-  metadata: Record<string, unknown>;
+  metadata: Json;
   createdAt: string;
 }
 export interface SentMail {
@@ -42,36 +41,44 @@ export interface FakeSupabase {
   url: string;
   anonKey: string;
   issuer: JwtIssuer;
+  /** Links the service would have mailed, newest last. */
   mail: SentMail[];
   /** How many refresh-token grants were answered: the client refreshing its session. */
-  refreshes: number;
+  readonly refreshes: number;
+  /** Sessions signed in and not signed out. */
+  liveSessions(): number;
   /** Adds a confirmed email + password user (a person who signed up earlier). */
   addUser(email: string, password: string): void;
   close(): Promise<void>;
 }
 
-type Json = Record<string, unknown>;
-type Reply = { status: number; body?: Json; location?: string };
+const now = () => new Date().toISOString();
+const err = (status: number, code: string, msg: string): Reply => ({
+  status,
+  body: { code: status, error_code: code, msg },
+});
 
-export async function startFakeSupabase(
-  opts: { accessTokenTtlSeconds?: number; autoconfirm?: boolean } = {},
-): Promise<FakeSupabase> {
-  const issuer = await createJwtIssuer('ES256');
-  const ttl = opts.accessTokenTtlSeconds ?? 3600;
-  const users = new Map<string, FakeUser>(); // by lower-cased email
-  const refreshTokens = new Map<string, { userId: string; sessionId: string }>();
-  const endedSessions = new Set<string>();
-  const linkTokens = new Map<string, { email: string; type: SentMail['type'] }>();
-  const fake = { url: '', anonKey: '', issuer, mail: [] as SentMail[], refreshes: 0 } as FakeSupabase;
-  fake.anonKey = await issuer.sign({ iss: 'supabase', role: 'anon' }, 3600 * 24 * 365);
+/** GoTrue's state and endpoints; `url` is set once the server listens. */
+class GoTrue {
+  url = '';
+  anonKey = '';
+  mail: SentMail[] = [];
+  refreshes = 0;
+  private users = new Map<string, FakeUser>(); // by lower-cased email
+  private refreshTokens = new Map<string, { userId: string; sessionId: string }>();
+  private sessions = new Set<string>();
+  private endedSessions = new Set<string>();
+  private linkTokens = new Map<string, { email: string; type: SentMail['type'] }>();
 
-  const now = () => new Date().toISOString();
-  const err = (status: number, code: string, msg: string): Reply => ({
-    status,
-    body: { code: status, error_code: code, msg },
-  });
-  const byId = (id: string) => [...users.values()].find((u) => u.id === id);
-  const addUser = (email: string, password: string | null, provider = 'email', confirmed = true) => {
+  constructor(
+    readonly issuer: JwtIssuer,
+    private ttl: number,
+    private autoconfirm: boolean,
+  ) {}
+
+  liveSessions = () => [...this.sessions].filter((id) => !this.endedSessions.has(id)).length;
+
+  addUser(email: string, password: string | null, provider = 'email', confirmed = true): FakeUser {
     const user: FakeUser = {
       id: randomUUID(),
       email: email.toLowerCase(),
@@ -81,168 +88,176 @@ export async function startFakeSupabase(
       metadata: {},
       createdAt: now(),
     };
-    users.set(user.email, user);
+    this.users.set(user.email, user);
     return user;
-  };
-  fake.addUser = (email, password) => void addUser(email, password);
-
-  const userJson = (u: FakeUser): Json => ({
-    id: u.id,
-    aud: 'authenticated',
-    role: 'authenticated',
-    email: u.email,
-    email_confirmed_at: u.confirmedAt,
-    confirmed_at: u.confirmedAt,
-    phone: '',
-    last_sign_in_at: now(),
-    app_metadata: { provider: u.provider, providers: [u.provider] },
-    user_metadata: { ...u.metadata, email: u.email, email_verified: Boolean(u.confirmedAt), sub: u.id },
-    identities: [],
-    created_at: u.createdAt,
-    updated_at: now(),
-    is_anonymous: false,
-  });
-
-  async function session(u: FakeUser, sessionId: string = randomUUID()): Promise<Json> {
-    const user = userJson(u);
-    const access = await issuer.sign(
-      {
-        iss: `${fake.url}/auth/v1`,
-        sub: u.id,
-        aud: 'authenticated',
-        email: u.email,
-        phone: '',
-        role: 'authenticated',
-        aal: 'aal1',
-        session_id: sessionId,
-        is_anonymous: false,
-        app_metadata: user.app_metadata,
-        user_metadata: user.user_metadata,
-      },
-      ttl,
-    );
-    const refresh = randomBytes(12).toString('hex');
-    refreshTokens.set(refresh, { userId: u.id, sessionId });
-    const expiresAt = Math.floor(Date.now() / 1000) + ttl;
-    return {
-      access_token: access,
-      token_type: 'bearer',
-      expires_in: ttl,
-      expires_at: expiresAt,
-      refresh_token: refresh,
-      user,
-    };
   }
 
-  function mailLink(email: string, type: SentMail['type'], redirectTo: string | null) {
-    const token = randomBytes(16).toString('hex');
-    linkTokens.set(token, { email: email.toLowerCase(), type });
-    const q = new URLSearchParams({ token, type, ...(redirectTo ? { redirect_to: redirectTo } : {}) });
-    fake.mail.push({ to: email, type, link: `${fake.url}/auth/v1/verify?${q}` });
+  async route(req: FakeRequest): Promise<Reply> {
+    const path = req.url.pathname.replace(/^\/auth\/v1/, '');
+    const body = json(req);
+    const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : '';
+    const redirectTo = req.url.searchParams.get('redirect_to');
+    switch (`${req.method} ${path}`) {
+      case 'GET /.well-known/jwks.json':
+        return { status: 200, body: this.issuer.jwks };
+      case 'GET /settings':
+        return { status: 200, body: { external: { email: true }, mailer_autoconfirm: this.autoconfirm } };
+      case 'POST /signup':
+        return this.signUp(email, body, redirectTo);
+      case 'POST /token':
+        return this.token(req.url.searchParams.get('grant_type'), body, email);
+      case 'POST /otp':
+        if (!this.users.has(email) && body.create_user !== false) this.addUser(email, null, 'email', false);
+        if (this.users.has(email)) this.mailLink(email, 'magiclink', redirectTo);
+        return { status: 200, body: {} };
+      case 'POST /recover':
+        if (this.users.has(email)) this.mailLink(email, 'recovery', redirectTo);
+        return { status: 200, body: {} };
+      case 'GET /verify':
+        return this.verify(req.url);
+      case 'GET /authorize':
+        return this.authorize(req.url.searchParams.get('provider') ?? '', redirectTo);
+      default:
+        return this.signedIn(req, path, body);
+    }
   }
 
-  /** The signed-in user of an access token (signature is the issuer's own; the session must not have ended). */
-  function bearerUser(req: IncomingMessage): FakeUser | undefined {
-    const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+  private async signUp(email: string, body: Json, redirectTo: string | null): Promise<Reply> {
+    if (!email || typeof body.password !== 'string')
+      return err(400, 'validation_failed', 'Email and password required');
+    if (this.users.has(email)) return err(422, 'user_already_exists', 'User already registered');
+    const u = this.addUser(email, body.password, 'email', this.autoconfirm);
+    u.metadata = (body.data as Json | undefined) ?? {};
+    if (u.confirmedAt) return { status: 200, body: await this.session(u) };
+    this.mailLink(email, 'signup', redirectTo);
+    return { status: 200, body: this.userJson(u) };
+  }
+
+  private async token(grant: string | null, body: Json, email: string): Promise<Reply> {
+    if (grant === 'password') {
+      const u = this.users.get(email);
+      if (!u || u.password === null || u.password !== body.password)
+        return err(400, 'invalid_credentials', 'Invalid login credentials');
+      if (!u.confirmedAt) return err(400, 'email_not_confirmed', 'Email not confirmed');
+      return { status: 200, body: await this.session(u) };
+    }
+    if (grant !== 'refresh_token')
+      return err(400, 'unsupported_grant_type', `unsupported grant_type ${grant}`);
+    const held = this.refreshTokens.get(String(body.refresh_token));
+    this.refreshTokens.delete(String(body.refresh_token)); // rotation: each refresh token works once
+    const u = held && !this.endedSessions.has(held.sessionId) ? this.byId(held.userId) : undefined;
+    if (!held || !u)
+      return err(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
+    this.refreshes++;
+    return { status: 200, body: await this.session(u, held.sessionId) };
+  }
+
+  private async verify(url: URL): Promise<Reply> {
+    const token = url.searchParams.get('token') ?? '';
+    const held = this.linkTokens.get(token);
+    const redirectTo = url.searchParams.get('redirect_to') ?? '/';
+    if (!held) return { status: 303, location: `${redirectTo}#error=access_denied&error_code=otp_expired` };
+    this.linkTokens.delete(token);
+    const u = this.users.get(held.email);
+    if (!u) return err(404, 'user_not_found', 'User not found');
+    u.confirmedAt ??= now();
+    return this.redirectWithSession(redirectTo, u, held.type);
+  }
+
+  /** Simplified OAuth: no provider round trip; `<provider>-user@example.com` is signed in at once. */
+  private authorize(provider: string, redirectTo: string | null): Promise<Reply> {
+    const address = `${provider}-user@example.com`;
+    const u = this.users.get(address) ?? this.addUser(address, null, provider, true);
+    return this.redirectWithSession(redirectTo ?? '/', u, 'signup');
+  }
+
+  private async signedIn(req: FakeRequest, path: string, body: Json): Promise<Reply> {
+    const claims = this.bearerClaims(req);
+    const user = claims ? this.byId(String(claims.sub)) : undefined;
+    if (!claims || !user) return err(401, 'bad_jwt', 'invalid JWT: unable to parse or verify signature');
+    if (req.method === 'GET' && path === '/user') return { status: 200, body: this.userJson(user) };
+    if (req.method === 'PUT' && path === '/user') {
+      if (typeof body.password === 'string') user.password = body.password;
+      if (body.data && typeof body.data === 'object')
+        user.metadata = { ...user.metadata, ...(body.data as Json) };
+      return { status: 200, body: this.userJson(user) };
+    }
+    if (req.method === 'POST' && path === '/logout') {
+      this.endedSessions.add(String(claims.session_id));
+      return { status: 204 };
+    }
+    return err(404, 'not_found', `no route ${req.method} ${path}`);
+  }
+
+  /** Claims of a live access token (the fake's own; its session must not have ended). */
+  private bearerClaims(req: FakeRequest): Json | undefined {
     try {
-      const claims = decodeJwt(token);
-      if (typeof claims.sub !== 'string' || (claims.exp ?? 0) * 1000 < Date.now()) return undefined;
-      if (endedSessions.has(String(claims.session_id))) return undefined;
-      return byId(claims.sub);
+      const claims = decodeJwt((req.headers.authorization ?? '').replace(/^Bearer /, ''));
+      if ((claims.exp ?? 0) * 1000 < Date.now() || this.endedSessions.has(String(claims.session_id))) return;
+      return claims as Json;
     } catch {
       return undefined;
     }
   }
 
-  async function route(req: IncomingMessage, url: URL, body: Json): Promise<Reply> {
-    const path = url.pathname.replace(/^\/auth\/v1/, '');
-    const redirectTo = url.searchParams.get('redirect_to');
-    const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : '';
-    const key = `${req.method} ${path}`;
-    if (key === 'GET /.well-known/jwks.json') return { status: 200, body: issuer.jwks };
-    if (key === 'GET /settings')
-      return {
-        status: 200,
-        body: { external: { email: true }, mailer_autoconfirm: opts.autoconfirm ?? true },
-      };
-    if (key === 'POST /signup') {
-      if (!email || typeof body.password !== 'string')
-        return err(400, 'validation_failed', 'Email and password required');
-      if (users.has(email)) return err(422, 'user_already_exists', 'User already registered');
-      const u = addUser(email, body.password, 'email', opts.autoconfirm ?? true);
-      u.metadata = (body.data as Json | undefined) ?? {};
-      if (u.confirmedAt) return { status: 200, body: await session(u) };
-      mailLink(email, 'signup', redirectTo);
-      return { status: 200, body: userJson(u) };
-    }
-    if (key === 'POST /token') return token(url.searchParams.get('grant_type'), body, email);
-    if (key === 'POST /otp') {
-      if (!users.has(email) && body.create_user !== false) addUser(email, null, 'email', false);
-      if (users.has(email)) mailLink(email, 'magiclink', redirectTo);
-      return { status: 200, body: {} };
-    }
-    if (key === 'POST /recover') {
-      if (users.has(email)) mailLink(email, 'recovery', redirectTo);
-      return { status: 200, body: {} };
-    }
-    if (key === 'GET /verify') return verify(url);
-    if (key === 'GET /authorize') {
-      const provider = url.searchParams.get('provider') ?? '';
-      const address = `${provider}-user@example.com`;
-      const u = users.get(address) ?? addUser(address, null, provider, true);
-      return redirectWithSession(redirectTo, u, 'signup');
-    }
-    const user = bearerUser(req);
-    if (!user) return err(401, 'bad_jwt', 'invalid JWT: unable to parse or verify signature');
-    if (key === 'GET /user') return { status: 200, body: userJson(user) };
-    if (key === 'PUT /user') {
-      if (typeof body.password === 'string') user.password = body.password;
-      if (body.data && typeof body.data === 'object')
-        user.metadata = { ...user.metadata, ...(body.data as Json) };
-      return { status: 200, body: userJson(user) };
-    }
-    if (key === 'POST /logout') {
-      const claims = decodeJwt((req.headers.authorization ?? '').replace(/^Bearer /, ''));
-      endedSessions.add(String(claims.session_id));
-      return { status: 204 };
-    }
-    return err(404, 'not_found', `no route ${key}`);
+  private byId = (id: string) => [...this.users.values()].find((u) => u.id === id);
+
+  private userJson(u: FakeUser): Json {
+    return {
+      id: u.id,
+      aud: 'authenticated',
+      role: 'authenticated',
+      email: u.email,
+      email_confirmed_at: u.confirmedAt,
+      confirmed_at: u.confirmedAt,
+      phone: '',
+      last_sign_in_at: now(),
+      app_metadata: { provider: u.provider, providers: [u.provider] },
+      user_metadata: { ...u.metadata, email: u.email, email_verified: Boolean(u.confirmedAt), sub: u.id },
+      identities: [],
+      created_at: u.createdAt,
+      updated_at: now(),
+      is_anonymous: false,
+    };
   }
 
-  async function token(grant: string | null, body: Json, email: string): Promise<Reply> {
-    if (grant === 'password') {
-      const u = users.get(email);
-      if (!u || u.password === null || u.password !== body.password)
-        return err(400, 'invalid_credentials', 'Invalid login credentials');
-      if (!u.confirmedAt) return err(400, 'email_not_confirmed', 'Email not confirmed');
-      return { status: 200, body: await session(u) };
-    }
-    if (grant === 'refresh_token') {
-      const held = refreshTokens.get(String(body.refresh_token));
-      refreshTokens.delete(String(body.refresh_token)); // rotation: each refresh token works once
-      const u = held && !endedSessions.has(held.sessionId) ? byId(held.userId) : undefined;
-      if (!held || !u)
-        return err(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
-      fake.refreshes++;
-      return { status: 200, body: await session(u, held.sessionId) };
-    }
-    return err(400, 'unsupported_grant_type', `unsupported grant_type ${grant}`);
+  private async session(u: FakeUser, sessionId: string = randomUUID()): Promise<Json> {
+    const user = this.userJson(u);
+    this.sessions.add(sessionId);
+    const claims = {
+      iss: `${this.url}/auth/v1`,
+      sub: u.id,
+      aud: 'authenticated',
+      email: u.email,
+      phone: '',
+      role: 'authenticated',
+      aal: 'aal1',
+      session_id: sessionId,
+      is_anonymous: false,
+      app_metadata: user.app_metadata,
+      user_metadata: user.user_metadata,
+    };
+    const refresh = randomBytes(12).toString('hex');
+    this.refreshTokens.set(refresh, { userId: u.id, sessionId });
+    return {
+      access_token: await this.issuer.sign(claims, this.ttl),
+      token_type: 'bearer',
+      expires_in: this.ttl,
+      expires_at: Math.floor(Date.now() / 1000) + this.ttl,
+      refresh_token: refresh,
+      user,
+    };
   }
 
-  async function verify(url: URL): Promise<Reply> {
-    const held = linkTokens.get(url.searchParams.get('token') ?? '');
-    const redirectTo = url.searchParams.get('redirect_to');
-    if (!held)
-      return { status: 303, location: `${redirectTo ?? '/'}#error=access_denied&error_code=otp_expired` };
-    linkTokens.delete(url.searchParams.get('token') ?? '');
-    const u = users.get(held.email);
-    if (!u) return err(404, 'user_not_found', 'User not found');
-    u.confirmedAt ??= now();
-    return redirectWithSession(redirectTo, u, held.type);
+  private mailLink(email: string, type: SentMail['type'], redirectTo: string | null) {
+    const token = randomBytes(16).toString('hex');
+    this.linkTokens.set(token, { email: email.toLowerCase(), type });
+    const q = new URLSearchParams({ token, type, ...(redirectTo ? { redirect_to: redirectTo } : {}) });
+    this.mail.push({ to: email, type, link: `${this.url}/auth/v1/verify?${q}` });
   }
 
-  async function redirectWithSession(redirectTo: string | null, u: FakeUser, type: string): Promise<Reply> {
-    const s = await session(u);
+  private async redirectWithSession(redirectTo: string, u: FakeUser, type: string): Promise<Reply> {
+    const s = await this.session(u);
     const fragment = new URLSearchParams({
       access_token: String(s.access_token),
       expires_at: String(s.expires_at),
@@ -251,34 +266,31 @@ export async function startFakeSupabase(
       token_type: 'bearer',
       type,
     });
-    return { status: 303, location: `${redirectTo ?? '/'}#${fragment}` };
+    return { status: 303, location: `${redirectTo}#${fragment}` };
   }
+}
 
-  const server = createServer((req, res) => void handle(req, res));
-  async function handle(req: IncomingMessage, res: ServerResponse) {
-    const cors = {
-      'access-control-allow-origin': req.headers.origin ?? '*',
-      'access-control-allow-headers':
-        'authorization, apikey, content-type, x-client-info, x-supabase-api-version',
-      'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
-      vary: 'origin',
-    };
-    if (req.method === 'OPTIONS') return void res.writeHead(204, cors).end();
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    let body: Json;
-    try {
-      body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString()) as Json) : {};
-    } catch {
-      body = {};
-    }
-    const reply = await route(req, new URL(req.url ?? '/', fake.url), body);
-    if (reply.location) return void res.writeHead(reply.status, { ...cors, location: reply.location }).end();
-    res.writeHead(reply.status, { ...cors, 'content-type': 'application/json' });
-    res.end(reply.body ? JSON.stringify(reply.body) : undefined);
-  }
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  fake.close = () => new Promise((resolve) => server.close(() => resolve()));
-  return fake;
+export async function startFakeSupabase(
+  opts: { accessTokenTtlSeconds?: number; autoconfirm?: boolean } = {},
+): Promise<FakeSupabase> {
+  const issuer = await createJwtIssuer('ES256');
+  const gotrue = new GoTrue(issuer, opts.accessTokenTtlSeconds ?? 3600, opts.autoconfirm ?? true);
+  gotrue.anonKey = await issuer.sign({ iss: 'supabase', role: 'anon' }, 3600 * 24 * 365);
+  const server = await serveFake(
+    'authorization, apikey, content-type, x-client-info, x-supabase-api-version',
+    (req) => gotrue.route(req),
+  );
+  gotrue.url = server.url;
+  return {
+    url: server.url,
+    anonKey: gotrue.anonKey,
+    issuer,
+    mail: gotrue.mail,
+    get refreshes() {
+      return gotrue.refreshes;
+    },
+    liveSessions: gotrue.liveSessions,
+    addUser: (email, password) => void gotrue.addUser(email, password),
+    close: server.close,
+  };
 }

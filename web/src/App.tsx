@@ -69,7 +69,9 @@ function SignedInApp({ auth }: { auth: AuthClient }) {
   }, [path]);
   useEffect(() => {
     if (signedOut && !isPublic) navigate('/sign-in', { replace: true });
-    if (account.data && (isPublic || path === '/')) navigate('/keys', { replace: true });
+    // A provider's recovery link signs in as it lands on /reset-password: the new password comes first.
+    if (account.data && path !== '/reset-password' && (isPublic || path === '/'))
+      navigate('/keys', { replace: true });
     if (account.data && !isPublic && !TITLES[path] && path !== '/') navigate('/keys', { replace: true });
   }, [signedOut, isPublic, account.data, path]);
 
