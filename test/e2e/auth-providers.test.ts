@@ -225,7 +225,8 @@ describeWith(['chromium'], 'sign-in providers in a real browser', () => {
     beforeAll(async () => {
       const port = await freePort();
       const origin = `http://127.0.0.1:${port}`;
-      clerk = await startFakeClerk({ authorizedParty: origin });
+      // 20-second session tokens: clerk-js refreshes them in the background well before they expire.
+      clerk = await startFakeClerk({ authorizedParty: origin, tokenTtlSeconds: 20 });
       running = await start(port, { provider: 'clerk', clerk: clerk.portalConfig([origin]) });
     }, 60_000);
     afterAll(async () => {
@@ -238,5 +239,15 @@ describeWith(['chromium'], 'sign-in providers in a real browser', () => {
       () => running!,
       () => clerk.liveSessions(),
     );
+
+    it('clerk: the SDK refreshes the session token before it expires, and the API keeps answering', async () => {
+      const { page } = running!;
+      const before = clerk.tokensIssued;
+      // Wait on the fake, not the clock: the SDK asks for a fresh token on its own while the page is idle.
+      await expect.poll(() => clerk.tokensIssued, { timeout: 40_000, interval: 500 }).toBeGreaterThan(before);
+      await page.waitForTimeout(21_000); // past the lifetime of every token issued before the wait
+      await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Usage' }).click();
+      await page.getByRole('row').filter({ hasText: 'e2e clerk' }).waitFor();
+    }, 90_000);
   });
 });

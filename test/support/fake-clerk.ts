@@ -66,6 +66,7 @@ class FrontendApi {
   constructor(
     readonly jwks: JwtIssuer,
     readonly authorizedParty: string,
+    readonly tokenTtl: number,
   ) {}
 
   liveSessions = () =>
@@ -212,7 +213,11 @@ class FrontendApi {
     this.tokensIssued++;
     // `email` / `email_verified`: the custom session claims the README tells the operator to add.
     const email = this.userById(s.userId)?.email;
-    return this.sessionToken({ sub: s.userId, sid: s.id, email, email_verified: true }, 60, origin);
+    return this.sessionToken(
+      { sub: s.userId, sid: s.id, email, email_verified: true },
+      this.tokenTtl,
+      origin,
+    );
   }
 
   private async sessionJson(s: ClerkSession, origin?: string): Promise<Json> {
@@ -268,10 +273,17 @@ class FrontendApi {
 
 type Envelope = (response: Json, signIn?: Json | null, signUp?: Json | null) => Promise<Reply>;
 
-/** `authorizedParty`: the `azp` of tokens made by `sessionToken()`; the SDK's tokens name the page's origin. */
-export async function startFakeClerk(opts: { authorizedParty: string }): Promise<FakeClerk> {
+/**
+ * `authorizedParty`: the `azp` of tokens made by `sessionToken()` (the SDK's tokens name the page's origin);
+ * `tokenTtlSeconds`: the lifetime of the SDK's session tokens (Clerk's default, 60 s, unless a test wants
+ * to watch the SDK refresh one).
+ */
+export async function startFakeClerk(opts: {
+  authorizedParty: string;
+  tokenTtlSeconds?: number;
+}): Promise<FakeClerk> {
   const jwks = await createJwtIssuer('RS256');
-  const fapi = new FrontendApi(jwks, opts.authorizedParty);
+  const fapi = new FrontendApi(jwks, opts.authorizedParty, opts.tokenTtlSeconds ?? 60);
   const server = await serveFake('content-type, authorization, x-clerk-client-token', (req) =>
     fapi.route(req),
   );
