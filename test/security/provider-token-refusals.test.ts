@@ -99,7 +99,7 @@ describe('provider tokens that must be refused', () => {
     });
     const token = ((await res.json()) as { access_token: string }).access_token;
     expect(await status(supabasePortal, token)).toBe(401);
-    loggedWithout(supabaseLog.lines, token, 'refused');
+    loggedWithout(supabaseLog.lines, token, '"reason":"unknown_signing_key"');
   });
 
   it('403 for a user disabled in Portal, even with a valid provider token', async () => {
