@@ -40,6 +40,8 @@ interface Running {
   browser: TestBrowser;
   dataDir: string;
   page: Page;
+  /** Paths of the scripts the dashboard loaded. */
+  scripts: string[];
 }
 
 /** Portal on 127.0.0.1:<port> with `auth` as its sign-in config, and a fresh browser on its origin. */
@@ -49,7 +51,11 @@ async function start(port: number, auth: Record<string, unknown>): Promise<Runni
   const config = loadConfig({ env: {}, overrides: { dataDir, server: { host: '127.0.0.1', port }, auth } });
   const portal = await startPortal(config, { store });
   const browser = await launchBrowser(`http://127.0.0.1:${port}`);
-  return { portal, store, browser, dataDir, page: browser.page };
+  const scripts: string[] = [];
+  browser.page.on('request', (q) => {
+    if (q.resourceType() === 'script') scripts.push(new URL(q.url()).pathname);
+  });
+  return { portal, store, browser, dataDir, page: browser.page, scripts };
 }
 
 async function stop(r: Running | undefined) {
@@ -136,6 +142,12 @@ function journey(
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { name: 'API Keys' }).waitFor();
     await page.getByText(keyName).waitFor();
+  });
+
+  it(`${provider}: loaded no other provider's SDK`, () => {
+    const others = ['clerk', 'supabase'].filter((p) => p !== provider);
+    expect(r().scripts.filter((path) => others.some((o) => path.includes(`/${o}-`)))).toEqual([]);
+    if (provider !== 'local') expect(r().scripts.some((path) => path.includes(`/${provider}-`))).toBe(true);
   });
 
   it(`${provider}: ran under the dashboard CSP without a violation`, () => {
