@@ -111,7 +111,24 @@ const authProvider = z.enum(['local', 'clerk', 'supabase']);
 
 /** GET /api/auth/provider (public) */
 export const authProviderResponse = z
-  .object({ provider: authProvider, emailVerification: z.boolean() })
+  .object({
+    provider: authProvider,
+    emailVerification: z.boolean(),
+    /** Clerk mode: what the dashboard's Clerk SDK needs (public values only). */
+    clerk: z
+      .object({
+        publishableKey: z.string().nullable(),
+        signInUrl: z.string().nullable(),
+        proxyUrl: z.string().nullable(),
+      })
+      .strict()
+      .optional(),
+    /** Supabase mode: the project URL, its public anon key and the OAuth providers to offer. */
+    supabase: z
+      .object({ url: z.string(), anonKey: z.string().nullable(), oauthProviders: z.array(z.string()) })
+      .strict()
+      .optional(),
+  })
   .strict();
 
 /** GET /api/account */

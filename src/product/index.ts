@@ -29,6 +29,7 @@ import { createRedisAttemptGuard } from './auth/brute-force-redis.js';
 import { csrfGuard } from './auth/csrf.js';
 import { mountLocalAuth } from './auth/mount.js';
 import { createExternalVerifier } from './auth/external-jwt.js';
+import { providerCspSources, publicAuthConfig } from './auth/public-config.js';
 import { externalUserResolver, localUserResolver, requireSession, type ResolveUser } from './auth/session.js';
 import { serveDashboard } from './static.js';
 import { registerCreateKey } from './routes/create-key.js';
@@ -65,9 +66,10 @@ export function createProduct({ config, store, log, closers }: ProductParts): Pr
   const passwordGuard = passwordGuardFor(config, log, closers);
   if (config.auth.provider !== 'local') {
     const resolveUser = externalUserResolver(
-      createExternalVerifier(config.auth),
+      createExternalVerifier(config.auth, { log }),
       store.db,
       config.defaultPlan,
+      log,
     );
     return { outbox, passwordGuard, resolveUser };
   }
@@ -92,9 +94,8 @@ export function registerProduct(app: Hono<AppEnv>, services: Services): void {
   // Public: which sign-in the dashboard should offer (built-in form, or the Clerk / Supabase session), and
   // whether a new account confirms its email before signing in.
   const emailVerification = requiresEmailVerification(config);
-  app.get('/api/auth/provider', routeLabel('/api/auth/provider'), (c) =>
-    c.json({ provider: config.auth.provider, emailVerification }),
-  );
+  const authConfig = publicAuthConfig(config.auth, emailVerification);
+  app.get('/api/auth/provider', routeLabel('/api/auth/provider'), (c) => c.json(authConfig));
   registerDocsRoute(app, services);
   if (product.auth)
     mountLocalAuth(app, {
@@ -118,7 +119,13 @@ export function registerProduct(app: Hono<AppEnv>, services: Services): void {
   registerPlanRoutes(api, { plans: services.plans, ledger: services.ledger, credits: services.credits });
   app.route('/api', api as unknown as Hono<AppEnv>);
 
-  app.use('*', serveDashboard({ root: fileURLToPath(new URL('../../web/dist', import.meta.url)) }));
+  app.use(
+    '*',
+    serveDashboard({
+      root: fileURLToPath(new URL('../../web/dist', import.meta.url)),
+      csp: providerCspSources(config.auth),
+    }),
+  );
 }
 
 /** New accounts confirm their address by mail: as configured, else whenever mail can be delivered. */

@@ -21,19 +21,33 @@ const TYPES: Record<string, string> = {
 };
 
 /** The dashboard's CSP: the Vite bundle is same-origin files only (no inline script or style element; React
- * sets styles through the CSSOM, which style-src does not govern). The kernel sets the other headers. */
-const DASHBOARD_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+ * sets styles through the CSSOM, which style-src does not govern); `csp` adds what the sign-in provider's SDK
+ * needs in Clerk / Supabase mode (./auth/public-config.ts). The kernel sets the other headers. */
+const dashboardCsp = (extra: DashboardCspSources) =>
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+  `connect-src ${["'self'", ...extra.connect].join(' ')}; worker-src ${["'self'", ...extra.worker].join(' ')}; ` +
   "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 /** The API reference page (/docs/reference, Redoc) styles itself through styled-components' <style> elements
  * and runs its search index in a worker built from a blob of its own bundle: inline styles and blob workers
  * are allowed there and nowhere else; scripts stay same-origin only (Redoc's CDN logo is refused). */
-const REFERENCE_CSP =
-  DASHBOARD_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'") + "; worker-src 'self' blob:";
+const referenceCspFor = (extra: DashboardCspSources) =>
+  dashboardCsp({ connect: extra.connect, worker: [...new Set([...extra.worker, 'blob:'])] }).replace(
+    "style-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+  );
 
-export function serveDashboard(options: { root: string }): MiddlewareHandler {
+/** What the sign-in provider's SDK needs beyond the dashboard's own origin. */
+export interface DashboardCspSources {
+  connect: string[];
+  worker: string[];
+}
+
+export function serveDashboard(options: { root: string; csp?: DashboardCspSources }): MiddlewareHandler {
   const root = resolve(options.root);
+  const sources = options.csp ?? { connect: [], worker: [] };
+  const csp = dashboardCsp(sources);
+  const referenceCsp = referenceCspFor(sources);
   return async function serveDashboard(c, next) {
     await next();
     if (c.res.status !== 404 || (c.req.method !== 'GET' && c.req.method !== 'HEAD')) return;
@@ -51,7 +65,7 @@ export function serveDashboard(options: { root: string }): MiddlewareHandler {
       },
     });
     // After the assignment: Hono copies the 404's headers (the API CSP) onto a replaced response.
-    c.header('content-security-policy', path === '/docs/reference' ? REFERENCE_CSP : DASHBOARD_CSP);
+    c.header('content-security-policy', path === '/docs/reference' ? referenceCsp : csp);
   };
 }
 

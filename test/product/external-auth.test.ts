@@ -135,10 +135,11 @@ describe('Clerk session JWTs', () => {
     expect((await account(portal, await make())).status).toBe(401);
   });
 
-  it('tells the dashboard that Clerk signs people in', async () => {
+  it('tells the dashboard that Clerk signs people in, with only public Clerk settings', async () => {
     expect(await (await portal.req('/api/auth/provider')).json()).toEqual({
       provider: 'clerk',
       emailVerification: false,
+      clerk: { publishableKey: null, signInUrl: null, proxyUrl: null },
     });
   });
 

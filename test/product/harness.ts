@@ -11,6 +11,7 @@ import { createApp, createServices, type Services } from '../../src/app.js';
 import { loadConfig } from '../../src/platform/config/load.js';
 import type { Store } from '../../src/platform/store/db.js';
 import type { AppEnv } from '../../src/platform/http/context.js';
+import type { Logger } from '../../src/platform/log.js';
 
 export const ORIGIN = 'http://localhost';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -35,10 +36,11 @@ let counter = 0;
 export async function createTestPortal(
   store: Store,
   overrides: Record<string, unknown> = {},
+  options: { log?: Logger } = {},
 ): Promise<TestPortal> {
   const dataDir = mkdtempSync(join(tmpdir(), 'portal-product-'));
   const config = loadConfig({ env: {}, overrides: { dataDir, admin: { token: ADMIN_TOKEN }, ...overrides } });
-  const services = await createServices(config, { store });
+  const services = await createServices(config, { store, ...options });
   const app = createApp(services);
   // Requests go to the configured public origin (a mismatched Host is refused on /api/auth/*).
   const base = config.server.publicUrl ? new URL(config.server.publicUrl).origin : ORIGIN;

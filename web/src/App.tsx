@@ -2,7 +2,10 @@ import { lazy, Suspense, useEffect } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Shell } from './components/Shell';
 import { ErrorState, Loading } from './components/States';
-import { api, ApiError } from './lib/api';
+import { api, ApiError, setTokenSource } from './lib/api';
+import { AuthContext } from './lib/auth/context';
+import { loadAuthClient } from './lib/auth/load';
+import type { AuthClient } from './lib/auth/types';
 import { navigate, usePath } from './lib/router';
 import type { Account } from './lib/types';
 import { isDocsPath } from './docs/paths';
@@ -29,9 +32,32 @@ const TITLES: Record<string, string> = {
   '/profile': 'Profile',
 };
 
+/** Loads this deployment's sign-in client first (its SDK, in Clerk / Supabase mode), then the account. */
 export function App() {
+  const auth = useQuery({
+    queryKey: ['auth-client'],
+    queryFn: loadAuthClient,
+    staleTime: Infinity,
+    retry: 1,
+  });
+  if (auth.isLoading) return <Loading />;
+  if (!auth.data)
+    return (
+      <main className="auth">
+        <ErrorState error={auth.error} onRetry={() => auth.refetch()} />
+      </main>
+    );
+  return (
+    <AuthContext.Provider value={auth.data}>
+      <SignedInApp auth={auth.data} />
+    </AuthContext.Provider>
+  );
+}
+
+function SignedInApp({ auth }: { auth: AuthClient }) {
   const path = usePath();
   const queryClient = useQueryClient();
+  setTokenSource(auth.getToken);
   const account = useQuery({
     queryKey: ['account'],
     queryFn: () => api<Account>('/api/account'),
@@ -47,15 +73,18 @@ export function App() {
   useEffect(() => {
     if (docs) return; // the docs are public, signed in or not
     if (signedOut && !isPublic) navigate('/sign-in', { replace: true });
-    if (account.data && (isPublic || path === '/')) navigate('/keys', { replace: true });
+    // A provider's recovery link signs in as it lands on /reset-password: the new password comes first.
+    if (account.data && path !== '/reset-password' && (isPublic || path === '/'))
+      navigate('/keys', { replace: true });
     if (account.data && !isPublic && !TITLES[path] && path !== '/') navigate('/keys', { replace: true });
   }, [signedOut, isPublic, account.data, path, docs]);
 
+  /** Ends the provider's session and Portal's, and forgets everything cached for this user. */
   async function signOut() {
-    await api('/api/auth/sign-out', { method: 'POST', body: {} }).catch(() => undefined);
-    queryClient.clear();
+    await auth.signOut().catch(() => undefined);
+    queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'auth-client' });
     navigate('/sign-in', { replace: true });
-    await queryClient.invalidateQueries();
+    await queryClient.invalidateQueries({ queryKey: ['account'] });
   }
 
   if (docs)

@@ -186,6 +186,15 @@ export const configSchema = z
             /** Origins of the apps whose Clerk session tokens are accepted (the token's `azp`). */
             authorizedParties: z.array(z.url()).min(1, "list at least one origin (the dashboard's)"),
             secretKeyEnv: z.string().optional(),
+            /** The dashboard's Clerk instance (`pk_live_…` / `pk_test_…`); without it the dashboard cannot sign in. */
+            publishableKey: z
+              .string()
+              .regex(/^pk_(live|test)_[A-Za-z0-9+/=_-]+$/, 'a Clerk publishable key (pk_live_… or pk_test_…)')
+              .optional(),
+            /** Clerk's hosted sign-in page (Account Portal); the dashboard links to it besides its own form. */
+            signInUrl: z.url().optional(),
+            /** Clerk's documented Frontend API proxy (`proxyUrl`), when the operator proxies Clerk. */
+            proxyUrl: z.url().optional(),
           })
           .optional(),
         supabase: z
@@ -194,6 +203,12 @@ export const configSchema = z
             jwtSecretEnv: z.string().optional(),
             jwksUrl: z.url().optional(),
             audience: z.string().default('authenticated'),
+            /** The project's public anon (publishable) key: the dashboard's supabase-js client uses it. */
+            anonKey: z.string().optional(),
+            /** OAuth providers enabled in the Supabase project, offered as buttons (e.g. github, google). */
+            oauthProviders: z
+              .array(z.string().regex(/^[a-z0-9_]+$/, 'a provider id such as github'))
+              .default([]),
           })
           .optional(),
         smtp: z

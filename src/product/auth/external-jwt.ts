@@ -3,15 +3,20 @@
  * provider's session JWT (`Authorization: Bearer …`, or Clerk's `__session` cookie); we verify signature
  * (JWKS URL, or Supabase's shared HS256 secret), issuer, audience, expiry and — for Clerk — the authorized
  * party (`azp` must be one of `auth.clerk.authorizedParties`) with jose, and return who it is.
- * Pure verification — mapping to a Portal user lives in ./external-users.ts.
+ * Every refusal is logged with its reason (expired, unknown key, wrong issuer, …) and never the token.
+ * Pure verification — mapping to a Portal user lives in ./external-users.ts. Why jose and not
+ * `@clerk/backend`: docs/decisions/019-clerk-and-supabase-in-the-dashboard.md.
  */
-import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { PortalConfig } from '../../platform/config/schema.js';
+import type { Logger } from '../../platform/log.js';
 
 export interface ExternalIdentity {
   provider: 'clerk' | 'supabase';
   subject: string;
   email: string | null;
+  /** The provider vouches that the person controls `email` (claim `email_verified`, or Supabase's metadata). */
+  emailVerified: boolean;
   name: string | null;
 }
 
@@ -21,13 +26,14 @@ type Env = Record<string, string | undefined>;
 
 export function createExternalVerifier(
   auth: PortalConfig['auth'],
-  env: Env = process.env,
+  opts: { env?: Env; log?: Logger } = {},
 ): VerifyExternalToken {
+  const env = opts.env ?? process.env;
   if (auth.provider === 'clerk') {
     const clerk = auth.clerk;
     if (!clerk) throw new Error('auth.provider is "clerk" but auth.clerk { jwksUrl, issuer } is missing');
     const jwks = createRemoteJWKSet(new URL(clerk.jwksUrl));
-    return verifier('clerk', jwks, {
+    return verifier('clerk', jwks, opts.log, {
       issuer: clerk.issuer,
       audience: clerk.audience,
       authorizedParties: clerk.authorizedParties,
@@ -43,7 +49,7 @@ export function createExternalVerifier(
     const key = secret
       ? new TextEncoder().encode(secret)
       : createRemoteJWKSet(new URL(supabase.jwksUrl ?? `${base}/auth/v1/.well-known/jwks.json`));
-    return verifier('supabase', key, { issuer: `${base}/auth/v1`, audience: supabase.audience });
+    return verifier('supabase', key, opts.log, { issuer: `${base}/auth/v1`, audience: supabase.audience });
   }
   throw new Error(`auth.provider "${auth.provider}" does not use external tokens`);
 }
@@ -51,6 +57,7 @@ export function createExternalVerifier(
 function verifier(
   provider: ExternalIdentity['provider'],
   key: JWTVerifyGetKey | Uint8Array,
+  log: Logger | undefined,
   claims: { issuer: string; audience?: string; authorizedParties?: string[] },
 ): VerifyExternalToken {
   const parties = claims.authorizedParties?.map((p) => new URL(p).origin);
@@ -61,19 +68,36 @@ function verifier(
     requiredClaims: ['sub', 'exp'],
     clockTolerance: 5,
   };
+  const refuse = (reason: string) => {
+    log?.warn({ component: 'auth', provider, reason }, 'provider token refused');
+    return null;
+  };
   return async function verifyExternalToken(token) {
+    let payload: JWTPayload;
     try {
-      const { payload } =
+      payload = (
         key instanceof Uint8Array
           ? await jwtVerify(token, key, options)
-          : await jwtVerify(token, key, options);
-      // Clerk: a token minted for another app of the same instance names that app in `azp`.
-      if (parties && !(typeof payload.azp === 'string' && parties.includes(payload.azp))) return null;
-      return identity(provider, payload);
-    } catch {
-      return null; // bad signature, wrong issuer/audience, expired, unreachable JWKS: not signed in
+          : await jwtVerify(token, key, options)
+      ).payload;
+    } catch (err) {
+      return refuse(refusalReason(err));
     }
+    // Clerk: a token minted for another app of the same instance names that app in `azp`.
+    if (parties && !(typeof payload.azp === 'string' && parties.includes(payload.azp)))
+      return refuse('azp_not_authorized');
+    return identity(provider, payload) ?? refuse('no_subject');
   };
+}
+
+/** A short, token-free reason for the log: jose's error code, and the claim when one failed. */
+function refusalReason(err: unknown): string {
+  if (err instanceof errors.JWTExpired) return 'expired';
+  if (err instanceof errors.JWTClaimValidationFailed) return `claim_invalid:${err.claim}`;
+  if (err instanceof errors.JWKSNoMatchingKey) return 'unknown_signing_key';
+  if (err instanceof errors.JWSSignatureVerificationFailed) return 'bad_signature';
+  if (err instanceof errors.JOSEError) return err.code;
+  return 'jwks_unavailable';
 }
 
 function identity(provider: ExternalIdentity['provider'], payload: JWTPayload): ExternalIdentity | null {
@@ -84,6 +108,9 @@ function identity(provider: ExternalIdentity['provider'], payload: JWTPayload): 
     provider,
     subject: payload.sub,
     email: str(payload.email),
+    // Clerk: a custom session claim (`"email_verified": "{{user.email_verified}}"`, see the README);
+    // Supabase: `user_metadata.email_verified`, set once the address is confirmed.
+    emailVerified: payload.email_verified === true || meta.email_verified === true,
     name: str(payload.name) ?? str(meta.full_name) ?? str(meta.name),
   };
 }

@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Db } from '../../platform/store/db.js';
+import type { Logger } from '../../platform/log.js';
 import { authSessions, users } from '../../platform/store/schema.js';
 import { PortalError } from '../../platform/http/errors.js';
 import type { ProductEnv } from '../context.js';
@@ -34,18 +35,32 @@ export function localUserResolver(auth: LocalAuth, db: Db, maxAgeDays: number): 
   };
 }
 
-/** A Clerk / Supabase JWT; a subject seen for the first time becomes a user with a personal organization. */
+/**
+ * A Clerk / Supabase session JWT (bearer, else Clerk's `__session` cookie). A subject seen for the first time
+ * becomes a user with a personal organization; an identity whose unverified email already belongs to another
+ * Portal user is refused with 409 `conflict` (./external-users.ts).
+ */
 export function externalUserResolver(
   verify: VerifyExternalToken,
   db: Db,
   defaultPlanId: string,
+  log?: Logger,
 ): ResolveUser {
   return async function resolveExternalUser(req, cookie) {
     const header = req.headers.get('authorization') ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : cookie();
     if (!token) return null;
     const who = await verify(token);
-    return who ? findOrCreateExternalUser(db, who, defaultPlanId) : null;
+    if (!who) return null;
+    const found = await findOrCreateExternalUser(db, who, defaultPlanId, log);
+    if (found.ok) return found.user;
+    log?.warn({ component: 'auth', provider: who.provider, reason: found.code }, 'provider sign-in refused');
+    throw new PortalError({
+      code: 'conflict',
+      message:
+        'An account with this email already exists, and your sign-in provider has not verified that the ' +
+        'email is yours. Verify your email with the provider, then sign in again.',
+    });
   };
 }
 

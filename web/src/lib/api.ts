@@ -1,6 +1,8 @@
 /**
- * The dashboard's one way to talk to the server: same-origin JSON with the session cookie. Errors from the
- * product API ({error:{message,code,param}}) and from better-auth ({code,message}) become one ApiError.
+ * The dashboard's one way to talk to the server: same-origin JSON with the session cookie, plus the
+ * provider's session token as a bearer in Clerk / Supabase mode (asked for on every call, so the SDK's
+ * refreshed token is the one sent). Errors from the product API ({error:{message,code,param}}) and from
+ * better-auth ({code,message}) become one ApiError.
  */
 export class ApiError extends Error {
   constructor(
@@ -13,13 +15,25 @@ export class ApiError extends Error {
   }
 }
 
+type TokenSource = () => Promise<string | null>;
+let bearer: TokenSource = async () => null;
+
+/** Where /api/* calls get their bearer token (the signed-in provider's SDK); null sends none. */
+export function setTokenSource(source: TokenSource) {
+  bearer = source;
+}
+
 export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
   let res: Response;
   try {
+    const headers: Record<string, string> =
+      init.body === undefined ? {} : { 'content-type': 'application/json' };
+    const token = path.startsWith('/api/auth/') ? null : await bearer();
+    if (token) headers.authorization = `Bearer ${token}`;
     res = await fetch(path, {
       method: init.method ?? 'GET',
       credentials: 'same-origin',
-      headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+      headers,
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
   } catch {

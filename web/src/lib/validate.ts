@@ -33,3 +33,10 @@ export function validatePassword(value: string): string | null {
   if (value.length > 128) return 'Passwords can be at most 128 characters.';
   return null;
 }
+
+export function validateName(name: string): string | null {
+  if (!name.trim()) return 'Enter your name.';
+  if (name.trim().length > 100) return 'Names can be at most 100 characters.';
+  if (/[<>]/.test(name)) return 'Names cannot contain "<" or ">".';
+  return null;
+}

@@ -1,7 +1,6 @@
-import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Dialog } from '../components/Dialog';
-import { Field } from '../components/Field';
+import { Form, type Values } from '../components/Form';
 import { Notice } from '../components/States';
 import { api, errorMessage } from '../lib/api';
 import type { ApiKey, UpdateKeyRequest } from '../lib/types';
@@ -9,56 +8,29 @@ import { validateKeyName } from '../lib/validate';
 
 export function RenameKeyDialog({ apiKey, onClose }: { apiKey: ApiKey | null; onClose: () => void }) {
   const queryClient = useQueryClient();
-  const [name, setName] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [lastId, setLastId] = useState<string | null>(null);
-  if (apiKey && apiKey.id !== lastId) {
-    setLastId(apiKey.id);
-    setName(apiKey.name);
-    setError(null);
-  }
-  const rename = useMutation({
-    mutationFn: (body: UpdateKeyRequest) => api<ApiKey>(`/api/keys/${apiKey?.id}`, { method: 'PATCH', body }),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ['keys'] });
-      setLastId(null);
-      onClose();
-    },
-    onError: (err) => setError(errorMessage(err)),
-  });
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    const problem = validateKeyName(name);
-    setError(problem);
-    if (!problem) rename.mutate({ name: name.trim() });
+  async function rename(v: Values) {
+    const body: UpdateKeyRequest = { name: v.name!.trim() };
+    await api<ApiKey>(`/api/keys/${apiKey?.id}`, { method: 'PATCH', body });
+    await queryClient.invalidateQueries({ queryKey: ['keys'] });
+    onClose();
   }
   return (
-    <Dialog
-      open={apiKey !== null}
-      title="Rename key"
-      onClose={() => {
-        setLastId(null);
-        onClose();
-      }}
-    >
-      <form onSubmit={submit} noValidate className="dialog-body">
-        <Field
-          label="Name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          error={error}
-          maxLength={200}
-          autoFocus
-        />
-        <div className="dialog-actions">
+    <Dialog open={apiKey !== null} title="Rename key" onClose={onClose}>
+      <Form
+        key={apiKey?.id}
+        variant="dialog"
+        fields={[{ name: 'name', label: 'Name', maxLength: 200 }]}
+        initial={{ name: apiKey?.name ?? '' }}
+        validate={(v) => ({ name: validateKeyName(v.name!) })}
+        fieldOfError={() => 'name'}
+        onSubmit={rename}
+        submitLabel="Save"
+        actions={
           <button type="button" className="btn" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="btn btn-primary" disabled={rename.isPending}>
-            Save
-          </button>
-        </div>
-      </form>
+        }
+      />
     </Dialog>
   );
 }

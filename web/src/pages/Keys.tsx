@@ -65,67 +65,7 @@ export function KeysPage({ account }: { account: Account }) {
           </button>
         </EmptyState>
       )}
-      {list.length > 0 && (
-        <div className="table-wrap">
-          <table className="table keys-table">
-            <caption className="sr-only">Your API keys</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((k) => (
-                <tr key={k.id} data-key-id={k.id}>
-                  <td data-label="Name" className="key-name">
-                    {k.name}
-                    {k.models && <span className="muted small block">{k.models.join(', ')}</span>}
-                  </td>
-                  <td data-label="Key">
-                    <code>{k.redacted}</code>
-                  </td>
-                  <td data-label="Created">{formatDate(k.created_at)}</td>
-                  <td data-label="Last used">{relativeTime(k.last_used_at)}</td>
-                  <td data-label="Expires">{k.expires_at ? formatDate(k.expires_at) : 'Never'}</td>
-                  <td data-label="Status">
-                    <span className={`status status-${k.status}`}>{STATUS_LABEL[k.status]}</span>
-                  </td>
-                  <td className="actions">
-                    {k.status !== 'revoked' && (
-                      <>
-                        <button
-                          type="button"
-                          className="btn btn-small btn-quiet"
-                          onClick={() => setRenaming(k)}
-                          aria-label={`Rename ${k.name}`}
-                        >
-                          Rename
-                        </button>
-                        <button
-                          type="button"
-                          className="btn btn-small btn-quiet btn-danger-text"
-                          onClick={() => setRevoking(k)}
-                          aria-label={`Revoke ${k.name}`}
-                        >
-                          Revoke
-                        </button>
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {list.length > 0 && <KeysTable keys={list} onRename={setRenaming} onRevoke={setRevoking} />}
       <CreateKeyDialog
         open={creating}
         onClose={() => setCreating(false)}
@@ -137,5 +77,82 @@ export function KeysPage({ account }: { account: Account }) {
       <RenameKeyDialog apiKey={renaming} onClose={() => setRenaming(null)} />
       <RevokeKeyDialog apiKey={revoking} onClose={() => setRevoking(null)} />
     </>
+  );
+}
+
+function KeysTable(props: { keys: ApiKey[]; onRename: (k: ApiKey) => void; onRevoke: (k: ApiKey) => void }) {
+  return (
+    <div className="table-wrap">
+      <table className="table keys-table">
+        <caption className="sr-only">Your API keys</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Key</th>
+            <th scope="col">Created</th>
+            <th scope="col">Last used</th>
+            <th scope="col">Expires</th>
+            <th scope="col">Status</th>
+            <th scope="col">
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.keys.map((k) => (
+            <KeyRow key={k.id} apiKey={k} onRename={props.onRename} onRevoke={props.onRevoke} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function KeyRow({
+  apiKey: k,
+  ...props
+}: {
+  apiKey: ApiKey;
+  onRename: (k: ApiKey) => void;
+  onRevoke: (k: ApiKey) => void;
+}) {
+  return (
+    <tr data-key-id={k.id}>
+      <td data-label="Name" className="key-name">
+        {k.name}
+        {k.models && <span className="muted small block">{k.models.join(', ')}</span>}
+      </td>
+      <td data-label="Key">
+        <code>{k.redacted}</code>
+      </td>
+      <td data-label="Created">{formatDate(k.created_at)}</td>
+      <td data-label="Last used">{relativeTime(k.last_used_at)}</td>
+      <td data-label="Expires">{k.expires_at ? formatDate(k.expires_at) : 'Never'}</td>
+      <td data-label="Status">
+        <span className={`status status-${k.status}`}>{STATUS_LABEL[k.status]}</span>
+      </td>
+      <td className="actions">
+        {k.status !== 'revoked' && (
+          <>
+            <button
+              type="button"
+              className="btn btn-small btn-quiet"
+              onClick={() => props.onRename(k)}
+              aria-label={`Rename ${k.name}`}
+            >
+              Rename
+            </button>
+            <button
+              type="button"
+              className="btn btn-small btn-quiet btn-danger-text"
+              onClick={() => props.onRevoke(k)}
+              aria-label={`Revoke ${k.name}`}
+            >
+              Revoke
+            </button>
+          </>
+        )}
+      </td>
+    </tr>
   );
 }

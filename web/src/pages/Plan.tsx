@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { ErrorState, Loading, Notice } from '../components/States';
 import { api, ApiError } from '../lib/api';
 import { formatDate, formatInt, microsToUsd } from '../lib/format';
-import type { Account, ModelList, PlanInfo, PlanResponse } from '../lib/types';
+import type { Account, LedgerEntry, ModelList, PlanInfo, PlanResponse } from '../lib/types';
 
 export function PlanPage({ account }: { account: Account }) {
   const plan = useQuery({
@@ -10,7 +10,6 @@ export function PlanPage({ account }: { account: Account }) {
     queryFn: () => api<PlanResponse>('/api/plan'),
     retry: (n, err) => !(err instanceof ApiError && err.status === 404) && n < 2,
   });
-  const models = useQuery({ queryKey: ['models'], queryFn: () => api<ModelList>('/api/models') });
   const notYet = plan.error instanceof ApiError && plan.error.status === 404;
   const others = (plan.data?.plans ?? []).filter((p) => p.id !== plan.data?.plan.id).map((p) => p.name);
 
@@ -24,79 +23,9 @@ export function PlanPage({ account }: { account: Account }) {
       </div>
       {plan.isLoading && <Loading label="Loading your plan…" />}
       {plan.isError && !notYet && <ErrorState error={plan.error} onRetry={() => plan.refetch()} />}
-      {(plan.data || notYet) && (
-        <section className="card">
-          <div className="card-head">
-            <h2>
-              {plan.data?.plan.name ?? account.plan.name} <span className="badge">Current plan</span>
-            </h2>
-            {plan.data && (
-              <span className="price">
-                {plan.data.plan.price_micros_per_month
-                  ? `${microsToUsd(plan.data.plan.price_micros_per_month)} / month`
-                  : 'Free'}
-              </span>
-            )}
-          </div>
-          {plan.data ? (
-            <Limits plan={plan.data.plan} />
-          ) : (
-            <p className="muted">Up to {account.plan.max_active_keys} active API keys.</p>
-          )}
-          {plan.data?.balance_micros !== null && plan.data?.balance_micros !== undefined && (
-            <p>
-              Credit balance: <strong>{microsToUsd(plan.data.balance_micros)}</strong>
-            </p>
-          )}
-        </section>
-      )}
-      <section className="card">
-        <h2>Models</h2>
-        {models.isLoading && <Loading />}
-        {models.isError && <ErrorState error={models.error} onRetry={() => models.refetch()} />}
-        <ul className="model-list">
-          {models.data?.data
-            .filter(
-              (m) =>
-                !plan.data || plan.data.plan.models.includes('*') || plan.data.plan.models.includes(m.id),
-            )
-            .map((m) => (
-              <li key={m.id}>
-                <code>{m.id}</code> <span>{m.name}</span>
-                <span className="muted small block">
-                  {m.description} · {formatInt(m.context_window)} token context
-                </span>
-              </li>
-            ))}
-        </ul>
-      </section>
-      {plan.data && plan.data.ledger.length > 0 && (
-        <section className="card">
-          <h2>Billing history</h2>
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Date</th>
-                  <th scope="col">Description</th>
-                  <th scope="col" className="num">
-                    Amount
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {plan.data.ledger.map((e) => (
-                  <tr key={e.id}>
-                    <td>{formatDate(e.occurred_at)}</td>
-                    <td>{e.description || e.kind}</td>
-                    <td className="num">{microsToUsd(e.amount_micros)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </section>
-      )}
+      {(plan.data || notYet) && <CurrentPlan account={account} data={plan.data} />}
+      <ModelsCard data={plan.data} />
+      {plan.data && plan.data.ledger.length > 0 && <BillingHistory ledger={plan.data.ledger} />}
       <section className="card upgrade">
         <h2>Need more?</h2>
         <p className="muted">
@@ -110,6 +39,90 @@ export function PlanPage({ account }: { account: Account }) {
       </section>
       {notYet && <Notice>Detailed plan information will appear here soon.</Notice>}
     </>
+  );
+}
+
+function CurrentPlan({ account, data }: { account: Account; data: PlanResponse | undefined }) {
+  return (
+    <section className="card">
+      <div className="card-head">
+        <h2>
+          {data?.plan.name ?? account.plan.name} <span className="badge">Current plan</span>
+        </h2>
+        {data && (
+          <span className="price">
+            {data.plan.price_micros_per_month
+              ? `${microsToUsd(data.plan.price_micros_per_month)} / month`
+              : 'Free'}
+          </span>
+        )}
+      </div>
+      {data ? (
+        <Limits plan={data.plan} />
+      ) : (
+        <p className="muted">Up to {account.plan.max_active_keys} active API keys.</p>
+      )}
+      {data?.balance_micros !== null && data?.balance_micros !== undefined && (
+        <p>
+          Credit balance: <strong>{microsToUsd(data.balance_micros)}</strong>
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The catalog's models this plan may use (all of them until the plan is known). */
+function ModelsCard({ data }: { data: PlanResponse | undefined }) {
+  const models = useQuery({ queryKey: ['models'], queryFn: () => api<ModelList>('/api/models') });
+  const allowed = (id: string) => !data || data.plan.models.includes('*') || data.plan.models.includes(id);
+  return (
+    <section className="card">
+      <h2>Models</h2>
+      {models.isLoading && <Loading />}
+      {models.isError && <ErrorState error={models.error} onRetry={() => models.refetch()} />}
+      <ul className="model-list">
+        {models.data?.data
+          .filter((m) => allowed(m.id))
+          .map((m) => (
+            <li key={m.id}>
+              <code>{m.id}</code> <span>{m.name}</span>
+              <span className="muted small block">
+                {m.description} · {formatInt(m.context_window)} token context
+              </span>
+            </li>
+          ))}
+      </ul>
+    </section>
+  );
+}
+
+function BillingHistory({ ledger }: { ledger: LedgerEntry[] }) {
+  return (
+    <section className="card">
+      <h2>Billing history</h2>
+      <div className="table-wrap">
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Date</th>
+              <th scope="col">Description</th>
+              <th scope="col" className="num">
+                Amount
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {ledger.map((e) => (
+              <tr key={e.id}>
+                <td>{formatDate(e.occurred_at)}</td>
+                <td>{e.description || e.kind}</td>
+                <td className="num">{microsToUsd(e.amount_micros)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
   );
 }
 

@@ -1,119 +1,101 @@
-import { useState, type FormEvent } from 'react';
-import { Field } from '../components/Field';
+import { Form, type Values } from '../components/Form';
 import { Notice } from '../components/States';
-import { api, errorMessage } from '../lib/api';
+import { useAuthClient } from '../lib/auth/context';
 import { navigate } from '../lib/router';
 import { validateEmail, validatePassword } from '../lib/validate';
 import { AuthLayout, linkTo } from './AuthLayout';
+import { NEW_PASSWORD_HINT } from './SignUp';
 
-/** Step 1: ask for a reset link (sent to the mail outbox). */
+const backToSignIn = (
+  <p className="auth-links">
+    <a href="/sign-in" onClick={linkTo(navigate, '/sign-in')}>
+      Back to sign in
+    </a>
+  </p>
+);
+
+/** Step 1: ask for a reset link (mailed by Portal's outbox or by the provider). */
 export function ForgotPassword() {
-  const [email, setEmail] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [sent, setSent] = useState(false);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const problem = validateEmail(email);
-    setError(problem);
-    if (problem) return;
-    setBusy(true);
-    try {
-      await api('/api/auth/request-password-reset', {
-        method: 'POST',
-        body: { email: email.trim(), redirectTo: '/reset-password' },
-      });
-      setSent(true);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+  const auth = useAuthClient();
+  if (!auth.requestPasswordReset) return <ResetElsewhere />;
+  const request = auth.requestPasswordReset;
+  async function send(v: Values) {
+    await request(v.email!.trim());
+    return `If an account exists for ${v.email!.trim()}, a reset link is on its way. It works for one hour.`;
   }
-
   return (
     <AuthLayout title="Reset your password" subtitle="We will email you a link to choose a new password.">
-      {sent ? (
-        <Notice>
-          If an account exists for {email.trim()}, a reset link is on its way. It works for one hour.
-        </Notice>
-      ) : (
-        <form onSubmit={submit} noValidate>
-          <Field
-            label="Email"
-            type="email"
-            autoComplete="email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            error={error}
-            autoFocus
-          />
-          <button className="btn btn-primary btn-block" type="submit" disabled={busy}>
-            {busy ? 'Sending…' : 'Send reset link'}
-          </button>
-        </form>
-      )}
-      <p className="auth-links">
-        <a href="/sign-in" onClick={linkTo(navigate, '/sign-in')}>
-          Back to sign in
-        </a>
-      </p>
+      <Form
+        variant="auth"
+        fields={[{ name: 'email', label: 'Email', type: 'email', autoComplete: 'email' }]}
+        validate={(v) => ({ email: validateEmail(v.email!) })}
+        onSubmit={send}
+        submitLabel="Send reset link"
+        busyLabel="Sending…"
+      />
+      {backToSignIn}
     </AuthLayout>
   );
 }
 
-/** Step 2: the link from the mail lands here with ?token=…; choose the new password. */
+/**
+ * Step 2: the mailed link lands here — with ?token=… for built-in auth, or with the provider's recovery
+ * session (Supabase reads it from the URL) — and the new password is set.
+ */
 export function ResetPassword() {
+  const auth = useAuthClient();
+  if (!auth.resetPassword) return <ResetElsewhere />;
+  const reset = auth.resetPassword;
   const params = new URLSearchParams(window.location.search);
   const token = params.get('token');
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(
-    params.get('error') ? 'This reset link is invalid or has expired.' : null,
-  );
-  const [done, setDone] = useState(false);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const problem = validatePassword(password);
-    setError(problem);
-    if (problem || !token) return;
-    try {
-      await api('/api/auth/reset-password', { method: 'POST', body: { newPassword: password, token } });
-      setDone(true);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
+  const broken = params.get('error') || (auth.provider === 'local' && !token);
+  async function save(v: Values) {
+    await reset(v.password!, token);
+    return 'Your password was changed. Sign in with the new one.';
   }
-
   return (
     <AuthLayout title="Choose a new password">
-      {done ? (
-        <Notice>Your password was changed. Sign in with the new one.</Notice>
-      ) : !token ? (
-        <Notice tone="error">This reset link is incomplete. Ask for a new one.</Notice>
+      {broken ? (
+        <Notice tone="error">
+          This reset link is invalid, incomplete or has expired. Ask for a new one.
+        </Notice>
       ) : (
-        <form onSubmit={submit} noValidate>
-          <Field
-            label="New password"
-            type="password"
-            autoComplete="new-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            error={error}
-            hint="At least 10 characters; not a common password."
-            autoFocus
-          />
-          <button className="btn btn-primary btn-block" type="submit">
-            Set password
-          </button>
-        </form>
+        <Form
+          variant="auth"
+          fields={[
+            {
+              name: 'password',
+              label: 'New password',
+              type: 'password',
+              autoComplete: 'new-password',
+              hint: NEW_PASSWORD_HINT,
+            },
+          ]}
+          validate={(v) => ({ password: validatePassword(v.password!) })}
+          onSubmit={save}
+          submitLabel="Set password"
+        />
       )}
-      <p className="auth-links">
-        <a href="/sign-in" onClick={linkTo(navigate, '/sign-in')}>
-          Back to sign in
-        </a>
-      </p>
+      {backToSignIn}
+    </AuthLayout>
+  );
+}
+
+/** Clerk resets passwords on its own pages (email code flow); Portal links there. */
+function ResetElsewhere() {
+  const auth = useAuthClient();
+  const where = auth.hostedSignInUrl ?? auth.accountUrl();
+  return (
+    <AuthLayout title="Reset your password">
+      <Notice>
+        Passwords are reset by {auth.label}.{' '}
+        {where ? (
+          <a href={where}>Open {auth.label}’s sign-in page and choose “Forgot password?”.</a>
+        ) : (
+          'Ask your administrator for the sign-in page.'
+        )}
+      </Notice>
+      {backToSignIn}
     </AuthLayout>
   );
 }

@@ -1,90 +1,90 @@
-import { useState, type FormEvent } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Field } from '../components/Field';
-import { Notice } from '../components/States';
-import { api, errorMessage } from '../lib/api';
+import { useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { Form, type Values } from '../components/Form';
+import { useAuthClient } from '../lib/auth/context';
 import { navigate } from '../lib/router';
-import type { AuthProviderResponse } from '../lib/types';
 import { validateEmail } from '../lib/validate';
 import { AuthLayout, linkTo } from './AuthLayout';
 
-export function SignIn() {
-  const queryClient = useQueryClient();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<{ email?: string | null; password?: string | null; form?: string }>(
-    {},
-  );
-  const [busy, setBusy] = useState(false);
-  const provider = useQuery({
-    queryKey: ['auth-provider'],
-    queryFn: () => api<AuthProviderResponse>('/api/auth/provider'),
-    staleTime: Infinity,
-  });
-  const external = provider.data && provider.data.provider !== 'local' ? provider.data.provider : null;
+const EMAIL = { name: 'email', label: 'Email', type: 'email', autoComplete: 'email' };
+const PASSWORD = { name: 'password', label: 'Password', type: 'password', autoComplete: 'current-password' };
+const OAUTH_NAMES: Record<string, string> = {
+  github: 'GitHub',
+  google: 'Google',
+  gitlab: 'GitLab',
+  azure: 'Microsoft',
+};
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const next = { email: validateEmail(email), password: password ? null : 'Enter your password.' };
-    setErrors(next);
-    if (next.email || next.password) return;
-    setBusy(true);
-    try {
-      await api('/api/auth/sign-in/email', { method: 'POST', body: { email: email.trim(), password } });
-      await queryClient.invalidateQueries();
-      navigate('/keys', { replace: true });
-    } catch (err) {
-      setErrors({ form: errorMessage(err) });
-    } finally {
-      setBusy(false);
-    }
+/** Sign in: email + password in every mode; Supabase adds a magic link and its OAuth providers. */
+export function SignIn() {
+  const auth = useAuthClient();
+  const queryClient = useQueryClient();
+  const [byLink, setByLink] = useState(false);
+
+  async function signIn(v: Values) {
+    await auth.signIn(v.email!.trim(), v.password!);
+    await queryClient.invalidateQueries();
+    navigate('/keys', { replace: true });
+  }
+  async function sendLink(v: Values) {
+    await auth.sendMagicLink!(v.email!.trim());
+    return `We sent a sign-in link to ${v.email!.trim()}. Open it on this device to sign in.`;
   }
 
   return (
     <AuthLayout title="Sign in" subtitle="Welcome back. Sign in to manage your API keys and usage.">
-      {external ? (
-        <Notice>
-          Sign-in is handled by {external === 'clerk' ? 'Clerk' : 'Supabase Auth'}. Sign in there, then come
-          back: this dashboard uses that session.
-        </Notice>
+      {byLink ? (
+        <Form
+          key="link"
+          variant="auth"
+          fields={[EMAIL]}
+          validate={(v) => ({ email: validateEmail(v.email!) })}
+          onSubmit={sendLink}
+          submitLabel="Email me a sign-in link"
+          busyLabel="Sending…"
+        />
       ) : (
-        <>
-          <form onSubmit={submit} noValidate>
-            {errors.form && <Notice tone="error">{errors.form}</Notice>}
-            <Field
-              label="Email"
-              type="email"
-              autoComplete="email"
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-              error={errors.email}
-              autoFocus
-            />
-            <Field
-              label="Password"
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              error={errors.password}
-            />
-            <button className="btn btn-primary btn-block" type="submit" disabled={busy}>
-              {busy ? 'Signing in…' : 'Sign in'}
-            </button>
-          </form>
-          <p className="auth-links">
-            <a href="/forgot-password" onClick={linkTo(navigate, '/forgot-password')}>
-              Forgot password?
-            </a>
-            <span>
-              New to Portal?{' '}
-              <a href="/sign-up" onClick={linkTo(navigate, '/sign-up')}>
-                Create an account
-              </a>
-            </span>
-          </p>
-        </>
+        <Form
+          key="password"
+          variant="auth"
+          fields={[EMAIL, PASSWORD]}
+          validate={(v) => ({
+            email: validateEmail(v.email!),
+            password: v.password ? null : 'Enter your password.',
+          })}
+          onSubmit={signIn}
+          submitLabel="Sign in"
+          busyLabel="Signing in…"
+        />
       )}
+      {auth.sendMagicLink && (
+        <button type="button" className="btn btn-block" onClick={() => setByLink(!byLink)}>
+          {byLink ? 'Sign in with a password' : 'Email me a sign-in link instead'}
+        </button>
+      )}
+      {auth.oauthProviders?.map((p) => (
+        <button key={p} type="button" className="btn btn-block" onClick={() => void auth.signInWithOAuth!(p)}>
+          Continue with {OAUTH_NAMES[p] ?? p}
+        </button>
+      ))}
+      {auth.hostedSignInUrl && (
+        <p className="muted small">
+          Or use <a href={auth.hostedSignInUrl}>Clerk’s sign-in page</a> (other sign-in methods, password
+          reset).
+        </p>
+      )}
+      <p className="auth-links">
+        <a href="/forgot-password" onClick={linkTo(navigate, '/forgot-password')}>
+          Forgot password?
+        </a>
+        <span>
+          New to Portal?{' '}
+          <a href="/sign-up" onClick={linkTo(navigate, '/sign-up')}>
+            Create an account
+          </a>
+        </span>
+      </p>
+      <p className="muted small">Signing in with {auth.label}.</p>
     </AuthLayout>
   );
 }

@@ -1,0 +1,268 @@
+/**
+ * Each sign-in provider end to end in a real browser (Chromium via playwright-core) against a real server:
+ * built-in auth, Clerk (its browser SDK `@clerk/clerk-js` against the Frontend API contract fake, reached
+ * through Clerk's `proxyUrl`) and Supabase Auth (`@supabase/supabase-js` against the GoTrue contract fake).
+ * For each: sign up, create a key, call /v1 with it, see the request on the Usage page, see the provider on
+ * the Profile page, sign out (the provider's session ends too) and be refused, then sign in again with the
+ * same form; Supabase also by magic link, OAuth button and password reset. Screenshots of each provider's
+ * sign-in page go to docs/screenshots/sign-in-<provider>.png.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startPortal, type RunningPortal } from '../../src/server.js';
+import { loadConfig } from '../../src/platform/config/load.js';
+import type { Store } from '../../src/platform/store/db.js';
+import { openTestStore } from '../support/pglite.js';
+import { describeWith } from '../support/services.js';
+import { openBrowser, type TestBrowser } from '../support/browser.js';
+import { startFakeClerk, type FakeClerk } from '../support/fake-clerk.js';
+import { startFakeSupabase, type FakeSupabase } from '../support/fake-supabase.js';
+
+const SHOTS = join(import.meta.dirname, '../../docs/screenshots');
+const PASSWORD = 'e2e-password-123';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface Running {
+  portal: RunningPortal;
+  store: Store;
+  browser: TestBrowser;
+  dataDir: string;
+  page: Page;
+  /** Paths of the scripts the dashboard loaded. */
+  scripts: string[];
+}
+
+/** Portal on 127.0.0.1:<port> with `auth` as its sign-in config, and a fresh browser on its origin. */
+async function start(port: number, auth: Record<string, unknown>): Promise<Running> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'portal-e2e-'));
+  const store = await openTestStore();
+  const config = loadConfig({ env: {}, overrides: { dataDir, server: { host: '127.0.0.1', port }, auth } });
+  const portal = await startPortal(config, { store });
+  const browser = await openBrowser({
+    baseURL: `http://127.0.0.1:${port}`,
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
+  const scripts: string[] = [];
+  browser.page.on('request', (q) => {
+    if (q.resourceType() === 'script') scripts.push(new URL(q.url()).pathname);
+  });
+  return { portal, store, browser, dataDir, page: browser.page, scripts };
+}
+
+async function stop(r: Running | undefined) {
+  await r?.browser.close();
+  await r?.portal.stop();
+  await r?.store.close();
+  if (r) rmSync(r.dataDir, { recursive: true, force: true });
+}
+
+const chat = (portal: RunningPortal, apiKey: string) =>
+  fetch(`${portal.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'oss-20b', messages: [{ role: 'user', content: 'Say hello' }] }),
+  });
+
+/** The journey every provider must support, from the signed-out sign-in page to being refused again. */
+function journey(
+  provider: 'local' | 'clerk' | 'supabase',
+  label: string,
+  r: () => Running,
+  liveProviderSessions?: () => number,
+) {
+  const email = `e2e-${provider}-${Date.now()}@example.com`;
+  const keyName = `e2e ${provider}`;
+  let key = '';
+
+  it(`${provider}: a signed-out visitor sees the sign-in form and creates an account`, async () => {
+    const { page } = r();
+    await page.goto('/keys');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Email').waitFor();
+    await page.getByLabel('Password').waitFor();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    await page.screenshot({ path: join(SHOTS, `sign-in-${provider}.png`), fullPage: true });
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByLabel('Name').fill('Ada Lovelace');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Create your first API key' }).waitFor();
+  });
+
+  it(`${provider}: creates a key that calls /v1, and the call shows on the Usage page`, async () => {
+    const { page, portal } = r();
+    await page.getByRole('button', { name: 'Create your first key' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create API key' });
+    await dialog.getByLabel('Name').fill(keyName);
+    await dialog.getByRole('button', { name: 'Create key' }).click();
+    key = await page.getByTestId('new-key').inputValue();
+    expect(key).toMatch(/^ptl_[0-9A-Za-z]{36}$/);
+    expect((await chat(portal, key)).status).toBe(200);
+    await page.getByRole('button', { name: 'I have saved my key' }).click();
+    await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Usage' }).click();
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByRole('heading', { level: 1, name: 'Usage' }).waitFor();
+          return page.getByRole('row').filter({ hasText: keyName }).count();
+        },
+        { timeout: 30_000, interval: 1_000 },
+      )
+      .toBeGreaterThan(0);
+  });
+
+  it(`${provider}: the Profile page names ${label} as the sign-in provider`, async () => {
+    const { page } = r();
+    await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Profile' }).click();
+    await page.getByText(`with ${label}`).waitFor();
+  });
+
+  it(`${provider}: after signing out the dashboard is refused, and signing in again works`, async () => {
+    const { page } = r();
+    await page.getByRole('navigation').getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    const status = await page.evaluate(async () => (await fetch('/api/keys')).status);
+    expect(status).toBe(401);
+    if (liveProviderSessions) expect(liveProviderSessions()).toBe(0); // the provider's session ended too
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'API Keys' }).waitFor();
+    await page.getByText(keyName).waitFor();
+  });
+
+  it(`${provider}: loaded no other provider's SDK`, () => {
+    const others = ['clerk', 'supabase'].filter((p) => p !== provider);
+    expect(r().scripts.filter((path) => others.some((o) => path.includes(`/${o}-`)))).toEqual([]);
+    if (provider !== 'local') expect(r().scripts.some((path) => path.includes(`/${provider}-`))).toBe(true);
+  });
+
+  it(`${provider}: ran under the dashboard CSP without a violation`, () => {
+    expect(r().browser.cspViolations.map((v) => v.slice(0, 300))).toEqual([]);
+  });
+}
+
+describeWith(['chromium'], 'sign-in providers in a real browser', () => {
+  beforeAll(() => {
+    execFileSync('npm', ['run', 'build:web'], { cwd: join(import.meta.dirname, '../..'), stdio: 'ignore' });
+  }, 120_000);
+
+  describe('built-in', () => {
+    let running: Running | undefined;
+    beforeAll(async () => {
+      running = await start(await freePort(), {});
+    }, 60_000);
+    afterAll(() => stop(running));
+    journey('local', 'Portal', () => running!);
+  });
+
+  describe('Supabase Auth', () => {
+    let running: Running | undefined;
+    let supabase: FakeSupabase;
+    beforeAll(async () => {
+      // 60-second tokens: inside supabase-js's 90-second margin, so every getSession() refreshes first.
+      supabase = await startFakeSupabase({ accessTokenTtlSeconds: 60 });
+      running = await start(await freePort(), {
+        provider: 'supabase',
+        supabase: { url: supabase.url, anonKey: supabase.anonKey, oauthProviders: ['github'] },
+      });
+    }, 60_000);
+    afterAll(async () => {
+      await stop(running);
+      await supabase.close();
+    });
+    journey(
+      'supabase',
+      'Supabase Auth',
+      () => running!,
+      () => supabase.liveSessions(),
+    );
+
+    it('supabase: the client refreshed its access token and the API took the refreshed one', () => {
+      expect(supabase.refreshes).toBeGreaterThan(0);
+    });
+
+    it('supabase: a magic link signs in, and the OAuth button signs in through the provider', async () => {
+      const { page } = running!;
+      await page.getByRole('navigation').getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Email me a sign-in link instead' }).click();
+      const address = supabase.mail.at(-1)?.to ?? '';
+      await page.getByLabel('Email').fill(address || 'nobody@example.com');
+      await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+      await page.getByText('We sent a sign-in link').waitFor();
+      await page.goto(supabase.mail.at(-1)!.link);
+      await page.getByRole('heading', { name: 'API Keys' }).waitFor();
+      await page.getByRole('navigation').getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Continue with GitHub' }).click();
+      await page.getByRole('heading', { name: 'Create your first API key' }).waitFor();
+    });
+
+    it('supabase: a password reset link sets a new password that then signs in', async () => {
+      const { page } = running!;
+      const address = supabase.mail.find((m) => m.type === 'magiclink')!.to;
+      await page.getByRole('navigation').getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('link', { name: 'Forgot password?' }).click();
+      await page.getByLabel('Email').fill(address);
+      await page.getByRole('button', { name: 'Send reset link' }).click();
+      await page.getByText('a reset link is on its way').waitFor();
+      await page.goto(supabase.mail.at(-1)!.link);
+      await page.getByLabel('New password').fill('a brand new passphrase 7');
+      await page.getByRole('button', { name: 'Set password' }).click();
+      await page.getByText('Your password was changed').waitFor();
+      await page.goto('/keys');
+      await page.getByRole('navigation').getByRole('button', { name: 'Sign out' }).click();
+      await page.getByLabel('Email').fill(address);
+      await page.getByLabel('Password').fill('a brand new passphrase 7');
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.getByRole('heading', { name: 'API Keys' }).waitFor();
+    });
+  });
+
+  describe('Clerk', () => {
+    let running: Running | undefined;
+    let clerk: FakeClerk;
+    beforeAll(async () => {
+      const port = await freePort();
+      const origin = `http://127.0.0.1:${port}`;
+      // 20-second session tokens: clerk-js refreshes them in the background well before they expire.
+      clerk = await startFakeClerk({ authorizedParty: origin, tokenTtlSeconds: 20 });
+      running = await start(port, { provider: 'clerk', clerk: clerk.portalConfig([origin]) });
+    }, 60_000);
+    afterAll(async () => {
+      await stop(running);
+      await clerk.close();
+    });
+    journey(
+      'clerk',
+      'Clerk',
+      () => running!,
+      () => clerk.liveSessions(),
+    );
+
+    it('clerk: the SDK refreshes the session token before it expires, and the API keeps answering', async () => {
+      const { page } = running!;
+      const before = clerk.tokensIssued;
+      // Wait on the fake, not the clock: the SDK asks for a fresh token on its own while the page is idle.
+      await expect.poll(() => clerk.tokensIssued, { timeout: 40_000, interval: 500 }).toBeGreaterThan(before);
+      await page.waitForTimeout(21_000); // past the lifetime of every token issued before the wait
+      await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Usage' }).click();
+      await page.getByRole('row').filter({ hasText: 'e2e clerk' }).waitFor();
+    }, 90_000);
+  });
+});
