@@ -60,12 +60,19 @@ for (const target of storeTargets()) {
     });
 
     it('concurrent first sights of one external subject make one user, one organization, one audit row', async () => {
-      const who = { provider: 'clerk' as const, subject: `sub_${Date.now()}`, email: null, name: 'E' };
+      const who = {
+        provider: 'clerk' as const,
+        subject: `sub_${Date.now()}`,
+        email: null,
+        emailVerified: false,
+        name: 'E',
+      };
       const seen = await Promise.all(
         Array.from({ length: 4 }, () => findOrCreateExternalUser(store.db, who, 'free')),
       );
-      expect(new Set(seen.map((u) => u.id)).size).toBe(1);
-      const id = seen[0]!.id;
+      const ids = seen.map((r) => (r.ok ? r.user.id : r.code));
+      expect(new Set(ids).size).toBe(1);
+      const id = ids[0]!;
       expect(await count('organization_members where user_id = $1', [id])).toBe(1);
       expect(await count("audit_log where target_id = $1 and action = 'user.signed_up'", [id])).toBe(1);
     });

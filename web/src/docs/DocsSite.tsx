@@ -4,10 +4,11 @@
  * links; signed-in ones a way back to the dashboard.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { api } from '../lib/api';
 import { navigate } from '../lib/router';
-import type { Account, CreatedKey, KeyList } from '../lib/types';
+import type { Account, KeyList } from '../lib/types';
+import { recentCreatedKey } from '../lib/created-key';
 import { PAGES, pageBySlug, SECTIONS } from './content';
 import { REFERENCE_PATH } from './paths';
 import { MarkdownPage, PLACEHOLDER_KEY, type Fill } from './Markdown';
@@ -28,24 +29,18 @@ function go(to: string) {
 }
 
 /**
- * The key to show in code: the full key the reader created in this tab within the last few minutes (still in
- * the create mutation's cache, as on the reveal panel) while it is active, else their newest active key's
- * redacted form, else a placeholder.
+ * The key to show in code: the full key the reader created in this tab within the last few minutes
+ * (lib/created-key.ts) while it is active, else their newest active key's redacted form, else a placeholder.
  */
 function useFill(account: Account | undefined): Fill & { fresh: boolean } {
-  const queryClient = useQueryClient();
   const keys = useQuery({
     queryKey: ['keys'],
     queryFn: () => api<KeyList>('/api/keys'),
     enabled: Boolean(account),
   });
   const active = keys.data?.data.filter((k) => k.status === 'active') ?? [];
-  const created = queryClient
-    .getMutationCache()
-    .getAll()
-    .map((m) => m.state.data as Partial<CreatedKey> | undefined)
-    .filter((d): d is CreatedKey => typeof d?.key === 'string' && active.some((k) => k.id === d.id))
-    .at(-1);
+  const recent = recentCreatedKey();
+  const created = recent && active.some((k) => k.id === recent.id) ? recent : undefined;
   const key = created?.key ?? active[0]?.redacted ?? PLACEHOLDER_KEY;
   return useMemo(() => ({ origin: window.location.origin, key, fresh: Boolean(created) }), [key, created]);
 }

@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Dialog } from '../components/Dialog';
 import { Form, type Values } from '../components/Form';
 import { api, ApiError, errorMessage } from '../lib/api';
+import { rememberCreatedKey } from '../lib/created-key';
 import type { CreatedKey, CreateKeyRequest, ModelList } from '../lib/types';
 import { validateExpiry, validateKeyName, validateLimit } from '../lib/validate';
 
@@ -47,6 +48,7 @@ export function CreateKeyDialog(props: {
   };
   async function create(v: Values) {
     const key = await api<CreatedKey>('/api/keys', { method: 'POST', body: createKeyRequest(v, scope) });
+    rememberCreatedKey(key);
     await queryClient.invalidateQueries({ queryKey: ['keys'] });
     setScope({ scoped: false, picked: [] });
     props.onCreated(key);
