@@ -1,6 +1,11 @@
-// ESLint flat config: typescript-eslint's recommended rules on all TypeScript sources.
+// ESLint flat config: typescript-eslint's recommended rules on all TypeScript sources, plus a few type-aware
+// rules (they need the type checker, so they run only on files a tsconfig covers: src, test, bench through
+// ./tsconfig.json and web/src through web/tsconfig.json — projectService picks the nearest tsconfig per file).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/** Files the type checker covers; the type-aware rules below apply to these only. */
+const typed = ['src/**/*.{ts,tsx}', 'test/**/*.ts', 'bench/**/*.ts', 'web/src/**/*.{ts,tsx}'];
 
 export default tseslint.config(
   {
@@ -46,6 +51,27 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    files: typed,
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // A promise nobody awaits loses its rejection (an unhandled rejection ends the process) and its ordering.
+      // Where fire-and-forget is the intent, write `void p` with a comment saying why.
+      '@typescript-eslint/no-floating-promises': 'error',
+      // An async function passed where a void callback is expected (an event handler, forEach) drops its
+      // rejection the same way. JSX attributes are exempt: React ignores the returned promise by design and
+      // the dashboard's handlers catch their own errors.
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+      // A switch over a union must name every member, so adding a member (an error code, a state) is a
+      // compile-time list of places to decide, not a silent fall-through to `default`.
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: false, requireDefaultForNonUnion: false },
+      ],
     },
   },
 );

@@ -50,7 +50,8 @@ export function createResilientLimiter(options: ResilientOptions): Limiter {
       outage = { since: now, reason, lastLog: now };
       metrics?.degraded.set(1);
       log.warn({ reason, onFailure }, `limiter: Redis unavailable, ${fallbackText()}`);
-      probe = setInterval(probeRedis, backoffMs);
+      // probeRedis catches its own failures: a tick only ever ends in recovered() or a later tick.
+      probe = setInterval(() => void probeRedis(), backoffMs);
       probe.unref();
     } else {
       outage.reason = reason;

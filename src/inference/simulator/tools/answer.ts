@@ -58,7 +58,8 @@ function callText(
       if (opened === 'args') return `${value.slice(1)}<tool_call|>`;
       return `${opened === 'name' ? '' : '<|tool_call>call:'}${call.name}${value}<tool_call|>`;
     }
-    default: {
+    case 'gemma':
+    case 'llama3': {
       if (opened === 'args') return `${args}}`;
       const rest = `${call.name}", "parameters": ${args}}`;
       return opened === 'name' ? rest : `{"name": "${rest}`;
@@ -76,7 +77,8 @@ function reasoningText(r: PromptReading, o: SimOptions): string {
       return `<think>\n${REASONING}\n</think>\n\n`;
     case 'gemma4':
       return `<|channel>thought\n${REASONING}<channel|>`;
-    default:
+    case 'gemma':
+    case 'llama3':
       return '';
   }
 }

@@ -120,7 +120,8 @@ function toolsOf(family: SimFamily, prompt: string): SimTool[] {
         .map(fromOpenAi)
         .filter((t): t is SimTool => !!t);
     }
-    default: {
+    case 'gemma':
+    case 'llama3': {
       const at = /Do not use variables\.\n\n|if you call a function\n/.exec(prompt);
       if (!at) return [];
       const values = jsonValuesAt(prompt, at.index + at[0].length);
