@@ -74,4 +74,47 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Long functions hide implicit state machines (see STYLE.md); the house aim is ~60 lines, 100 the ceiling.
+    // Blank lines and comments are not counted: a comment saying why must never push a function over.
+    files: ['src/**/*.{ts,tsx}', 'web/src/**/*.{ts,tsx}', 'bench/**/*.ts', 'test/support/**/*.ts'],
+    ignores: [
+      // A test file's describe() callback is a list of cases, not logic: its length says nothing.
+      '**/*.test.ts',
+      // Declarations, not logic: a schema is one flat list of fields, and splitting it would scatter the
+      // contract it states (zod request/response schemas, the config schema, drizzle tables).
+      'src/contracts/**',
+      'src/gateway/schemas/**',
+      'src/platform/config/schema.ts',
+      'src/platform/store/schema.ts',
+    ],
+    rules: { 'max-lines-per-function': ['error', { max: 100, skipBlankLines: true, skipComments: true }] },
+  },
+  {
+    // Being split by the engineers rewriting them this round (issue #12); warn until their branches land,
+    // then delete this block (the lead, at merge).
+    files: [
+      'src/gateway/gateway.ts',
+      'src/gateway/respond.ts',
+      'src/product/keys/key-service.ts',
+      'web/src/pages/CreateKeyDialog.tsx',
+      'web/src/pages/Keys.tsx',
+      'web/src/pages/Plan.tsx',
+    ],
+    rules: { 'max-lines-per-function': ['warn', { max: 100, skipBlankLines: true, skipComments: true }] },
+  },
+  {
+    // A `!` is an unchecked claim; lookups use total maps (`Record<Union, T>`), narrowing or destructuring.
+    // Tests may assert with `!` (a wrong claim fails the test, which is the point).
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'error' },
+  },
+  {
+    // The gateway, product and admin edges are being rewritten this round (the request log's `log.caller!`
+    // goes with the gateway rewrite); warn there until those branches land, then delete this block.
+    files: ['src/gateway/**', 'src/product/**', 'src/admin/**'],
+    ignores: ['**/*.test.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'warn' },
+  },
 );

@@ -24,8 +24,10 @@ export class ChunkQueue<T> {
   /** Removes and returns the oldest whole chunks, together at most `max` items (at least one chunk). */
   take(max = this.chunkSize): T[] {
     let out = this.chunks.shift() ?? [];
-    while (this.chunks.length && out.length + this.chunks[0]!.length <= max)
-      out = out.concat(this.chunks.shift()!);
+    for (let next = this.chunks[0]; next && out.length + next.length <= max; next = this.chunks[0]) {
+      this.chunks.shift();
+      out = out.concat(next);
+    }
     this.size -= out.length;
     return out;
   }

@@ -5,7 +5,7 @@
  * pieces cut inside markers, reasoning text before the answer.
  */
 import { toGemmaValue } from '../../templates/gemma-value.js';
-import { hashString } from '../text.js';
+import { hashString, rotated } from '../text.js';
 import type { SimOptions } from '../options.js';
 import type { PromptReading, SimTool } from './read-prompt.js';
 import { objectFor, wordsOf } from './schema-args.js';
@@ -25,7 +25,7 @@ function pickTools(r: PromptReading, count: number): SimTool[] {
   );
   const first = hinted === -1 ? hashString(r.userText) % r.tools.length : hinted;
   const n = r.forced === '' ? 1 : Math.min(count, r.tools.length);
-  return Array.from({ length: n }, (_, i) => r.tools[(first + i) % r.tools.length]!);
+  return rotated(r.tools, first).slice(0, n);
 }
 
 function argsText(call: Call, malformed: boolean): string {
