@@ -4,7 +4,7 @@
  * tool result, or a JSON object. Knobs make the answer awkward on purpose: malformed call JSON, stream
  * pieces cut inside markers, reasoning text before the answer.
  */
-import { toGemmaValue } from '../../templates/gemma-value.js';
+import { toGemmaValue } from '#src/inference/templates/gemma-value.js';
 import { hashString, rotated } from '../text.js';
 import type { SimOptions } from '../options.js';
 import type { PromptReading, SimTool } from './read-prompt.js';
