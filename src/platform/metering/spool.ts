@@ -144,13 +144,7 @@ function appendSync(files: SpoolFiles, batch: Batch) {
   const seq = files.nextSeq++;
   const path = segmentPath(files.dir, seq);
   const buf = encodeRecord(batch);
-  const fd = openSync(path, 'a');
-  try {
-    writeSync(fd, buf);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  syncedEdit(path, 'a', (fd) => writeSync(fd, buf));
   files.sealed.push({ seq, path, size: buf.length });
 }
 
@@ -257,17 +251,20 @@ function recoverSegments(dir: string): Segment[] {
     const path = join(dir, name);
     const buf = readFileSync(path);
     const { validBytes } = decodeRecords(buf);
-    if (validBytes < buf.length) {
-      const fd = openSync(path, 'r+');
-      try {
-        ftruncateSync(fd, validBytes);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-    }
+    if (validBytes < buf.length) syncedEdit(path, 'r+', (fd) => ftruncateSync(fd, validBytes));
     if (validBytes === 0) unlinkSync(path);
     else segments.push({ seq: Number(m[1]), path, size: statSync(path).size });
   }
   return segments;
+}
+
+/** Opens `path`, applies `edit`, fsyncs and closes (also when `edit` throws). */
+function syncedEdit(path: string, flags: 'a' | 'r+', edit: (fd: number) => void) {
+  const fd = openSync(path, flags);
+  try {
+    edit(fd);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
