@@ -61,31 +61,21 @@ export interface MeteringOptions {
 
 export function createMetering(options: MeteringOptions): Metering & { stats(): MeteringStats } {
   const { store, log } = options;
-  const batchSize = options.batchSize ?? 500;
+  const sizes = sizesOf(options);
   const timeoutMs = options.writeTimeoutMs ?? 5_000;
   const spool = openSpool({ dir: options.spoolDir });
-  const queue = new BatchQueue(batchSize);
+  const queue = new BatchQueue(sizes.batchSize);
   const counts = newCounts();
   let state: WriterState = 'writing';
-  const stats = statsOf(options, queue, spool, counts, () => state);
+  const stats = statsOf(sizes, queue, spool, counts, () => state);
   const metrics = options.registry ? createMeteringInstruments(options.registry, stats) : undefined;
   const sink: SpoolSink = { spool, counts, metrics, log };
-  const prober = createProber({
-    ping: () => store.ping(),
-    intervalMs: options.probeIntervalMs ?? 1_000,
-    timeoutMs,
-    onReachable: () => dispatch('store-reachable'),
-  });
-  const write = createBatchWriter({
-    ...{ query: store.query, log, counts, metrics, timeoutMs },
-    onUnavailable: (err) => dispatch('store-failed', err.message),
-  });
-  const pump = createPump({
-    ...{ sink, queue, write, batchSize, queueMax: options.queueMax ?? 100_000, state: () => state },
-    writers: Math.max(1, options.writers ?? 1),
-    maxBatchSize: Math.max(batchSize, options.maxBatchSize ?? batchSize * 4),
-    onReplayFailed: () => dispatch('store-failed', 'spool replay failed'),
-  });
+  const probe = { ping: () => store.ping(), intervalMs: options.probeIntervalMs ?? 1_000, timeoutMs };
+  const prober = createProber({ ...probe, onReachable: () => dispatch('store-reachable') });
+  const onUnavailable = (err: Error) => dispatch('store-failed', err.message);
+  const write = createBatchWriter({ ...sink, query: store.query, timeoutMs, onUnavailable });
+  const onReplayFailed = () => dispatch('store-failed', 'spool replay failed');
+  const pump = createPump({ sink, queue, write, sizes, state: () => state, onReplayFailed });
 
   /** The one place the state changes; entering or leaving "store down" starts the prober or the replay. */
   function dispatch(event: WriterEvent, detail?: string) {
@@ -139,8 +129,11 @@ function startTimers(
   timer.unref();
   if (spool.hasBacklog()) queueMicrotask(nudge);
   const retention = scheduleRetention({
-    ...{ query: options.store.query, log: options.log, intervalMs: options.retentionIntervalMs ?? 3_600_000 },
-    ...{ keepDays: options.requestLogRetentionDays ?? 30, storeUp: up },
+    query: options.store.query,
+    log: options.log,
+    intervalMs: options.retentionIntervalMs ?? 3_600_000,
+    keepDays: options.requestLogRetentionDays ?? 30,
+    storeUp: up,
   });
   return () => {
     clearInterval(timer);
@@ -148,8 +141,25 @@ function startTimers(
   };
 }
 
+interface Sizes {
+  batchSize: number;
+  maxBatchSize: number;
+  queueMax: number;
+  writers: number;
+}
+
+function sizesOf(options: MeteringOptions): Sizes {
+  const batchSize = options.batchSize ?? 500;
+  return {
+    batchSize,
+    maxBatchSize: Math.max(batchSize, options.maxBatchSize ?? batchSize * 4),
+    queueMax: options.queueMax ?? 100_000,
+    writers: Math.max(1, options.writers ?? 1),
+  };
+}
+
 function statsOf(
-  options: MeteringOptions,
+  sizes: Sizes,
   queue: BatchQueue,
   spool: Spool,
   counts: MeteringCounts,
@@ -158,7 +168,7 @@ function statsOf(
   return () => ({
     state: publicState(state()),
     queueDepth: queue.length,
-    queueMax: options.queueMax ?? 100_000,
+    queueMax: sizes.queueMax,
     spoolBytes: spool.bytes(),
     spoolSegments: spool.segments(),
     ...counts,
@@ -176,10 +186,7 @@ interface PumpParts {
   sink: SpoolSink;
   queue: BatchQueue;
   write: WriteBatch;
-  writers: number;
-  batchSize: number;
-  maxBatchSize: number;
-  queueMax: number;
+  sizes: Sizes;
   state: () => WriterState;
   onReplayFailed: () => void;
 }
@@ -197,7 +204,7 @@ function createPump(p: PumpParts) {
   /** One writer: batches until the queue is empty or the store fails. */
   async function writeQueued() {
     while (storeUp(p.state()) && queue.length) {
-      const batch = queue.take(p.maxBatchSize);
+      const batch = queue.take(p.sizes.maxBatchSize);
       if (!(await p.write(batch, false))) await toSpool(sink, batch, 'write failed');
     }
   }
@@ -210,11 +217,11 @@ function createPump(p: PumpParts) {
         return;
       }
       if (replaysSpool(state) && sink.spool.hasBacklog()) {
-        if (!(await replayNext(sink.spool, p.write, p.maxBatchSize))) p.onReplayFailed();
+        if (!(await replayNext(sink.spool, p.write, p.sizes.maxBatchSize))) p.onReplayFailed();
         continue;
       }
       if (!queue.length) return;
-      await Promise.all(Array.from({ length: p.writers }, writeQueued));
+      await Promise.all(Array.from({ length: p.sizes.writers }, writeQueued));
     }
   }
 
@@ -240,10 +247,10 @@ function createPump(p: PumpParts) {
   /** Queues an entry; a full queue goes to the spool whole (nothing is dropped), a full batch wakes the pump. */
   function enqueue<T>(chunks: ChunkQueue<T>, entry: T) {
     chunks.push(entry);
-    if (queue.length >= p.queueMax) {
+    if (queue.length >= p.sizes.queueMax) {
       sink.log.warn({ queued: queue.length }, 'metering queue full: spooling it to disk');
       void toSpool(sink, queue.takeAll(), 'queue full'); // toSpool never rejects; recording never waits
-    } else if (chunks.length >= p.batchSize) nudge();
+    } else if (chunks.length >= p.sizes.batchSize) nudge();
   }
 
   return { kick, nudge, enqueue };
