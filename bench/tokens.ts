@@ -10,8 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { clearMergeCache, countTokens as wholeText } from 'gpt-tokenizer';
-import { countChatTokens, countTokens } from '../src/inference/tokens.js';
-import type { ChatMessage } from '../src/inference/types.js';
+import { countChatTokens, countTokens } from '#src/inference/tokens.js';
+import type { ChatMessage } from '#src/inference/types.js';
 
 const { values } = parseArgs({
   options: { kb: { type: 'string', default: '256' }, rounds: { type: 'string', default: '5' } },

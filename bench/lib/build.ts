@@ -27,6 +27,10 @@ export function buildPortal(options: { skip?: boolean } = {}): string {
     const out = String((err as { stdout?: Buffer }).stdout ?? '');
     console.warn(`build: type errors in the tree (JavaScript emitted anyway):\n${out.slice(0, 1_500)}`);
   }
+  // dist/package.json: "type": "module" and the #src/* alias resolved inside the build (decision 016).
+  execFileSync(process.execPath, [join(REPO, 'scripts/dist-package.mjs'), join(BUILD, 'dist')], {
+    cwd: REPO,
+  });
   copyFileSync(join(REPO, 'bin/portal'), bin);
   for (const dir of ['migrations', 'web'])
     if (!existsSync(join(BUILD, dir))) symlinkSync(join(REPO, dir), join(BUILD, dir));

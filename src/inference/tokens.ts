@@ -32,7 +32,7 @@ const OTHER = 6; // punctuation and symbols
 
 const classes = new Uint8Array(65_536);
 function classOf(code: number): number {
-  let c = classes[code]!;
+  let c = classes[code] ?? 0; // code < 65,536 always: `?? 0` only satisfies the index type
   if (c === 0) {
     const ch = String.fromCharCode(code);
     c =

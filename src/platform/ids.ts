@@ -27,6 +27,6 @@ export function newId(prefix: string, now = Date.now()): string {
   const time = now.toString(36).padStart(9, '0');
   const bytes = pooledRandomBytes(14);
   let rand = '';
-  for (let i = 0; i < bytes.length; i++) rand += ALPHABET[bytes[i]! % 36];
+  for (const byte of bytes) rand += ALPHABET.charAt(byte % 36);
   return `${prefix}_${time}${rand}`;
 }

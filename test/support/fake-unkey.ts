@@ -85,77 +85,121 @@ const base58 = (bytes: Buffer) => [...bytes].map((b) => BASE58[b % 58]).join('')
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const newId = (prefix: string) => `${prefix}_${base58(randomBytes(16))}`;
 
+type Body<P extends Path> = z.infer<(typeof schemas)[P]>;
+/** A status and the payload beside `meta` (`{ data }` or `{ error }`). */
+type Reply = [number, object];
+interface Ctx {
+  keys: Map<string, FakeUnkeyKey>;
+  apiId: string;
+}
+
+function issue(input: { prefix?: string; byteLength?: number }) {
+  const random = base58(randomBytes(input.byteLength ?? 16));
+  return input.prefix ? `${input.prefix}_${random}` : random;
+}
+
+function createKey(ctx: Ctx, b: Body<'/v2/keys.createKey'>): Reply {
+  if (b.apiId !== ctx.apiId)
+    return failure(404, 'Not Found', `API ${b.apiId} not found`, 'data/api_not_found');
+  const plaintext = issue(b);
+  const id = newId('key');
+  ctx.keys.set(id, {
+    keyId: id,
+    apiId: b.apiId,
+    hash: sha256(plaintext),
+    name: b.name,
+    externalId: b.externalId,
+    meta: b.meta,
+    expires: b.expires,
+    enabled: b.enabled ?? true,
+    deleted: false,
+  });
+  return [200, { data: { keyId: id, key: plaintext } }];
+}
+
+function verifyKey(ctx: Ctx, b: Body<'/v2/keys.verifyKey'>, now: number): Reply {
+  const hash = sha256(b.key);
+  const k = [...ctx.keys.values()].find((x) => x.hash === hash && !x.deleted);
+  if (!k) return [200, { data: { valid: false, code: 'NOT_FOUND' } }];
+  const code = !k.enabled ? 'DISABLED' : k.expires !== undefined && k.expires <= now ? 'EXPIRED' : 'VALID';
+  const data = {
+    valid: code === 'VALID',
+    code,
+    keyId: k.keyId,
+    enabled: k.enabled,
+    ...(k.name ? { name: k.name } : {}),
+    ...(k.meta ? { meta: k.meta } : {}),
+    ...(k.expires !== undefined ? { expires: k.expires } : {}),
+    ...(k.externalId
+      ? { identity: { id: `id_${sha256(k.externalId).slice(0, 16)}`, externalId: k.externalId } }
+      : {}),
+  };
+  return [200, { data }];
+}
+
+/** The live (not deleted) key a body names, or Unkey's 404. */
+function liveKey(ctx: Ctx, keyId: string): FakeUnkeyKey | Reply {
+  const k = ctx.keys.get(keyId);
+  return !k || k.deleted ? failure(404, 'Not Found', `Key ${keyId} not found`, 'data/key_not_found') : k;
+}
+
+function updateKey(ctx: Ctx, u: Body<'/v2/keys.updateKey'>): Reply {
+  const k = liveKey(ctx, u.keyId);
+  if (Array.isArray(k)) return k;
+  if (u.name !== undefined) k.name = u.name ?? undefined;
+  if (u.externalId !== undefined) k.externalId = u.externalId ?? undefined;
+  if (u.meta !== undefined) k.meta = u.meta ?? undefined;
+  if (u.expires !== undefined) k.expires = u.expires ?? undefined;
+  if (u.enabled !== undefined) k.enabled = u.enabled;
+  return [200, { data: {} }];
+}
+
+function deleteKey(ctx: Ctx, d: Body<'/v2/keys.deleteKey'>): Reply {
+  const k = liveKey(ctx, d.keyId);
+  if (Array.isArray(k)) return k;
+  if (d.permanent) ctx.keys.delete(k.keyId);
+  else k.deleted = true;
+  return [200, { data: {} }];
+}
+
+/** One handler per documented route: a total map, so a route added to `schemas` cannot go unhandled. */
+const handlers: { [P in Path]: (ctx: Ctx, body: Body<P>, now: number) => Reply } = {
+  '/v2/keys.createKey': createKey,
+  '/v2/keys.verifyKey': verifyKey,
+  '/v2/keys.updateKey': updateKey,
+  '/v2/keys.deleteKey': deleteKey,
+};
+
+/** Auth, JSON and schema checks in Unkey's order; the parsed body, or the error reply. */
+function validate(
+  path: string,
+  req: IncomingMessage,
+  raw: Buffer,
+  rootKey: string,
+): { ok: false; reply: Reply; json?: unknown } | { ok: true; path: Path; json: unknown; body: unknown } {
+  const refuse = (...args: Parameters<typeof failure>) => ({ ok: false as const, reply: failure(...args) });
+  if (req.method !== 'POST' || !(path in schemas))
+    return refuse(404, 'Not Found', `No route ${path}`, 'application/not_found');
+  if (req.headers.authorization !== `Bearer ${rootKey}`)
+    return refuse(401, 'Unauthorized', 'The provided root key is invalid', 'authentication/key_not_found');
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return refuse(400, 'Bad Request', 'The request body is not valid JSON', 'application/invalid_input');
+  }
+  const parsed = schemas[path as Path].safeParse(json);
+  if (!parsed.success) {
+    const detail = `Request failed validation: ${parsed.error.message}`;
+    return { ...refuse(400, 'Bad Request', detail, 'application/invalid_input'), json };
+  }
+  return { ok: true, path: path as Path, json, body: parsed.data };
+}
+
 export async function startFakeUnkey(options: { rootKey: string; apiId: string }): Promise<FakeUnkey> {
-  const keys = new Map<string, FakeUnkeyKey>();
+  const ctx: Ctx = { keys: new Map(), apiId: options.apiId };
   const calls: Record<string, number> = {};
   const bodies: FakeUnkey['bodies'] = [];
-
-  function issue(input: { prefix?: string; byteLength?: number }) {
-    const random = base58(randomBytes(input.byteLength ?? 16));
-    return input.prefix ? `${input.prefix}_${random}` : random;
-  }
-
-  function handle(path: Path, body: z.infer<(typeof schemas)[Path]>, now: number): [number, object] {
-    if (path === '/v2/keys.createKey') {
-      const b = body as z.infer<(typeof schemas)['/v2/keys.createKey']>;
-      if (b.apiId !== options.apiId)
-        return failure(404, 'Not Found', `API ${b.apiId} not found`, 'data/api_not_found');
-      const plaintext = issue(b);
-      const id = newId('key');
-      keys.set(id, {
-        keyId: id,
-        apiId: b.apiId,
-        hash: sha256(plaintext),
-        name: b.name,
-        externalId: b.externalId,
-        meta: b.meta,
-        expires: b.expires,
-        enabled: b.enabled ?? true,
-        deleted: false,
-      });
-      return [200, { data: { keyId: id, key: plaintext } }];
-    }
-    if (path === '/v2/keys.verifyKey') {
-      const b = body as z.infer<(typeof schemas)['/v2/keys.verifyKey']>;
-      const hash = sha256(b.key);
-      const k = [...keys.values()].find((x) => x.hash === hash && !x.deleted);
-      if (!k) return [200, { data: { valid: false, code: 'NOT_FOUND' } }];
-      const code = !k.enabled
-        ? 'DISABLED'
-        : k.expires !== undefined && k.expires <= now
-          ? 'EXPIRED'
-          : 'VALID';
-      const data = {
-        valid: code === 'VALID',
-        code,
-        keyId: k.keyId,
-        enabled: k.enabled,
-        ...(k.name ? { name: k.name } : {}),
-        ...(k.meta ? { meta: k.meta } : {}),
-        ...(k.expires !== undefined ? { expires: k.expires } : {}),
-        ...(k.externalId
-          ? { identity: { id: `id_${sha256(k.externalId).slice(0, 16)}`, externalId: k.externalId } }
-          : {}),
-      };
-      return [200, { data }];
-    }
-    const b = body as { keyId: string };
-    const k = keys.get(b.keyId);
-    if (!k || k.deleted) return failure(404, 'Not Found', `Key ${b.keyId} not found`, 'data/key_not_found');
-    if (path === '/v2/keys.deleteKey') {
-      const d = body as z.infer<(typeof schemas)['/v2/keys.deleteKey']>;
-      if (d.permanent) keys.delete(k.keyId);
-      else k.deleted = true;
-      return [200, { data: {} }];
-    }
-    const u = body as z.infer<(typeof schemas)['/v2/keys.updateKey']>;
-    if (u.name !== undefined) k.name = u.name ?? undefined;
-    if (u.externalId !== undefined) k.externalId = u.externalId ?? undefined;
-    if (u.meta !== undefined) k.meta = u.meta ?? undefined;
-    if (u.expires !== undefined) k.expires = u.expires ?? undefined;
-    if (u.enabled !== undefined) k.enabled = u.enabled;
-    return [200, { data: {} }];
-  }
 
   async function route(req: IncomingMessage, res: ServerResponse) {
     const path = req.url ?? '';
@@ -163,52 +207,33 @@ export async function startFakeUnkey(options: { rootKey: string; apiId: string }
     if (fake.mode === 'down') return void req.socket.destroy();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const send = ([status, payload]: [number, object]) => {
+    const send = ([status, payload]: Reply) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ meta: { requestId: newId('req') }, ...payload }));
     };
     if (fake.mode === 'error')
       return send(failure(503, 'Service Unavailable', 'Try again later', 'application/service_unavailable'));
-    if (req.method !== 'POST' || !(path in schemas))
-      return send(failure(404, 'Not Found', `No route ${path}`, 'application/not_found'));
-    if (req.headers.authorization !== `Bearer ${options.rootKey}`)
-      return send(
-        failure(401, 'Unauthorized', 'The provided root key is invalid', 'authentication/key_not_found'),
-      );
-    let json: unknown;
-    try {
-      json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    } catch {
-      return send(
-        failure(400, 'Bad Request', 'The request body is not valid JSON', 'application/invalid_input'),
-      );
-    }
-    bodies.push({ path, body: json });
-    const parsed = schemas[path as Path].safeParse(json);
-    if (!parsed.success)
-      return send(
-        failure(
-          400,
-          'Bad Request',
-          `Request failed validation: ${parsed.error.message}`,
-          'application/invalid_input',
-        ),
-      );
-    send(handle(path as Path, parsed.data, Date.now()));
+    const checked = validate(path, req, Buffer.concat(chunks), options.rootKey);
+    // Every body that parsed as JSON is recorded, valid or not: tests read what Portal sent.
+    if (checked.json !== undefined) bodies.push({ path, body: checked.json });
+    if (!checked.ok) return send(checked.reply);
+    const handle = handlers[checked.path] as (ctx: Ctx, body: unknown, now: number) => Reply;
+    send(handle(ctx, checked.body, Date.now()));
   }
 
+  // route() answers every failure itself; a throw here would be a bug in the fake and fails the test loudly.
   const server = createServer((req, res) => void route(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const fake: FakeUnkey = {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    keys,
+    keys: ctx.keys,
     calls,
     bodies,
     mode: 'up',
     insert(input) {
       const plaintext = issue({ prefix: 'ptl' });
       const id = newId('key');
-      keys.set(id, { ...input, keyId: id, hash: sha256(plaintext), deleted: false });
+      ctx.keys.set(id, { ...input, keyId: id, hash: sha256(plaintext), deleted: false });
       return { key: plaintext, keyId: id };
     },
     close: () =>
@@ -220,6 +245,6 @@ export async function startFakeUnkey(options: { rootKey: string; apiId: string }
   return fake;
 }
 
-function failure(status: number, title: string, detail: string, type: string): [number, object] {
+function failure(status: number, title: string, detail: string, type: string): Reply {
   return [status, { error: { title, detail, status, type: `https://unkey.com/docs/errors/unkey/${type}` } }];
 }

@@ -35,7 +35,7 @@ PORTAL_URL (default http://localhost:8080) and PORTAL_ADMIN_TOKEN.`,
       },
     });
     const print = (value: unknown, text: string) => console.log(values.json ? JSON.stringify(value) : text);
-    switch (sub) {
+    switch (sub ?? '') {
       case 'create': {
         if (!values.email || !values.name) throw new CliError('keys create needs --email and --name');
         const limits = {

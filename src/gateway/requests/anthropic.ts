@@ -118,7 +118,14 @@ function assistantOf(blocks: Block[], i: number, ledger: CallLedger): ChatMessag
           arguments: JSON.stringify(block.input),
         });
         return;
-      default:
+      // Known to the schema so the error names the block; not rendered into an assistant turn.
+      case 'image':
+      case 'document':
+      case 'search_result':
+      case 'server_tool_use':
+      case 'web_search_tool_result':
+      case 'container_upload':
+      case 'tool_result':
         unsupported(`messages.${i}.content.${j}.type`, block.type);
     }
   });

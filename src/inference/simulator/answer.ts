@@ -59,7 +59,11 @@ export async function writeStream(res: ServerResponse, state: SimState, plan: St
 export function interleave(lists: string[][]): string[] {
   const out: string[] = [];
   const longest = Math.max(0, ...lists.map((l) => l.length));
-  for (let i = 0; i < longest; i++) for (const list of lists) if (i < list.length) out.push(list[i]!);
+  for (let i = 0; i < longest; i++)
+    for (const list of lists) {
+      const event = list[i];
+      if (event !== undefined) out.push(event);
+    }
   return out;
 }
 

@@ -109,7 +109,9 @@ export async function handleCompletion(
     ]);
     return writeStream(res, state, { events: interleave(lists), perTick: lists.length });
   }
-  const first = miners[0]!.generated;
+  const [firstMiner] = miners;
+  if (!firstMiner) throw new Error('simulator: a task needs at least one miner');
+  const first = firstMiner.generated;
   await paceWhole(state, first.tokens, closeSignal(res));
   const task: SimTask = {
     id: taskId,
@@ -133,9 +135,9 @@ export async function handleCompletion(
     const finish = o.miners > 1 && m === 0 ? null : miner.generated.finishReason;
     return { text: pieces.join(''), index: m, logprobs: null, finish_reason: finish };
   });
-  const chosen = miners[o.miners > 1 ? 1 : 0]!.generated;
+  const chosen = (miners[o.miners > 1 ? 1 : 0] ?? firstMiner).generated;
   sendJson(res, 200, {
-    id: miners[0]!.id,
+    id: firstMiner.id,
     object: 'text_completion',
     created: Math.floor(Date.now() / 1000),
     model,

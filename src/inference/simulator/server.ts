@@ -93,8 +93,10 @@ async function route(req: IncomingMessage, res: ServerResponse, state: SimState)
   if (req.method === 'GET') {
     if (infoRoutes(path, res, state)) return;
     if ((m = path.match(SESSION))) return sendJson(res, 200, sessionView(state, Number(m[1])));
-    if ((m = path.match(TASK)))
-      return m[2] ? handleTask(res, state, m[1]!, m[2]) : handleTaskList(res, state, m[1]!);
+    if ((m = path.match(TASK))) {
+      const [, session = '', task] = m;
+      return task ? handleTask(res, state, session, task) : handleTaskList(res, state, session);
+    }
     if (path === '/v1/models') return handleModels(res, state);
   }
   sendError(res, state.options, 404, `no route for ${req.method} ${path}`);

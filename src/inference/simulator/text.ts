@@ -29,6 +29,12 @@ export function createRandom(seed: number): () => number {
 }
 
 /** A 32-bit FNV-1a hash, to derive a seed from a prompt. */
+/** The list starting at `first` and wrapping around: [c, d, a, b] for first = 2. */
+export function rotated<T>(list: readonly T[], first: number): T[] {
+  const at = list.length ? first % list.length : 0;
+  return [...list.slice(at), ...list.slice(0, at)];
+}
+
 export function hashString(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
@@ -86,7 +92,7 @@ export function generateText(options: {
   let wordsInSentence = 0;
   while (true) {
     let word = WORDS[Math.floor(random() * WORDS.length)] ?? 'the';
-    if (sentenceStart) word = word[0]!.toUpperCase() + word.slice(1);
+    if (sentenceStart) word = word.charAt(0).toUpperCase() + word.slice(1);
     wordsInSentence++;
     const endSentence = wordsInSentence > 4 && random() < 0.18;
     const closer = endSentence ? (CLOSERS[Math.floor(random() * CLOSERS.length)] ?? '.') : '';

@@ -36,7 +36,7 @@ function bareWord(word: string, isKey: boolean): string {
 
 /** One token of the notation as JSON text, and where the next one starts. */
 function token(text: string, i: number): { json: string; next: number } {
-  const ch = text[i]!;
+  const ch = text.charAt(i);
   if (text.startsWith(Q, i)) {
     const q = readQuoted(text, i + Q.length, Q);
     return { json: JSON.stringify(q.value), next: q.next };
@@ -51,7 +51,7 @@ function token(text: string, i: number): { json: string; next: number } {
     return { json: JSON.stringify(q.value), next: q.next };
   }
   let end = i;
-  while (end < text.length && !/[\s,:{}[\]]/.test(text[end]!) && !text.startsWith(Q, end)) end++;
+  while (end < text.length && !/[\s,:{}[\]]/.test(text.charAt(end)) && !text.startsWith(Q, end)) end++;
   const word = text.slice(i, end);
   const isKey = /^\s*:/.test(text.slice(end, end + 8));
   return { json: bareWord(word, isKey), next: end };
@@ -65,7 +65,7 @@ export function gemmaToJson(text: string): string | undefined {
   let out = '';
   const open: string[] = [];
   for (let i = 0; i < text.length;) {
-    if (/\s/.test(text[i]!)) {
+    if (/\s/.test(text.charAt(i))) {
       i++;
       continue;
     }

@@ -84,7 +84,7 @@ export function toolResultName(m: ChatMessage, names: ReadonlyMap<string, string
 
 /** Index of the last user message: reasoning is re-rendered only after it (the ongoing tool loop). */
 export function lastUserIndex(messages: readonly ChatMessage[]): number {
-  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.role === 'user') return i;
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]?.role === 'user') return i;
   return -1;
 }
 

@@ -67,7 +67,9 @@ function classify(err: unknown, options: CallOptions): UpstreamCallError {
     return new UpstreamCallError({ kind: 'error', retryable: false, detail: 'client went away' }, true);
   if (Date.now() >= options.deadline)
     return new UpstreamCallError({ kind: 'timeout', retryable: false, detail: 'deadline passed' });
-  switch (e.code) {
+  // `?? ''`: a missing code is one more unknown string for the default, not a union member to list.
+  const code = e.code ?? '';
+  switch (code) {
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'ECONNREFUSED':
     case 'ECONNRESET':
@@ -78,11 +80,11 @@ function classify(err: unknown, options: CallOptions): UpstreamCallError {
       return new UpstreamCallError({
         kind: 'unavailable',
         retryable: true,
-        detail: `${e.code}: ${e.message}`,
+        detail: `${code}: ${e.message}`,
       });
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
-      return new UpstreamCallError({ kind: 'timeout', retryable: true, detail: e.code });
+      return new UpstreamCallError({ kind: 'timeout', retryable: true, detail: code });
     default:
       return new UpstreamCallError({
         kind: 'error',

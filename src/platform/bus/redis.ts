@@ -43,34 +43,12 @@ export function parseBusMessage(raw: string): BusMessage | null {
 }
 
 export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
-  const { url, log } = options;
+  const { log } = options;
   const channel = options.channel ?? DEFAULT_CHANNEL;
-  const name = options.name ?? String(process.pid);
+  const { pub, sub } = connect(options.url, options.name ?? String(process.pid));
   const handlers = new Set<BusHandler>();
-  const retryStrategy = (attempt: number) => Math.min(attempt * 100, 2_000);
-  const pub = new Redis(url, {
-    connectionName: `portal-bus-pub-${name}`,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: 1_000,
-    retryStrategy,
-  });
-  const sub = new Redis(url, {
-    connectionName: `portal-bus-sub-${name}`,
-    autoResubscribe: false,
-    retryStrategy,
-  });
-  let subscribed = false;
-  let closing = false;
-  let lastWarn = 0;
-
-  const warn = (fields: Record<string, unknown>, msg: string) => {
-    if (Date.now() - lastWarn < 60_000) return;
-    lastWarn = Date.now();
-    log.warn(fields, msg);
-  };
-
-  function deliver(message: BusMessage) {
+  const warn = throttled(log, 60_000);
+  const deliver = (message: BusMessage) => {
     for (const handler of handlers) {
       try {
         handler(message);
@@ -78,47 +56,11 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
         log.error({ err, type: message.type }, 'bus: a subscriber threw');
       }
     }
-  }
-
-  const subscribedOnce = new Promise<void>((resolve) => {
-    sub.on('ready', () => {
-      sub.subscribe(channel).then(
-        () => {
-          if (!subscribed) log.info({ channel }, 'bus: subscribed');
-          subscribed = true;
-          resolve();
-        },
-        (err: unknown) => warn({ err }, 'bus: subscribe failed, retrying on reconnect'),
-      );
-    });
-  });
-  sub.on('close', () => {
-    if (subscribed && !closing) warn({ channel }, 'bus: subscriber disconnected, caches rely on their TTLs');
-    subscribed = false;
-  });
-  sub.on('message', (from: string, raw: string) => {
-    if (from !== channel) return;
-    const message = parseBusMessage(raw);
-    if (message) deliver(message);
-    else warn({ bytes: raw.length }, 'bus: ignored a malformed message');
-  });
-  for (const conn of [pub, sub]) conn.on('error', () => undefined);
-
+  };
+  const subscription = follow(sub, channel, { log, warn, deliver });
   // Start-up waits for the subscription and the publisher, but not for an unreachable Redis: the bus then
   // starts degraded.
-  const publisherReady = new Promise<void>((resolve) => {
-    if (pub.status === 'ready') resolve();
-    else pub.once('ready', () => resolve());
-  });
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    Promise.all([subscribedOnce, publisherReady]),
-    new Promise((resolve) => {
-      timer = setTimeout(resolve, options.connectWaitMs ?? 2_000);
-      sub.once('error', resolve);
-    }),
-  ]);
-  clearTimeout(timer);
+  await within(options.connectWaitMs ?? 2_000, Promise.all([subscription.first, ready(pub)]), sub);
 
   return {
     kind: 'redis',
@@ -138,6 +80,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
     },
 
     status() {
+      const subscribed = subscription.subscribed();
       if (subscribed && pub.status === 'ready') return { state: 'ok' };
       const down = [
         !subscribed && `subscriber ${sub.status}`,
@@ -150,9 +93,97 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
     },
 
     async close() {
-      closing = true;
+      subscription.closing();
       handlers.clear();
       await Promise.all([pub, sub].map((c) => c.quit().catch(() => c.disconnect())));
     },
   };
+}
+
+/** Separate publisher and subscriber connections, named for CLIENT LIST; errors surface through status(). */
+function connect(url: string, name: string): { pub: Redis; sub: Redis } {
+  const retryStrategy = (attempt: number) => Math.min(attempt * 100, 2_000);
+  const pub = new Redis(url, {
+    connectionName: `portal-bus-pub-${name}`,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: 1_000,
+    retryStrategy,
+  });
+  const sub = new Redis(url, {
+    connectionName: `portal-bus-sub-${name}`,
+    autoResubscribe: false,
+    retryStrategy,
+  });
+  for (const conn of [pub, sub]) conn.on('error', () => undefined);
+  return { pub, sub };
+}
+
+type Warn = (fields: Record<string, unknown>, msg: string) => void;
+
+/** A warning at most once per `everyMs`: a flapping Redis must not flood the log. */
+function throttled(log: Logger, everyMs: number): Warn {
+  let last = 0;
+  return (fields, msg) => {
+    if (Date.now() - last < everyMs) return;
+    last = Date.now();
+    log.warn(fields, msg);
+  };
+}
+
+/**
+ * Subscribes on every (re)connect, since ioredis's autoResubscribe is off so that `subscribed` tells the truth;
+ * `first` resolves on the first subscription.
+ */
+function follow(
+  sub: Redis,
+  channel: string,
+  o: { log: Logger; warn: Warn; deliver: (m: BusMessage) => void },
+) {
+  let subscribed = false;
+  let closing = false;
+  const first = new Promise<void>((resolve) => {
+    sub.on('ready', () => {
+      sub.subscribe(channel).then(
+        () => {
+          if (!subscribed) o.log.info({ channel }, 'bus: subscribed');
+          subscribed = true;
+          resolve();
+        },
+        (err: unknown) => o.warn({ err }, 'bus: subscribe failed, retrying on reconnect'),
+      );
+    });
+  });
+  sub.on('close', () => {
+    if (subscribed && !closing)
+      o.warn({ channel }, 'bus: subscriber disconnected, caches rely on their TTLs');
+    subscribed = false;
+  });
+  sub.on('message', (from: string, raw: string) => {
+    if (from !== channel) return;
+    const message = parseBusMessage(raw);
+    if (message) o.deliver(message);
+    else o.warn({ bytes: raw.length }, 'bus: ignored a malformed message');
+  });
+  return { first, subscribed: () => subscribed, closing: () => void (closing = true) };
+}
+
+function ready(conn: Redis): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (conn.status === 'ready') resolve();
+    else conn.once('ready', () => resolve());
+  });
+}
+
+/** Waits for `started`, at most `ms`, and not at all past the subscriber's first connection error. */
+async function within(ms: number, started: Promise<unknown>, sub: Redis): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    started,
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, ms);
+      sub.once('error', resolve);
+    }),
+  ]);
+  clearTimeout(timer);
 }

@@ -89,7 +89,8 @@ function parseIntEnv(name: string, value: string): number {
 }
 
 function describeIssue(error: z.ZodError, file: string | undefined): string {
-  const issue = error.issues[0]!;
+  const issue = error.issues[0];
+  if (!issue) return `${file ? `config file ${file}` : 'config'}: invalid`;
   const where = issue.path.length ? issue.path.join('.') : '(root)';
   const source = file ? `config file ${file}` : 'config';
   return `${source}: ${where}: ${issue.message}`;

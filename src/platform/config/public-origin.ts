@@ -31,8 +31,7 @@ export function resolvePublicOrigin(server: { publicUrl?: string; port: number }
     origin: url.origin,
     https: url.protocol === 'https:',
     configured,
-    allowsHost: (host) =>
-      Boolean(host) && (host!.toLowerCase() === url.host || (!configured && isLoopback(host!))),
+    allowsHost: (host) => !!host && (host.toLowerCase() === url.host || (!configured && isLoopback(host))),
     trusts(origin) {
       if (!origin) return false;
       if (origin === url.origin) return true;

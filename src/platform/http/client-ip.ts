@@ -47,7 +47,7 @@ export function createClientIp(options: { trustProxy: TrustProxy; log?: Logger }
     const chain = [...forwardedFor.split(',').map((s) => s.trim()), peer];
     let index = chain.length - 1;
     if (trusted) {
-      while (index > 0 && isTrusted(trusted, chain[index]!)) index--;
+      while (index > 0 && isTrusted(trusted, chain[index] ?? '')) index--;
     } else index = Math.max(0, index - hops);
     // An entry our proxies wrote is an address; anything else was not written by them: use the peer.
     return normalizeIp(chain[index]) ?? peer;
@@ -86,8 +86,8 @@ export function isTrusted(list: BlockList, address: string): boolean {
 export function normalizeIp(value: string | undefined): string | undefined {
   if (!value) return undefined;
   let s = value.trim();
-  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(s);
-  if (bracketed) s = bracketed[1]!;
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(s)?.[1];
+  if (bracketed) s = bracketed;
   else if (/^[\d.]+:\d+$/.test(s)) s = s.slice(0, s.lastIndexOf(':'));
   if (s.toLowerCase().startsWith('::ffff:') && isIP(s.slice(7)) === 4) s = s.slice(7);
   return isIP(s) ? s : undefined;

@@ -76,7 +76,7 @@ export function requestContext(deps: {
     );
     c.set('routeLabel', 'unmatched');
     setHeader(c, 'x-request-id', requestId);
-    for (const name in SECURITY_HEADERS) setHeader(c, name, SECURITY_HEADERS[name]!);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) setHeader(c, name, value);
     if (clientRequestId) {
       c.set('clientRequestId', clientRequestId);
       setHeader(c, 'x-client-request-id', clientRequestId);

@@ -54,31 +54,33 @@ export function createMemoryLimiter(): Limiter {
     async consume(limits: LimitSpec[], now = Date.now()): Promise<LimitDecision> {
       assertValidSpecs(limits);
       sweep(now);
-      const windows = limits.map(windowOf);
-      const counters = limits.map((l, i) => load(l.key, windows[i]!, now));
-      const refused = limits.flatMap((l, i) => (counters[i]!.sum + l.cost > l.limit ? [i] : []));
-      if (refused.length) {
+      // One row per limit: its spec, window and counter travel together, so no lookup by index can miss.
+      const rows = limits.map((spec, index) => {
+        const w = windowOf(spec);
+        return { spec, index, w, counter: load(spec.key, w, now) };
+      });
+      const refused = rows.filter((r) => r.counter.sum + r.spec.cost > r.spec.limit);
+      const blocked = refused[0];
+      if (blocked) {
         let retryAfterMs: number | null = 0;
-        for (const i of refused) {
-          const wait = retryAfter(counters[i]!, windows[i]!, limits[i]!, now);
+        for (const r of refused) {
+          const wait = retryAfter(r.counter, r.w, r.spec, now);
           retryAfterMs = wait === null || retryAfterMs === null ? null : Math.max(retryAfterMs, wait);
         }
-        const states = limits.map((l, i) => stateOf(counters[i]!, windows[i]!, l, now));
-        return { allowed: false, states, blockedBy: refused[0]!, retryAfterMs };
+        const states = rows.map((r) => stateOf(r.counter, r.w, r.spec, now));
+        return { allowed: false, states, blockedBy: blocked.index, retryAfterMs };
       }
-      const charges = limits.map((l, i): Charge => {
-        const k = add(counters[i]!, windows[i]!, now, l.cost);
-        return chargeOf(l, windows[i]!, k);
-      });
-      const states = limits.map((l, i) => stateOf(counters[i]!, windows[i]!, l, now));
+      const charges = rows.map((r): Charge => chargeOf(r.spec, r.w, add(r.counter, r.w, now, r.spec.cost)));
+      const states = rows.map((r) => stateOf(r.counter, r.w, r.spec, now));
       return { allowed: true, states, charges };
     },
 
     async settle(charges: Charge[], deltas: number[], now = Date.now()): Promise<void> {
       if (charges.length !== deltas.length) throw new TypeError('limiter: one delta per charge');
       charges.forEach((charge, i) => {
-        const delta = deltas[i]!;
-        if (!Number.isSafeInteger(delta)) throw new TypeError('limiter: deltas must be integers');
+        const delta = deltas[i];
+        if (delta === undefined || !Number.isSafeInteger(delta))
+          throw new TypeError('limiter: deltas must be integers');
         const w = windowOf(charge);
         if (delta > 0) add(load(charge.key, w, now), w, now, delta);
         else if (delta < 0 && counters.has(charge.key)) refund(load(charge.key, w, now), charge, w, -delta);

@@ -118,8 +118,9 @@ export function createRedisLimiter({ redis, prefix = '', timeoutMs }: RedisLimit
       const keys: string[] = [];
       const args = [timeArg(now)];
       charges.forEach((charge, i) => {
-        const delta = deltas[i]!;
-        if (!Number.isSafeInteger(delta)) throw new TypeError('limiter: deltas must be integers');
+        const delta = deltas[i];
+        if (delta === undefined || !Number.isSafeInteger(delta))
+          throw new TypeError('limiter: deltas must be integers');
         if (delta === 0) return;
         const w = windowOf(charge);
         keys.push(charge.key);

@@ -32,86 +32,15 @@ interface Outage {
 }
 
 export function createResilientLimiter(options: ResilientOptions): Limiter {
-  const { primary, onFailure, log, metrics } = options;
-  const backoffMs = options.backoffMs ?? 1_000;
-  const logEveryMs = options.logEveryMs ?? 60_000;
+  const { primary, onFailure, metrics } = options;
   const local = createMemoryLimiter();
-  let outage: Outage | null = null;
-  let skipUntil = 0;
-  let probe: NodeJS.Timeout | null = null;
-
-  function failed(reason: string, attempted: boolean) {
-    const now = Date.now();
-    if (attempted) {
-      skipUntil = now + backoffMs;
-      metrics?.redisErrors.inc();
-    }
-    if (!outage) {
-      outage = { since: now, reason, lastLog: now };
-      metrics?.degraded.set(1);
-      log.warn({ reason, onFailure }, `limiter: Redis unavailable, ${fallbackText()}`);
-      probe = setInterval(probeRedis, backoffMs);
-      probe.unref();
-    } else {
-      outage.reason = reason;
-      if (now - outage.lastLog >= logEveryMs) {
-        outage.lastLog = now;
-        log.warn(
-          { reason, downMs: now - outage.since },
-          `limiter: Redis still unavailable, ${fallbackText()}`,
-        );
-      }
-    }
-  }
-
-  function recovered() {
-    if (!outage) return;
-    log.info({ downMs: Date.now() - outage.since }, 'limiter: Redis answers again, limits are shared again');
-    outage = null;
-    metrics?.degraded.set(0);
-    if (probe) clearInterval(probe);
-    probe = null;
-  }
-
-  async function probeRedis() {
-    if (primary.status().state !== 'ok') return;
-    try {
-      await primary.peek([]);
-      recovered();
-    } catch {
-      // still down; the next tick tries again
-    }
-  }
-
-  function fallbackText() {
-    return onFailure === 'closed'
-      ? 'refusing requests (redis.onFailure = closed)'
-      : `deciding with per-instance limits (share ${options.localShare})`;
-  }
-
-  /** Runs `shared` on Redis when it is usable; undefined when the caller must fall back. */
-  async function viaRedis<T>(shared: () => Promise<T>): Promise<T | undefined> {
-    const conn = primary.status();
-    if (conn.state !== 'ok') {
-      failed(conn.detail ?? 'redis not connected', false);
-      return undefined;
-    }
-    if (outage && Date.now() < skipUntil) return undefined;
-    try {
-      const result = await shared();
-      recovered();
-      return result;
-    } catch (err) {
-      failed(err instanceof Error ? err.message : String(err), true);
-      return undefined;
-    }
-  }
+  const redis = createRedisGuard(options);
 
   function refuse(): never {
     throw new PortalError({
       code: 'service_unavailable',
       message: 'Rate limits cannot be checked right now (limit store unreachable); please retry shortly.',
-      headers: { 'retry-after': String(Math.ceil(backoffMs / 1_000)) },
+      headers: { 'retry-after': String(Math.ceil((options.backoffMs ?? 1_000) / 1_000)) },
     });
   }
 
@@ -123,7 +52,7 @@ export function createResilientLimiter(options: ResilientOptions): Limiter {
 
     async consume(limits: LimitSpec[], now?: number): Promise<LimitDecision> {
       assertValidSpecs(limits);
-      const shared = await viaRedis(() => primary.consume(limits, now));
+      const shared = await redis.run(() => primary.consume(limits, now));
       if (shared) {
         countDecision(metrics, 'redis', shared);
         return shared;
@@ -140,38 +69,146 @@ export function createResilientLimiter(options: ResilientOptions): Limiter {
 
     async settle(charges: Charge[], deltas: number[], now?: number): Promise<void> {
       if (charges.length !== deltas.length) throw new TypeError('limiter: one delta per charge');
-      const pick = (fallback: boolean) => {
-        const at = charges.flatMap((c, i) => (Boolean(c.fallback) === fallback ? [i] : []));
-        return { charges: at.map((i) => charges[i]!), deltas: at.map((i) => deltas[i]!) };
-      };
-      const mine = pick(true);
-      const shared = pick(false);
+      const mine = pickCharges(charges, deltas, true);
+      const shared = pickCharges(charges, deltas, false);
       if (mine.charges.length) await local.settle(mine.charges, mine.deltas, now);
       // A settlement Redis misses only leaves a reservation counted until its window passes: never refuse here.
-      if (shared.charges.length) await viaRedis(() => primary.settle(shared.charges, shared.deltas, now));
+      if (shared.charges.length) await redis.run(() => primary.settle(shared.charges, shared.deltas, now));
     },
 
     async peek(limits: LimitSpec[], now?: number): Promise<LimitState[]> {
       assertValidSpecs(limits);
-      const shared = await viaRedis(() => primary.peek(limits, now));
+      const shared = await redis.run(() => primary.peek(limits, now));
       if (shared) return shared;
       if (onFailure === 'closed') refuse();
       return local.peek(scale(limits), now);
     },
 
-    status() {
-      const conn = primary.status();
-      if (!outage && conn.state === 'ok') return { state: 'ok' };
-      const reason = outage?.reason ?? conn.detail ?? 'redis not connected';
-      const since = outage ? ` since ${new Date(outage.since).toISOString()}` : '';
-      return { state: 'degraded', detail: `Redis unavailable${since} (${reason}); ${fallbackText()}` };
-    },
+    status: redis.status,
 
     async close() {
-      if (probe) clearInterval(probe);
+      redis.stop();
       await Promise.all([primary.close(), local.close()]);
     },
   };
+}
+
+/** The charges decided locally (`fallback`) or on Redis, each with its delta. */
+function pickCharges(charges: Charge[], deltas: number[], fallback: boolean) {
+  const picked = { charges: [] as Charge[], deltas: [] as number[] };
+  charges.forEach((charge, i) => {
+    if (Boolean(charge.fallback) !== fallback) return;
+    picked.charges.push(charge);
+    picked.deltas.push(deltas[i] ?? 0);
+  });
+  return picked;
+}
+
+/**
+ * Whether Redis is usable now: an outage starts on the first failure (logged, then once per `logEveryMs`),
+ * calls skip Redis for `backoffMs` after a failed one, and a probe every `backoffMs` ends the outage as soon as
+ * Redis answers.
+ */
+function createRedisGuard(options: ResilientOptions) {
+  const { primary, log, metrics } = options;
+  const backoffMs = options.backoffMs ?? 1_000;
+  const logEveryMs = options.logEveryMs ?? 60_000;
+  let outage: Outage | null = null;
+  let skipUntil = 0;
+  let probe: NodeJS.Timeout | null = null;
+
+  function failed(reason: string, attempted: boolean) {
+    const now = Date.now();
+    if (attempted) {
+      skipUntil = now + backoffMs;
+      metrics?.redisErrors.inc();
+    }
+    if (outage) {
+      outage.reason = reason;
+      if (now - outage.lastLog < logEveryMs) return;
+      outage.lastLog = now;
+      const still = `limiter: Redis still unavailable, ${fallbackText(options)}`;
+      log.warn({ reason, downMs: now - outage.since }, still);
+      return;
+    }
+    outage = { since: now, reason, lastLog: now };
+    metrics?.degraded.set(1);
+    log.warn(
+      { reason, onFailure: options.onFailure },
+      `limiter: Redis unavailable, ${fallbackText(options)}`,
+    );
+    probe = startProbe(primary, backoffMs, recovered);
+  }
+
+  function recovered() {
+    if (!outage) return;
+    log.info({ downMs: Date.now() - outage.since }, 'limiter: Redis answers again, limits are shared again');
+    outage = null;
+    metrics?.degraded.set(0);
+    stop();
+  }
+
+  function stop() {
+    if (probe) clearInterval(probe);
+    probe = null;
+  }
+
+  return {
+    /** Runs `shared` on Redis when it is usable; undefined when the caller must fall back. */
+    async run<T>(shared: () => Promise<T>): Promise<T | undefined> {
+      const conn = primary.status();
+      if (conn.state !== 'ok') {
+        failed(conn.detail ?? 'redis not connected', false);
+        return undefined;
+      }
+      if (outage && Date.now() < skipUntil) return undefined;
+      try {
+        const result = await shared();
+        recovered();
+        return result;
+      } catch (err) {
+        failed(err instanceof Error ? err.message : String(err), true);
+        return undefined;
+      }
+    },
+    status: () => statusOf(primary, outage, options),
+    stop,
+  };
+}
+
+/** Every `everyMs`, while the connection is up, one cheap call to Redis; `onAnswer` when it succeeds. */
+function startProbe(primary: Limiter, everyMs: number, onAnswer: () => void): NodeJS.Timeout {
+  async function probe() {
+    if (primary.status().state !== 'ok') return;
+    try {
+      await primary.peek([]);
+      onAnswer();
+    } catch {
+      // still down; the next tick tries again
+    }
+  }
+  // probe() catches its own failures: a tick only ever ends in onAnswer() or a later tick.
+  const timer = setInterval(() => void probe(), everyMs);
+  timer.unref();
+  return timer;
+}
+
+function statusOf(
+  primary: Limiter,
+  outage: Outage | null,
+  options: ResilientOptions,
+): ReturnType<Limiter['status']> {
+  const conn = primary.status();
+  if (!outage && conn.state === 'ok') return { state: 'ok' };
+  const reason = outage?.reason ?? conn.detail ?? 'redis not connected';
+  const since = outage ? ` since ${new Date(outage.since).toISOString()}` : '';
+  return { state: 'degraded', detail: `Redis unavailable${since} (${reason}); ${fallbackText(options)}` };
+}
+
+function fallbackText(options: ResilientOptions) {
+  return options.onFailure === 'closed'
+    ? 'refusing requests (redis.onFailure = closed)'
+    : `deciding with per-instance limits (share ${options.localShare})`;
 }
 
 /** This instance's part of a limit: at least 1 of a non-zero limit unless the share is 0. */

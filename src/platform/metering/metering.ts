@@ -6,6 +6,10 @@
  * new batches. A full queue is handed to the spool whole: nothing is dropped, the request path never waits.
  * `close()` writes or spools everything queued; on the next start the spool is replayed.
  *
+ * The parts: the writer's state (`state.ts`, one type and one transition function), the batch writer
+ * (`writer.ts`), the store prober (`prober.ts`), the spool replayer (`replayer.ts`) and, here, the pump that
+ * moves the queue to wherever the state says and the recording API.
+ *
  * Example:
  *   const metering = createMetering({ store, log, spoolDir: '.portal/spool' });
  *   metering.recordUsage(event); // returns at once
@@ -15,12 +19,22 @@ import type client from 'prom-client';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/db.js';
 import { createMeteringInstruments, type MeteringInstruments } from './instruments.js';
+import { createProber } from './prober.js';
+import { BatchQueue, type ChunkQueue } from './queue.js';
+import { replayNext } from './replayer.js';
+import { scheduleRetention } from './retention.js';
 import { toEventRow, toLogRow, type Batch } from './rows.js';
-import { sweepExpiredBodies, sweepOldRequestLogs } from './retention.js';
-import { ChunkQueue } from './queue.js';
-import { openSpool } from './spool.js';
-import type { Metering, MeteringStats, RequestLog, UsageEvent } from './types.js';
-import { writeBatch, type BatchResult } from './write-batch.js';
+import { openSpool, type Spool } from './spool.js';
+import {
+  publicState,
+  replaysSpool,
+  storeUp,
+  transition,
+  type WriterEvent,
+  type WriterState,
+} from './state.js';
+import type { Metering, MeteringStats } from './types.js';
+import { createBatchWriter, newCounts, type MeteringCounts, type WriteBatch } from './writer.js';
 
 export interface MeteringOptions {
   store: Store;
@@ -47,185 +61,167 @@ export interface MeteringOptions {
 
 export function createMetering(options: MeteringOptions): Metering & { stats(): MeteringStats } {
   const { store, log } = options;
-  const batchSize = options.batchSize ?? 500;
-  const queueMax = options.queueMax ?? 100_000;
-  const writeTimeoutMs = options.writeTimeoutMs ?? 5_000;
-  const probeIntervalMs = options.probeIntervalMs ?? 1_000;
+  const sizes = sizesOf(options);
+  const timeoutMs = options.writeTimeoutMs ?? 5_000;
   const spool = openSpool({ dir: options.spoolDir });
+  const queue = new BatchQueue(sizes.batchSize);
+  const counts = newCounts();
+  let state: WriterState = 'writing';
+  const stats = statsOf(sizes, queue, spool, counts, () => state);
+  const metrics = options.registry ? createMeteringInstruments(options.registry, stats) : undefined;
+  const sink: SpoolSink = { spool, counts, metrics, log };
+  const probe = { ping: () => store.ping(), intervalMs: options.probeIntervalMs ?? 1_000, timeoutMs };
+  const prober = createProber({ ...probe, onReachable: () => dispatch('store-reachable') });
+  const onUnavailable = (err: Error) => dispatch('store-failed', err.message);
+  const write = createBatchWriter({ ...sink, query: store.query, timeoutMs, onUnavailable });
+  const onReplayFailed = () => dispatch('store-failed', 'spool replay failed');
+  const pump = createPump({ sink, queue, write, sizes, state: () => state, onReplayFailed });
 
-  const writers = Math.max(1, options.writers ?? 1);
-  const maxBatchSize = Math.max(batchSize, options.maxBatchSize ?? batchSize * 4);
-  const events = new ChunkQueue<UsageEvent>(batchSize);
-  const logs = new ChunkQueue<RequestLog>(batchSize);
-  let storeUp = true;
-  let closing = false;
-  let closed = false;
-  let pumping: Promise<void> | undefined;
-  let again = false;
-  let probeTimer: NodeJS.Timeout | undefined;
-  const counts = {
-    eventsRecorded: 0,
-    eventsWritten: 0,
-    logsWritten: 0,
-    eventsSpooled: 0,
-    eventsReplayed: 0,
-    batchesWritten: 0,
-    writeFailures: 0,
-    lastBatchMs: null as number | null,
-    lastError: null as string | null,
-    lastWriteAt: null as string | null,
+  /** The one place the state changes; entering or leaving "store down" starts the prober or the replay. */
+  function dispatch(event: WriterEvent, detail?: string) {
+    const before = state;
+    state = transition(before, event);
+    if (event === 'store-failed' && storeUp(before) && !storeUp(state)) {
+      log.warn({ err: detail }, 'metering: store unavailable, spooling to disk');
+      prober.start();
+    } else if (event === 'store-reachable' && !storeUp(before) && storeUp(state)) {
+      log.info({ spoolBytes: spool.bytes() }, 'metering: store reachable again, replaying the spool');
+      pump.nudge();
+    }
+  }
+
+  const stopTimers = startTimers(options, pump.nudge, spool, () => storeUp(state));
+  return {
+    recordUsage(event) {
+      counts.eventsRecorded++;
+      if (state === 'closed') return afterClose(sink, { events: [toEventRow(event)], logs: [] });
+      pump.enqueue(queue.events, event);
+    },
+    recordRequest(entry) {
+      if (state === 'closed') return afterClose(sink, { events: [], logs: [toLogRow(entry)] });
+      pump.enqueue(queue.logs, entry);
+    },
+    async flush() {
+      await pump.kick();
+      await spool.settled();
+    },
+    async close() {
+      if (state === 'closed') return;
+      dispatch('close');
+      stopTimers();
+      await pump.kick();
+      prober.stop();
+      await spool.close();
+      dispatch('closed');
+    },
+    stats,
   };
+}
 
-  const stats = (): MeteringStats => ({
-    state: closed ? 'closed' : storeUp ? 'ok' : 'spooling',
-    queueDepth: events.length + logs.length,
-    queueMax,
+/** The flush timer, the start-up replay of a spool left by the last run, and the retention sweeps. */
+function startTimers(
+  options: MeteringOptions,
+  nudge: () => void,
+  spool: Spool,
+  up: () => boolean,
+): () => void {
+  const timer = setInterval(nudge, options.flushIntervalMs ?? 250);
+  timer.unref();
+  if (spool.hasBacklog()) queueMicrotask(nudge);
+  const retention = scheduleRetention({
+    query: options.store.query,
+    log: options.log,
+    intervalMs: options.retentionIntervalMs ?? 3_600_000,
+    keepDays: options.requestLogRetentionDays ?? 30,
+    storeUp: up,
+  });
+  return () => {
+    clearInterval(timer);
+    clearInterval(retention);
+  };
+}
+
+interface Sizes {
+  batchSize: number;
+  maxBatchSize: number;
+  queueMax: number;
+  writers: number;
+}
+
+function sizesOf(options: MeteringOptions): Sizes {
+  const batchSize = options.batchSize ?? 500;
+  return {
+    batchSize,
+    maxBatchSize: Math.max(batchSize, options.maxBatchSize ?? batchSize * 4),
+    queueMax: options.queueMax ?? 100_000,
+    writers: Math.max(1, options.writers ?? 1),
+  };
+}
+
+function statsOf(
+  sizes: Sizes,
+  queue: BatchQueue,
+  spool: Spool,
+  counts: MeteringCounts,
+  state: () => WriterState,
+): () => MeteringStats {
+  return () => ({
+    state: publicState(state()),
+    queueDepth: queue.length,
+    queueMax: sizes.queueMax,
     spoolBytes: spool.bytes(),
     spoolSegments: spool.segments(),
     ...counts,
   });
-  const metrics: MeteringInstruments | undefined = options.registry
-    ? createMeteringInstruments(options.registry, stats)
-    : undefined;
+}
 
-  const timer = setInterval(() => kick(), options.flushIntervalMs ?? 250);
-  timer.unref();
-  if (spool.hasBacklog()) queueMicrotask(() => kick());
-  const retentionMs = options.retentionIntervalMs ?? 3_600_000;
-  const retention =
-    retentionMs > 0
-      ? setInterval(() => {
-          if (!storeUp) return;
-          sweepExpiredBodies(store.query).catch((err) => log.warn({ err }, 'request-log body sweep failed'));
-          const keepMs = (options.requestLogRetentionDays ?? 30) * 86_400_000;
-          sweepOldRequestLogs(store.query, new Date(Date.now() - keepMs)).catch((err) =>
-            log.warn({ err }, 'request-log retention sweep failed'),
-          );
-        }, retentionMs)
-      : undefined;
-  retention?.unref();
+interface SpoolSink {
+  spool: Spool;
+  counts: MeteringCounts;
+  metrics: MeteringInstruments | undefined;
+  log: Logger;
+}
 
-  /** The next batch (whole queued chunks up to maxBatchSize events and as many logs), as rows. */
-  function take(): Batch {
-    return {
-      events: events.take(maxBatchSize).map(toEventRow),
-      logs: logs.take(maxBatchSize).map(toLogRow),
-    };
-  }
+interface PumpParts {
+  sink: SpoolSink;
+  queue: BatchQueue;
+  write: WriteBatch;
+  sizes: Sizes;
+  state: () => WriterState;
+  onReplayFailed: () => void;
+}
 
-  function takeAll(): Batch {
-    return { events: events.takeAll().map(toEventRow), logs: logs.takeAll().map(toLogRow) };
-  }
+/**
+ * The pump: one drain at a time (a kick during a drain runs another pass after it) moves the queue where the
+ * state says — replay the spool first, then `writers` concurrent batch writers; or, with the store down,
+ * everything queued to the spool.
+ */
+function createPump(p: PumpParts) {
+  const { queue, sink } = p;
+  let pumping: Promise<void> | undefined;
+  let again = false;
 
-  async function toSpool(batch: Batch, reason: string) {
-    try {
-      await spool.append(batch);
-      counts.eventsSpooled += batch.events.length;
-      metrics?.eventsSpooled.inc(batch.events.length);
-    } catch (err) {
-      // The disk refused too: nothing left to fall back on. Say so loudly, with the count.
-      counts.lastError = `spool write failed: ${(err as Error).message}`;
-      log.error({ err, events: batch.events.length, logs: batch.logs.length, reason }, 'metering batch lost');
+  /** One writer: batches until the queue is empty or the store fails. */
+  async function writeQueued() {
+    while (storeUp(p.state()) && queue.length) {
+      const batch = queue.take(p.sizes.maxBatchSize);
+      if (!(await p.write(batch, false))) await toSpool(sink, batch, 'write failed');
     }
-  }
-
-  /**
-   * One batch to the store within the timeout. False when the store is unreachable or slow (the caller
-   * spools the batch). A batch the store rejects for its data is split until the bad rows are isolated;
-   * those are logged with their content and set aside, so one bad row never blocks the rest.
-   */
-  async function write(batch: Batch, replay: boolean): Promise<boolean> {
-    const started = performance.now();
-    try {
-      const result = await withTimeout(writeBatch(store.query, batch), writeTimeoutMs);
-      const seconds = (performance.now() - started) / 1000;
-      metrics?.batchDuration.observe({ outcome: 'ok' }, seconds);
-      account(result, replay ? batch.events.length : 0);
-      counts.lastBatchMs = Math.round(seconds * 1000);
-      return true;
-    } catch (err) {
-      if (isDataError(err)) return splitRejected(batch, replay, err);
-      metrics?.batchDuration.observe({ outcome: 'failed' }, (performance.now() - started) / 1000);
-      metrics?.writeFailures.inc();
-      counts.writeFailures++;
-      counts.lastError = (err as Error).message;
-      if (storeUp) log.warn({ err: (err as Error).message }, 'metering: store unavailable, spooling to disk');
-      storeUp = false;
-      scheduleProbe();
-      return false;
-    }
-  }
-
-  async function splitRejected(batch: Batch, replay: boolean, err: unknown): Promise<boolean> {
-    const size = batch.events.length + batch.logs.length;
-    if (size <= 1) {
-      counts.writeFailures++;
-      counts.lastError = `row rejected by the store: ${(err as Error).message}`;
-      log.error({ err: (err as Error).message, batch }, 'metering: row rejected by the store, set aside');
-      return true;
-    }
-    const half = Math.ceil(Math.max(batch.events.length, batch.logs.length) / 2);
-    const parts = [...chunks(batch, half)];
-    for (const part of parts) if (!(await write(part, replay))) return false;
-    return true;
-  }
-
-  function account(result: BatchResult, replayed: number) {
-    counts.eventsWritten += result.events;
-    counts.logsWritten += result.logs;
-    counts.eventsReplayed += replayed;
-    counts.batchesWritten++;
-    counts.lastWriteAt = new Date().toISOString();
-    metrics?.eventsWritten.inc(result.events);
-    metrics?.logsWritten.inc(result.logs);
-    if (replayed) metrics?.eventsReplayed.inc(replayed);
-  }
-
-  function scheduleProbe() {
-    if (probeTimer || closed) return;
-    probeTimer = setTimeout(async () => {
-      probeTimer = undefined;
-      try {
-        await withTimeout(store.ping(), writeTimeoutMs);
-        log.info({ spoolBytes: spool.bytes() }, 'metering: store reachable again, replaying the spool');
-        storeUp = true;
-        kick();
-      } catch {
-        scheduleProbe();
-      }
-    }, probeIntervalMs);
-    probeTimer.unref();
   }
 
   async function drain() {
     while (true) {
-      if (!storeUp) {
-        if (events.length || logs.length) await toSpool(takeAll(), 'store down');
+      const state = p.state();
+      if (!storeUp(state)) {
+        if (queue.length) await toSpool(sink, queue.takeAll(), 'store down');
         return;
       }
-      if (!closing && spool.hasBacklog()) {
-        const ok = await spool
-          .replayNext(async (record) => {
-            for (const chunk of chunks(record, maxBatchSize))
-              if (!(await write(chunk, true))) throw new Error('store unavailable during replay');
-          })
-          .then(
-            () => true,
-            () => false,
-          );
-        if (!ok) storeUp = false;
+      if (replaysSpool(state) && sink.spool.hasBacklog()) {
+        if (!(await replayNext(sink.spool, p.write, p.sizes.maxBatchSize))) p.onReplayFailed();
         continue;
       }
-      if (!events.length && !logs.length) return;
-      await Promise.all(Array.from({ length: writers }, writeQueued));
-    }
-  }
-
-  /** One writer: batches from the queue until it is empty or the store fails. */
-  async function writeQueued() {
-    while (storeUp && (events.length || logs.length)) {
-      const batch = take();
-      if (!(await write(batch, false))) await toSpool(batch, 'write failed');
+      if (!queue.length) return;
+      await Promise.all(Array.from({ length: p.sizes.writers }, writeQueued));
     }
   }
 
@@ -243,72 +239,45 @@ export function createMetering(options: MeteringOptions): Metering & { stats(): 
     return pumping;
   }
 
-  function overflow() {
-    // Full queue: hand everything to the spool at once (not awaited) and keep accepting.
-    log.warn({ queued: events.length + logs.length }, 'metering queue full: spooling it to disk');
-    void toSpool(takeAll(), 'queue full');
+  /** A kick nobody waits for (timer, record, probe): a failure is logged, never an unhandled rejection. */
+  function nudge() {
+    kick().catch((err: unknown) => sink.log.error({ err }, 'metering: pump failed'));
   }
 
-  function afterClose(batch: Batch) {
-    try {
-      spool.appendSync(batch);
-      counts.eventsSpooled += batch.events.length;
-    } catch (err) {
-      log.error({ err, events: batch.events.length }, 'metering batch lost after close');
-    }
+  /** Queues an entry; a full queue goes to the spool whole (nothing is dropped), a full batch wakes the pump. */
+  function enqueue<T>(chunks: ChunkQueue<T>, entry: T) {
+    chunks.push(entry);
+    if (queue.length >= p.sizes.queueMax) {
+      sink.log.warn({ queued: queue.length }, 'metering queue full: spooling it to disk');
+      void toSpool(sink, queue.takeAll(), 'queue full'); // toSpool never rejects; recording never waits
+    } else if (chunks.length >= p.sizes.batchSize) nudge();
   }
 
-  return {
-    recordUsage(event) {
-      counts.eventsRecorded++;
-      if (closed) return afterClose({ events: [toEventRow(event)], logs: [] });
-      events.push(event);
-      const depth = events.length + logs.length;
-      if (depth >= queueMax) overflow();
-      else if (events.length >= batchSize) void kick();
-    },
-    recordRequest(entry) {
-      if (closed) return afterClose({ events: [], logs: [toLogRow(entry)] });
-      logs.push(entry);
-      const depth = events.length + logs.length;
-      if (depth >= queueMax) overflow();
-      else if (logs.length >= batchSize) void kick();
-    },
-    async flush() {
-      await kick();
-      await spool.settled();
-    },
-    async close() {
-      if (closed) return;
-      closing = true;
-      clearInterval(timer);
-      clearInterval(retention);
-      await kick();
-      if (probeTimer) clearTimeout(probeTimer);
-      await spool.close();
-      closed = true;
-    },
-    stats,
-  };
+  return { kick, nudge, enqueue };
 }
 
-function* chunks(batch: Batch, size: number): Generator<Batch> {
-  const n = Math.max(batch.events.length, batch.logs.length, 1);
-  for (let i = 0; i < n; i += size)
-    yield { events: batch.events.slice(i, i + size), logs: batch.logs.slice(i, i + size) };
+/** A batch to the spool; resolves once it is fsynced, or once its loss is logged (it never rejects). */
+async function toSpool(sink: SpoolSink, batch: Batch, reason: string) {
+  try {
+    await sink.spool.append(batch);
+    sink.counts.eventsSpooled += batch.events.length;
+    sink.metrics?.eventsSpooled.inc(batch.events.length);
+  } catch (err) {
+    // The disk refused too: nothing left to fall back on. Say so loudly, with the count.
+    sink.counts.lastError = `spool write failed: ${(err as Error).message}`;
+    sink.log.error(
+      { err, events: batch.events.length, logs: batch.logs.length, reason },
+      'metering batch lost',
+    );
+  }
 }
 
-/** SQLSTATE classes 22 (data exception) and 23 (integrity violation): retrying the same rows cannot help. */
-function isDataError(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' && /^2[23]/.test(code);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`store did not answer within ${ms} ms`)), ms);
-  });
-  promise.catch(() => {}); // a late failure after the timeout is already handled
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+/** After close nothing pumps: a late entry goes straight to a spool segment of its own, synchronously. */
+function afterClose(sink: SpoolSink, batch: Batch) {
+  try {
+    sink.spool.appendSync(batch);
+    sink.counts.eventsSpooled += batch.events.length;
+  } catch (err) {
+    sink.log.error({ err, events: batch.events.length }, 'metering batch lost after close');
+  }
 }

@@ -6,6 +6,7 @@
  * from the organization's retention days) is in the future. The sweep clears expired bodies in bounded
  * chunks so it never holds long locks; the metadata row stays.
  */
+import type { Logger } from '../log.js';
 import type { Query } from '../store/db.js';
 
 const SWEEP_SQL = `
@@ -46,4 +47,30 @@ export async function sweepOldRequestLogs(query: Query, before: Date, chunk = 5_
     total += rows.length;
     if (rows.length < chunk) return total;
   }
+}
+
+export interface RetentionOptions {
+  query: Query;
+  log: Logger;
+  /** 0 = never sweep. */
+  intervalMs: number;
+  keepDays: number;
+  /** Sweeps are skipped while this says no (the store is down: metering is spooling). */
+  storeUp: () => boolean;
+}
+
+/** Runs both sweeps every `intervalMs` (unref'd, failures logged); returns the timer to clear on close. */
+export function scheduleRetention(options: RetentionOptions): NodeJS.Timeout | undefined {
+  const { query, log } = options;
+  if (options.intervalMs <= 0) return undefined;
+  const timer = setInterval(() => {
+    if (!options.storeUp()) return;
+    sweepExpiredBodies(query).catch((err) => log.warn({ err }, 'request-log body sweep failed'));
+    const before = new Date(Date.now() - options.keepDays * 86_400_000);
+    sweepOldRequestLogs(query, before).catch((err) =>
+      log.warn({ err }, 'request-log retention sweep failed'),
+    );
+  }, options.intervalMs);
+  timer.unref();
+  return timer;
 }

@@ -121,3 +121,10 @@ export function costMicros(
 ): number {
   return Math.ceil((inputTokens * inputPricePerMTok + outputTokens * outputPricePerMTok) / 1_000_000);
 }
+
+/** Splits a batch into batches of at most `size` events and `size` logs, in order (one empty batch if empty). */
+export function* chunks(batch: Batch, size: number): Generator<Batch> {
+  const n = Math.max(batch.events.length, batch.logs.length, 1);
+  for (let i = 0; i < n; i += size)
+    yield { events: batch.events.slice(i, i + size), logs: batch.logs.slice(i, i + size) };
+}

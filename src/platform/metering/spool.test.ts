@@ -34,6 +34,20 @@ describe('metering spool', () => {
     expect(readdirSync(d)).toEqual([]);
   });
 
+  it('keeps counting the spooled bytes while a replay seals the active segment', async () => {
+    const spool = openSpool({ dir: dir() });
+    await spool.append(batch(3));
+    const before = spool.bytes();
+    expect(before).toBeGreaterThan(0);
+    const replay = spool.replayNext(async () => {});
+    // Microtasks only: the file close that sealing awaits cannot finish meanwhile, so this samples mid-seal.
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    expect(spool.bytes()).toBe(before);
+    expect(spool.hasBacklog()).toBe(true);
+    await replay;
+    expect(spool.bytes()).toBe(0);
+  });
+
   it('survives a reopen: what was acknowledged is replayed by the next process', async () => {
     const d = dir();
     const first = openSpool({ dir: d });

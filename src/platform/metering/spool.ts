@@ -81,47 +81,88 @@ interface Segment {
   size: number;
 }
 
+/** The spool's files: sealed segments waiting for replay, and the one appends go to. */
+interface SpoolFiles {
+  dir: string;
+  maxSegmentBytes: number;
+  sealed: Segment[];
+  nextSeq: number;
+  active: (Segment & { fh: FileHandle }) | undefined;
+}
+
 export function openSpool(options: SpoolOptions): Spool {
-  const { dir } = options;
-  const maxSegmentBytes = options.maxSegmentBytes ?? 64 * 1024 * 1024;
-  const sealed: Segment[] = recoverSegments(dir);
-  let nextSeq = (sealed.at(-1)?.seq ?? 0) + 1;
-  let active: (Segment & { fh: FileHandle }) | undefined;
+  const sealed = recoverSegments(options.dir);
+  const files: SpoolFiles = {
+    dir: options.dir,
+    maxSegmentBytes: options.maxSegmentBytes ?? 64 * 1024 * 1024,
+    sealed,
+    nextSeq: (sealed.at(-1)?.seq ?? 0) + 1,
+    active: undefined,
+  };
+  const appender = createAppender(files);
+  const replayer = createReplayer(files, appender.seal);
+  return {
+    append: appender.append,
+    appendSync: (batch) => appendSync(files, batch),
+    hasBacklog: () => files.sealed.length > 0 || (files.active?.size ?? 0) > 0 || appender.inFlight(),
+    replayNext: replayer.replayNext,
+    bytes() {
+      const stored = files.sealed.reduce((n, s) => n + s.size, 0) + (files.active?.size ?? 0);
+      return stored - replayer.replayedBytes();
+    },
+    segments: () => files.sealed.length + (files.active ? 1 : 0),
+    settled: appender.settled,
+    close: appender.seal,
+  };
+}
+
+function segmentPath(dir: string, seq: number): string {
+  return join(dir, `metering-${String(seq).padStart(12, '0')}.spool`);
+}
+
+async function openActive(files: SpoolFiles) {
+  mkdirSync(files.dir, { recursive: true });
+  const seq = files.nextSeq++;
+  const path = segmentPath(files.dir, seq);
+  files.active = { seq, path, size: 0, fh: await open(path, 'a') };
+  return files.active;
+}
+
+async function closeActive(files: SpoolFiles) {
+  if (!files.active) return;
+  const { fh, ...segment } = files.active;
+  // Sealed before the close is awaited, so bytes() and hasBacklog() never see the segment in neither list.
+  if (segment.size > 0) files.sealed.push(segment);
+  files.active = undefined;
+  await fh.close();
+  if (segment.size === 0) await unlink(segment.path).catch(() => {});
+}
+
+/** Appends and fsyncs synchronously into a segment of its own (only after close, when nothing else may run). */
+function appendSync(files: SpoolFiles, batch: Batch) {
+  mkdirSync(files.dir, { recursive: true });
+  const seq = files.nextSeq++;
+  const path = segmentPath(files.dir, seq);
+  const buf = encodeRecord(batch);
+  syncedEdit(path, 'a', (fd) => writeSync(fd, buf));
+  files.sealed.push({ seq, path, size: buf.length });
+}
+
+/**
+ * Group commit: everything appended while a write is in flight goes into the next write, then one fsync;
+ * each append resolves after the fsync that covers it.
+ */
+function createAppender(files: SpoolFiles) {
   let pending: { buf: Buffer; done: () => void; fail: (e: unknown) => void }[] = [];
   let writing: Promise<void> | undefined;
-  /** Replay position inside the oldest sealed segment. */
-  let cursor: { seq: number; records: Batch[]; offsets: number[]; index: number } | undefined;
-
-  async function openActive() {
-    mkdirSync(dir, { recursive: true });
-    const seq = nextSeq++;
-    const path = join(dir, `metering-${String(seq).padStart(12, '0')}.spool`);
-    active = { seq, path, size: 0, fh: await open(path, 'a') };
-    return active;
-  }
-
-  /** Waits until no append is in flight, then seals the active segment. */
-  async function seal() {
-    while (writing) await writing;
-    await closeActive();
-  }
-
-  async function closeActive() {
-    if (!active) return;
-    const { fh, ...segment } = active;
-    active = undefined;
-    await fh.close();
-    if (segment.size > 0) sealed.push(segment);
-    else await unlink(segment.path).catch(() => {});
-  }
 
   async function writeLoop() {
     while (pending.length) {
       const group = pending;
       pending = [];
       try {
-        if (active && active.size >= maxSegmentBytes) await closeActive();
-        const seg = active ?? (await openActive());
+        if (files.active && files.active.size >= files.maxSegmentBytes) await closeActive(files);
+        const seg = files.active ?? (await openActive(files));
         const buf = Buffer.concat(group.map((g) => g.buf));
         await seg.fh.write(buf);
         await seg.fh.datasync();
@@ -129,7 +170,7 @@ export function openSpool(options: SpoolOptions): Spool {
         for (const g of group) g.done();
       } catch (err) {
         // A failed write may have left a partial record: start the next append in a fresh segment.
-        await closeActive().catch(() => {});
+        await closeActive(files).catch(() => {});
         for (const g of group) g.fail(err);
       }
     }
@@ -144,30 +185,35 @@ export function openSpool(options: SpoolOptions): Spool {
     });
   }
 
+  async function settled() {
+    while (writing) await writing;
+  }
+
   return {
-    append(batch) {
+    append(batch: Batch) {
       return new Promise<void>((done, fail) => {
         pending.push({ buf: encodeRecord(batch), done, fail });
         startWriting();
       });
     },
-    appendSync(batch) {
-      mkdirSync(dir, { recursive: true });
-      const path = join(dir, `metering-${String(nextSeq++).padStart(12, '0')}.spool`);
-      const buf = encodeRecord(batch);
-      const fd = openSync(path, 'a');
-      try {
-        writeSync(fd, buf);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      sealed.push({ seq: nextSeq - 1, path, size: buf.length });
+    inFlight: () => pending.length > 0 || !!writing,
+    settled,
+    /** Waits until no append is in flight, then seals the active segment. */
+    async seal() {
+      await settled();
+      await closeActive(files);
     },
-    hasBacklog: () => sealed.length > 0 || (active?.size ?? 0) > 0 || pending.length > 0 || !!writing,
-    async replayNext(write) {
-      if (!sealed.length) await seal();
-      const segment = sealed[0];
+  };
+}
+
+/** Replay: sealed segments oldest first, record by record; a segment is deleted once all of it is written. */
+function createReplayer(files: SpoolFiles, seal: () => Promise<void>) {
+  /** Replay position inside the oldest sealed segment. */
+  let cursor: { seq: number; records: Batch[]; offsets: number[]; index: number } | undefined;
+  return {
+    async replayNext(write: (batch: Batch) => Promise<void>): Promise<number | null> {
+      if (!files.sealed.length) await seal();
+      const segment = files.sealed[0];
       if (!segment) return null;
       if (cursor?.seq !== segment.seq) {
         const { records, offsets } = decodeRecords(await readFile(segment.path));
@@ -179,23 +225,14 @@ export function openSpool(options: SpoolOptions): Spool {
         cursor.index++;
       }
       if (cursor.index >= cursor.records.length) {
-        sealed.shift();
+        files.sealed.shift();
         cursor = undefined;
         await unlink(segment.path).catch(() => {});
       }
       return record ? record.events.length : 0;
     },
-    bytes() {
-      const replayed = cursor ? (cursor.offsets[cursor.index - 1] ?? 0) : 0;
-      return sealed.reduce((n, s) => n + s.size, 0) - replayed + (active?.size ?? 0);
-    },
-    segments: () => sealed.length + (active ? 1 : 0),
-    async settled() {
-      while (writing) await writing;
-    },
-    async close() {
-      await seal();
-    },
+    /** Bytes of the oldest segment already replayed (still on disk until the whole segment is). */
+    replayedBytes: () => (cursor ? (cursor.offsets[cursor.index - 1] ?? 0) : 0),
   };
 }
 
@@ -214,17 +251,20 @@ function recoverSegments(dir: string): Segment[] {
     const path = join(dir, name);
     const buf = readFileSync(path);
     const { validBytes } = decodeRecords(buf);
-    if (validBytes < buf.length) {
-      const fd = openSync(path, 'r+');
-      try {
-        ftruncateSync(fd, validBytes);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-    }
+    if (validBytes < buf.length) syncedEdit(path, 'r+', (fd) => ftruncateSync(fd, validBytes));
     if (validBytes === 0) unlinkSync(path);
     else segments.push({ seq: Number(m[1]), path, size: statSync(path).size });
   }
   return segments;
+}
+
+/** Opens `path`, applies `edit`, fsyncs and closes (also when `edit` throws). */
+function syncedEdit(path: string, flags: 'a' | 'r+', edit: (fd: number) => void) {
+  const fd = openSync(path, flags);
+  try {
+    edit(fd);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,5 +1,5 @@
 /** Client-side checks mirroring the server's, so a form says what is wrong before sending. */
-import { keyNameProblem } from '../../../src/contracts/index.js';
+import { keyNameProblem } from '#src/contracts/index.js';
 
 /** The server's key-name rule itself (src/contracts), so the form and the API cannot disagree. */
 export function validateKeyName(name: string): string | null {

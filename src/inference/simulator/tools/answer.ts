@@ -4,8 +4,8 @@
  * tool result, or a JSON object. Knobs make the answer awkward on purpose: malformed call JSON, stream
  * pieces cut inside markers, reasoning text before the answer.
  */
-import { toGemmaValue } from '../../templates/gemma-value.js';
-import { hashString } from '../text.js';
+import { toGemmaValue } from '#src/inference/templates/gemma-value.js';
+import { hashString, rotated } from '../text.js';
 import type { SimOptions } from '../options.js';
 import type { PromptReading, SimTool } from './read-prompt.js';
 import { objectFor, wordsOf } from './schema-args.js';
@@ -25,7 +25,7 @@ function pickTools(r: PromptReading, count: number): SimTool[] {
   );
   const first = hinted === -1 ? hashString(r.userText) % r.tools.length : hinted;
   const n = r.forced === '' ? 1 : Math.min(count, r.tools.length);
-  return Array.from({ length: n }, (_, i) => r.tools[(first + i) % r.tools.length]!);
+  return rotated(r.tools, first).slice(0, n);
 }
 
 function argsText(call: Call, malformed: boolean): string {
@@ -58,7 +58,8 @@ function callText(
       if (opened === 'args') return `${value.slice(1)}<tool_call|>`;
       return `${opened === 'name' ? '' : '<|tool_call>call:'}${call.name}${value}<tool_call|>`;
     }
-    default: {
+    case 'gemma':
+    case 'llama3': {
       if (opened === 'args') return `${args}}`;
       const rest = `${call.name}", "parameters": ${args}}`;
       return opened === 'name' ? rest : `{"name": "${rest}`;
@@ -76,7 +77,8 @@ function reasoningText(r: PromptReading, o: SimOptions): string {
       return `<think>\n${REASONING}\n</think>\n\n`;
     case 'gemma4':
       return `<|channel>thought\n${REASONING}<channel|>`;
-    default:
+    case 'gemma':
+    case 'llama3':
       return '';
   }
 }

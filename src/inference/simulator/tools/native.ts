@@ -4,7 +4,7 @@
  * parallel_tool_calls), an answer that uses a tool result once the last message is one, and a JSON object
  * for `response_format`. Streams send each call's name first, then its arguments in fragments, as vLLM does.
  */
-import { hashString } from '../text.js';
+import { hashString, rotated } from '../text.js';
 import type { SimOptions } from '../options.js';
 import { objectFor, wordsOf } from './schema-args.js';
 
@@ -34,7 +34,7 @@ function chosen(body: Obj, tools: ReturnType<typeof toolsOf>, userText: string, 
   const first = hashString(userText) % tools.length;
   const n =
     choice === 'required' || body.parallel_tool_calls === false ? 1 : Math.min(perAnswer, tools.length);
-  return Array.from({ length: n }, (_, i) => tools[(first + i) % tools.length]!);
+  return rotated(tools, first).slice(0, n);
 }
 
 export function nativeToolAnswer(body: Obj, o: SimOptions): NativeAnswer | undefined {

@@ -42,13 +42,13 @@ function jsonValuesAt(text: string, from: number): unknown[] {
   const out: unknown[] = [];
   let i = from;
   while (true) {
-    while (i < text.length && /\s/.test(text[i]!)) i++;
+    while (i < text.length && /\s/.test(text.charAt(i))) i++;
     if (text[i] !== '{' && text[i] !== '[') return out;
     let depth = 0;
     let inString = false;
     let j = i;
     for (; j < text.length; j++) {
-      const ch = text[j]!;
+      const ch = text.charAt(j);
       if (inString) {
         if (ch === '\\') j++;
         else if (ch === '"') inString = false;
@@ -87,25 +87,29 @@ function harmonyTools(prompt: string): SimTool[] {
   ].map((m) => {
     const properties: Record<string, unknown> = {};
     const required: string[] = [];
-    for (const p of (m[2] ?? '').matchAll(/^(\w+)(\??): (.+?),?(?: \/\/.*)?$/gm)) {
-      properties[p[1]!] = tsProperty(p[3]!.replace(/ \| null$/, ''));
-      if (!p[2]) required.push(p[1]!);
+    for (const [, name = '', optional, type = ''] of (m[2] ?? '').matchAll(
+      /^(\w+)(\??): (.+?),?(?: \/\/.*)?$/gm,
+    )) {
+      properties[name] = tsProperty(type.replace(/ \| null$/, ''));
+      if (!optional) required.push(name);
     }
-    return { name: m[1]!, parameters: { type: 'object', properties, required } };
+    return { name: m[1] ?? '', parameters: { type: 'object', properties, required } };
   });
 }
 
 function gemma4Tools(prompt: string): SimTool[] {
-  return [...prompt.matchAll(/<\|tool>declaration:(\w+)([\s\S]*?)<tool\|>/g)].map((m) => {
-    const decl = JSON.parse(gemmaToJson(m[2]!) ?? '{}') as { parameters?: unknown };
-    const lower = JSON.parse(
-      JSON.stringify(decl.parameters ?? {}).replace(
-        /"type":"([A-Z]+)"/g,
-        (_, t: string) => `"type":"${t.toLowerCase()}"`,
-      ),
-    );
-    return { name: m[1]!, parameters: lower as Record<string, unknown> };
-  });
+  return [...prompt.matchAll(/<\|tool>declaration:(\w+)([\s\S]*?)<tool\|>/g)].map(
+    ([, name = '', body = '']) => {
+      const decl = JSON.parse(gemmaToJson(body) ?? '{}') as { parameters?: unknown };
+      const lower = JSON.parse(
+        JSON.stringify(decl.parameters ?? {}).replace(
+          /"type":"([A-Z]+)"/g,
+          (_, t: string) => `"type":"${t.toLowerCase()}"`,
+        ),
+      );
+      return { name, parameters: lower as Record<string, unknown> };
+    },
+  );
 }
 
 function toolsOf(family: SimFamily, prompt: string): SimTool[] {
@@ -120,7 +124,8 @@ function toolsOf(family: SimFamily, prompt: string): SimTool[] {
         .map(fromOpenAi)
         .filter((t): t is SimTool => !!t);
     }
-    default: {
+    case 'gemma':
+    case 'llama3': {
       const at = /Do not use variables\.\n\n|if you call a function\n/.exec(prompt);
       if (!at) return [];
       const values = jsonValuesAt(prompt, at.index + at[0].length);
@@ -183,10 +188,11 @@ function toolResult(family: SimFamily, prompt: string): PromptReading['toolResul
   const at = prompt.lastIndexOf(opener);
   const m = at === -1 ? null : shape.exec(prompt.slice(at));
   if (!m) return undefined;
-  if (m[2] !== undefined)
-    return { name: m[1]!, content: family === 'gemma4' ? (gemmaToJson(m[2]) ?? m[2]) : m[2] };
+  const [, first = '', second] = m;
+  if (second !== undefined)
+    return { name: first, content: family === 'gemma4' ? (gemmaToJson(second) ?? second) : second };
   const lastCall = lastMatch(prompt, /"name": "([^"]+)"/g)?.[1] ?? 'the tool';
-  return { name: lastCall, content: m[1]! };
+  return { name: lastCall, content: first };
 }
 
 function jsonAsked(family: SimFamily, prompt: string): Record<string, unknown> | undefined {

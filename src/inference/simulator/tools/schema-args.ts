@@ -21,7 +21,7 @@ function stringFor(name: string, s: Schema, words: string[]): string {
   if (s.format === 'date-time') return '2026-01-01T00:00:00Z';
   const proper = words.slice(1).filter((w) => /^[A-Z][a-z]+$/.test(w));
   const long = words.filter((w) => w.length > 3);
-  const word = proper.at(-1) ?? (long.length ? long[hashString(name) % long.length]! : name);
+  const word = proper.at(-1) ?? long[hashString(name) % long.length] ?? name;
   return typeof s.maxLength === 'number' ? word.slice(0, s.maxLength) : word;
 }
 

@@ -71,7 +71,7 @@ export function passText(h: WsHold, text: string): string {
   }
   const full = h.held + t;
   let end = full.length;
-  while (end > 0 && (isSpace(full.charCodeAt(end - 1)) || /\s/.test(full[end - 1]!))) end--;
+  while (end > 0 && (isSpace(full.charCodeAt(end - 1)) || /\s/.test(full.charAt(end - 1)))) end--;
   h.held = full.slice(end);
   return full.slice(0, end);
 }

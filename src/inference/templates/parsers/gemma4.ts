@@ -56,7 +56,7 @@ function closeCall(s: Gemma4State): OutputPiece[] {
   const m = /^\s*call:([^{\s]+)\s*(\{[\s\S]*)?$/.exec(s.call);
   if (!m) return textPiece(s.call.trim());
   const raw = m[2] ?? '{}';
-  return [...openCall(s.calls, m[1]!), ...callArgs(s.calls, gemmaToJson(raw) ?? raw)];
+  return [...openCall(s.calls, m[1] ?? ''), ...callArgs(s.calls, gemmaToJson(raw) ?? raw)];
 }
 
 function thought(s: Gemma4State, text: string): OutputPiece[] {

@@ -69,7 +69,8 @@ function run<S>(family: Family<S>, options: OutputParserOptions): OutputParser {
   const state = family.init(counter, toolsOn);
   const scanner: ScannerState = createScanner(family.markers);
   const feed = (tokens: Token[]) => {
-    if (tokens.length === 1) return family.step(state, tokens[0]!);
+    const [only] = tokens;
+    if (tokens.length === 1 && only) return family.step(state, only);
     const out: OutputPiece[] = [];
     for (const t of tokens) out.push(...family.step(state, t));
     return out;

@@ -40,7 +40,7 @@ export function createCallBody(): CallBody {
 /** How many characters of `text` belong to the value (all of them while it is still open). */
 function scanValue(v: ValueScan, text: string): { used: number; done: boolean } {
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
+    const ch = text.charAt(i);
     if (!v.started) {
       v.started = true;
       if (ch === '{' || ch === '[') v.depth = 1;
@@ -129,7 +129,7 @@ export function pushBody(b: CallBody, text: string): PushResult {
       b.buffer = '';
       b.phase = 'args';
       const more = pushArgs(b, rest);
-      return { events: [{ kind: 'open', name: decodeName(m[1]!) }, ...more.events], rest: more.rest };
+      return { events: [{ kind: 'open', name: decodeName(m[1] ?? '') }, ...more.events], rest: more.rest };
     }
     case 'args':
     case 'string-args':
@@ -146,7 +146,7 @@ export function pushBody(b: CallBody, text: string): PushResult {
 
 function stripFence(text: string): string {
   const m = /^\s*```(?:json)?\s*([\s\S]*?)\s*(?:```\s*)?$/.exec(text);
-  return m ? m[1]! : text;
+  return m?.[1] ?? text;
 }
 
 function wholeCall(text: string): BodyEvent[] | undefined {
