@@ -7,7 +7,7 @@ import { createApp, createServices, type Services } from '../../src/app.js';
 import { loadConfig } from '../../src/platform/config/load.js';
 import { auditLog } from '../../src/platform/store/schema.js';
 import type { BusMessage } from '../../src/platform/bus/types.js';
-import { sharedStore } from './support.js';
+import { sharedTestStore } from '../support/pglite.js';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
 
@@ -26,7 +26,7 @@ describe('admin pools API', () => {
     const config = loadConfig({ env: { PORTAL_ADMIN_TOKEN: TOKEN } });
     services = await createServices(
       { ...config, dataDir: `/tmp/portal-test-${process.pid}` },
-      { store: await sharedStore() },
+      { store: await sharedTestStore() },
     );
     services.bus.subscribe((m) => published.push(m));
     app = createApp(services);

@@ -1,0 +1,210 @@
+/**
+ * The one test harness: a real Portal (the production `startPortal`, listening on 127.0.0.1:0) with a router
+ * simulator as its only pool, over the worker's shared in-memory PGlite — or over a fresh PostgreSQL database
+ * and Redis when a suite asks (`postgres: true`, `redis: true`; gate those suites with describeWith so that
+ * PORTAL_REQUIRE_SERVICES=1 turns a missing service into a failure). Seeds accounts and keys, and hands out
+ * callers that send JSON as one identity:
+ *
+ *   const t = usePortal();                                   // beforeAll / afterAll registered
+ *   const { key } = await t.account();
+ *   const res = await t.as(key).post('/v1/chat/completions', chatBody());
+ *   const user = await t.signUp();                           // a signed-in session for /api/*
+ *   await user.post('/api/keys', { name: 'ci' });
+ *   await t.admin.post(`/admin/api/orgs/${id}/disable`, { reason: 'abuse' });
+ *
+ * Transport: requests go over HTTP to the listener, as a client's would. When the suite configures
+ * `server.publicUrl`, the harness cannot be addressed by that host over loopback, so requests are handed to
+ * the app in-process at the public origin instead (what a reverse proxy in front of it would deliver).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import type { Hono } from 'hono';
+import { createApp, type Services } from '../../src/app.js';
+import { loadConfig } from '../../src/platform/config/load.js';
+import { resolvePublicOrigin } from '../../src/platform/config/public-origin.js';
+import type { AppEnv } from '../../src/platform/http/context.js';
+import type { Store } from '../../src/platform/store/db.js';
+import { startPortal, type RunningPortal } from '../../src/server.js';
+import { startSimulator, type RunningSimulator } from '../../src/inference/simulator/server.js';
+import type { SimOptionsInput } from '../../src/inference/simulator/options.js';
+import { createAccount, type AccountOptions, type TestAccount } from './fixtures.js';
+import { sharedTestStore } from './pglite.js';
+import { createTestDatabase, type TestDatabase } from './store.js';
+import { bearer, createCaller, sessionCookie, type Caller, type Transport } from './http.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+const SIM_KEY_ENV = 'PORTAL_TEST_SIM_KEY';
+const SIM_KEY = 'sim-key-for-tests';
+
+export interface TestPortalOptions {
+  /** A store to use instead of the worker's shared PGlite (e.g. one a second instance shares). */
+  store?: Store;
+  /** A fresh PostgreSQL database next to DATABASE_URL, dropped on close (the suite gates on 'postgres'). */
+  postgres?: boolean;
+  /** An existing database to use (the caller owns it). */
+  databaseUrl?: string;
+  /** REDIS_URL for the bus, limiter and counters (the suite gates on 'redis'); a URL string names another. */
+  redis?: boolean | string;
+  sim?: SimOptionsInput;
+  /** Config overrides, merged at the top level (`{ gateway: { rateWindowMs: 2_000 } }`). */
+  config?: Record<string, unknown>;
+}
+
+export interface Session extends Caller {
+  email: string;
+  password: string;
+  cookie: string;
+}
+
+export interface TestPortal {
+  url: string;
+  /** The public origin (`http://localhost` unless server.publicUrl is set). */
+  origin: string;
+  portal: RunningPortal;
+  services: Services;
+  store: Store;
+  sim: RunningSimulator;
+  /** No identity: public routes, sign-up, refusals of anonymous requests. */
+  anon: Caller;
+  /** The admin token, for /admin/api/*. */
+  admin: Caller;
+  /** An API key (`Authorization: Bearer …`), for /v1/*. */
+  as(key: string): Caller;
+  /** A session cookie, for /api/*. */
+  withCookie(cookie: string): Caller;
+  /** An organization on a plan with one key, written straight to the store. */
+  account(options?: AccountOptions): Promise<TestAccount>;
+  /** Signs up (marking the address verified when verification is on) and signs in. */
+  signUp(options?: { email?: string; password?: string; name?: string }): Promise<Session>;
+  close(): Promise<void>;
+}
+
+export function simPoolConfig(simUrl: string, id = 'test-pool') {
+  return {
+    id,
+    kind: 'cortensor',
+    models: ['oss-20b', 'oss-120b', 'gemma4', 'qwen'],
+    routers: [{ id: `${id}-r1`, url: simUrl, apiKeyEnv: SIM_KEY_ENV, dedicatedSessions: [1, 2, 3, 4] }],
+  };
+}
+
+let signUps = 0;
+
+export async function startTestPortal(options: TestPortalOptions = {}): Promise<TestPortal> {
+  process.env[SIM_KEY_ENV] = SIM_KEY;
+  const sim = await startSimulator({
+    host: '127.0.0.1',
+    port: 0,
+    options: { apiKey: SIM_KEY, ...options.sim },
+  });
+  const dataDir = mkdtempSync(join(tmpdir(), 'portal-test-'));
+  let db: TestDatabase | undefined;
+  let portal: RunningPortal;
+  try {
+    db = options.postgres ? await createTestDatabase() : undefined;
+    const databaseUrl = db?.url ?? options.databaseUrl;
+    const store = options.store ?? (databaseUrl ? undefined : await sharedTestStore());
+    portal = await startPortal(
+      configFor(options, { dataDir, databaseUrl, simUrl: sim.url }),
+      store ? { store } : {},
+    );
+  } catch (err) {
+    await sim.close();
+    await db?.drop();
+    throw err;
+  }
+  const { services } = portal;
+  const publicOrigin = resolvePublicOrigin(services.config.server);
+  const send = transportFor(
+    portal,
+    publicOrigin.configured ? createApp(services) : undefined,
+    publicOrigin.origin,
+  );
+  const anon = createCaller(send, publicOrigin.origin);
+  const withCookie = (cookie: string) => createCaller(send, publicOrigin.origin, { cookie });
+
+  return {
+    url: portal.url,
+    origin: publicOrigin.origin,
+    portal,
+    services,
+    store: services.store,
+    sim,
+    anon,
+    admin: createCaller(send, publicOrigin.origin, bearer(ADMIN_TOKEN)),
+    as: (key) => createCaller(send, publicOrigin.origin, bearer(key)),
+    withCookie,
+    account: (o) => createAccount(services.store, o),
+    async signUp({ email, password = 'correct horse battery', name = 'Test User' } = {}) {
+      const address = email ?? `user${Date.now()}-${signUps++}@example.com`;
+      const up = await anon.post('/api/auth/sign-up/email', { email: address, password, name });
+      if (up.status !== 200) throw new Error(`sign-up failed: ${up.status} ${await up.text()}`);
+      await services.store.query('update users set email_verified = true where email = $1', [
+        address.toLowerCase(),
+      ]);
+      const signedIn = await anon.post('/api/auth/sign-in/email', { email: address, password });
+      if (signedIn.status !== 200)
+        throw new Error(`sign-in failed: ${signedIn.status} ${await signedIn.text()}`);
+      const cookie = sessionCookie(signedIn);
+      return { ...withCookie(cookie), email: address, password, cookie };
+    },
+    async close() {
+      await portal.stop();
+      await sim.close();
+      await db?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function configFor(
+  options: TestPortalOptions,
+  at: { dataDir: string; databaseUrl: string | undefined; simUrl: string },
+) {
+  const redisUrl = options.redis === true ? process.env.REDIS_URL : options.redis || undefined;
+  const extra = options.config ?? {};
+  return loadConfig({
+    env: {},
+    overrides: {
+      server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 2_000 },
+      dataDir: at.dataDir,
+      admin: { token: ADMIN_TOKEN },
+      database: { url: at.databaseUrl },
+      redis: { url: redisUrl },
+      pools: [simPoolConfig(at.simUrl)],
+      ...extra,
+      // Suites send many bad keys from 127.0.0.1: the pre-auth guard gets room unless a suite sets its own.
+      gateway: { authFailureLimit: 1_000, ...(extra.gateway as Record<string, unknown> | undefined) },
+    },
+  });
+}
+
+/** Over HTTP to the listener; in-process to `app` at the public origin when one is configured. */
+function transportFor(portal: RunningPortal, app: Hono<AppEnv> | undefined, origin: string): Transport {
+  if (app) return async (path, init) => app.request(`${origin}${path}`, init);
+  return (path, init) => fetch(`${portal.url}${path}`, init);
+}
+
+/**
+ * Starts a portal before the suite (or describe block) and closes it after; the returned object forwards
+ * to it, so cases write `t.as(key)` directly.
+ */
+export function usePortal(options: TestPortalOptions | (() => TestPortalOptions) = {}): TestPortal {
+  let current: TestPortal | undefined;
+  beforeAll(async () => {
+    current = await startTestPortal(typeof options === 'function' ? options() : options);
+  });
+  afterAll(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return new Proxy({} as TestPortal, {
+    get(_target, prop) {
+      if (!current)
+        throw new Error(`usePortal: the portal is not running (read .${String(prop)} in a test or hook)`);
+      return current[prop as keyof TestPortal];
+    },
+  });
+}
