@@ -184,7 +184,8 @@ function configFor(
 /** Over HTTP to the listener; in-process to `app` at the public origin when one is configured. */
 function transportFor(portal: RunningPortal, app: Hono<AppEnv> | undefined, origin: string): Transport {
   if (app) return async (path, init) => app.request(`${origin}${path}`, init);
-  return (path, init) => fetch(`${portal.url}${path}`, init);
+  // Redirects are answers to check, not to follow (links name the public origin, not this listener).
+  return (path, init) => fetch(`${portal.url}${path}`, { redirect: 'manual', ...init });
 }
 
 /**
