@@ -63,6 +63,8 @@ export interface TestPortal {
   /** The public origin (`http://localhost` unless server.publicUrl is set). */
   origin: string;
   portal: RunningPortal;
+  /** The app in-process, for requests no HTTP client can send (a forged Host); built on first use. */
+  readonly app: Hono<AppEnv>;
   services: Services;
   store: Store;
   sim: RunningSimulator;
@@ -117,11 +119,9 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
   }
   const { services } = portal;
   const publicOrigin = resolvePublicOrigin(services.config.server);
-  const send = transportFor(
-    portal,
-    publicOrigin.configured ? createApp(services) : undefined,
-    publicOrigin.origin,
-  );
+  let app: Hono<AppEnv> | undefined;
+  const inProcess = () => (app ??= createApp(services));
+  const send = transportFor(portal, publicOrigin.configured ? inProcess() : undefined, publicOrigin.origin);
   const anon = createCaller(send, publicOrigin.origin);
   const withCookie = (cookie: string) => createCaller(send, publicOrigin.origin, { cookie });
 
@@ -129,6 +129,9 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
     url: portal.url,
     origin: publicOrigin.origin,
     portal,
+    get app() {
+      return inProcess();
+    },
     services,
     store: services.store,
     sim,
@@ -165,25 +168,32 @@ function configFor(
 ) {
   const redisUrl = options.redis === true ? process.env.REDIS_URL : options.redis || undefined;
   const extra = options.config ?? {};
+  const section = (name: string) => extra[name] as Record<string, unknown> | undefined;
   return loadConfig({
     env: {},
     overrides: {
-      server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 2_000 },
       dataDir: at.dataDir,
       admin: { token: ADMIN_TOKEN },
       database: { url: at.databaseUrl },
       redis: { url: redisUrl },
       pools: [simPoolConfig(at.simUrl)],
       ...extra,
+      // server and gateway merge one level deep, so a suite states only what it changes.
+      server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 2_000, ...section('server') },
       // Suites send many bad keys from 127.0.0.1: the pre-auth guard gets room unless a suite sets its own.
-      gateway: { authFailureLimit: 1_000, ...(extra.gateway as Record<string, unknown> | undefined) },
+      gateway: { authFailureLimit: 1_000, ...section('gateway') },
     },
   });
 }
 
 /** Over HTTP to the listener; in-process to `app` at the public origin when one is configured. */
 function transportFor(portal: RunningPortal, app: Hono<AppEnv> | undefined, origin: string): Transport {
-  if (app) return async (path, init) => app.request(`${origin}${path}`, init);
+  if (app)
+    return async (path, init) => {
+      const headers = new Headers(init.headers);
+      if (!headers.has('host')) headers.set('host', new URL(origin).host);
+      return app.request(`${origin}${path}`, { ...init, headers });
+    };
   // Redirects are answers to check, not to follow (links name the public origin, not this listener).
   return (path, init) => fetch(`${portal.url}${path}`, { redirect: 'manual', ...init });
 }
