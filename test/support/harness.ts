@@ -32,6 +32,7 @@ import type { SimOptionsInput } from '../../src/inference/simulator/options.js';
 import { createAccount, type AccountOptions, type TestAccount } from './fixtures.js';
 import { sharedTestStore } from './pglite.js';
 import { createTestDatabase, type TestDatabase } from './store.js';
+import { hasService } from './services.js';
 import { bearer, createCaller, sessionCookie, type Caller, type Transport } from './http.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -218,4 +219,17 @@ export function usePortal(options: TestPortalOptions | (() => TestPortalOptions)
       return current[prop as keyof TestPortal];
     },
   });
+}
+
+/**
+ * The stores a suite should pass on: embedded PGlite always, and a fresh PostgreSQL database when
+ * DATABASE_URL is set (PORTAL_REQUIRE_SERVICES=1 makes its absence a failure, as with describeWith).
+ */
+export function storeVariants(): Array<{ name: 'pglite' | 'postgres'; options: TestPortalOptions }> {
+  const variants: Array<{ name: 'pglite' | 'postgres'; options: TestPortalOptions }> = [
+    { name: 'pglite', options: {} },
+  ];
+  if (hasService('postgres')) variants.push({ name: 'postgres', options: { postgres: true } });
+  else console.warn('SKIPPED PostgreSQL variants of store suites — DATABASE_URL is not set');
+  return variants;
 }

@@ -73,6 +73,8 @@ export interface Caller {
   request(method: Method | string, path: string, options?: SendOptions & { json?: unknown }): Promise<Reply>;
   /** This caller with more headers (e.g. `{ 'x-request-id': … }`); the identity headers stay. */
   with(headers: Record<string, string>): Caller;
+  /** This caller with every path under `prefix` (`t.admin.under('/admin/api').get('/pools')`); untyped. */
+  under(prefix: string): Caller;
 }
 
 /** Sends one request to the portal: over HTTP or in-process (see harness.ts for which). */
@@ -84,7 +86,12 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
  * A caller over a transport. JSON bodies get their content type; a mutating `/api/*` request carries the
  * public Origin, as the dashboard's does (the CSRF guard refuses a foreign one, see src/product/auth/csrf.ts).
  */
-export function createCaller(send: Transport, origin: string, identity: Record<string, string> = {}): Caller {
+export function createCaller(
+  send: Transport,
+  origin: string,
+  identity: Record<string, string> = {},
+  prefix = '',
+): Caller {
   const request: Caller['request'] = (method, path, options = {}) => {
     const headers = new Headers({ ...identity, ...options.headers });
     let body = options.body;
@@ -92,9 +99,10 @@ export function createCaller(send: Transport, origin: string, identity: Record<s
       if (!headers.has('content-type')) headers.set('content-type', 'application/json');
       body = JSON.stringify(options.json);
     }
-    if (!SAFE.has(method) && path.startsWith('/api/') && !headers.has('origin'))
+    const full = `${prefix}${path}`;
+    if (!SAFE.has(method) && full.startsWith('/api/') && !headers.has('origin'))
       headers.set('origin', origin);
-    return send(path, { method, headers, body, signal: options.signal }) as Promise<Reply>;
+    return send(full, { method, headers, body, signal: options.signal }) as Promise<Reply>;
   };
   const withJson = (method: Method) => (path: string, json?: unknown, options?: SendOptions) =>
     request(method, path, { ...options, json });
@@ -106,7 +114,8 @@ export function createCaller(send: Transport, origin: string, identity: Record<s
     post: withJson('POST') as Caller['post'],
     patch: withJson('PATCH') as Caller['patch'],
     put: withJson('PUT') as Caller['put'],
-    with: (headers) => createCaller(send, origin, { ...identity, ...headers }),
+    with: (headers) => createCaller(send, origin, { ...identity, ...headers }, prefix),
+    under: (more) => createCaller(send, origin, identity, `${prefix}${more}`),
   };
 }
 
