@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith } from '../support/services.js';
 import { createTestDatabase, type TestDatabase } from '../support/store.js';
 import { startPortalProcess, writeConfig, type PortalProcess } from '../support/processes.js';
-import { simPoolConfig, ADMIN_TOKEN } from '../support/portal.js';
+import { simPoolConfig, ADMIN_TOKEN } from '../support/harness.js';
 import { createAccount, upsertPlan } from '../support/fixtures.js';
 import { maxAdmittedInAnyWindow, randomLoad } from '../support/limit-check.js';
 import { openStore, type Store } from '../../src/platform/store/db.js';

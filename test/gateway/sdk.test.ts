@@ -5,7 +5,7 @@
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { startTestPortal, type TestPortal } from '../support/harness.js';
 import { setKeyStatus, upsertPlan, createKey, type TestAccount } from '../support/fixtures.js';
 
 let t: TestPortal;

@@ -4,7 +4,7 @@
  * upstream — and every one of these is metered with the tokens that were really generated.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { startTestPortal, type TestPortal } from '../support/harness.js';
 import { upsertPlan, type TestAccount } from '../support/fixtures.js';
 
 let t: TestPortal;

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { startTestPortal, ADMIN_TOKEN, type TestPortal } from '../support/portal.js';
+import { startTestPortal, ADMIN_TOKEN, type TestPortal } from '../support/harness.js';
 import { startFakeUnkey, type FakeUnkey } from '../support/fake-unkey.js';
 import { upsertPlan } from '../support/fixtures.js';
 import { storeTargets } from '../support/store.js';

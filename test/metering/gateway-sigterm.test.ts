@@ -13,7 +13,7 @@ import { startSimulator, type RunningSimulator } from '../../src/inference/simul
 import { openStore, type Store } from '../../src/platform/store/db.js';
 import { migrate } from '../../src/platform/store/migrate.js';
 import { createAccount, upsertPlan, type TestAccount } from '../support/fixtures.js';
-import { simPoolConfig } from '../support/portal.js';
+import { simPoolConfig } from '../support/harness.js';
 import { freePort, writeConfig } from '../support/processes.js';
 import { describeWith } from '../support/services.js';
 import { createTestDatabase, type TestDatabase } from '../support/store.js';

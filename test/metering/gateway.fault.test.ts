@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith } from '../support/services.js';
 import { createTestDatabase, type TestDatabase } from '../support/store.js';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { startTestPortal, type TestPortal } from '../support/harness.js';
 import { createAccount, upsertPlan, type TestAccount } from '../support/fixtures.js';
 import { count, rollupMismatches } from './support.js';
 import { postgres, waitForPostgres } from './pg-control.js';

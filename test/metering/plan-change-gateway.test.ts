@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, type TestAccount } from '../support/fixtures.js';
-import { ADMIN_TOKEN, startTestPortal, type TestPortal } from '../support/portal.js';
+import { ADMIN_TOKEN, startTestPortal, type TestPortal } from '../support/harness.js';
 
 describe('plan change at the gateway', () => {
   let t: TestPortal;

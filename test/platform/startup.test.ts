@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, startPortalProcess } from '../support/processes.js';
 import { describeWith } from '../support/services.js';
 import { createTestDatabase } from '../support/store.js';
-import { ADMIN_TOKEN } from '../support/portal.js';
+import { ADMIN_TOKEN } from '../support/harness.js';
 
 const BIN = fileURLToPath(new URL('../../bin/portal', import.meta.url));
 const dirs: string[] = [];

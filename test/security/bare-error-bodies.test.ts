@@ -5,7 +5,7 @@
  */
 import { createConnection, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { startTestPortal, type TestPortal } from '../support/harness.js';
 
 let t: TestPortal;
 beforeAll(async () => {

@@ -6,7 +6,7 @@
  * request logs are deleted after `metering.requestLogRetentionDays`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, startTestPortal, type TestPortal } from '../support/portal.js';
+import { ADMIN_TOKEN, startTestPortal, type TestPortal } from '../support/harness.js';
 import { generateKey } from '../../src/gateway/keys/format.js';
 import { TtlCache } from '../../src/gateway/keys/cache.js';
 import { sweepOldRequestLogs } from '../../src/platform/metering/retention.js';

@@ -3,7 +3,7 @@
  * plan or key may not use. It now lists only the models this key is entitled to.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { startTestPortal, type TestPortal } from '../support/harness.js';
 
 describe('model_not_found', () => {
   let t: TestPortal;

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { startTestPortal, type TestPortal } from '../support/harness.js';
 import { upsertPlan } from '../support/fixtures.js';
 import { hasService } from '../support/services.js';
 import { createTestDatabase, type TestDatabase } from '../support/store.js';

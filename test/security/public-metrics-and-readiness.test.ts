@@ -5,7 +5,7 @@
  * /readyz on the main port gives only its status unless the admin token comes with it; /healthz stays public.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPortal, ADMIN_TOKEN, type TestPortal } from '../support/portal.js';
+import { startTestPortal, ADMIN_TOKEN, type TestPortal } from '../support/harness.js';
 
 const bearer = { authorization: `Bearer ${ADMIN_TOKEN}` };
 

@@ -5,7 +5,7 @@
  * x-client-request-id.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { startTestPortal, type TestPortal } from '../support/harness.js';
 
 describe('client request ids', () => {
   let t: TestPortal;

@@ -3,7 +3,7 @@
  * characters). They now store the route's label (`/v1/models/:id`), never the raw path.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { startTestPortal, type TestPortal } from '../support/harness.js';
 
 describe('request-log endpoints', () => {
   let t: TestPortal;

@@ -5,7 +5,7 @@
  */
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { startTestPortal, type TestPortal } from '../support/harness.js';
 import { createAttemptGuard } from '../../src/product/auth/brute-force.js';
 
 /** POSTs JSON from a chosen loopback source address (127.0.0.x), as a distinct client would. */

@@ -6,7 +6,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { startTestPortal, type TestPortal } from '../support/harness.js';
 
 const HEADERS_MS = 1_000;
 const REQUEST_MS = 1_500;

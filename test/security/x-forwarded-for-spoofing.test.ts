@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { Hono } from 'hono';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { startTestPortal, type TestPortal } from '../support/harness.js';
 import type { TestAccount } from '../support/fixtures.js';
 import { createClientIp } from '../../src/platform/http/client-ip.js';
 import { installKernel } from '../../src/platform/http/kernel.js';

@@ -8,6 +8,8 @@
  *   const cache = new KeyCache({ …, now: clock.now });
  *   clock.advance(60_000); // the entry is stale now, without a minute's sleep
  */
+import { vi } from 'vitest';
+
 export interface TestClock {
   /** The current test time in epoch ms; a bound function, pass it where `now: () => number` is taken. */
   now: () => number;
@@ -29,4 +31,15 @@ export function testClock(start = Date.UTC(2026, 0, 1)): TestClock {
       current = epochMs;
     },
   };
+}
+
+/**
+ * Moves the process's wall clock (`Date` only; timers keep real time and the clock keeps ticking) `ms`
+ * ahead, for in-process code that reads `Date.now()` as its default `now` — e.g. the gateway's
+ * `keys.verify(presented, now = Date.now())` — where no clock can be passed in from a test. Returns the
+ * undo; call it in a `finally`.
+ */
+export function jumpWallClock(ms: number): () => void {
+  vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + ms, shouldAdvanceTime: true });
+  return () => vi.useRealTimers();
 }

@@ -233,3 +233,13 @@ export function storeVariants(): Array<{ name: 'pglite' | 'postgres'; options: T
   else console.warn('SKIPPED PostgreSQL variants of store suites — DATABASE_URL is not set');
   return variants;
 }
+
+/** In-memory state, and Redis-shared state when REDIS_URL is set (limiter, counters, bus). */
+export function redisVariants(what: string): Array<{ name: string; options: TestPortalOptions }> {
+  const variants: Array<{ name: string; options: TestPortalOptions }> = [
+    { name: `memory ${what}`, options: {} },
+  ];
+  if (hasService('redis')) variants.push({ name: `Redis ${what}`, options: { redis: true } });
+  else console.warn(`SKIPPED Redis variant of the ${what} tests — REDIS_URL is not set`);
+  return variants;
+}

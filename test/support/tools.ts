@@ -1,7 +1,7 @@
 /** Shared tool-calling fixtures for the SDK tests: the launch models, a weather tool and its implementation. */
 import { afterAll, beforeAll } from 'vitest';
 import { upsertPlan } from './fixtures.js';
-import { startTestPortal, type TestPortal } from './portal.js';
+import { startTestPortal, type TestPortal } from './harness.js';
 
 export const LAUNCH_MODELS = ['oss-20b', 'oss-120b', 'gemma4', 'qwen'] as const;
 
