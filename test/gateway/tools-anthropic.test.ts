@@ -8,13 +8,13 @@ import { describe, expect, it } from 'vitest';
 import {
   LAUNCH_MODELS,
   timeParameters,
-  usePortal,
+  useToolsPortal,
   weatherParameters,
   weatherResult,
 } from '../support/tools.js';
 
-const ctx = usePortal();
-const client = () => new Anthropic({ apiKey: ctx.key, baseURL: ctx.t.url, maxRetries: 0 });
+const ctx = useToolsPortal();
+const client = () => ctx.anthropic();
 
 const tools: Anthropic.Tool[] = [
   { name: 'get_weather', description: 'Current weather in a city', input_schema: weatherParameters },

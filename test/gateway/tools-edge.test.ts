@@ -5,17 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { countTokens } from '../../src/inference/tokens.js';
-import { usePortal, weatherParameters } from '../support/tools.js';
+import { useToolsPortal, weatherParameters } from '../support/tools.js';
 
-const ctx = usePortal();
+const ctx = useToolsPortal();
 
-function post(path: string, body: Record<string, unknown>) {
-  return fetch(`${ctx.t.url}/v1/${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ctx.key}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-}
+const post = (path: string, body: Record<string, unknown>) => ctx.api.post(`/v1/${path}`, body);
 
 const weather = { type: 'function', function: { name: 'get_weather', parameters: weatherParameters } };
 const chat = (fields: Record<string, unknown>) =>
@@ -128,7 +122,7 @@ describe('Anthropic tool requests refused with 400 in Anthropic shape', () => {
 
 describe('models and metering', () => {
   it('/v1/models says which models take tools, JSON and reasoning', async () => {
-    const res = await fetch(`${ctx.t.url}/v1/models`, { headers: { authorization: `Bearer ${ctx.key}` } });
+    const res = await ctx.api.get('/v1/models');
     const { data } = (await res.json()) as {
       data: Array<{ id: string; capabilities: Record<string, boolean> }>;
     };

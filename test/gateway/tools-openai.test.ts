@@ -10,13 +10,13 @@ import { describe, expect, it } from 'vitest';
 import {
   LAUNCH_MODELS,
   timeParameters,
-  usePortal,
+  useToolsPortal,
   weatherParameters,
   weatherResult,
 } from '../support/tools.js';
 
-const ctx = usePortal();
-const client = () => new OpenAI({ apiKey: ctx.key, baseURL: `${ctx.t.url}/v1`, maxRetries: 0 });
+const ctx = useToolsPortal();
+const client = () => ctx.openai();
 
 const tools: OpenAI.ChatCompletionTool[] = [
   {

@@ -5,10 +5,10 @@
  */
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LAUNCH_MODELS, timeParameters, usePortal, weatherParameters } from '../support/tools.js';
+import { LAUNCH_MODELS, timeParameters, useToolsPortal, weatherParameters } from '../support/tools.js';
 
-const ctx = usePortal();
-const client = () => new OpenAI({ apiKey: ctx.key, baseURL: `${ctx.t.url}/v1`, maxRetries: 0 });
+const ctx = useToolsPortal();
+const client = () => ctx.openai();
 afterEach(() =>
   ctx.t.sim.configure({
     toolCallsPerAnswer: 1,
@@ -28,13 +28,7 @@ const time: OpenAI.ChatCompletionTool = {
 };
 const ask: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'Weather in Paris and Oslo?' }];
 
-function post(path: string, body: Record<string, unknown>) {
-  return fetch(`${ctx.t.url}/v1/${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ctx.key}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-}
+const post = (path: string, body: Record<string, unknown>) => ctx.api.post(`/v1/${path}`, body);
 
 describe.each(LAUNCH_MODELS)('model output on %s', (model) => {
   // The simulator's malformed-call knob breaks JSON; Gemma 4's call syntax is not JSON, so it has no effect there.

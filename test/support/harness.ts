@@ -243,3 +243,13 @@ export function redisVariants(what: string): Array<{ name: string; options: Test
   else console.warn(`SKIPPED Redis variant of the ${what} tests — REDIS_URL is not set`);
   return variants;
 }
+
+/** Callers for a Portal this process did not start (a `bin/portal` child, see processes.ts), over HTTP. */
+export function remote(url: string): Pick<TestPortal, 'anon' | 'admin' | 'as'> {
+  const send: Transport = (path, init) => fetch(`${url}${path}`, { redirect: 'manual', ...init });
+  return {
+    anon: createCaller(send, url),
+    admin: createCaller(send, url, bearer(ADMIN_TOKEN)),
+    as: (key) => createCaller(send, url, bearer(key)),
+  };
+}
