@@ -13,7 +13,8 @@ import { startSimulator, type RunningSimulator } from '../../src/inference/simul
 import { openStore, type Store } from '../../src/platform/store/db.js';
 import { migrate } from '../../src/platform/store/migrate.js';
 import { createAccount, upsertPlan, type TestAccount } from '../support/fixtures.js';
-import { simPoolConfig } from '../support/harness.js';
+import { remote, simPoolConfig } from '../support/harness.js';
+import { chatBody } from '../support/http.js';
 import { freePort, writeConfig } from '../support/processes.js';
 import { describeWith } from '../support/services.js';
 import { createTestDatabase, type TestDatabase } from '../support/store.js';
@@ -78,15 +79,12 @@ describeWith(['postgres'], 'SIGTERM to a serving Portal under load', () => {
     const workers = Array.from({ length: 12 }, async (_, w) => {
       for (let i = 0; !stop; i++) {
         try {
-          const res = await fetch(`${url}/v1/chat/completions`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${account.key}`, 'content-type': 'application/json' },
-            body: JSON.stringify({
-              model: 'oss-20b',
-              messages: [{ role: 'user', content: `worker ${w} request ${i}` }],
-              max_tokens: 16,
-            }),
-          });
+          const res = await remote(url)
+            .as(account.key)
+            .post(
+              '/v1/chat/completions',
+              chatBody({ messages: [{ role: 'user', content: `worker ${w} request ${i}` }], max_tokens: 16 }),
+            );
           await res.text();
           if (res.status === 200) ok++;
         } catch {

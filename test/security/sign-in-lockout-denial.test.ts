@@ -4,8 +4,8 @@
  * cleared. The guard backs off per (email, client address) and forgets only its least recently used entries.
  */
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { usePortal } from '../support/harness.js';
 import { createAttemptGuard } from '../../src/product/auth/brute-force.js';
 
 /** POSTs JSON from a chosen loopback source address (127.0.0.x), as a distinct client would. */
@@ -34,13 +34,7 @@ function post(url: string, path: string, from: string, json: unknown) {
 }
 
 describe('lockouts', () => {
-  let portal: TestPortal;
-  beforeAll(async () => {
-    portal = await startTestPortal();
-  });
-  afterAll(async () => {
-    await portal.close();
-  });
+  const portal = usePortal();
 
   it("an attacker's failures lock only the attacker's address out, not the victim's", async () => {
     const email = 'lockout-victim@example.com';
