@@ -10,30 +10,28 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/inference/simulator/server.js';
-import { openStore, type Store } from '../../src/platform/store/db.js';
-import { migrate } from '../../src/platform/store/migrate.js';
+import type { Store } from '../../src/platform/store/db.js';
 import { createAccount, upsertPlan, type TestAccount } from '../support/fixtures.js';
 import { remote, simPoolConfig } from '../support/harness.js';
 import { chatBody } from '../support/http.js';
 import { freePort, writeConfig } from '../support/processes.js';
 import { describeWith } from '../support/services.js';
-import { createTestDatabase, type TestDatabase } from '../support/store.js';
+import { openTestDatabase, type OpenTestDatabase } from '../support/store.js';
 import { count, rollupMismatches } from './support.js';
 
 const SERVE = fileURLToPath(new URL('./fixtures/serve-child.ts', import.meta.url));
 const SIM_KEY = 'sim-key-sigterm';
 
 describeWith(['postgres'], 'SIGTERM to a serving Portal under load', () => {
-  let db: TestDatabase;
+  let db: OpenTestDatabase;
   let store: Store;
   let sim: RunningSimulator;
   let account: TestAccount;
   let dataDir: string;
   let child: ChildProcess | undefined;
   beforeAll(async () => {
-    db = await createTestDatabase('portal_sigterm');
-    store = await openStore({ databaseUrl: db.url, dataDir: '.portal-unused' });
-    await migrate(store);
+    db = await openTestDatabase('portal_sigterm');
+    store = db.store;
     sim = await startSimulator({
       host: '127.0.0.1',
       port: 0,
@@ -44,8 +42,7 @@ describeWith(['postgres'], 'SIGTERM to a serving Portal under load', () => {
   afterAll(async () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
     await sim?.close();
-    await store?.close();
-    await db?.drop();
+    await db?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

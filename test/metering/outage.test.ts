@@ -1,46 +1,30 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '../../src/platform/log.js';
 import { createMetering } from '../../src/platform/metering/metering.js';
-import { openStore, type Store } from '../../src/platform/store/db.js';
-import { migrate } from '../../src/platform/store/migrate.js';
+import type { Store } from '../../src/platform/store/db.js';
 import { describeWith } from '../support/services.js';
-import { createTestDatabase, type TestDatabase } from '../support/store.js';
+import { setReachable } from './pg-control.js';
+import { openTestDatabase, type OpenTestDatabase } from '../support/store.js';
 import { count, rollupMismatches, seedOrg, usageEvent } from './support.js';
 
 const log = createLogger({ level: 'silent' });
 
-/** Cuts this test's own database off (no new connections, existing ones killed) without touching others. */
-async function setReachable(name: string, reachable: boolean) {
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  try {
-    await admin.query(`alter database ${name} allow_connections ${reachable}`);
-    if (!reachable)
-      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]);
-  } finally {
-    await admin.end();
-  }
-}
-
 describeWith(['postgres'], 'metering while its PostgreSQL database is unreachable', () => {
-  let db: TestDatabase;
+  let db: OpenTestDatabase;
   let store: Store;
   let dir: string;
   beforeAll(async () => {
-    db = await createTestDatabase('portal_meter_outage');
-    store = await openStore({ databaseUrl: db.url, dataDir: '.portal-unused' });
-    await migrate(store);
+    db = await openTestDatabase('portal_meter_outage');
+    store = db.store;
     await seedOrg(store.query, 'org_c', { planId: 'credits' });
     dir = mkdtempSync(join(tmpdir(), 'portal-outage-'));
   });
   afterAll(async () => {
     await setReachable(db.name, true).catch(() => {});
-    await store.close();
-    await db.drop();
+    await db?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -10,31 +10,28 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '../../src/platform/log.js';
 import { createMetering } from '../../src/platform/metering/metering.js';
-import { openStore, type Store } from '../../src/platform/store/db.js';
-import { migrate } from '../../src/platform/store/migrate.js';
+import type { Store } from '../../src/platform/store/db.js';
 import { describeWith } from '../support/services.js';
-import { createTestDatabase, type TestDatabase } from '../support/store.js';
+import { openTestDatabase, type OpenTestDatabase } from '../support/store.js';
 import { postgres, waitForPostgres } from './pg-control.js';
 import { count, rollupMismatches, seedOrg, usageEvent } from './support.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describeWith(['postgres'], 'metering through a 10 s PostgreSQL outage', () => {
-  let db: TestDatabase;
+  let db: OpenTestDatabase;
   let store: Store;
   let dir: string;
   beforeAll(async () => {
-    db = await createTestDatabase('portal_meter_fault');
-    store = await openStore({ databaseUrl: db.url, dataDir: '.portal-unused' });
-    await migrate(store);
+    db = await openTestDatabase('portal_meter_fault');
+    store = db.store;
     await seedOrg(store.query, 'org_fault', { planId: 'credits' });
     dir = mkdtempSync(join(tmpdir(), 'portal-fault-'));
   });
   afterAll(async () => {
     postgres('start'); // a no-op when it is already running
     await waitForPostgres(store);
-    await store.close();
-    await db.drop();
+    await db?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -9,6 +9,8 @@ import type { BusMessage } from '../../src/platform/bus/types.js';
 import { ADMIN_TOKEN, usePortal } from '../support/harness.js';
 import { chatBody, errorOf } from '../support/http.js';
 
+const OPS_USER = ['users', 'create', '--email', 'ops@example.com', '--password', 'operator-pass-1'];
+
 describe('CLI and admin API for users and keys', () => {
   const portal = usePortal();
   const published: BusMessage[] = [];
@@ -53,15 +55,7 @@ describe('CLI and admin API for users and keys', () => {
     }>();
 
   it('users create makes a user who can sign in with that password', async () => {
-    const res = await cli(
-      'users',
-      'create',
-      '--email',
-      'ops@example.com',
-      '--password',
-      'operator-pass-1',
-      '--admin',
-    );
+    const res = await cli(...OPS_USER, '--admin');
     expect(res.code).toBe(0);
     expect(res.out).toMatch(/created admin user ops@example.com/);
     const signIn = await portal.anon.post('/api/auth/sign-in/email', {
@@ -69,7 +63,7 @@ describe('CLI and admin API for users and keys', () => {
       password: 'operator-pass-1',
     });
     expect(signIn.status).toBe(200);
-    const dup = await cli('users', 'create', '--email', 'ops@example.com', '--password', 'operator-pass-1');
+    const dup = await cli(...OPS_USER);
     expect(dup.code).toBe(1);
     expect(dup.err).toMatch(/exists/);
   });
@@ -82,8 +76,7 @@ describe('CLI and admin API for users and keys', () => {
       'ops@example.com',
       '--name',
       'cli key',
-      '--rpm',
-      '30',
+      '--rpm=30',
       '--json',
     );
     expect(created.code).toBe(0);

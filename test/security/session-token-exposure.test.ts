@@ -15,6 +15,13 @@ function cookieToken(cookie: string): string {
   return value.split('.')[0]!;
 }
 
+const AGED_PAST_LIFETIME =
+  "update auth_sessions set created_at = now() - interval '31 days', updated_at = now()";
+const DUE_FOR_REFRESH_NEAR_LIFETIME =
+  "update auth_sessions set created_at = now() - interval '29 days', expires_at = now() + interval '5 days'";
+const EXPIRES_PAST_LIFETIME =
+  "select expires_at > created_at + interval '30 days 1 minute' as over from auth_sessions";
+
 describe('session tokens', () => {
   const t = usePortal();
   const signInAgain = (user: Session) =>
@@ -59,24 +66,15 @@ describe('session tokens', () => {
 
   it('a session older than the absolute lifetime is refused even while in use', async () => {
     const user = await t.signUp();
-    await sessionsOf(
-      user,
-      "update auth_sessions set created_at = now() - interval '31 days', updated_at = now()",
-    );
+    await sessionsOf(user, AGED_PAST_LIFETIME);
     expect((await user.get('/api/account')).status).toBe(401);
   });
 
   it('a sliding refresh never extends a session past the absolute lifetime', async () => {
     const user = await t.signUp();
-    await sessionsOf(
-      user,
-      "update auth_sessions set created_at = now() - interval '29 days', expires_at = now() + interval '5 days'",
-    );
+    await sessionsOf(user, DUE_FOR_REFRESH_NEAR_LIFETIME);
     expect((await user.get('/api/account')).status).toBe(200); // due for a refresh: better-auth extends it
-    const rows = await sessionsOf(
-      user,
-      "select expires_at > created_at + interval '30 days 1 minute' as over from auth_sessions",
-    );
+    const rows = await sessionsOf(user, EXPIRES_PAST_LIFETIME);
     expect(rows).toEqual([{ over: false }]);
   });
 

@@ -24,6 +24,12 @@ export const timeParameters = {
   additionalProperties: false,
 };
 
+/** The two tools the SDK suites offer, as name, description and JSON-schema parameters. */
+export const TOOL_DEFINITIONS = [
+  { name: 'get_weather', description: 'Current weather in a city', parameters: weatherParameters },
+  { name: 'get_time', description: 'Current time in a timezone', parameters: timeParameters },
+];
+
 /** What the tool "returns": distinctive text the model's next answer can be checked against. */
 export const weatherResult = (args: { city?: unknown }) =>
   JSON.stringify({ city: args.city, temperature: 21, conditions: 'sunny' });
