@@ -10,10 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startPortal, type RunningPortal } from '../../src/server.js';
-import { loadConfig } from '../../src/platform/config/load.js';
-import type { Store } from '../../src/platform/store/db.js';
-import { openTestStore } from '../support/pglite.js';
+import { usePortal } from '../support/harness.js';
 import { CHROMIUM_PATH, describeWith } from '../support/services.js';
 
 const SHOTS = join(import.meta.dirname, '../../docs/screenshots');
@@ -21,11 +18,9 @@ const EMAIL = `e2e-${Date.now()}@example.com`;
 const PASSWORD = 'e2e-password-123';
 
 describeWith(['chromium'], 'dashboard in a real browser', () => {
-  let portal: RunningPortal;
-  let store: Store;
+  const portal = usePortal();
   let context: BrowserContext;
   let page: Page;
-  let dataDir: string;
   let profileDir: string;
   let key = '';
   const cspViolations: string[] = [];
@@ -33,11 +28,7 @@ describeWith(['chromium'], 'dashboard in a real browser', () => {
   beforeAll(async () => {
     execFileSync('npm', ['run', 'build:web'], { cwd: join(import.meta.dirname, '../..'), stdio: 'ignore' });
     mkdirSync(SHOTS, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'portal-e2e-'));
     profileDir = mkdtempSync(join(tmpdir(), 'portal-e2e-chromium-'));
-    store = await openTestStore();
-    const config = loadConfig({ env: {}, overrides: { dataDir, server: { host: '127.0.0.1', port: 0 } } });
-    portal = await startPortal(config, { store });
     context = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM_PATH,
       headless: true,
@@ -64,18 +55,14 @@ describeWith(['chromium'], 'dashboard in a real browser', () => {
 
   afterAll(async () => {
     await context?.close();
-    await portal?.stop();
-    await store?.close();
-    rmSync(dataDir, { recursive: true, force: true });
     rmSync(profileDir, { recursive: true, force: true });
   });
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   const chat = (apiKey: string) =>
-    fetch(`${portal.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'oss-20b', messages: [{ role: 'user', content: 'Say hello' }] }),
+    portal.as(apiKey).post('/v1/chat/completions', {
+      model: 'oss-20b',
+      messages: [{ role: 'user', content: 'Say hello' }],
     });
 
   it('a signed-out visitor is sent to sign in, signs up and lands on the first-key empty state', async () => {

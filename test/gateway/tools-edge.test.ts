@@ -22,6 +22,12 @@ const messages = (fields: Record<string, unknown>) =>
     ...fields,
   });
 
+/** A tool result whose call the conversation never made. */
+const answeringNoCall = [
+  { role: 'user', content: 'x' },
+  { role: 'tool', tool_call_id: 'call_x', content: '1' },
+];
+
 const deep = (n: number): Record<string, unknown> =>
   n === 0 ? { type: 'string' } : { type: 'object', properties: { a: deep(n - 1) } };
 
@@ -57,16 +63,7 @@ describe('OpenAI tool requests refused with 400 naming the parameter', () => {
       { tools: [weather], tool_choice: { type: 'function', function: { name: 'nope' } } },
       'tool_choice',
     ],
-    [
-      'a tool message answering no call',
-      {
-        messages: [
-          { role: 'user', content: 'x' },
-          { role: 'tool', tool_call_id: 'call_x', content: '1' },
-        ],
-      },
-      'messages.1.tool_call_id',
-    ],
+    ['a tool message answering no call', { messages: answeringNoCall }, 'messages.1.tool_call_id'],
     [
       'an image part',
       { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'x' } }] }] },
