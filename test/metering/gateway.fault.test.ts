@@ -7,7 +7,6 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith } from '../support/services.js';
-import { createTestDatabase, type TestDatabase } from '../support/store.js';
 import { startTestPortal, type TestPortal } from '../support/harness.js';
 import { chatBody } from '../support/http.js';
 import { createAccount, upsertPlan, type TestAccount } from '../support/fixtures.js';
@@ -17,13 +16,11 @@ import { postgres, waitForPostgres } from './pg-control.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describeWith(['postgres'], 'gateway metering through a 10 s PostgreSQL outage', () => {
-  let db: TestDatabase;
   let t: TestPortal;
   let account: TestAccount;
   beforeAll(async () => {
-    db = await createTestDatabase('portal_gw_fault');
     t = await startTestPortal({
-      databaseUrl: db.url,
+      postgres: true,
       sim: { ttftMs: 0, tokensPerSecond: 0, outputTokens: 12, errorRate: 0 },
       config: { gateway: { keyCacheTtlMs: 120_000 } },
     });
@@ -34,9 +31,8 @@ describeWith(['postgres'], 'gateway metering through a 10 s PostgreSQL outage', 
     postgres('start');
     if (t) {
       await waitForPostgres(t.store);
-      await t.close();
+      await t.close(); // and drops its database
     }
-    await db?.drop();
   });
 
   it('meters every completion the upstream served, exactly once, across the outage', async () => {

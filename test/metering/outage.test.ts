@@ -1,38 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createLogger } from '../../src/platform/log.js';
 import { createMetering } from '../../src/platform/metering/metering.js';
-import type { Store } from '../../src/platform/store/db.js';
 import { describeWith } from '../support/services.js';
 import { setReachable } from './pg-control.js';
-import { openTestDatabase, type OpenTestDatabase } from '../support/store.js';
-import { count, rollupMismatches, seedOrg, usageEvent } from './support.js';
+import { useMeteringDatabase } from './database.js';
+import { count, rollupMismatches, usageEvent } from './support.js';
 
 const log = createLogger({ level: 'silent' });
 
 describeWith(['postgres'], 'metering while its PostgreSQL database is unreachable', () => {
-  let db: OpenTestDatabase;
-  let store: Store;
-  let dir: string;
-  beforeAll(async () => {
-    db = await openTestDatabase('portal_meter_outage');
-    store = db.store;
-    await seedOrg(store.query, 'org_c', { planId: 'credits' });
-    dir = mkdtempSync(join(tmpdir(), 'portal-outage-'));
-  });
-  afterAll(async () => {
-    await setReachable(db.name, true).catch(() => {});
-    await db?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const m = useMeteringDatabase('portal_meter_outage', 'org_c', (m) =>
+    setReachable(m.db.name, true).catch(() => {}),
+  );
+
+  /** A metering writer on this suite's database and spool directory. */
+  const writer = (options: Partial<Parameters<typeof createMetering>[0]> = {}) =>
+    createMetering({ store: m.store, log, spoolDir: m.spoolDir, ...options });
 
   it('spools during the outage and, once back, holds every event exactly once with matching rollups', async () => {
-    const metering = createMetering({
-      store,
-      log,
-      spoolDir: dir,
+    const metering = writer({
       batchSize: 50,
       flushIntervalMs: 20,
       probeIntervalMs: 100,
@@ -46,13 +32,13 @@ describeWith(['postgres'], 'metering while its PostgreSQL database is unreachabl
       }
     };
     await record(0, 1_000);
-    await setReachable(db.name, false);
+    await setReachable(m.db.name, false);
     await record(1_000, 2_000);
     await expect.poll(() => metering.stats().state, { timeout: 10_000 }).toBe('spooling');
     await record(2_000, 2_500);
     await metering.flush();
     expect(metering.stats().spoolBytes).toBeGreaterThan(0);
-    await setReachable(db.name, true);
+    await setReachable(m.db.name, true);
     await record(2_500, total);
     await expect
       .poll(async () => metering.stats().state === 'ok' && metering.stats().spoolBytes === 0, {
@@ -60,22 +46,22 @@ describeWith(['postgres'], 'metering while its PostgreSQL database is unreachabl
       })
       .toBe(true);
     await metering.close();
-    expect(await count(store.query, 'usage_events', `org_id = 'org_c'`)).toBe(total);
-    expect(await count(store.query, 'billing_ledger', `kind = 'usage_debit'`)).toBe(total);
-    expect(await rollupMismatches(store.query)).toEqual([]);
+    expect(await count(m.store.query, 'usage_events', `org_id = 'org_c'`)).toBe(total);
+    expect(await count(m.store.query, 'billing_ledger', `kind = 'usage_debit'`)).toBe(total);
+    expect(await rollupMismatches(m.store.query)).toEqual([]);
     expect(metering.stats().writeFailures).toBeGreaterThan(0);
   });
 
   it('spools what close() cannot write, and the next writer replays it', async () => {
-    const first = createMetering({ store, log, spoolDir: dir, writeTimeoutMs: 1_000, probeIntervalMs: 100 });
-    await setReachable(db.name, false);
+    const first = writer({ writeTimeoutMs: 1_000, probeIntervalMs: 100 });
+    await setReachable(m.db.name, false);
     for (let i = 0; i < 400; i++) first.recordUsage(usageEvent({ orgId: 'org_close' }));
     await first.close();
     expect(first.stats().eventsSpooled).toBe(400);
-    await setReachable(db.name, true);
-    const second = createMetering({ store, log, spoolDir: dir });
+    await setReachable(m.db.name, true);
+    const second = writer();
     await expect.poll(() => second.stats().spoolBytes, { timeout: 10_000 }).toBe(0);
     await second.close();
-    expect(await count(store.query, 'usage_events', `org_id = 'org_close'`)).toBe(400);
+    expect(await count(m.store.query, 'usage_events', `org_id = 'org_close'`)).toBe(400);
   });
 });
