@@ -12,3 +12,9 @@ export function encodeStream(
     out += p.type === 'end' ? encoder.end(p.finishReason, usage) : pieceFrame(encoder, p);
   return out;
 }
+
+/** SDK client options whose every request is answered with `body` (SSE or JSON), no network involved. */
+export const answeringWith = (body: string, type: string) => ({
+  apiKey: 'k',
+  fetch: async () => new Response(body, { headers: { 'content-type': type } }),
+});

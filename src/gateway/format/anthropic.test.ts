@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { StreamPiece } from '../../inference/types.js';
 import { messageBody, messageStreamEncoder, THINKING_SIGNATURE } from './anthropic.js';
 import type { StreamEncoder } from './types.js';
-import { encodeStream } from '../../../test/support/stream-encoding.js';
+import { answeringWith, encodeStream } from '../../../test/support/stream-encoding.js';
 
 const meta = { id: 'msg_1', model: 'qwen', created: 1_700_000_000 };
 const usage = { inputTokens: 30, outputTokens: 15 };
@@ -32,11 +32,7 @@ const eventsOf = (sse: string) =>
     });
 
 const sdkAnswering = (body: string, type: string) =>
-  new Anthropic({
-    apiKey: 'k',
-    baseURL: 'http://portal.test',
-    fetch: async () => new Response(body, { headers: { 'content-type': type } }),
-  });
+  new Anthropic({ ...answeringWith(body, type), baseURL: 'http://portal.test' });
 
 const THINK_THEN_CALL: StreamPiece[] = [
   { type: 'reasoning', text: 'The user wants ' },

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { StreamPiece } from '../../inference/types.js';
 import { chatCompletionBody, chatStreamEncoder } from './openai.js';
 import type { StreamEncoder } from './types.js';
-import { encodeStream } from '../../../test/support/stream-encoding.js';
+import { answeringWith, encodeStream } from '../../../test/support/stream-encoding.js';
 
 const meta = { id: 'chatcmpl-1', model: 'oss-20b', created: 1_700_000_000 };
 const usage = { inputTokens: 20, outputTokens: 12 };
@@ -18,11 +18,7 @@ const chunksOf = (sse: string) =>
 
 /** An SDK whose every request is answered with `body` (SSE or JSON). */
 const sdkAnswering = (body: string, type: string) =>
-  new OpenAI({
-    apiKey: 'k',
-    baseURL: 'http://portal.test/v1',
-    fetch: async () => new Response(body, { headers: { 'content-type': type } }),
-  });
+  new OpenAI({ ...answeringWith(body, type), baseURL: 'http://portal.test/v1' });
 
 const TWO_CALLS: StreamPiece[] = [
   { type: 'reasoning', text: 'Two cities, ' },
