@@ -95,6 +95,33 @@ export function simPoolConfig(simUrl: string, id = 'test-pool') {
 
 let signUps = 0;
 
+type Callers = Pick<TestPortal, 'anon' | 'admin' | 'as' | 'withCookie'>;
+
+function callersFor(send: Transport, origin: string): Callers {
+  return {
+    anon: createCaller(send, origin),
+    admin: createCaller(send, origin, bearer(ADMIN_TOKEN)),
+    as: (key) => createCaller(send, origin, bearer(key)),
+    withCookie: (cookie) => createCaller(send, origin, { cookie }),
+  };
+}
+
+/** Signs up through the API, marks the address verified in the store, signs in, and keeps the cookie. */
+async function signUp(
+  { anon, withCookie }: Callers,
+  store: Store,
+  { email, password = 'correct horse battery', name = 'Test User' }: Parameters<TestPortal['signUp']>[0] = {},
+): Promise<Session> {
+  const address = email ?? `user${Date.now()}-${signUps++}@example.com`;
+  const up = await anon.post('/api/auth/sign-up/email', { email: address, password, name });
+  if (up.status !== 200) throw new Error(`sign-up failed: ${up.status} ${await up.text()}`);
+  await store.query('update users set email_verified = true where email = $1', [address.toLowerCase()]);
+  const signedIn = await anon.post('/api/auth/sign-in/email', { email: address, password });
+  if (signedIn.status !== 200) throw new Error(`sign-in failed: ${signedIn.status} ${await signedIn.text()}`);
+  const cookie = sessionCookie(signedIn);
+  return { ...withCookie(cookie), email: address, password, cookie };
+}
+
 export async function startTestPortal(options: TestPortalOptions = {}): Promise<TestPortal> {
   process.env[SIM_KEY_ENV] = SIM_KEY;
   const sim = await startSimulator({
@@ -123,8 +150,7 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
   let app: Hono<AppEnv> | undefined;
   const inProcess = () => (app ??= createApp(services));
   const send = transportFor(portal, publicOrigin.configured ? inProcess() : undefined, publicOrigin.origin);
-  const anon = createCaller(send, publicOrigin.origin);
-  const withCookie = (cookie: string) => createCaller(send, publicOrigin.origin, { cookie });
+  const callers = callersFor(send, publicOrigin.origin);
 
   return {
     url: portal.url,
@@ -136,24 +162,9 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
     services,
     store: services.store,
     sim,
-    anon,
-    admin: createCaller(send, publicOrigin.origin, bearer(ADMIN_TOKEN)),
-    as: (key) => createCaller(send, publicOrigin.origin, bearer(key)),
-    withCookie,
+    ...callers,
     account: (o) => createAccount(services.store, o),
-    async signUp({ email, password = 'correct horse battery', name = 'Test User' } = {}) {
-      const address = email ?? `user${Date.now()}-${signUps++}@example.com`;
-      const up = await anon.post('/api/auth/sign-up/email', { email: address, password, name });
-      if (up.status !== 200) throw new Error(`sign-up failed: ${up.status} ${await up.text()}`);
-      await services.store.query('update users set email_verified = true where email = $1', [
-        address.toLowerCase(),
-      ]);
-      const signedIn = await anon.post('/api/auth/sign-in/email', { email: address, password });
-      if (signedIn.status !== 200)
-        throw new Error(`sign-in failed: ${signedIn.status} ${await signedIn.text()}`);
-      const cookie = sessionCookie(signedIn);
-      return { ...withCookie(cookie), email: address, password, cookie };
-    },
+    signUp: (o) => signUp(callers, services.store, o),
     async close() {
       await portal.stop();
       await sim.close();
@@ -245,11 +256,6 @@ export function redisVariants(what: string): Array<{ name: string; options: Test
 }
 
 /** Callers for a Portal this process did not start (a `bin/portal` child, see processes.ts), over HTTP. */
-export function remote(url: string): Pick<TestPortal, 'anon' | 'admin' | 'as'> {
-  const send: Transport = (path, init) => fetch(`${url}${path}`, { redirect: 'manual', ...init });
-  return {
-    anon: createCaller(send, url),
-    admin: createCaller(send, url, bearer(ADMIN_TOKEN)),
-    as: (key) => createCaller(send, url, bearer(key)),
-  };
+export function remote(url: string): Callers {
+  return callersFor((path, init) => fetch(`${url}${path}`, { redirect: 'manual', ...init }), url);
 }
