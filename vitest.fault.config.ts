@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.fault.test.ts', 'test/**/*.fault.test.ts'],
     environment: 'node',
+    setupFiles: ['test/support/setup.ts'],
     pool: 'forks',
     maxWorkers: 1,
     fileParallelism: false,

@@ -33,10 +33,9 @@ describeWith(['chromium'], 'dashboard in a real browser', () => {
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   const chat = (apiKey: string) =>
-    fetch(`${portal.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'oss-20b', messages: [{ role: 'user', content: 'Say hello' }] }),
+    portal.as(apiKey).post('/v1/chat/completions', {
+      model: 'oss-20b',
+      messages: [{ role: 'user', content: 'Say hello' }],
     });
 
   it('a signed-out visitor is sent to sign in, signs up and lands on the first-key empty state', async () => {

@@ -2,25 +2,25 @@
  * Bad input gets a clear 4xx in the API's own error shape — never a 500, never a crash — and the gateway
  * keeps serving afterwards.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePortal } from '../support/harness.js';
+import type { Caller } from '../support/http.js';
 import type { TestAccount } from '../support/fixtures.js';
 
-let t: TestPortal;
+const t = usePortal();
 let account: TestAccount;
+let caller: Caller;
 
 beforeAll(async () => {
-  t = await startTestPortal();
   account = await t.account();
+  caller = t.as(account.key);
 });
-afterAll(() => t?.close());
 
+/** POSTs as the account: an object as JSON, a string as a raw body labelled JSON. */
 const chat = (body: string | object, headers: Record<string, string> = {}, path = '/v1/chat/completions') =>
-  fetch(`${t.url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${account.key}`, 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
+  typeof body === 'string'
+    ? caller.request('POST', path, { body, headers: { 'content-type': 'application/json', ...headers } })
+    : caller.post(path, body, { headers });
 
 async function expectOpenAiError(res: Response, status: number, code?: string, param?: string | null) {
   expect(res.status).toBe(status);
@@ -153,11 +153,7 @@ describe('keys and headers', () => {
     ['a 10,000-character key', { authorization: `Bearer ptl_${'a'.repeat(10_000)}` }],
     ['a key with non-ASCII bytes', { authorization: 'Bearer ptl_\u00e9\u00ff\u00a0' }],
   ])('401 invalid_api_key for %s', async (_name, headers) => {
-    const res = await fetch(`${t.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(valid),
-    });
+    const res = await t.anon.post('/v1/chat/completions', valid, { headers });
     await expectOpenAiError(res, 401, 'invalid_api_key');
   });
 
@@ -179,14 +175,8 @@ describe('keys and headers', () => {
   });
 
   it('404 in the API shape for an unknown /v1 route and the wrong method', async () => {
-    await expectOpenAiError(
-      await fetch(`${t.url}/v1/engines`, { headers: { authorization: `Bearer ${account.key}` } }),
-      404,
-    );
-    await expectOpenAiError(
-      await fetch(`${t.url}/v1/chat/completions`, { headers: { authorization: `Bearer ${account.key}` } }),
-      404,
-    );
+    await expectOpenAiError(await caller.get('/v1/engines'), 404);
+    await expectOpenAiError(await caller.get('/v1/chat/completions'), 404);
   });
 });
 

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith } from '../support/services.js';
 import { createTestDatabase, type TestDatabase } from '../support/store.js';
 import { startPortalProcess, writeConfig, type PortalProcess } from '../support/processes.js';
-import { simPoolConfig, ADMIN_TOKEN } from '../support/portal.js';
+import { simPoolConfig, ADMIN_TOKEN, remote } from '../support/harness.js';
+import { chatBody, errorOf } from '../support/http.js';
 import { createAccount, upsertPlan } from '../support/fixtures.js';
 import { maxAdmittedInAnyWindow, randomLoad } from '../support/limit-check.js';
 import { openStore, type Store } from '../../src/platform/store/db.js';
@@ -46,12 +47,7 @@ describeWith(['postgres', 'redis'], 'three gateway instances on shared PostgreSQ
     await db?.drop();
   });
 
-  const call = (url: string, key: string) =>
-    fetch(`${url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'oss-20b', messages: [{ role: 'user', content: 'hi' }], max_tokens: 8 }),
-    });
+  const call = (url: string, key: string) => remote(url).as(key).post('/v1/chat/completions', chatBody());
 
   it('N concurrent requests spread over three instances: exactly N pass', async () => {
     const { key } = await createAccount(store, { plan: 'limited', key: { requestsPerMinute: 9 } });
@@ -76,10 +72,7 @@ describeWith(['postgres', 'redis'], 'three gateway instances on shared PostgreSQ
   it('a key revoked through one instance is refused by the other two within 1 s', async () => {
     const { key, keyId } = await createAccount(store, { plan: 'limited' });
     for (const p of instances) expect((await call(p.url, key)).status).toBe(200); // cached everywhere
-    const revoked = await fetch(`${instances[0]!.url}/admin/api/keys/${keyId}`, {
-      method: 'DELETE',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    });
+    const revoked = await remote(instances[0]!.url).admin.delete(`/admin/api/keys/${keyId}`);
     expect(revoked.status).toBeLessThan(300);
     const start = performance.now();
     const refusedAfter = await Promise.all(
@@ -87,7 +80,7 @@ describeWith(['postgres', 'redis'], 'three gateway instances on shared PostgreSQ
         for (;;) {
           const res = await call(p.url, key);
           if (res.status === 401) {
-            expect(((await res.json()) as { error: { code: string } }).error.code).toBe('key_revoked');
+            expect((await errorOf(res)).code).toBe('key_revoked');
             return performance.now() - start;
           }
           if (performance.now() - start > 5_000) return Infinity;

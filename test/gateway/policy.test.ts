@@ -2,49 +2,41 @@
  * Entitlements and the hot path: each kind of refusal has its own clear error, changes reach the gateway
  * through the bus at once, and a known key costs no store read.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { usePortal } from '../support/harness.js';
+import { chatBody, errorOf } from '../support/http.js';
+import { jumpWallClock } from '../support/clock.js';
 import { createAccount, createKey, setKeyStatus, type TestAccount } from '../support/fixtures.js';
 import { models, organizations, routerPools } from '../../src/platform/store/schema.js';
 
-let t: TestPortal;
+const t = usePortal();
 let account: TestAccount;
 
 beforeAll(async () => {
-  t = await startTestPortal();
   account = await t.account();
 });
-afterAll(() => t?.close());
 
-const call = (key: string, model = 'oss-20b') =>
-  fetch(`${t.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], max_tokens: 8 }),
-  });
-
-async function errorOf(res: Response) {
-  return {
-    status: res.status,
-    ...((await res.json()) as { error: { code: string; message: string } }).error,
-  };
-}
+const call = (key: string, model = 'oss-20b') => t.as(key).post('/v1/chat/completions', chatBody({ model }));
 
 describe('refusals', () => {
   it('403 key_disabled for a disabled key, distinct from a revoked one', async () => {
     const { key, keyId } = await createKey(t.store, account.orgId);
     expect((await call(key)).status).toBe(200);
     await setKeyStatus(t.store, keyId, 'disabled');
-    await t.portal.services.bus.publish({ type: 'key.changed', keyId });
+    await t.services.bus.publish({ type: 'key.changed', keyId });
     expect(await errorOf(await call(key))).toMatchObject({ status: 403, code: 'key_disabled' });
   });
 
   it('401 key_expired once the expiry passes', async () => {
-    const { key } = await createKey(t.store, account.orgId, { expiresAt: new Date(Date.now() + 300) });
+    const { key } = await createKey(t.store, account.orgId, { expiresAt: new Date(Date.now() + 60_000) });
     expect((await call(key)).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 400));
-    expect(await errorOf(await call(key))).toMatchObject({ status: 401, code: 'key_expired' });
+    const undo = jumpWallClock(61_000); // the gateway judges expiry by Date.now(); no sleep, no race
+    try {
+      expect(await errorOf(await call(key))).toMatchObject({ status: 401, code: 'key_expired' });
+    } finally {
+      undo();
+    }
   });
 
   it('403 account_disabled for every key of a disabled organization', async () => {
@@ -54,7 +46,7 @@ describe('refusals', () => {
       .update(organizations)
       .set({ status: 'disabled' })
       .where(eq(organizations.id, other.orgId));
-    await t.portal.services.bus.publish({ type: 'org.changed', orgId: other.orgId });
+    await t.services.bus.publish({ type: 'org.changed', orgId: other.orgId });
     expect(await errorOf(await call(other.key))).toMatchObject({ status: 403, code: 'account_disabled' });
   });
 
@@ -82,11 +74,11 @@ describe('refusals', () => {
 
   it('403 model_disabled for a model an operator disabled, and back when re-enabled', async () => {
     await t.store.db.update(models).set({ status: 'disabled' }).where(eq(models.id, 'gemma4'));
-    await t.portal.services.bus.publish({ type: 'model.changed', modelId: 'gemma4' });
+    await t.services.bus.publish({ type: 'model.changed', modelId: 'gemma4' });
     await expect.poll(async () => (await call(account.key, 'gemma4')).status, { timeout: 2_000 }).toBe(403);
     expect(await errorOf(await call(account.key, 'gemma4'))).toMatchObject({ code: 'model_disabled' });
     await t.store.db.update(models).set({ status: 'enabled' }).where(eq(models.id, 'gemma4'));
-    await t.portal.services.bus.publish({ type: 'model.changed', modelId: 'gemma4' });
+    await t.services.bus.publish({ type: 'model.changed', modelId: 'gemma4' });
     await expect.poll(async () => (await call(account.key, 'gemma4')).status, { timeout: 2_000 }).toBe(200);
   });
 
@@ -96,19 +88,17 @@ describe('refusals', () => {
     const remaining = async (res: Response) => Number(res.headers.get('x-ratelimit-remaining-requests'));
     expect(await remaining(await call(fresh.key))).toBe(19);
     await t.store.db.update(routerPools).set({ state: 'disabled' }).where(eq(routerPools.id, poolId));
-    await t.portal.services.bus.publish({ type: 'pool.changed', poolId });
+    await t.services.bus.publish({ type: 'pool.changed', poolId });
     await expect.poll(async () => (await call(fresh.key)).status, { timeout: 2_000 }).toBe(503);
     const res = await call(fresh.key);
     expect(res.headers.get('retry-after')).toBeTruthy();
     expect(await errorOf(res)).toMatchObject({ code: 'upstream_unavailable' });
     await t.store.db.update(routerPools).set({ state: 'active' }).where(eq(routerPools.id, poolId));
-    await t.portal.services.bus.publish({ type: 'pool.changed', poolId });
+    await t.services.bus.publish({ type: 'pool.changed', poolId });
     let back: Response | undefined;
-    for (let i = 0; i < 40 && back?.status !== 200; i++) {
-      if (i) await new Promise((r) => setTimeout(r, 50));
-      back = await call(fresh.key);
-    }
-    expect(back?.status).toBe(200);
+    await expect
+      .poll(async () => (back = await call(fresh.key)).status, { timeout: 2_000, interval: 50 })
+      .toBe(200);
     expect(await remaining(back!)).toBe(18); // the refused requests were never charged
   });
 });
@@ -116,7 +106,7 @@ describe('refusals', () => {
 describe('hot path', () => {
   it('a known key is verified from memory: no store read after the first request', async () => {
     const fresh = await createAccount(t.store);
-    const keys = t.portal.services.gateway.keys;
+    const keys = t.services.gateway.keys;
     expect((await call(fresh.key)).status).toBe(200);
     const before = keys.stats().misses;
     const results = await Promise.all(Array.from({ length: 15 }, () => call(fresh.key)));
@@ -139,7 +129,7 @@ describe('hot path', () => {
   });
 
   it('malformed keys are refused without touching the cache or the store', async () => {
-    const keys = t.portal.services.gateway.keys;
+    const keys = t.services.gateway.keys;
     const before = keys.stats();
     for (let i = 0; i < 10; i++) expect((await call(`ptl_${'x'.repeat(36)}`)).status).toBe(401);
     expect(keys.stats().misses).toBe(before.misses);
@@ -149,7 +139,7 @@ describe('hot path', () => {
   it('every authenticated request gets a request log, refusals included, without prompt text', async () => {
     const ok = await call(account.key);
     const refused = await call(`ptl_${'x'.repeat(36)}`); // failed authentication: metrics only, no row
-    await t.portal.services.metering.flush();
+    await t.services.metering.flush();
     const rows = await t.store.query<{
       request_id: string;
       status: number;

@@ -4,22 +4,21 @@
  */
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePortal } from '../support/harness.js';
+import { anthropicFor, openaiFor } from '../support/sdk.js';
 import { setKeyStatus, upsertPlan, createKey, type TestAccount } from '../support/fixtures.js';
 
-let t: TestPortal;
+const t = usePortal({ sim: { outputTokens: 24 } });
 let account: TestAccount;
 let openai: OpenAI;
 let anthropic: Anthropic;
 
 beforeAll(async () => {
-  t = await startTestPortal({ sim: { outputTokens: 24 } });
   account = await t.account();
-  openai = new OpenAI({ apiKey: account.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
-  anthropic = new Anthropic({ apiKey: account.key, baseURL: t.url, maxRetries: 0 });
+  openai = openaiFor(t.url, account.key);
+  anthropic = anthropicFor(t.url, account.key);
 });
-afterAll(() => t?.close());
 
 describe('openai SDK', () => {
   it('chat completion returns text and usage', async () => {
@@ -78,7 +77,7 @@ describe('openai SDK', () => {
   });
 
   it('maps errors to the SDK classes: 401, 403, 404, 429', async () => {
-    const bad = new OpenAI({ apiKey: 'ptl_nope', baseURL: `${t.url}/v1`, maxRetries: 0 });
+    const bad = openaiFor(t.url, 'ptl_nope');
     await expect(bad.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
     await expect(
       openai.chat.completions.create({ model: 'oss-120b', messages: [{ role: 'user', content: 'hi' }] }),
@@ -89,7 +88,7 @@ describe('openai SDK', () => {
 
     await upsertPlan(t.store, 'tiny', { rpm: 1 });
     const tiny = await t.account({ plan: 'tiny' });
-    const client = new OpenAI({ apiKey: tiny.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
+    const client = openaiFor(t.url, tiny.key);
     await client.chat.completions.create({ model: 'oss-20b', messages: [{ role: 'user', content: 'one' }] });
     const err = await client.chat.completions
       .create({ model: 'oss-20b', messages: [{ role: 'user', content: 'two' }] })
@@ -100,10 +99,10 @@ describe('openai SDK', () => {
 
   it('401 key_revoked once a key is revoked', async () => {
     const { key, keyId } = await createKey(t.store, account.orgId);
-    const client = new OpenAI({ apiKey: key, baseURL: `${t.url}/v1`, maxRetries: 0 });
+    const client = openaiFor(t.url, key);
     await client.models.list();
     await setKeyStatus(t.store, keyId, 'revoked');
-    await t.portal.services.bus.publish({ type: 'key.changed', keyId });
+    await t.services.bus.publish({ type: 'key.changed', keyId });
     const err = await client.models.list().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
     expect((err as InstanceType<typeof OpenAI.AuthenticationError>).code).toBe('key_revoked');
@@ -148,7 +147,7 @@ describe('anthropic SDK', () => {
   });
 
   it('answers errors in Anthropic shape', async () => {
-    const bad = new Anthropic({ apiKey: 'wrong', baseURL: t.url, maxRetries: 0 });
+    const bad = anthropicFor(t.url, 'wrong');
     await expect(
       bad.messages.create({ model: 'oss-20b', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }),
     ).rejects.toBeInstanceOf(Anthropic.AuthenticationError);

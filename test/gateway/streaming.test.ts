@@ -3,18 +3,17 @@
  * an upstream failure mid-stream becomes an error event then [DONE], and a client that goes away stops the
  * upstream — and every one of these is metered with the tokens that were really generated.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { usePortal } from '../support/harness.js';
+import { chatBody } from '../support/http.js';
 import { upsertPlan, type TestAccount } from '../support/fixtures.js';
 
-let t: TestPortal;
+const t = usePortal({ config: { gateway: { firstTokenKeepAliveMs: 150 } } });
 let account: TestAccount;
 
 beforeAll(async () => {
-  t = await startTestPortal({ config: { gateway: { firstTokenKeepAliveMs: 150 } } });
   account = await t.account();
 });
-afterAll(() => t?.close());
 beforeEach(() => {
   t.sim.configure({
     ttftMs: 0,
@@ -26,17 +25,12 @@ beforeEach(() => {
 });
 
 function streamRequest(body: Record<string, unknown>, signal?: AbortSignal, key = account.key) {
-  return fetch(`${t.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: 'oss-20b',
-      messages: [{ role: 'user', content: 'Stream please.' }],
-      stream: true,
-      ...body,
-    }),
-    signal,
+  const stream = chatBody({
+    messages: [{ role: 'user', content: 'Stream please.' }],
+    stream: true,
+    max_tokens: undefined,
   });
+  return t.as(key).post('/v1/chat/completions', { ...stream, ...body }, { signal });
 }
 
 async function readAll(
@@ -57,7 +51,7 @@ async function readAll(
 }
 
 async function usageFor(requestId: string) {
-  await t.portal.services.metering.flush();
+  await t.services.metering.flush();
   const rows = await t.store.query<{
     status: number;
     output_tokens: number;
@@ -156,7 +150,7 @@ describe('streaming', () => {
       expect(res.status).toBe(200);
       await res.text();
     }
-    const pools = t.portal.services.inference.snapshot();
+    const pools = t.services.inference.snapshot();
     const inFlight = pools.flatMap((p) => p.routers).reduce((n, r) => n + r.inFlight, 0);
     expect(inFlight).toBe(0);
   });

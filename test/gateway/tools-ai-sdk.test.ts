@@ -5,9 +5,9 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import { describe, expect, it } from 'vitest';
-import { LAUNCH_MODELS, usePortal, weatherParameters, weatherResult } from '../support/tools.js';
+import { LAUNCH_MODELS, useToolsPortal, weatherParameters, weatherResult } from '../support/tools.js';
 
-const ctx = usePortal();
+const ctx = useToolsPortal();
 const provider = () =>
   createOpenAICompatible({ name: 'portal', apiKey: ctx.key, baseURL: `${ctx.t.url}/v1` });
 

@@ -5,21 +5,14 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
-import {
-  LAUNCH_MODELS,
-  timeParameters,
-  usePortal,
-  weatherParameters,
-  weatherResult,
-} from '../support/tools.js';
+import { LAUNCH_MODELS, TOOL_DEFINITIONS, useToolsPortal, weatherResult } from '../support/tools.js';
 
-const ctx = usePortal();
-const client = () => new Anthropic({ apiKey: ctx.key, baseURL: ctx.t.url, maxRetries: 0 });
-
-const tools: Anthropic.Tool[] = [
-  { name: 'get_weather', description: 'Current weather in a city', input_schema: weatherParameters },
-  { name: 'get_time', description: 'Current time in a timezone', input_schema: timeParameters },
-];
+const ctx = useToolsPortal();
+const client = () => ctx.anthropic();
+const tools: Anthropic.Tool[] = TOOL_DEFINITIONS.map(({ parameters, ...tool }) => ({
+  ...tool,
+  input_schema: parameters,
+}));
 
 type Run = (params: Anthropic.MessageCreateParamsNonStreaming) => Promise<Anthropic.Message>;
 const streamed: Run = (params) => client().messages.stream(params).finalMessage();

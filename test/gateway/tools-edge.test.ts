@@ -5,17 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { countTokens } from '../../src/inference/tokens.js';
-import { usePortal, weatherParameters } from '../support/tools.js';
+import { useToolsPortal, weatherParameters } from '../support/tools.js';
 
-const ctx = usePortal();
+const ctx = useToolsPortal();
 
-function post(path: string, body: Record<string, unknown>) {
-  return fetch(`${ctx.t.url}/v1/${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ctx.key}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-}
+const post = (path: string, body: Record<string, unknown>) => ctx.api.post(`/v1/${path}`, body);
 
 const weather = { type: 'function', function: { name: 'get_weather', parameters: weatherParameters } };
 const chat = (fields: Record<string, unknown>) =>
@@ -27,6 +21,12 @@ const messages = (fields: Record<string, unknown>) =>
     messages: [{ role: 'user', content: 'Paris?' }],
     ...fields,
   });
+
+/** A tool result whose call the conversation never made. */
+const answeringNoCall = [
+  { role: 'user', content: 'x' },
+  { role: 'tool', tool_call_id: 'call_x', content: '1' },
+];
 
 const deep = (n: number): Record<string, unknown> =>
   n === 0 ? { type: 'string' } : { type: 'object', properties: { a: deep(n - 1) } };
@@ -63,16 +63,7 @@ describe('OpenAI tool requests refused with 400 naming the parameter', () => {
       { tools: [weather], tool_choice: { type: 'function', function: { name: 'nope' } } },
       'tool_choice',
     ],
-    [
-      'a tool message answering no call',
-      {
-        messages: [
-          { role: 'user', content: 'x' },
-          { role: 'tool', tool_call_id: 'call_x', content: '1' },
-        ],
-      },
-      'messages.1.tool_call_id',
-    ],
+    ['a tool message answering no call', { messages: answeringNoCall }, 'messages.1.tool_call_id'],
     [
       'an image part',
       { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'x' } }] }] },
@@ -128,7 +119,7 @@ describe('Anthropic tool requests refused with 400 in Anthropic shape', () => {
 
 describe('models and metering', () => {
   it('/v1/models says which models take tools, JSON and reasoning', async () => {
-    const res = await fetch(`${ctx.t.url}/v1/models`, { headers: { authorization: `Bearer ${ctx.key}` } });
+    const res = await ctx.api.get('/v1/models');
     const { data } = (await res.json()) as {
       data: Array<{ id: string; capabilities: Record<string, boolean> }>;
     };

@@ -9,29 +9,15 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import {
   LAUNCH_MODELS,
-  timeParameters,
-  usePortal,
+  TOOL_DEFINITIONS,
+  useToolsPortal,
   weatherParameters,
   weatherResult,
 } from '../support/tools.js';
 
-const ctx = usePortal();
-const client = () => new OpenAI({ apiKey: ctx.key, baseURL: `${ctx.t.url}/v1`, maxRetries: 0 });
-
-const tools: OpenAI.ChatCompletionTool[] = [
-  {
-    type: 'function',
-    function: {
-      name: 'get_weather',
-      description: 'Current weather in a city',
-      parameters: weatherParameters,
-    },
-  },
-  {
-    type: 'function',
-    function: { name: 'get_time', description: 'Current time in a timezone', parameters: timeParameters },
-  },
-];
+const ctx = useToolsPortal();
+const client = ctx.openai;
+const tools: OpenAI.ChatCompletionTool[] = TOOL_DEFINITIONS.map((f) => ({ type: 'function', function: f }));
 const ask: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'What is the weather in Paris?' }];
 
 function expectCall(call: OpenAI.ChatCompletionMessageToolCall | undefined, name: string) {

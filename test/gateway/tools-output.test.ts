@@ -5,10 +5,10 @@
  */
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LAUNCH_MODELS, timeParameters, usePortal, weatherParameters } from '../support/tools.js';
+import { LAUNCH_MODELS, timeParameters, useToolsPortal, weatherParameters } from '../support/tools.js';
 
-const ctx = usePortal();
-const client = () => new OpenAI({ apiKey: ctx.key, baseURL: `${ctx.t.url}/v1`, maxRetries: 0 });
+const ctx = useToolsPortal();
+const client = () => ctx.openai();
 afterEach(() =>
   ctx.t.sim.configure({
     toolCallsPerAnswer: 1,
@@ -28,12 +28,14 @@ const time: OpenAI.ChatCompletionTool = {
 };
 const ask: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'Weather in Paris and Oslo?' }];
 
-function post(path: string, body: Record<string, unknown>) {
-  return fetch(`${ctx.t.url}/v1/${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ctx.key}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+const post = (path: string, body: Record<string, unknown>) => ctx.api.post(`/v1/${path}`, body);
+
+/** Posts with the simulator's tool calls malformed beyond repair; the answer must be a 502. */
+async function stuckMalformed(path: string, body: Record<string, unknown>) {
+  ctx.t.sim.configure({ malformedToolCalls: true });
+  const res = await post(path, body);
+  expect(res.status).toBe(502);
+  return res;
 }
 
 describe.each(LAUNCH_MODELS)('model output on %s', (model) => {
@@ -60,14 +62,12 @@ describe.each(LAUNCH_MODELS)('model output on %s', (model) => {
   it.runIf(malformable)(
     '502 invalid_model_output when the calls stay malformed after the repair attempt (OpenAI shape)',
     async () => {
-      ctx.t.sim.configure({ malformedToolCalls: true });
-      const res = await post('chat/completions', {
+      const res = await stuckMalformed('chat/completions', {
         model,
         messages: ask,
         tools: [weather],
         tool_choice: 'required',
       });
-      expect(res.status).toBe(502);
       const body = (await res.json()) as { error: { code: string; type: string } };
       expect(body.error).toMatchObject({ code: 'invalid_model_output', type: 'server_error' });
     },
@@ -76,8 +76,7 @@ describe.each(LAUNCH_MODELS)('model output on %s', (model) => {
   it.runIf(malformable)(
     '502 before any byte for a strict stream that stays invalid (Anthropic shape for /v1/messages)',
     async () => {
-      ctx.t.sim.configure({ malformedToolCalls: true });
-      const res = await post('messages', {
+      const res = await stuckMalformed('messages', {
         model,
         max_tokens: 256,
         stream: true,
@@ -85,7 +84,6 @@ describe.each(LAUNCH_MODELS)('model output on %s', (model) => {
         tool_choice: { type: 'any' },
         messages: [{ role: 'user', content: 'Weather in Paris?' }],
       });
-      expect(res.status).toBe(502);
       expect(res.headers.get('content-type')).toContain('application/json');
       const body = (await res.json()) as { type: string; error: { type: string; message: string } };
       expect(body).toMatchObject({ type: 'error', error: { type: 'api_error' } });

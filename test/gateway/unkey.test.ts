@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { startTestPortal, ADMIN_TOKEN, type TestPortal } from '../support/portal.js';
+import { storeVariants, usePortal } from '../support/harness.js';
+import { chatBody, errorOf } from '../support/http.js';
 import { startFakeUnkey, type FakeUnkey } from '../support/fake-unkey.js';
 import { upsertPlan } from '../support/fixtures.js';
-import { storeTargets } from '../support/store.js';
 import { apiKeys } from '../../src/platform/store/schema.js';
 import { hashKey } from '../../src/gateway/keys/format.js';
 
@@ -17,54 +17,34 @@ const ROOT_KEY = 'unkey_root_for_portal_tests';
 const API_ID = 'api_portal_test';
 const VERIFY = '/v2/keys.verifyKey';
 
-describe.each(storeTargets())('keys issued by Unkey ($name)', (target) => {
+describe.each(storeVariants())('keys issued by Unkey ($name)', (variant) => {
   let unkey: FakeUnkey;
-  let t: TestPortal;
   let orgId: string;
-  let closeStore: () => Promise<void>;
 
   beforeAll(async () => {
     unkey = await startFakeUnkey({ rootKey: ROOT_KEY, apiId: API_ID });
     process.env[ROOT_KEY_ENV] = ROOT_KEY;
-    const opened = await target.open();
-    closeStore = opened.close;
-    t = await startTestPortal({
-      store: opened.store,
-      config: {
-        keys: { provider: 'unkey', unkey: { baseUrl: unkey.url, apiId: API_ID, rootKeyEnv: ROOT_KEY_ENV } },
-      },
-    });
+  });
+  const t = usePortal(() => ({
+    ...variant.options,
+    config: {
+      keys: { provider: 'unkey', unkey: { baseUrl: unkey.url, apiId: API_ID, rootKeyEnv: ROOT_KEY_ENV } },
+    },
+  }));
+  beforeAll(async () => {
     await upsertPlan(t.store, 'unkey-test', {});
     orgId = (await t.account({ plan: 'unkey-test' })).orgId;
   });
-  afterAll(async () => {
-    await t?.close();
-    await closeStore?.();
-    await unkey?.close();
-  });
+  afterAll(() => unkey?.close());
 
   const call = (key: string, model = 'oss-20b') =>
-    fetch(`${t.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], max_tokens: 8 }),
-    });
-
-  const admin = (path: string, body?: object) =>
-    fetch(`${t.url}/admin/api${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: body ? JSON.stringify(body) : undefined,
-    });
+    t.as(key).post('/v1/chat/completions', chatBody({ model }));
+  const admin = (path: string, body?: object) => t.admin.post(`/admin/api${path}`, body);
 
   async function issue(body: object = {}) {
     const res = await admin('/keys', { org_id: orgId, name: 'unkey test', ...body });
     expect(res.status).toBe(201);
-    return (await res.json()) as { id: string; key: string; display_prefix: string; last_four: string };
-  }
-
-  async function errorOf(res: Response) {
-    return { status: res.status, ...((await res.json()) as { error: { code: string } }).error };
+    return res.json<{ id: string; key: string; display_prefix: string; last_four: string }>();
   }
 
   const verifies = () => unkey.calls[VERIFY] ?? 0;
@@ -97,10 +77,7 @@ describe.each(storeTargets())('keys issued by Unkey ($name)', (target) => {
   it('401 key_revoked on the next call after a revoke, which deleted the key at Unkey', async () => {
     const { id, key } = await issue();
     expect((await call(key)).status).toBe(200);
-    const res = await fetch(`${t.url}/admin/api/keys/${id}`, {
-      method: 'DELETE',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    });
+    const res = await t.admin.delete(`/admin/api/keys/${id}`);
     expect(res.status).toBe(200);
     const [row] = await t.store.db.select().from(apiKeys).where(eq(apiKeys.id, id));
     expect(unkey.keys.get(row!.externalId!)!.deleted).toBe(true);
@@ -121,7 +98,7 @@ describe.each(storeTargets())('keys issued by Unkey ($name)', (target) => {
     const { id, key } = await issue();
     expect((await call(key, 'oss-120b')).status).toBe(200);
     // The one key service of the running Portal (the admin API and the dashboard use the same instance).
-    await t.portal.services.keys.update({ kind: 'admin', id: null }, orgId, id, { models: ['oss-20b'] });
+    await t.services.keys.update({ kind: 'admin', id: null }, orgId, id, { models: ['oss-20b'] });
     expect(await errorOf(await call(key, 'oss-120b'))).toMatchObject({
       status: 403,
       code: 'model_not_allowed',

@@ -2,37 +2,20 @@
  * Admin API for pools: list with health, drain and disable pools and routers; audited, announced on the
  * bus, and effective for routing at once.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createApp, createServices, type Services } from '../../src/app.js';
-import { loadConfig } from '../../src/platform/config/load.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditLog } from '../../src/platform/store/schema.js';
 import type { BusMessage } from '../../src/platform/bus/types.js';
-import { sharedStore } from './support.js';
-
-const TOKEN = 'admin-token-for-tests-0123456789';
+import { usePortal } from '../support/harness.js';
 
 describe('admin pools API', () => {
-  let services: Services;
-  let app: ReturnType<typeof createApp>;
+  // No pools configured: Portal serves its demo pools (the ones this suite drains and disables).
+  const t = usePortal({ config: { pools: [] } });
   const published: BusMessage[] = [];
   const req = (path: string, body?: unknown) =>
-    app.request(`/admin/api${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    body === undefined ? t.admin.get(`/admin/api${path}`) : t.admin.post(`/admin/api${path}`, body);
 
-  beforeAll(async () => {
-    const config = loadConfig({ env: { PORTAL_ADMIN_TOKEN: TOKEN } });
-    services = await createServices(
-      { ...config, dataDir: `/tmp/portal-test-${process.pid}` },
-      { store: await sharedStore() },
-    );
-    services.bus.subscribe((m) => published.push(m));
-    app = createApp(services);
-  }, 60_000);
-  afterAll(async () => {
-    for (const c of [...services.closers].reverse()) await c.close();
+  beforeAll(() => {
+    t.services.bus.subscribe((m) => published.push(m));
   });
 
   it('lists pools and routers with health but never a router key', async () => {
@@ -57,29 +40,29 @@ describe('admin pools API', () => {
     const res = await req('/routers/demo-qwen-sim/state', { state: 'draining' });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { routers: Array<{ state: string }> }).routers[0]?.state).toBe('draining');
-    expect(services.inference.canServe('qwen')).toBe(false);
+    expect(t.services.inference.canServe('qwen')).toBe(false);
     await vi.waitFor(() => expect(published).toContainEqual({ type: 'pool.changed', poolId: 'demo-qwen' }));
-    const audit = await services.store.db.select().from(auditLog);
+    const audit = await t.services.store.db.select().from(auditLog);
     expect(audit.find((a) => a.targetId === 'demo-qwen-sim')).toMatchObject({
       action: 'router.state_changed',
       actorKind: 'admin',
       details: { poolId: 'demo-qwen', from: 'active', to: 'draining' },
     });
     await req('/routers/demo-qwen-sim/state', { state: 'active' });
-    expect(services.inference.canServe('qwen')).toBe(true);
+    expect(t.services.inference.canServe('qwen')).toBe(true);
   });
 
   it('disables a pool and re-enables it', async () => {
     expect((await req('/pools/demo-gemma4/state', { state: 'disabled' })).status).toBe(200);
-    expect(services.inference.canServe('gemma4')).toBe(false);
+    expect(t.services.inference.canServe('gemma4')).toBe(false);
     expect((await req('/pools/demo-gemma4/state', { state: 'active' })).status).toBe(200);
-    expect(services.inference.canServe('gemma4')).toBe(true);
+    expect(t.services.inference.canServe('gemma4')).toBe(true);
   });
 
   it('404 for an unknown pool or router, 400 for an unknown state, 401 without the token', async () => {
     expect((await req('/pools/nope/state', { state: 'draining' })).status).toBe(404);
     expect((await req('/routers/nope/state', { state: 'draining' })).status).toBe(404);
     expect((await req('/routers/demo-qwen-sim/state', { state: 'paused' })).status).toBe(400);
-    expect((await app.request('/admin/api/pools')).status).toBe(401);
+    expect((await t.anon.get('/admin/api/pools')).status).toBe(401);
   });
 });

@@ -5,16 +5,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PortalError } from '../../src/platform/http/errors.js';
 import { countTokens } from '../../src/inference/tokens.js';
+import { rejectionOf } from '../support/rejection.js';
 import { piecesOf, readStream, startTestFleet, type TestFleet } from './support.js';
 
-async function rejection(promise: Promise<unknown>): Promise<PortalError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(PortalError);
-  return err as PortalError;
-}
+const rejection = (promise: Promise<unknown>) => rejectionOf(promise, PortalError);
 
 describe('cortensor adapter against the simulator', () => {
   let fleet: TestFleet;

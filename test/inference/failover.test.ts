@@ -8,7 +8,8 @@ import type client from 'prom-client';
 import { PortalError } from '../../src/platform/http/errors.js';
 import type { UpstreamError } from '../../src/inference/failures.js';
 import { setPoolState, setRouterState } from '../../src/inference/pools/store.js';
-import { readStream, sharedStore, startTestFleet, type TestFleet } from './support.js';
+import { sharedTestStore } from '../support/pglite.js';
+import { readStream, startTestFleet, type TestFleet } from './support.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -60,7 +61,7 @@ describe('three routers in one pool', () => {
     fleets.push(fleet);
     return fleet;
   }
-  beforeAll(() => sharedStore(), 120_000);
+  beforeAll(() => sharedTestStore(), 120_000);
   afterEach(async () => {
     await Promise.all(fleets.splice(0).map((f) => f.close()));
   });

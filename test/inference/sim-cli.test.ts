@@ -4,19 +4,8 @@
  * same code bin/portal runs from dist/.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../support/processes.js';
 
 const ENTRY = `import { main } from './src/cli/main.ts'; process.exitCode = await main(process.argv.slice(1));`;
 

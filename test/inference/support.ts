@@ -99,8 +99,7 @@ import { poolSchema, type PortalConfig } from '../../src/platform/config/schema.
 import { createLogger } from '../../src/platform/log.js';
 import { createMetrics, type Metrics } from '../../src/platform/metrics.js';
 import type { Store } from '../../src/platform/store/db.js';
-import { openTestStore } from '../support/pglite.js';
-import { migrate } from '../../src/platform/store/migrate.js';
+import { sharedTestStore } from '../support/pglite.js';
 import { seedCatalog } from '../../src/platform/store/seed.js';
 import { createCatalog, type Catalog } from '../../src/inference/catalog.js';
 import { createInference, type InferenceService } from '../../src/inference/inference.js';
@@ -134,17 +133,6 @@ export interface FleetOptions {
   modelId?: string;
 }
 
-let shared: Promise<Store> | undefined;
-
-/** One migrated in-memory store per test file (opening PGlite is the slow part); pools are re-seeded per fleet. */
-export function sharedStore(): Promise<Store> {
-  shared ??= openTestStore().then(async (store) => {
-    await migrate(store);
-    return store;
-  });
-  return shared;
-}
-
 /** Starts N simulators behind one pool serving `qwen`, with a real store, bus and inference service. */
 export async function startTestFleet(options: FleetOptions = {}): Promise<TestFleet> {
   const keyEnv = `TEST_ROUTER_KEY_${randomBytes(4).toString('hex').toUpperCase()}`;
@@ -173,7 +161,7 @@ export async function startTestFleet(options: FleetOptions = {}): Promise<TestFl
     pools: [pool],
     health: { probeIntervalMs: 200, failureThreshold: 2, openMs: 400, ...options.health },
   };
-  const store = options.store ?? (await sharedStore());
+  const store = options.store ?? (await sharedTestStore());
   await seedCatalog(store, config);
   const bus = createMemoryBus();
   const log = createLogger({ level: 'silent' });

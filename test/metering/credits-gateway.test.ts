@@ -4,55 +4,45 @@
  * flight together), the other 150 get 429 insufficient_quota, exactly the admitted ones are debited in the
  * ledger at their actual cost, and the balance never goes below zero. Memory and Redis counters.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultModels } from '../../src/platform/config/defaults.js';
 import { createAccount, type TestAccount } from '../support/fixtures.js';
-import { ADMIN_TOKEN, startTestPortal, type TestPortal } from '../support/portal.js';
-import { hasService } from '../support/services.js';
+import { redisVariants, usePortal } from '../support/harness.js';
+import { chatBody } from '../support/http.js';
 
 // 1 micro-unit per output token, input free: a request's maximum cost is exactly its max_tokens.
 const models = defaultModels.map((m) => ({ ...m, inputPricePerMTok: 0, outputPricePerMTok: 1_000_000 }));
 const MAX_TOKENS = 100;
 
-const variants = [{ name: 'memory counter', redisUrl: undefined as string | undefined }];
-if (hasService('redis')) variants.push({ name: 'Redis counter', redisUrl: process.env.REDIS_URL });
-
-for (const variant of variants) {
+for (const variant of redisVariants('counter')) {
   describe(`credits plan through the gateway (${variant.name})`, () => {
-    let t: TestPortal;
+    const t = usePortal({
+      ...variant.options,
+      sim: { ttftMs: 20_000, outputTokens: 12 },
+      config: { models },
+    });
+    const ledgerOf = (orgId: string) => t.admin.under(`/admin/api/orgs/${orgId}/ledger`);
     let account: TestAccount;
     beforeAll(async () => {
-      t = await startTestPortal({
-        redisUrl: variant.redisUrl,
-        sim: { ttftMs: 20_000, outputTokens: 12 },
-        config: { models },
-      });
       account = await createAccount(t.store, { plan: 'credits' });
-      const grant = await fetch(`${t.url}/admin/api/orgs/${account.orgId}/ledger`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ kind: 'grant', amount_micros: 50 * MAX_TOKENS, description: 'test credit' }),
+      const grant = await ledgerOf(account.orgId).post('', {
+        kind: 'grant',
+        amount_micros: 50 * MAX_TOKENS,
+        description: 'test credit',
       });
       expect(grant.status).toBe(201);
     });
-    afterAll(() => t?.close());
 
     it('admits exactly 50 of 200 simultaneous requests and debits exactly those', async () => {
       const responses = await Promise.all(
         Array.from({ length: 200 }, async (_, i) => {
-          const res = await fetch(`${t.url}/v1/chat/completions`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${account.key}`, 'content-type': 'application/json' },
-            body: JSON.stringify({
-              model: 'oss-20b',
-              messages: [{ role: 'user', content: `Request ${i}` }],
-              max_tokens: MAX_TOKENS,
-            }),
-          });
-          const body = (await res.json()) as {
-            error?: { code: string };
-            usage?: { completion_tokens: number };
-          };
+          const res = await t
+            .as(account.key)
+            .post(
+              '/v1/chat/completions',
+              chatBody({ messages: [{ role: 'user', content: `Request ${i}` }], max_tokens: MAX_TOKENS }),
+            );
+          const body = await res.json<{ error?: { code: string }; usage?: { completion_tokens: number } }>();
           return { status: res.status, code: body.error?.code, cost: body.usage?.completion_tokens ?? 0 };
         }),
       );
@@ -71,11 +61,7 @@ for (const variant of variants) {
       );
       const spent = admitted.reduce((n, r) => n + r.cost, 0);
       expect(debits[0]).toEqual({ n: 50, total: -spent });
-      const ledger = await (
-        await fetch(`${t.url}/admin/api/orgs/${account.orgId}/ledger`, {
-          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-        })
-      ).json();
+      const ledger = await (await ledgerOf(account.orgId).get('')).json<{ balance_micros: number }>();
       expect(ledger.balance_micros).toBe(50 * MAX_TOKENS - spent);
       expect(ledger.balance_micros).toBeGreaterThanOrEqual(0);
       await expect.poll(() => credits.balance(account.orgId)).toBe(50 * MAX_TOKENS - spent);

@@ -42,14 +42,16 @@ for (const counter of counters) {
     async function orgWith(balance: number): Promise<string> {
       const orgId = `org_${randomBytes(4).toString('hex')}`;
       await seedOrg(store.query, orgId);
-      await appendLedgerEntry(store.db, {
-        orgId,
-        kind: 'grant',
-        amountMicros: balance,
-        description: 'test',
-        createdBy: null,
-      });
+      await appendGrant(orgId, balance, 'test');
       return orgId;
+    }
+
+    const appendGrant = (orgId: string, amountMicros: number, description: string) =>
+      appendLedgerEntry(store.db, { orgId, kind: 'grant', amountMicros, description, createdBy: null });
+    /** A grant written to the ledger and announced to the counter, as the admin API does. */
+    async function grant(orgId: string, amountMicros: number, description: string) {
+      await appendGrant(orgId, amountMicros, description);
+      await credits.applyLedgerEntry(orgId, amountMicros);
     }
 
     it('admits exactly 50 of 200 concurrent reservations against a balance that covers 50', async () => {
@@ -88,28 +90,14 @@ for (const counter of counters) {
     it('sees a grant appended after the balance was loaded', async () => {
       const orgId = await orgWith(1_000);
       expect(await credits.balance(orgId)).toBe(1_000);
-      await appendLedgerEntry(store.db, {
-        orgId,
-        kind: 'grant',
-        amountMicros: 5_000,
-        description: 'top-up',
-        createdBy: null,
-      });
-      await credits.applyLedgerEntry(orgId, 5_000);
+      await grant(orgId, 5_000, 'top-up');
       expect(await credits.balance(orgId)).toBe(6_000);
       expect(await ledgerBalance(store.query, orgId)).toBe(6_000);
     });
 
     it('includes a grant applied before the counter was first loaded, exactly once', async () => {
       const orgId = await orgWith(1_000);
-      await appendLedgerEntry(store.db, {
-        orgId,
-        kind: 'grant',
-        amountMicros: 2_000,
-        description: 'race',
-        createdBy: null,
-      });
-      await credits.applyLedgerEntry(orgId, 2_000);
+      await grant(orgId, 2_000, 'race');
       expect(await credits.balance(orgId)).toBe(3_000);
     });
   });

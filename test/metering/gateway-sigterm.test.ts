@@ -10,29 +10,28 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/inference/simulator/server.js';
-import { openStore, type Store } from '../../src/platform/store/db.js';
-import { migrate } from '../../src/platform/store/migrate.js';
+import type { Store } from '../../src/platform/store/db.js';
 import { createAccount, upsertPlan, type TestAccount } from '../support/fixtures.js';
-import { simPoolConfig } from '../support/portal.js';
+import { remote, simPoolConfig } from '../support/harness.js';
+import { chatBody } from '../support/http.js';
 import { freePort, writeConfig } from '../support/processes.js';
 import { describeWith } from '../support/services.js';
-import { createTestDatabase, type TestDatabase } from '../support/store.js';
+import { openTestDatabase, type OpenTestDatabase } from '../support/store.js';
 import { count, rollupMismatches } from './support.js';
 
 const SERVE = fileURLToPath(new URL('./fixtures/serve-child.ts', import.meta.url));
 const SIM_KEY = 'sim-key-sigterm';
 
 describeWith(['postgres'], 'SIGTERM to a serving Portal under load', () => {
-  let db: TestDatabase;
+  let db: OpenTestDatabase;
   let store: Store;
   let sim: RunningSimulator;
   let account: TestAccount;
   let dataDir: string;
   let child: ChildProcess | undefined;
   beforeAll(async () => {
-    db = await createTestDatabase('portal_sigterm');
-    store = await openStore({ databaseUrl: db.url, dataDir: '.portal-unused' });
-    await migrate(store);
+    db = await openTestDatabase('portal_sigterm');
+    store = db.store;
     sim = await startSimulator({
       host: '127.0.0.1',
       port: 0,
@@ -43,8 +42,7 @@ describeWith(['postgres'], 'SIGTERM to a serving Portal under load', () => {
   afterAll(async () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
     await sim?.close();
-    await store?.close();
-    await db?.drop();
+    await db?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -78,15 +76,12 @@ describeWith(['postgres'], 'SIGTERM to a serving Portal under load', () => {
     const workers = Array.from({ length: 12 }, async (_, w) => {
       for (let i = 0; !stop; i++) {
         try {
-          const res = await fetch(`${url}/v1/chat/completions`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${account.key}`, 'content-type': 'application/json' },
-            body: JSON.stringify({
-              model: 'oss-20b',
-              messages: [{ role: 'user', content: `worker ${w} request ${i}` }],
-              max_tokens: 16,
-            }),
-          });
+          const res = await remote(url)
+            .as(account.key)
+            .post(
+              '/v1/chat/completions',
+              chatBody({ messages: [{ role: 'user', content: `worker ${w} request ${i}` }], max_tokens: 16 }),
+            );
           await res.text();
           if (res.status === 200) ok++;
         } catch {

@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith } from '../support/services.js';
-import { createTestDatabase, type TestDatabase } from '../support/store.js';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { startTestPortal, type TestPortal } from '../support/harness.js';
+import { chatBody } from '../support/http.js';
 import { createAccount, upsertPlan, type TestAccount } from '../support/fixtures.js';
 import { count, rollupMismatches } from './support.js';
 import { postgres, waitForPostgres } from './pg-control.js';
@@ -16,13 +16,11 @@ import { postgres, waitForPostgres } from './pg-control.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describeWith(['postgres'], 'gateway metering through a 10 s PostgreSQL outage', () => {
-  let db: TestDatabase;
   let t: TestPortal;
   let account: TestAccount;
   beforeAll(async () => {
-    db = await createTestDatabase('portal_gw_fault');
     t = await startTestPortal({
-      databaseUrl: db.url,
+      postgres: true,
       sim: { ttftMs: 0, tokensPerSecond: 0, outputTokens: 12, errorRate: 0 },
       config: { gateway: { keyCacheTtlMs: 120_000 } },
     });
@@ -33,9 +31,8 @@ describeWith(['postgres'], 'gateway metering through a 10 s PostgreSQL outage', 
     postgres('start');
     if (t) {
       await waitForPostgres(t.store);
-      await t.close();
+      await t.close(); // and drops its database
     }
-    await db?.drop();
   });
 
   it('meters every completion the upstream served, exactly once, across the outage', async () => {
@@ -45,11 +42,9 @@ describeWith(['postgres'], 'gateway metering through a 10 s PostgreSQL outage', 
     let outage = false;
     let stop = false;
     const call = async (i: number) => {
-      const res = await fetch(`${t.url}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${account.key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          model: 'oss-20b',
+      const res = await t.as(account.key).post(
+        '/v1/chat/completions',
+        chatBody({
           messages: [{ role: 'user', content: `Request ${i}` }],
           max_tokens: 16,
           // Non-streamed: at the time of writing, streamed calls leave the router's in-flight count raised
@@ -57,7 +52,7 @@ describeWith(['postgres'], 'gateway metering through a 10 s PostgreSQL outage', 
           // by test/gateway/streaming.test.ts.
           stream: false,
         }),
-      });
+      );
       await res.text();
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       answered++;

@@ -1,54 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createLogger } from '../../src/platform/log.js';
 import { createMetering } from '../../src/platform/metering/metering.js';
-import { openStore, type Store } from '../../src/platform/store/db.js';
-import { migrate } from '../../src/platform/store/migrate.js';
 import { describeWith } from '../support/services.js';
-import { createTestDatabase, type TestDatabase } from '../support/store.js';
-import { count, rollupMismatches, seedOrg, usageEvent } from './support.js';
+import { setReachable } from './pg-control.js';
+import { useMeteringDatabase } from './database.js';
+import { count, rollupMismatches, usageEvent } from './support.js';
 
 const log = createLogger({ level: 'silent' });
 
-/** Cuts this test's own database off (no new connections, existing ones killed) without touching others. */
-async function setReachable(name: string, reachable: boolean) {
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  try {
-    await admin.query(`alter database ${name} allow_connections ${reachable}`);
-    if (!reachable)
-      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]);
-  } finally {
-    await admin.end();
-  }
-}
-
 describeWith(['postgres'], 'metering while its PostgreSQL database is unreachable', () => {
-  let db: TestDatabase;
-  let store: Store;
-  let dir: string;
-  beforeAll(async () => {
-    db = await createTestDatabase('portal_meter_outage');
-    store = await openStore({ databaseUrl: db.url, dataDir: '.portal-unused' });
-    await migrate(store);
-    await seedOrg(store.query, 'org_c', { planId: 'credits' });
-    dir = mkdtempSync(join(tmpdir(), 'portal-outage-'));
-  });
-  afterAll(async () => {
-    await setReachable(db.name, true).catch(() => {});
-    await store.close();
-    await db.drop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const m = useMeteringDatabase('portal_meter_outage', 'org_c', (m) =>
+    setReachable(m.db.name, true).catch(() => {}),
+  );
+
+  /** A metering writer on this suite's database and spool directory. */
+  const writer = (options: Partial<Parameters<typeof createMetering>[0]> = {}) =>
+    createMetering({ store: m.store, log, spoolDir: m.spoolDir, ...options });
 
   it('spools during the outage and, once back, holds every event exactly once with matching rollups', async () => {
-    const metering = createMetering({
-      store,
-      log,
-      spoolDir: dir,
+    const metering = writer({
       batchSize: 50,
       flushIntervalMs: 20,
       probeIntervalMs: 100,
@@ -62,13 +32,13 @@ describeWith(['postgres'], 'metering while its PostgreSQL database is unreachabl
       }
     };
     await record(0, 1_000);
-    await setReachable(db.name, false);
+    await setReachable(m.db.name, false);
     await record(1_000, 2_000);
     await expect.poll(() => metering.stats().state, { timeout: 10_000 }).toBe('spooling');
     await record(2_000, 2_500);
     await metering.flush();
     expect(metering.stats().spoolBytes).toBeGreaterThan(0);
-    await setReachable(db.name, true);
+    await setReachable(m.db.name, true);
     await record(2_500, total);
     await expect
       .poll(async () => metering.stats().state === 'ok' && metering.stats().spoolBytes === 0, {
@@ -76,22 +46,22 @@ describeWith(['postgres'], 'metering while its PostgreSQL database is unreachabl
       })
       .toBe(true);
     await metering.close();
-    expect(await count(store.query, 'usage_events', `org_id = 'org_c'`)).toBe(total);
-    expect(await count(store.query, 'billing_ledger', `kind = 'usage_debit'`)).toBe(total);
-    expect(await rollupMismatches(store.query)).toEqual([]);
+    expect(await count(m.store.query, 'usage_events', `org_id = 'org_c'`)).toBe(total);
+    expect(await count(m.store.query, 'billing_ledger', `kind = 'usage_debit'`)).toBe(total);
+    expect(await rollupMismatches(m.store.query)).toEqual([]);
     expect(metering.stats().writeFailures).toBeGreaterThan(0);
   });
 
   it('spools what close() cannot write, and the next writer replays it', async () => {
-    const first = createMetering({ store, log, spoolDir: dir, writeTimeoutMs: 1_000, probeIntervalMs: 100 });
-    await setReachable(db.name, false);
+    const first = writer({ writeTimeoutMs: 1_000, probeIntervalMs: 100 });
+    await setReachable(m.db.name, false);
     for (let i = 0; i < 400; i++) first.recordUsage(usageEvent({ orgId: 'org_close' }));
     await first.close();
     expect(first.stats().eventsSpooled).toBe(400);
-    await setReachable(db.name, true);
-    const second = createMetering({ store, log, spoolDir: dir });
+    await setReachable(m.db.name, true);
+    const second = writer();
     await expect.poll(() => second.stats().spoolBytes, { timeout: 10_000 }).toBe(0);
     await second.close();
-    expect(await count(store.query, 'usage_events', `org_id = 'org_close'`)).toBe(400);
+    expect(await count(m.store.query, 'usage_events', `org_id = 'org_close'`)).toBe(400);
   });
 });

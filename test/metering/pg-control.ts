@@ -4,7 +4,21 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import pg from 'pg';
 import type { Store } from '../../src/platform/store/db.js';
+
+/** Cuts one test database off (no new connections, existing ones killed), or lets it back, without touching others. */
+export async function setReachable(name: string, reachable: boolean) {
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(`alter database ${name} allow_connections ${reachable}`);
+    if (!reachable)
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]);
+  } finally {
+    await admin.end();
+  }
+}
 
 export function postgres(action: 'stop' | 'start') {
   const version = readdirSync('/etc/postgresql')[0]!;

@@ -8,14 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '../../src/platform/log.js';
 import { createMetering } from '../../src/platform/metering/metering.js';
-import { openStore, type Store } from '../../src/platform/store/db.js';
-import { migrate } from '../../src/platform/store/migrate.js';
+import type { Store } from '../../src/platform/store/db.js';
 import { describeWith } from '../support/services.js';
-import { createTestDatabase, type TestDatabase } from '../support/store.js';
+import { setReachable } from './pg-control.js';
+import { openTestDatabase, type OpenTestDatabase } from '../support/store.js';
 import { count } from './support.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/metering-child.ts', import.meta.url));
@@ -43,18 +42,6 @@ function startWriter(url: string, spoolDir: string, orgId: string) {
   return { child, exited, progress: () => last };
 }
 
-async function setReachable(name: string, reachable: boolean) {
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  try {
-    await admin.query(`alter database ${name} allow_connections ${reachable}`);
-    if (!reachable)
-      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]);
-  } finally {
-    await admin.end();
-  }
-}
-
 /** Replays whatever a dead writer left in its spool, in this process. */
 async function replay(store: Store, spoolDir: string) {
   const metering = createMetering({ store, log: createLogger({ level: 'silent' }), spoolDir });
@@ -65,7 +52,7 @@ async function replay(store: Store, spoolDir: string) {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describeWith(['postgres'], 'metering writer processes killed under load', () => {
-  let db: TestDatabase;
+  let db: OpenTestDatabase;
   let store: Store;
   const dirs: string[] = [];
   const spoolDir = () => {
@@ -74,14 +61,12 @@ describeWith(['postgres'], 'metering writer processes killed under load', () => 
     return d;
   };
   beforeAll(async () => {
-    db = await createTestDatabase('portal_meter_signal');
-    store = await openStore({ databaseUrl: db.url, dataDir: '.portal-unused' });
-    await migrate(store);
+    db = await openTestDatabase('portal_meter_signal');
+    store = db.store;
   });
   afterAll(async () => {
     await setReachable(db.name, true).catch(() => {});
-    await store.close();
-    await db.drop();
+    await db?.close();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 

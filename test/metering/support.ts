@@ -3,11 +3,9 @@ import { newId } from '../../src/platform/ids.js';
 import type { Query } from '../../src/platform/store/db.js';
 import type { RequestLog, UsageEvent } from '../../src/platform/metering/types.js';
 
-export function usageEvent(overrides: Partial<UsageEvent> = {}): UsageEvent {
-  const requestId = overrides.requestId ?? newId('req');
+/** The fields a usage event and a request log of one request share. */
+function requestFields() {
   return {
-    id: newId('evt'),
-    requestId,
     occurredAt: new Date(),
     orgId: 'org_a',
     keyId: 'key_a',
@@ -20,35 +18,24 @@ export function usageEvent(overrides: Partial<UsageEvent> = {}): UsageEvent {
     errorCode: null,
     inputTokens: 10,
     outputTokens: 20,
-    tokensSource: 'upstream',
     latencyMs: 42,
     ttftMs: 7,
+  };
+}
+
+export function usageEvent(overrides: Partial<UsageEvent> = {}): UsageEvent {
+  return {
+    ...requestFields(),
+    id: newId('evt'),
+    requestId: overrides.requestId ?? newId('req'),
+    tokensSource: 'upstream',
     costMicros: 5,
     ...overrides,
   };
 }
 
 export function requestLog(overrides: Partial<RequestLog> = {}): RequestLog {
-  return {
-    requestId: newId('req'),
-    occurredAt: new Date(),
-    orgId: 'org_a',
-    keyId: 'key_a',
-    modelId: 'oss-20b',
-    poolId: 'pool_1',
-    routerId: 'router_1',
-    endpoint: '/v1/chat/completions',
-    method: 'POST',
-    stream: false,
-    status: 200,
-    errorCode: null,
-    latencyMs: 42,
-    ttftMs: 7,
-    inputTokens: 10,
-    outputTokens: 20,
-    clientIpHash: 'abc',
-    ...overrides,
-  };
+  return { ...requestFields(), requestId: newId('req'), method: 'POST', clientIpHash: 'abc', ...overrides };
 }
 
 /** An organization, optionally subscribed to a plan (the plans come from seedCatalog or are inserted here). */

@@ -1,41 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { BusMessage } from '../../src/platform/bus/types.js';
-import type { Store } from '../../src/platform/store/db.js';
-import type { PlanResponse } from '../../src/product/plan/route.js';
-import type { UsageResponse } from '../../src/product/usage/route.js';
-import { ADMIN_TOKEN, createTestPortal, type Client, type TestPortal } from '../product/harness.js';
-import { storeTargets } from '../support/store.js';
+import { usePortal, type Session } from '../support/harness.js';
 import { usageEvent } from './support.js';
 
-const [target] = storeTargets();
-
 describe('usage and plan API', () => {
-  let store: Store;
-  let closeStore: () => Promise<void>;
-  let portal: TestPortal;
-  let alice: Client;
+  const portal = usePortal();
+  let alice: Session;
   let aliceOrg: string;
   let bobOrg: string;
 
-  const admin = (path: string, init: RequestInit & { json?: unknown } = {}) =>
-    portal.req(`/admin/api${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(init.headers as Record<string, string>) },
-    });
-  const orgOf = async (client: Client) =>
-    ((await (await client.req('/api/account')).json()) as { organization: { id: string } }).organization.id;
+  const admin = () => portal.admin.under('/admin/api');
+  const orgOf = async (client: Session) => (await (await client.get('/api/account')).json()).organization.id;
 
   beforeAll(async () => {
-    ({ store, close: closeStore } = await target!.open());
-    portal = await createTestPortal(store);
     alice = await portal.signUp();
     aliceOrg = await orgOf(alice);
     bobOrg = await orgOf(await portal.signUp());
-  });
-  afterAll(async () => {
-    await portal.services.metering.close();
-    portal.close();
-    await closeStore();
   });
 
   it('answers totals, series, by key and by model from the rollups', async () => {
@@ -55,9 +35,9 @@ describe('usage and plan API', () => {
       );
     metering.recordUsage(usageEvent({ orgId: bobOrg, occurredAt: day }));
     await metering.flush();
-    const res = await alice.req('/api/usage?from=2026-11-19&to=2026-11-22&granularity=day');
+    const res = await alice.get('/api/usage?from=2026-11-19&to=2026-11-22&granularity=day');
     expect(res.status).toBe(200);
-    const body = (await res.json()) as UsageResponse;
+    const body = await res.json();
     expect(body.totals).toEqual({
       requests: 6,
       input_tokens: 600,
@@ -80,20 +60,20 @@ describe('usage and plan API', () => {
     ]);
     expect(body.windows).toEqual(expect.any(Array));
 
-    const hourly = (await (
-      await alice.req(
+    const hourly = await (
+      await alice.get(
         '/api/usage?from=2026-11-20T09:00:00Z&to=2026-11-20T12:00:00Z&granularity=hour&model=qwen',
       )
-    ).json()) as UsageResponse;
+    ).json();
     expect(hourly.series.map((s) => s.requests)).toEqual([0, 3, 0]);
     expect(hourly.totals.requests).toBe(3);
   });
 
   it('shows a request in the totals within 2 s of its completion, without an explicit flush', async () => {
-    const before = ((await (await alice.req('/api/usage')).json()) as UsageResponse).totals.requests;
+    const before = (await (await alice.get('/api/usage')).json()).totals.requests;
     portal.services.metering.recordUsage(usageEvent({ orgId: aliceOrg }));
     await expect
-      .poll(async () => ((await (await alice.req('/api/usage')).json()) as UsageResponse).totals.requests, {
+      .poll(async () => (await (await alice.get('/api/usage')).json()).totals.requests, {
         timeout: 2_000,
         interval: 100,
       })
@@ -101,19 +81,19 @@ describe('usage and plan API', () => {
   });
 
   it('400 with the parameter named when the range is invalid', async () => {
-    const res = await alice.req('/api/usage?granularity=week');
+    const res = await alice.get('/api/usage?granularity=week');
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { param: string } }).error.param).toBe('granularity');
-    expect((await alice.req('/api/usage?from=2020-01-01&to=2026-01-01&granularity=hour')).status).toBe(400);
+    expect((await alice.get('/api/usage?from=2020-01-01&to=2026-01-01&granularity=hour')).status).toBe(400);
   });
 
   it('401 for usage and plan when signed out', async () => {
-    expect((await portal.req('/api/usage')).status).toBe(401);
-    expect((await portal.req('/api/plan')).status).toBe(401);
+    expect((await portal.anon.get('/api/usage')).status).toBe(401);
+    expect((await portal.anon.get('/api/plan')).status).toBe(401);
   });
 
   it('shows the default plan with its limits and models, and no balance', async () => {
-    const body = (await (await alice.req('/api/plan')).json()) as PlanResponse;
+    const body = await (await alice.get('/api/plan')).json();
     expect(body.plan).toMatchObject({ id: 'free', kind: 'free', max_active_keys: 5 });
     expect(body.plan.limits.requests_per_minute).toBe(20);
     expect(body.plan.models).toEqual(['oss-20b', 'gemma4', 'qwen']);
@@ -124,16 +104,17 @@ describe('usage and plan API', () => {
   it('moves an org to the credits plan, announces it on the bus, and shows the granted balance', async () => {
     const seen: BusMessage[] = [];
     const off = portal.services.bus.subscribe((m) => seen.push(m));
-    const changed = await admin(`/orgs/${aliceOrg}/plan`, { method: 'POST', json: { plan_id: 'credits' } });
+    const changed = await admin().post(`/orgs/${aliceOrg}/plan`, { plan_id: 'credits' });
     off();
     expect(changed.status).toBe(200);
     expect(seen).toContainEqual({ type: 'plan.changed', orgId: aliceOrg, planId: 'credits' });
-    const grant = await admin(`/orgs/${aliceOrg}/ledger`, {
-      method: 'POST',
-      json: { kind: 'grant', amount_micros: 5_000_000, description: 'Welcome credit' },
+    const grant = await admin().post(`/orgs/${aliceOrg}/ledger`, {
+      kind: 'grant',
+      amount_micros: 5_000_000,
+      description: 'Welcome credit',
     });
     expect(grant.status).toBe(201);
-    const body = (await (await alice.req('/api/plan')).json()) as PlanResponse;
+    const body = await (await alice.get('/api/plan')).json();
     expect(body.plan.kind).toBe('credits');
     expect(body.balance_micros).toBe(5_000_000);
     expect(body.ledger[0]).toMatchObject({
@@ -141,12 +122,12 @@ describe('usage and plan API', () => {
       amount_micros: 5_000_000,
       description: 'Welcome credit',
     });
-    const subs = await store.query<{ plan_id: string; status: string }>(
+    const subs = await portal.store.query<{ plan_id: string; status: string }>(
       'select plan_id, status from plan_subscriptions where org_id = $1 order by started_at',
       [aliceOrg],
     );
     expect(subs.map((s) => `${s.plan_id}:${s.status}`)).toEqual(['free:ended', 'credits:active']);
-    const audit = await store.query('select 1 from audit_log where org_id = $1 and action = $2', [
+    const audit = await portal.store.query('select 1 from audit_log where org_id = $1 and action = $2', [
       aliceOrg,
       'plan.changed',
     ]);
@@ -156,7 +137,7 @@ describe('usage and plan API', () => {
   it('debits credit-plan usage in the ledger and derives the balance from it', async () => {
     portal.services.metering.recordUsage(usageEvent({ orgId: aliceOrg, costMicros: 1_000_000 }));
     await portal.services.metering.flush();
-    const ledger = (await (await admin(`/orgs/${aliceOrg}/ledger`)).json()) as {
+    const ledger = (await (await admin().get(`/orgs/${aliceOrg}/ledger`)).json()) as {
       balance_micros: number;
       entries: { kind: string }[];
     };
@@ -165,25 +146,18 @@ describe('usage and plan API', () => {
   });
 
   it('404 for an unknown plan, 400 for a negative grant', async () => {
-    expect(
-      (await admin(`/orgs/${aliceOrg}/plan`, { method: 'POST', json: { plan_id: 'nope' } })).status,
-    ).toBe(404);
-    const res = await admin(`/orgs/${aliceOrg}/ledger`, {
-      method: 'POST',
-      json: { kind: 'grant', amount_micros: -5 },
-    });
+    expect((await admin().post(`/orgs/${aliceOrg}/plan`, { plan_id: 'nope' })).status).toBe(404);
+    const res = await admin().post(`/orgs/${aliceOrg}/ledger`, { kind: 'grant', amount_micros: -5 });
     expect(res.status).toBe(400);
   });
 
   it('shows the writer numbers to admins and on /metrics', async () => {
-    const res = await admin('/metering');
+    const res = await admin().get('/metering');
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ state: 'ok', queueDepth: 0, eventsWritten: expect.any(Number) });
-    expect((await portal.req('/admin/api/metering')).status).toBe(401);
-    expect((await portal.req('/metrics')).status).toBe(401); // the admin token, or the ops listener
-    const metrics = await (
-      await portal.req('/metrics', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
-    ).text();
+    expect((await portal.anon.get('/admin/api/metering')).status).toBe(401);
+    expect((await portal.anon.get('/metrics')).status).toBe(401); // the admin token, or the ops listener
+    const metrics = await (await portal.admin.get('/metrics')).text();
     for (const name of [
       'portal_metering_queue_depth',
       'portal_metering_spool_bytes',

@@ -4,46 +4,28 @@
  * ledger debits agree with the raw events. Runs alone (vitest.fault.config.ts); PostgreSQL is always
  * started again, whatever happens.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createLogger } from '../../src/platform/log.js';
 import { createMetering } from '../../src/platform/metering/metering.js';
-import { openStore, type Store } from '../../src/platform/store/db.js';
-import { migrate } from '../../src/platform/store/migrate.js';
 import { describeWith } from '../support/services.js';
-import { createTestDatabase, type TestDatabase } from '../support/store.js';
+import { useMeteringDatabase } from './database.js';
 import { postgres, waitForPostgres } from './pg-control.js';
-import { count, rollupMismatches, seedOrg, usageEvent } from './support.js';
+import { count, rollupMismatches, usageEvent } from './support.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describeWith(['postgres'], 'metering through a 10 s PostgreSQL outage', () => {
-  let db: TestDatabase;
-  let store: Store;
-  let dir: string;
-  beforeAll(async () => {
-    db = await createTestDatabase('portal_meter_fault');
-    store = await openStore({ databaseUrl: db.url, dataDir: '.portal-unused' });
-    await migrate(store);
-    await seedOrg(store.query, 'org_fault', { planId: 'credits' });
-    dir = mkdtempSync(join(tmpdir(), 'portal-fault-'));
-  });
-  afterAll(async () => {
+  const m = useMeteringDatabase('portal_meter_fault', 'org_fault', async ({ store }) => {
     postgres('start'); // a no-op when it is already running
     await waitForPostgres(store);
-    await store.close();
-    await db.drop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('loses and duplicates nothing: events, rollups and debits match what was recorded', async () => {
     const log = createLogger({ level: 'silent' });
     const metering = createMetering({
-      store,
+      store: m.store,
       log,
-      spoolDir: dir,
+      spoolDir: m.spoolDir,
       writeTimeoutMs: 2_000,
       probeIntervalMs: 250,
     });
@@ -70,7 +52,7 @@ describeWith(['postgres'], 'metering through a 10 s PostgreSQL outage', () => {
     } finally {
       postgres('start');
     }
-    await waitForPostgres(store);
+    await waitForPostgres(m.store);
     await sleep(3_000);
     stop = true;
     await load;
@@ -85,8 +67,8 @@ describeWith(['postgres'], 'metering through a 10 s PostgreSQL outage', () => {
     );
     expect(recorded).toBeGreaterThan(3_000);
     expect(stats.eventsSpooled).toBeGreaterThan(0);
-    expect(await count(store.query, 'usage_events', `org_id = 'org_fault'`)).toBe(recorded);
-    expect(await count(store.query, 'billing_ledger', `kind = 'usage_debit'`)).toBe(recorded);
-    expect(await rollupMismatches(store.query)).toEqual([]);
+    expect(await count(m.store.query, 'usage_events', `org_id = 'org_fault'`)).toBe(recorded);
+    expect(await count(m.store.query, 'billing_ledger', `kind = 'usage_debit'`)).toBe(recorded);
+    expect(await rollupMismatches(m.store.query)).toEqual([]);
   });
 });

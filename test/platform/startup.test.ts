@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, startPortalProcess } from '../support/processes.js';
 import { describeWith } from '../support/services.js';
 import { createTestDatabase } from '../support/store.js';
-import { ADMIN_TOKEN } from '../support/portal.js';
+import { ADMIN_TOKEN, remote } from '../support/harness.js';
 
 const BIN = fileURLToPath(new URL('../../bin/portal', import.meta.url));
 const dirs: string[] = [];
@@ -151,27 +151,7 @@ describe('a clean start', { timeout: 120_000 }, () => {
       DATABASE_URL: '',
       REDIS_URL: '',
     };
-    const started = Date.now();
-    const first = await startPortalProcess(env, 15_000);
-    expect(Date.now() - started).toBeLessThan(15_000);
-    expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
-    const created = await fetch(`${first.url}/admin/api/users`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'persist@example.test', password: 'a-long-password-1' }),
-    });
-    expect(created.status).toBeLessThan(300);
-    expect(await first.stop('SIGTERM')).toBe(0);
-
-    const second = await startPortalProcess(env, 15_000);
-    try {
-      const users = (await (
-        await fetch(`${second.url}/admin/api/users`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
-      ).json()) as { data: Array<{ email: string }> };
-      expect(users.data.map((u) => u.email)).toContain('persist@example.test');
-    } finally {
-      await second.stop();
-    }
+    await keepsAUserAcrossARestart(env, 'persist@example.test');
   });
 });
 
@@ -180,29 +160,34 @@ describeWith(['postgres'], 'a clean start on PostgreSQL', () => {
     const db = await createTestDatabase();
     const env = { DATABASE_URL: db.url, PORTAL_ADMIN_TOKEN: ADMIN_TOKEN };
     try {
-      const first = await startPortalProcess(env, 15_000);
-      const created = await fetch(`${first.url}/admin/api/users`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'persist-pg@example.test', password: 'a-long-password-1' }),
-      });
-      expect(created.status).toBeLessThan(300);
-      expect(await first.stop('SIGTERM')).toBe(0);
-      const second = await startPortalProcess(env, 15_000);
-      try {
-        const ready = (await (await fetch(`${second.url}/readyz`)).json()) as { status: string };
-        expect(ready.status).toBe('ready');
-        const users = (await (
-          await fetch(`${second.url}/admin/api/users`, {
-            headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-          })
-        ).json()) as { data: Array<{ email: string }> };
-        expect(users.data.map((u) => u.email)).toContain('persist-pg@example.test');
-      } finally {
-        await second.stop();
-      }
+      await keepsAUserAcrossARestart(env, 'persist-pg@example.test');
     } finally {
       await db.drop();
     }
   });
 });
+
+/**
+ * Starts a Portal process (ready within 15 s), creates a user through the admin API, stops it with SIGTERM
+ * (exit 0) and starts it again on the same store: the user is still there.
+ */
+async function keepsAUserAcrossARestart(env: Record<string, string>, email: string) {
+  const first = await startPortalProcess(env, 15_000);
+  expect((await remote(first.url).anon.get('/healthz')).status).toBe(200);
+  const created = await remote(first.url).admin.post('/admin/api/users', {
+    email,
+    password: 'a-long-password-1',
+  });
+  expect(created.status).toBeLessThan(300);
+  expect(await first.stop('SIGTERM')).toBe(0);
+  const second = await startPortalProcess(env, 15_000);
+  try {
+    expect(await (await remote(second.url).anon.get('/readyz')).json()).toEqual({ status: 'ready' });
+    const users = await (
+      await remote(second.url).admin.get('/admin/api/users')
+    ).json<{ data: Array<{ email: string }> }>();
+    expect(users.data.map((u) => u.email)).toContain(email);
+  } finally {
+    await second.stop();
+  }
+}

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUnkey, type FakeUnkey } from '../support/fake-unkey.js';
 import { createUnkeyClient, UnkeyError, unkeyClientFromConfig } from '../../src/platform/unkey/client.js';
+import { rejectionOf } from '../support/rejection.js';
 
 const ROOT_KEY = 'unkey_root_client_test';
 const API_ID = 'api_client_test';
@@ -21,14 +22,7 @@ afterAll(() => unkey?.close());
 const client = (rootKey = ROOT_KEY, timeoutMs = 2_000) =>
   createUnkeyClient({ baseUrl: unkey.url, rootKey, timeoutMs });
 
-async function failureOf(promise: Promise<unknown>): Promise<UnkeyError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(UnkeyError);
-  return err as UnkeyError;
-}
+const failureOf = (promise: Promise<unknown>) => rejectionOf(promise, UnkeyError);
 
 describe('unkey client', () => {
   it('creates, verifies, disables, re-enables and deletes a key', async () => {

@@ -3,45 +3,29 @@
  * (admin API over HTTP, never the data dir), plus the admin endpoints they use: key disable / enable and
  * organization disable / enable, each announced on the bus and audited.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { loadConfig } from '../../src/platform/config/load.js';
 import type { BusMessage } from '../../src/platform/bus/types.js';
-import type { Store } from '../../src/platform/store/db.js';
-import { openTestStore } from '../support/pglite.js';
-import { startPortal, type RunningPortal } from '../../src/server.js';
-import { ADMIN_TOKEN } from './harness.js';
+import { ADMIN_TOKEN, usePortal } from '../support/harness.js';
+import { chatBody, errorOf } from '../support/http.js';
+
+const OPS_USER = ['users', 'create', '--email', 'ops@example.com', '--password', 'operator-pass-1'];
 
 describe('CLI and admin API for users and keys', () => {
-  let store: Store;
-  let portal: RunningPortal;
-  let dataDir: string;
+  const portal = usePortal();
   const published: BusMessage[] = [];
   const saved = { url: process.env.PORTAL_URL, token: process.env.PORTAL_ADMIN_TOKEN };
 
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'portal-cli-'));
-    store = await openTestStore();
-    const config = loadConfig({
-      env: {},
-      overrides: { dataDir, server: { host: '127.0.0.1', port: 0 }, admin: { token: ADMIN_TOKEN } },
-    });
-    portal = await startPortal(config, { store });
+  beforeAll(() => {
     portal.services.bus.subscribe((m) => published.push(m));
     process.env.PORTAL_URL = portal.url;
     process.env.PORTAL_ADMIN_TOKEN = ADMIN_TOKEN;
   });
-  afterAll(async () => {
+  afterAll(() => {
     process.env.PORTAL_URL = saved.url;
     process.env.PORTAL_ADMIN_TOKEN = saved.token;
     if (saved.url === undefined) delete process.env.PORTAL_URL;
     if (saved.token === undefined) delete process.env.PORTAL_ADMIN_TOKEN;
-    await portal.stop();
-    await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -60,38 +44,26 @@ describe('CLI and admin API for users and keys', () => {
     }
   }
 
-  const admin = (path: string, init: RequestInit = {}) =>
-    fetch(`${portal.url}/admin/api${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(init.headers ?? {}) },
-    });
-
-  const chat = (key: string) =>
-    fetch(`${portal.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'oss-20b', messages: [{ role: 'user', content: 'hi' }], max_tokens: 8 }),
-    });
+  const admin = () => portal.admin.under('/admin/api');
+  const chat = (key: string) => portal.as(key).post('/v1/chat/completions', chatBody());
+  /** An admin-created key of the operator's (so the gateway cases do not depend on the CLI cases). */
+  const adminKey = async (name: string) =>
+    (await admin().post('/keys', { email: 'ops@example.com', name })).json<{
+      id: string;
+      key: string;
+      org_id: string;
+    }>();
 
   it('users create makes a user who can sign in with that password', async () => {
-    const res = await cli(
-      'users',
-      'create',
-      '--email',
-      'ops@example.com',
-      '--password',
-      'operator-pass-1',
-      '--admin',
-    );
+    const res = await cli(...OPS_USER, '--admin');
     expect(res.code).toBe(0);
     expect(res.out).toMatch(/created admin user ops@example.com/);
-    const signIn = await fetch(`${portal.url}/api/auth/sign-in/email`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: portal.url },
-      body: JSON.stringify({ email: 'ops@example.com', password: 'operator-pass-1' }),
+    const signIn = await portal.anon.post('/api/auth/sign-in/email', {
+      email: 'ops@example.com',
+      password: 'operator-pass-1',
     });
     expect(signIn.status).toBe(200);
-    const dup = await cli('users', 'create', '--email', 'ops@example.com', '--password', 'operator-pass-1');
+    const dup = await cli(...OPS_USER);
     expect(dup.code).toBe(1);
     expect(dup.err).toMatch(/exists/);
   });
@@ -104,8 +76,7 @@ describe('CLI and admin API for users and keys', () => {
       'ops@example.com',
       '--name',
       'cli key',
-      '--rpm',
-      '30',
+      '--rpm=30',
       '--json',
     );
     expect(created.code).toBe(0);
@@ -126,10 +97,8 @@ describe('CLI and admin API for users and keys', () => {
 
     const revoked = await cli('keys', 'revoke', key.id);
     expect(revoked.out).toBe(`key ${key.id} is revoked`);
-    const refused = await chat(key.key);
-    expect(refused.status).toBe(401);
-    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('key_revoked');
-    const audit = await store.query<{ actor_kind: string; action: string }>(
+    expect(await errorOf(await chat(key.key))).toMatchObject({ status: 401, code: 'key_revoked' });
+    const audit = await portal.store.query<{ actor_kind: string; action: string }>(
       'select actor_kind, action from audit_log where target_id = $1 order by action',
       [key.id],
     );
@@ -151,42 +120,26 @@ describe('CLI and admin API for users and keys', () => {
   });
 
   it('disabling a key refuses it at the gateway (403 key_disabled); enabling restores it', async () => {
-    const created = await admin('/keys', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'ops@example.com', name: 'toggle' }),
-    });
-    const key = (await created.json()) as { id: string; key: string };
-    expect((await admin(`/keys/${key.id}/disable`, { method: 'POST' })).status).toBe(200);
+    const key = await adminKey('toggle');
+    expect((await admin().post(`/keys/${key.id}/disable`)).status).toBe(200);
     expect(published).toContainEqual(expect.objectContaining({ type: 'key.changed', keyId: key.id }));
     expect((await chat(key.key)).status).toBe(403);
-    expect((await admin(`/keys/${key.id}/enable`, { method: 'POST' })).status).toBe(200);
+    expect((await admin().post(`/keys/${key.id}/enable`)).status).toBe(200);
     expect((await chat(key.key)).status).toBe(200);
   });
 
   it('disabling an organization refuses its keys (403 account_disabled) and announces org.changed', async () => {
-    const created = await admin('/keys', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'ops@example.com', name: 'org toggle' }),
-    });
-    const key = (await created.json()) as { key: string; org_id: string };
-    const off = await admin(`/orgs/${key.org_id}/disable`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ reason: 'abuse report' }),
-    });
-    expect(((await off.json()) as { status: string }).status).toBe('disabled');
+    const key = await adminKey('org toggle');
+    const off = await admin().post(`/orgs/${key.org_id}/disable`, { reason: 'abuse report' });
+    expect((await off.json<{ status: string }>()).status).toBe('disabled');
     expect(published).toContainEqual({ type: 'org.changed', orgId: key.org_id });
-    const refused = await chat(key.key);
-    expect(refused.status).toBe(403);
-    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('account_disabled');
-    await admin(`/orgs/${key.org_id}/enable`, { method: 'POST' });
+    expect(await errorOf(await chat(key.key))).toMatchObject({ status: 403, code: 'account_disabled' });
+    await admin().post(`/orgs/${key.org_id}/enable`);
     expect((await chat(key.key)).status).toBe(200);
   });
 
   it('the admin endpoints need the admin token', async () => {
-    const res = await fetch(`${portal.url}/admin/api/keys?email=ops@example.com`);
+    const res = await portal.anon.get('/admin/api/keys?email=ops@example.com');
     expect(res.status).toBe(401);
   });
 });

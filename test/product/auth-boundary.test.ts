@@ -3,24 +3,12 @@
  * posts are refused (CSRF); repeated failed sign-ins are throttled; password reset goes through the mail
  * outbox; sign-out ends the session; cookies are HttpOnly + SameSite.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/platform/store/db.js';
-import { openTestStore } from '../support/pglite.js';
-import { migrate } from '../../src/platform/store/migrate.js';
-import { createTestPortal, sessionCookie, type TestPortal } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { startTestPortal, usePortal } from '../support/harness.js';
+import { errorOf, sessionCookie } from '../support/http.js';
 
 describe('sign-in boundary', () => {
-  let store: Store;
-  let portal: TestPortal;
-  beforeAll(async () => {
-    store = await openTestStore();
-    await migrate(store);
-    portal = await createTestPortal(store);
-  });
-  afterAll(async () => {
-    portal.close();
-    await store.close();
-  });
+  const portal = usePortal();
 
   it.each([
     ['GET', '/api/account'],
@@ -34,30 +22,30 @@ describe('sign-in boundary', () => {
     ['GET', '/api/plan'],
     ['GET', '/api/no-such-route'],
   ])('401 signed out: %s %s', async (method, path) => {
-    const res = await portal.req(path, {
+    const res = await portal.anon.request(
       method,
-      ...(method === 'GET' || method === 'DELETE' ? {} : { json: {} }),
-    });
-    expect(res.status).toBe(401);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
+      path,
+      method === 'GET' || method === 'DELETE' ? {} : { json: {} },
+    );
+    expect(await errorOf(res)).toMatchObject({ status: 401, code: 'unauthorized' });
   });
 
   it('the sign-in provider is public', async () => {
-    const res = await portal.req('/api/auth/provider');
+    const res = await portal.anon.get('/api/auth/provider');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ provider: 'local', emailVerification: false });
   });
 
   it('401 with a forged session cookie', async () => {
-    const res = await portal.req('/api/keys', { cookie: 'portal.session_token=forged.value' });
+    const res = await portal.withCookie('portal.session_token=forged.value').get('/api/keys');
     expect(res.status).toBe(401);
   });
 
   it('the session cookie is HttpOnly and SameSite=Lax', async () => {
     const user = await portal.signUp();
-    const res = await portal.req('/api/auth/sign-in/email', {
-      method: 'POST',
-      json: { email: user.email, password: user.password },
+    const res = await portal.anon.post('/api/auth/sign-in/email', {
+      email: user.email,
+      password: user.password,
     });
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith('portal.session_token='));
     expect(cookie).toMatch(/HttpOnly/i);
@@ -67,7 +55,6 @@ describe('sign-in boundary', () => {
   it('a cross-site form post is refused, to the API and to sign-in', async () => {
     const user = await portal.signUp();
     const form = {
-      method: 'POST',
       headers: {
         origin: 'https://evil.example',
         'content-type': 'application/x-www-form-urlencoded',
@@ -75,40 +62,38 @@ describe('sign-in boundary', () => {
       },
       body: 'name=stolen',
     };
-    const toApi = await user.req('/api/keys', form);
-    expect(toApi.status).toBe(403);
-    expect(((await toApi.json()) as { error: { code: string } }).error.code).toBe('csrf_rejected');
-    const toAuth = await portal.req('/api/auth/sign-in/email', {
+    const toApi = await user.request('POST', '/api/keys', form);
+    expect(await errorOf(toApi)).toMatchObject({ status: 403, code: 'csrf_rejected' });
+    const toAuth = await portal.anon.request('POST', '/api/auth/sign-in/email', {
       ...form,
       body: `email=${encodeURIComponent(user.email)}&password=x`,
     });
     expect(toAuth.status).toBe(403);
-    const keys = (await (await user.req('/api/keys')).json()) as { data: unknown[] };
+    const keys = (await (await user.get('/api/keys')).json()) as { data: unknown[] };
     expect(keys.data).toEqual([]);
   });
 
   it('a cross-origin JSON request and a same-origin form post are refused too', async () => {
     const user = await portal.signUp();
-    const crossOrigin = await user.req('/api/keys', {
-      method: 'POST',
-      headers: { origin: 'https://evil.example' },
-      json: { name: 'x' },
-    });
+    const crossOrigin = await user.post(
+      '/api/keys',
+      { name: 'x' },
+      { headers: { origin: 'https://evil.example' } },
+    );
     expect(crossOrigin.status).toBe(403);
-    const formSameOrigin = await user.req('/api/keys', {
-      method: 'POST',
+    const formSameOrigin = await user.request('POST', '/api/keys', {
       headers: { 'content-type': 'text/plain' },
       body: '{"name":"x"}',
     });
     expect(formSameOrigin.status).toBe(403);
-    const ok = await user.req('/api/keys', { method: 'POST', json: { name: 'same origin' } });
+    const ok = await user.post('/api/keys', { name: 'same origin' });
     expect(ok.status).toBe(201);
   });
 
   it('after 5 failed sign-ins for an email, even the right password is throttled (429)', async () => {
     const user = await portal.signUp();
     const attempt = (password: string) =>
-      portal.req('/api/auth/sign-in/email', { method: 'POST', json: { email: user.email, password } });
+      portal.anon.post('/api/auth/sign-in/email', { email: user.email, password });
     for (let i = 0; i < 5; i++) expect((await attempt('wrong password!')).status).toBe(401);
     const blocked = await attempt(user.password);
     expect(blocked.status).toBe(429);
@@ -118,43 +103,43 @@ describe('sign-in boundary', () => {
   it('password reset: the link goes to the outbox and sets a new password', async () => {
     const user = await portal.signUp();
     const outbox = portal.services.product.outbox;
-    const asked = await portal.req('/api/auth/request-password-reset', {
-      method: 'POST',
-      json: { email: user.email, redirectTo: '/reset-password' },
+    const asked = await portal.anon.post('/api/auth/request-password-reset', {
+      email: user.email,
+      redirectTo: '/reset-password',
     });
     expect(asked.status).toBe(200);
     const mail = outbox.sent.findLast((m) => m.to === user.email);
     const link = mail?.text.match(/https?:\/\/\S+/)?.[0];
     expect(link).toBeDefined();
     const token = new URL(link!).pathname.split('/').pop()!;
-    const reset = await portal.req('/api/auth/reset-password', {
-      method: 'POST',
-      json: { token, newPassword: 'a brand new password' },
+    const reset = await portal.anon.post('/api/auth/reset-password', {
+      token,
+      newPassword: 'a brand new password',
     });
     expect(reset.status).toBe(200);
-    const oldPw = await portal.req('/api/auth/sign-in/email', {
-      method: 'POST',
-      json: { email: user.email, password: user.password },
+    const oldPw = await portal.anon.post('/api/auth/sign-in/email', {
+      email: user.email,
+      password: user.password,
     });
     expect(oldPw.status).toBe(401);
-    const newPw = await portal.req('/api/auth/sign-in/email', {
-      method: 'POST',
-      json: { email: user.email, password: 'a brand new password' },
+    const newPw = await portal.anon.post('/api/auth/sign-in/email', {
+      email: user.email,
+      password: 'a brand new password',
     });
     expect(newPw.status).toBe(200);
-    expect((await user.req('/api/keys')).status).toBe(401); // reset revoked the old session
+    expect((await user.get('/api/keys')).status).toBe(401); // reset revoked the old session
   });
 
   it('password change needs the current password', async () => {
     const user = await portal.signUp();
-    const wrong = await user.req('/api/auth/change-password', {
-      method: 'POST',
-      json: { currentPassword: 'not it at all', newPassword: 'another good one' },
+    const wrong = await user.post('/api/auth/change-password', {
+      currentPassword: 'not it at all',
+      newPassword: 'another good one',
     });
     expect(wrong.status).toBe(400);
-    const right = await user.req('/api/auth/change-password', {
-      method: 'POST',
-      json: { currentPassword: user.password, newPassword: 'another good one' },
+    const right = await user.post('/api/auth/change-password', {
+      currentPassword: user.password,
+      newPassword: 'another good one',
     });
     expect(right.status).toBe(200);
   });
@@ -164,45 +149,41 @@ describe('sign-in boundary', () => {
     ['an empty name', '   ', /Enter your name/],
     ['a 10,000-character name', 'n'.repeat(10_000), /at most 100 characters/],
   ])('sign-up and profile refuse %s as a name', async (_what, name, message) => {
-    const signUp = await portal.req('/api/auth/sign-up/email', {
-      method: 'POST',
-      json: { email: `bad-name-${Math.random()}@example.com`, password: 'long enough pw', name },
+    const signUp = await portal.anon.post('/api/auth/sign-up/email', {
+      email: `bad-name-${Math.random()}@example.com`,
+      password: 'long enough pw',
+      name,
     });
     expect(signUp.status).toBe(400);
     const body = (await signUp.json()) as { error: { param: string; message: string } };
     expect(body.error.param).toBe('name');
     expect(body.error.message).toMatch(message);
     const user = await portal.signUp();
-    const update = await user.req('/api/auth/update-user', { method: 'POST', json: { name } });
+    const update = await user.post('/api/auth/update-user', { name });
     expect(update.status).toBe(400);
-    const account = (await (await user.req('/api/account')).json()) as { user: { name: string } };
+    const account = (await (await user.get('/api/account')).json()) as { user: { name: string } };
     expect(account.user.name).toBe('Test User');
   });
 
   it('sign-up and profile update cannot make anyone an admin or change their status', async () => {
-    await portal.req('/api/auth/sign-up/email', {
-      method: 'POST',
-      json: {
-        email: 'escalate@example.com',
-        password: 'long enough pw',
-        name: 'E',
-        isAdmin: true,
-        is_admin: true,
-        authProvider: 'clerk',
-      },
+    await portal.anon.post('/api/auth/sign-up/email', {
+      email: 'escalate@example.com',
+      password: 'long enough pw',
+      name: 'E',
+      isAdmin: true,
+      is_admin: true,
+      authProvider: 'clerk',
     });
-    const signedIn = await portal.req('/api/auth/sign-in/email', {
-      method: 'POST',
-      json: { email: 'escalate@example.com', password: 'long enough pw' },
+    const signedIn = await portal.anon.post('/api/auth/sign-in/email', {
+      email: 'escalate@example.com',
+      password: 'long enough pw',
     });
     expect(signedIn.status).toBe(200);
     const cookie = sessionCookie(signedIn);
-    await portal.req('/api/auth/update-user', {
-      method: 'POST',
-      cookie,
-      json: { isAdmin: true, status: 'disabled', emailVerified: true },
-    });
-    const rows = await store.query<{ is_admin: boolean; status: string; auth_provider: string }>(
+    await portal
+      .withCookie(cookie)
+      .post('/api/auth/update-user', { isAdmin: true, status: 'disabled', emailVerified: true });
+    const rows = await portal.store.query<{ is_admin: boolean; status: string; auth_provider: string }>(
       "select is_admin, status, auth_provider from users where email = 'escalate@example.com'",
     );
     expect(rows).toEqual([{ is_admin: false, status: 'active', auth_provider: 'local' }]);
@@ -210,59 +191,53 @@ describe('sign-in boundary', () => {
 
   it('profile rename is saved as plain text', async () => {
     const user = await portal.signUp();
-    const update = await user.req('/api/auth/update-user', {
-      method: 'POST',
-      json: { name: 'Ada "A." Lovelace' },
-    });
+    const update = await user.post('/api/auth/update-user', { name: 'Ada "A." Lovelace' });
     expect(update.status).toBe(200);
-    const account = (await (await user.req('/api/account')).json()) as { user: { name: string } };
+    const account = (await (await user.get('/api/account')).json()) as { user: { name: string } };
     expect(account.user.name).toBe('Ada "A." Lovelace');
   });
 
   it('sign-out ends the session', async () => {
     const user = await portal.signUp();
-    expect((await user.req('/api/account')).status).toBe(200);
-    const out = await user.req('/api/auth/sign-out', { method: 'POST', json: {} });
+    expect((await user.get('/api/account')).status).toBe(200);
+    const out = await user.post('/api/auth/sign-out', {});
     expect(out.status).toBe(200);
-    expect((await user.req('/api/account')).status).toBe(401);
+    expect((await user.get('/api/account')).status).toBe(401);
   });
 
   it('sign-in returns a working session cookie', async () => {
     const user = await portal.signUp();
-    const res = await portal.req('/api/auth/sign-in/email', {
-      method: 'POST',
-      json: { email: user.email, password: user.password },
+    const res = await portal.anon.post('/api/auth/sign-in/email', {
+      email: user.email,
+      password: user.password,
     });
     expect(res.status).toBe(200);
-    expect((await portal.req('/api/account', { cookie: sessionCookie(res) })).status).toBe(200);
+    expect((await portal.withCookie(sessionCookie(res)).get('/api/account')).status).toBe(200);
   });
 
   it('the dashboard is served for app routes; API paths keep JSON 404s', async () => {
-    const api404 = await portal.req('/v1/nope');
+    const api404 = await portal.anon.get('/v1/nope');
     expect(api404.headers.get('content-type')).toMatch(/json/);
-    const admin404 = await portal.req('/admin/nope');
+    const admin404 = await portal.anon.get('/admin/nope');
     expect(admin404.headers.get('content-type')).toMatch(/json/);
   });
 });
 
 describe('behind TLS', () => {
   it('session cookies are Secure when the public URL is https', async () => {
-    const store = await openTestStore();
-    await migrate(store);
-    const portal = await createTestPortal(store, { server: { publicUrl: 'https://portal.example' } });
+    const portal = await startTestPortal({ config: { server: { publicUrl: 'https://portal.example' } } });
     try {
-      const user = await portal.signUp('tls@example.com');
-      const res = await portal.req('/api/auth/sign-in/email', {
-        method: 'POST',
-        json: { email: user.email, password: user.password },
+      const user = await portal.signUp({ email: 'tls@example.com' });
+      const res = await portal.anon.post('/api/auth/sign-in/email', {
+        email: user.email,
+        password: user.password,
       });
       expect(res.status).toBe(200);
       const cookie = res.headers.getSetCookie().find((c) => c.includes('session_token='));
       expect(cookie).toMatch(/; Secure/i);
       expect(cookie).toMatch(/HttpOnly/i);
     } finally {
-      portal.close();
-      await store.close();
+      await portal.close();
     }
   });
 });

@@ -3,7 +3,7 @@
  * /api/auth/* aside) is in `productRoutes`, and every route's success and error bodies parse with their strict
  * schemas, so a renamed, missing or extra field fails here before the dashboard sees it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
   createKeyBody,
@@ -14,12 +14,9 @@ import {
   type CreatedKey,
   type RouteContract,
 } from '../../src/contracts/index.js';
-import type { Store } from '../../src/platform/store/db.js';
 import { usageEvent } from '../metering/support.js';
-import { storeTargets } from '../support/store.js';
-import { createTestPortal, type Client, type TestPortal } from './harness.js';
-
-const [target] = storeTargets();
+import { usePortal, type Session } from '../support/harness.js';
+import { chatBody, type Caller } from '../support/http.js';
 
 /** Routes that cannot answer an error on purpose: public and constant. */
 const NO_ERROR_CASE = new Set(['GET /api/auth/provider', 'GET /api/docs']);
@@ -33,27 +30,23 @@ function contractOf(method: RouteContract['method'], path: string): RouteContrac
 }
 
 describe('product API contract', () => {
-  let store: Store;
-  let closeStore: () => Promise<void>;
-  let portal: TestPortal;
-  let alice: Client;
-  let bob: Client;
+  const portal = usePortal();
+  let alice: Session;
+  let bob: Session;
   let key: CreatedKey;
   const succeeded = new Set<string>();
   const failed = new Set<string>();
 
-  type Send = (path: string, init?: RequestInit & { json?: unknown }) => Promise<Response>;
-
   /** Calls `path` as `route` expects to succeed; the body must match the route's response schema. */
   async function ok<T>(
-    send: Send,
+    send: Caller,
     method: RouteContract['method'],
     route: string,
     path = route,
     json?: unknown,
   ) {
     const contract = contractOf(method, route);
-    const res = await send(path, { method, ...(json === undefined ? {} : { json }) });
+    const res = await send.request(method, path, { json });
     const body: unknown = await res.json();
     expect(res.status, JSON.stringify(body)).toBe(contract.status);
     const parsed = contract.response.safeParse(body);
@@ -64,7 +57,7 @@ describe('product API contract', () => {
 
   /** Calls `path` as `route` expects to fail with `status`; the body must be the shared error body. */
   async function fails(
-    send: Send,
+    send: Caller,
     method: RouteContract['method'],
     route: string,
     status: number,
@@ -72,7 +65,7 @@ describe('product API contract', () => {
   ) {
     const contract = contractOf(method, route);
     const { path = route, ...rest } = init;
-    const res = await send(path, { method, ...rest });
+    const res = await send.request(method, path, rest);
     const body: unknown = await res.json();
     expect(res.status, JSON.stringify(body)).toBe(status);
     expect(errorBody.safeParse(body).error?.issues ?? [], `${label(contract)} error`).toEqual([]);
@@ -81,18 +74,9 @@ describe('product API contract', () => {
   }
 
   beforeAll(async () => {
-    ({ store, close: closeStore } = await target!.open());
-    portal = await createTestPortal(store);
     alice = await portal.signUp();
     bob = await portal.signUp();
   });
-  afterAll(async () => {
-    await portal.services.metering.close();
-    portal.close();
-    await closeStore();
-  });
-
-  const signedOut: Send = (path, init) => portal.req(path, init);
 
   it('lists every /api route the app registers (better-auth’s /api/auth/* aside)', () => {
     const registered = portal.app.routes
@@ -107,7 +91,7 @@ describe('product API contract', () => {
   });
 
   it('GET /api/auth/provider matches its contract', async () => {
-    await ok(signedOut, 'GET', '/api/auth/provider');
+    await ok(portal.anon, 'GET', '/api/auth/provider');
   });
 
   it('GET /api/docs matches its contract, signed out', async () => {
@@ -115,78 +99,73 @@ describe('product API contract', () => {
   });
 
   it('GET /api/account: 200 signed in, 401 signed out', async () => {
-    await ok(alice.req, 'GET', '/api/account');
-    await fails(signedOut, 'GET', '/api/account', 401);
+    await ok(alice, 'GET', '/api/account');
+    await fails(portal.anon, 'GET', '/api/account', 401);
   });
 
   it('GET /api/models: 200 signed in, 401 signed out', async () => {
-    await ok(alice.req, 'GET', '/api/models');
-    await fails(signedOut, 'GET', '/api/models', 401);
+    await ok(alice, 'GET', '/api/models');
+    await fails(portal.anon, 'GET', '/api/models', 401);
   });
 
   it('POST /api/keys: 201 with the key, 400 on a bad name or broken JSON', async () => {
     const input = { name: 'contract', models: ['oss-20b'], limits: { requests_per_minute: 100 } };
     expect(createKeyBody.safeParse(input).success).toBe(true);
-    key = await ok<CreatedKey>(alice.req, 'POST', '/api/keys', '/api/keys', input);
-    const bad = await fails(alice.req, 'POST', '/api/keys', 400, { json: { name: '<b>x</b>' } });
+    key = await ok<CreatedKey>(alice, 'POST', '/api/keys', '/api/keys', input);
+    const bad = await fails(alice, 'POST', '/api/keys', 400, { json: { name: '<b>x</b>' } });
     expect(bad.error.param).toBe('name');
     const broken = { body: '{"name":', headers: { 'content-type': 'application/json' } };
-    expect((await fails(alice.req, 'POST', '/api/keys', 400, broken)).error.code).toBe('invalid_json');
+    expect((await fails(alice, 'POST', '/api/keys', 400, broken)).error.code).toBe('invalid_json');
   });
 
   it('GET /api/keys: 200 signed in, 401 signed out', async () => {
-    await ok(alice.req, 'GET', '/api/keys');
-    await fails(signedOut, 'GET', '/api/keys', 401);
+    await ok(alice, 'GET', '/api/keys');
+    await fails(portal.anon, 'GET', '/api/keys', 401);
   });
 
   it('GET /api/keys/:id: 200 for the owner, 404 for another organization', async () => {
-    await ok(alice.req, 'GET', '/api/keys/:id', `/api/keys/${key.id}`);
-    await fails(bob.req, 'GET', '/api/keys/:id', 404, { path: `/api/keys/${key.id}` });
+    await ok(alice, 'GET', '/api/keys/:id', `/api/keys/${key.id}`);
+    await fails(bob, 'GET', '/api/keys/:id', 404, { path: `/api/keys/${key.id}` });
   });
 
   it('PATCH /api/keys/:id: 200 renamed, 400 on an unknown field, 404 for another organization', async () => {
     const input = { name: 'renamed', limits: { tokens_per_minute: null } };
     expect(updateKeyBody.safeParse(input).success).toBe(true);
-    await ok(alice.req, 'PATCH', '/api/keys/:id', `/api/keys/${key.id}`, input);
-    await fails(alice.req, 'PATCH', '/api/keys/:id', 400, {
+    await ok(alice, 'PATCH', '/api/keys/:id', `/api/keys/${key.id}`, input);
+    await fails(alice, 'PATCH', '/api/keys/:id', 400, {
       path: `/api/keys/${key.id}`,
       json: { colour: 'red' },
     });
-    await fails(bob.req, 'PATCH', '/api/keys/:id', 404, { path: `/api/keys/${key.id}`, json: { name: 'x' } });
+    await fails(bob, 'PATCH', '/api/keys/:id', 404, { path: `/api/keys/${key.id}`, json: { name: 'x' } });
   });
 
   it('GET /api/usage: 200 with totals and limit windows, 400 on a bad range or an unknown parameter', async () => {
-    const chat = await portal.req('/v1/chat/completions', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key.key}` },
-      json: { model: 'oss-20b', messages: [{ role: 'user', content: 'hi' }], max_tokens: 8 },
-    });
+    const chat = await portal.as(key.key).post('/v1/chat/completions', chatBody());
     expect(chat.status).toBe(200);
-    const orgId = ((await (await alice.req('/api/account')).json()) as { organization: { id: string } })
-      .organization.id;
+    const orgId = (await (await alice.get('/api/account')).json()).organization.id;
     portal.services.metering.recordUsage(usageEvent({ orgId, keyId: key.id, occurredAt: new Date() }));
     await portal.services.metering.flush();
     expect(usageQuery.safeParse({ granularity: 'hour' }).success).toBe(true);
     const usage = await ok<{ windows: unknown[]; by_key: unknown[] }>(
-      alice.req,
+      alice,
       'GET',
       '/api/usage',
       '/api/usage?granularity=hour',
     );
     expect(usage.by_key.length).toBeGreaterThan(0);
     expect(usage.windows.length).toBeGreaterThan(0);
-    await fails(alice.req, 'GET', '/api/usage', 400, { path: '/api/usage?from=2026-11-02&to=2026-11-01' });
-    await fails(alice.req, 'GET', '/api/usage', 400, { path: '/api/usage?colour=red' });
+    await fails(alice, 'GET', '/api/usage', 400, { path: '/api/usage?from=2026-11-02&to=2026-11-01' });
+    await fails(alice, 'GET', '/api/usage', 400, { path: '/api/usage?colour=red' });
   });
 
   it('GET /api/plan: 200 signed in, 401 signed out', async () => {
-    await ok(alice.req, 'GET', '/api/plan');
-    await fails(signedOut, 'GET', '/api/plan', 401);
+    await ok(alice, 'GET', '/api/plan');
+    await fails(portal.anon, 'GET', '/api/plan', 401);
   });
 
   it('DELETE /api/keys/:id: 200 revoked, 404 for another organization', async () => {
-    await fails(bob.req, 'DELETE', '/api/keys/:id', 404, { path: `/api/keys/${key.id}` });
-    const revoked = await ok<{ status: string }>(alice.req, 'DELETE', '/api/keys/:id', `/api/keys/${key.id}`);
+    await fails(bob, 'DELETE', '/api/keys/:id', 404, { path: `/api/keys/${key.id}` });
+    const revoked = await ok<{ status: string }>(alice, 'DELETE', '/api/keys/:id', `/api/keys/${key.id}`);
     expect(revoked.status).toBe('revoked');
   });
 

@@ -3,83 +3,32 @@
  * serves on 127.0.0.1 (or Supabase's shared HS256 secret) — signature, issuer, audience, expiry — and the
  * external user becomes a Portal user with a personal organization on first sight, the same user after.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
-import type { Store } from '../../src/platform/store/db.js';
-import { openTestStore } from '../support/pglite.js';
-import { migrate } from '../../src/platform/store/migrate.js';
-import { createTestPortal, type TestPortal } from './harness.js';
-
-interface Jwks {
-  url: string;
-  privateKey: CryptoKey;
-  close(): Promise<void>;
-}
-
-async function serveJwks(): Promise<Jwks> {
-  const { publicKey, privateKey } = await generateKeyPair('RS256');
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
-  const server: Server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ keys: [jwk] }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/.well-known/jwks.json`,
-    privateKey,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
-type Claims = Record<string, unknown> & { sub: string };
-
-function sign(
-  claims: Claims,
-  key: CryptoKey | Uint8Array,
-  opts: { issuer: string; audience?: string; expiresIn?: string | number; alg?: string },
-) {
-  let jwt = new SignJWT(claims)
-    .setProtectedHeader({ alg: opts.alg ?? 'RS256', kid: 'test-key' })
-    .setIssuer(opts.issuer)
-    .setIssuedAt()
-    .setExpirationTime(opts.expiresIn ?? '5m');
-  if (opts.audience) jwt = jwt.setAudience(opts.audience);
-  return jwt.sign(key);
-}
+import { generateKeyPair } from 'jose';
+import { usePortal, type TestPortal } from '../support/harness.js';
+import { serveJwks, signJwt as sign, type Claims, type Jwks } from '../support/jwks.js';
 
 async function account(portal: TestPortal, token: string) {
-  const res = await portal.req('/api/account', { headers: { authorization: `Bearer ${token}` } });
-  return {
-    status: res.status,
-    json: res.status === 200 ? ((await res.json()) as Record<string, never>) : null,
-  };
+  const res = await portal.as(token).get('/api/account');
+  return { status: res.status, json: res.status === 200 ? await res.json() : null };
 }
 
 describe('Clerk session JWTs', () => {
   const ISSUER = 'https://clerk.portal.test';
   const APP = 'https://app.portal.test';
-  let store: Store;
   let jwks: Jwks;
-  let portal: TestPortal;
   beforeAll(async () => {
     jwks = await serveJwks();
-    store = await openTestStore();
-    await migrate(store);
-    portal = await createTestPortal(store, {
+  });
+  const portal = usePortal(() => ({
+    config: {
       auth: {
         provider: 'clerk',
         clerk: { jwksUrl: jwks.url, issuer: ISSUER, audience: 'portal', authorizedParties: [APP] },
       },
-    });
-  });
-  afterAll(async () => {
-    portal.close();
-    await store.close();
-    await jwks.close();
-  });
+    },
+  }));
+  afterAll(() => jwks.close());
 
   const good = (claims: Claims, extra: Partial<Parameters<typeof sign>[2]> = {}) =>
     sign({ azp: APP, ...claims }, jwks.privateKey, { issuer: ISSUER, audience: 'portal', ...extra });
@@ -90,13 +39,13 @@ describe('Clerk session JWTs', () => {
     expect(first.status).toBe(200);
     const again = await account(portal, await good({ sub: 'user_clerk_1', email: 'grace@example.com' }));
     expect(again.json).toEqual(first.json);
-    const rows = await store.query<{ auth_provider: string; external_id: string; email: string }>(
+    const rows = await portal.store.query<{ auth_provider: string; external_id: string; email: string }>(
       "select auth_provider, external_id, email from users where external_id = 'user_clerk_1'",
     );
     expect(rows).toEqual([
       { auth_provider: 'clerk', external_id: 'user_clerk_1', email: 'grace@example.com' },
     ]);
-    const members = await store.query<{ role: string }>(
+    const members = await portal.store.query<{ role: string }>(
       "select m.role from organization_members m join users u on u.id = m.user_id where u.external_id = 'user_clerk_1'",
     );
     expect(members).toEqual([{ role: 'owner' }]);
@@ -104,17 +53,13 @@ describe('Clerk session JWTs', () => {
 
   it('a Clerk user can manage keys with the token', async () => {
     const token = await good({ sub: 'user_clerk_2' });
-    const created = await portal.req('/api/keys', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
-      json: { name: 'from clerk' },
-    });
+    const created = await portal.as(token).post('/api/keys', { name: 'from clerk' });
     expect(created.status).toBe(201);
   });
 
   it('accepts the token from the __session cookie', async () => {
     const token = await good({ sub: 'user_clerk_3' });
-    const res = await portal.req('/api/account', { cookie: `__session=${token}` });
+    const res = await portal.withCookie(`__session=${token}`).get('/api/account');
     expect(res.status).toBe(200);
   });
 
@@ -136,7 +81,7 @@ describe('Clerk session JWTs', () => {
   });
 
   it('tells the dashboard that Clerk signs people in, with only public Clerk settings', async () => {
-    expect(await (await portal.req('/api/auth/provider')).json()).toEqual({
+    expect(await (await portal.anon.get('/api/auth/provider')).json()).toEqual({
       provider: 'clerk',
       emailVerification: false,
       clerk: { publishableKey: null, signInUrl: null, proxyUrl: null },
@@ -144,9 +89,10 @@ describe('Clerk session JWTs', () => {
   });
 
   it('built-in sign-up is not mounted when Clerk signs people in', async () => {
-    const res = await portal.req('/api/auth/sign-up/email', {
-      method: 'POST',
-      json: { email: 'x@example.com', password: 'long enough passphrase 1', name: 'x' },
+    const res = await portal.anon.post('/api/auth/sign-up/email', {
+      email: 'x@example.com',
+      password: 'long enough passphrase 1',
+      name: 'x',
     });
     expect(res.status).toBe(404);
   });
@@ -156,27 +102,19 @@ describe('Supabase Auth JWTs', () => {
   const SUPABASE = 'https://project.supabase.test';
   const SECRET_ENV = 'PORTAL_TEST_SUPABASE_JWT_SECRET';
   const secret = new TextEncoder().encode('a-supabase-shared-secret-of-enough-length');
-  let store: Store;
   let jwks: Jwks;
-  let shared: TestPortal;
-  let viaJwks: TestPortal;
   beforeAll(async () => {
     process.env[SECRET_ENV] = new TextDecoder().decode(secret);
     jwks = await serveJwks();
-    store = await openTestStore();
-    await migrate(store);
-    shared = await createTestPortal(store, {
-      auth: { provider: 'supabase', supabase: { url: SUPABASE, jwtSecretEnv: SECRET_ENV } },
-    });
-    viaJwks = await createTestPortal(store, {
-      auth: { provider: 'supabase', supabase: { url: SUPABASE, jwksUrl: jwks.url } },
-    });
   });
+  const shared = usePortal({
+    config: { auth: { provider: 'supabase', supabase: { url: SUPABASE, jwtSecretEnv: SECRET_ENV } } },
+  });
+  const viaJwks = usePortal(() => ({
+    config: { auth: { provider: 'supabase', supabase: { url: SUPABASE, jwksUrl: jwks.url } } },
+  }));
   afterAll(async () => {
     delete process.env[SECRET_ENV];
-    shared.close();
-    viaJwks.close();
-    await store.close();
     await jwks.close();
   });
 
@@ -194,7 +132,7 @@ describe('Supabase Auth JWTs', () => {
     });
     const res = await account(shared, token);
     expect(res.status).toBe(200);
-    const rows = await store.query<{ auth_provider: string; email: string }>(
+    const rows = await shared.store.query<{ auth_provider: string; email: string }>(
       'select auth_provider, email from users where external_id = $1',
       [claims.sub],
     );
@@ -208,7 +146,7 @@ describe('Supabase Auth JWTs', () => {
     });
     const res = await account(viaJwks, token);
     expect(res.status).toBe(200);
-    const count = await store.query<{ n: number }>(
+    const count = await shared.store.query<{ n: number }>(
       'select count(*)::int as n from users where external_id = $1',
       [claims.sub],
     );

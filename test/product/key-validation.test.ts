@@ -2,30 +2,17 @@
  * Every keys form rejects bad input with a specific message and the field in `param` — never a 500 — and
  * nothing is created. Names with markup are refused (and would only ever be rendered as text).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/platform/store/db.js';
-import { openTestStore } from '../support/pglite.js';
-import { migrate } from '../../src/platform/store/migrate.js';
-import { createTestPortal, type Client, type TestPortal } from './harness.js';
-
-type ErrorJson = { error: { code: string; message: string; param: string | null } };
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePortal, type Session } from '../support/harness.js';
+import { errorOf } from '../support/http.js';
 
 describe('keys input validation', () => {
-  let store: Store;
-  let portal: TestPortal;
-  let user: Client;
+  const portal = usePortal();
+  let user: Session;
   let keyId: string;
   beforeAll(async () => {
-    store = await openTestStore();
-    await migrate(store);
-    portal = await createTestPortal(store);
     user = await portal.signUp();
-    const res = await user.req('/api/keys', { method: 'POST', json: { name: 'valid' } });
-    keyId = ((await res.json()) as { id: string }).id;
-  });
-  afterAll(async () => {
-    portal.close();
-    await store.close();
+    keyId = (await (await user.post('/api/keys', { name: 'valid' })).json()).id;
   });
 
   const cases: Array<[string, Record<string, unknown>, string, RegExp]> = [
@@ -57,44 +44,41 @@ describe('keys input validation', () => {
   ];
 
   it.each(cases)('create refuses %s with a specific message', async (_what, body, param, message) => {
-    const res = await user.req('/api/keys', { method: 'POST', json: body });
-    expect(res.status).toBe(400);
-    const json = (await res.json()) as ErrorJson;
-    expect(json.error.code).toBe('invalid_request_error');
-    expect(json.error.param ?? '').toBe(param);
-    expect(json.error.message).toMatch(message);
+    const error = await errorOf(await user.post('/api/keys', body));
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'invalid_request_error',
+      message: expect.stringMatching(message),
+    });
+    expect(error.param ?? '').toBe(param);
   });
 
   it.each(cases.filter(([, body]) => 'name' in body || 'owner' in body))(
     'rename refuses %s too',
     async (_what, body, param, message) => {
-      const res = await user.req(`/api/keys/${keyId}`, { method: 'PATCH', json: body });
-      expect(res.status).toBe(400);
-      const json = (await res.json()) as ErrorJson;
-      expect(json.error.param ?? '').toBe(param);
-      expect(json.error.message).toMatch(message);
+      const error = await errorOf(await user.patch(`/api/keys/${keyId}`, body));
+      expect(error).toMatchObject({ status: 400, message: expect.stringMatching(message) });
+      expect(error.param ?? '').toBe(param);
     },
   );
 
   it('refuses a body that is not JSON, and a non-JSON content type', async () => {
-    const broken = await user.req('/api/keys', {
-      method: 'POST',
+    const broken = await user.request('POST', '/api/keys', {
       headers: { 'content-type': 'application/json' },
       body: '{"name": ',
     });
-    expect(broken.status).toBe(400);
-    expect(((await broken.json()) as ErrorJson).error.code).toBe('invalid_json');
+    expect(await errorOf(broken)).toMatchObject({ status: 400, code: 'invalid_json' });
   });
 
   it('nothing was created by the refused requests', async () => {
-    const list = (await (await user.req('/api/keys')).json()) as { data: Array<{ name: string }> };
+    const list = await (await user.get('/api/keys')).json();
     expect(list.data.map((k) => k.name)).toEqual(['valid']);
   });
 
   it('a valid name with quotes and unicode is stored as plain text', async () => {
     const name = `Tom's "prod" key — ünïcode & more`;
-    const res = await user.req('/api/keys', { method: 'POST', json: { name } });
+    const res = await user.post('/api/keys', { name });
     expect(res.status).toBe(201);
-    expect(((await res.json()) as { name: string }).name).toBe(name);
+    expect((await res.json()).name).toBe(name);
   });
 });

@@ -4,10 +4,10 @@
  * store keeps, bus announcements and the audit trail, and revocation reaching the /v1 gateway.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { BusMessage } from '../../src/platform/bus/types.js';
-import { storeTargets } from '../support/store.js';
-import { createTestPortal, type Client, type TestPortal } from './harness.js';
+import { storeVariants, usePortal, type Session } from '../support/harness.js';
+import { chatBody, errorOf } from '../support/http.js';
 
 interface KeyJson {
   id: string;
@@ -19,29 +19,21 @@ interface KeyJson {
   limits: { requests_per_minute: number | null };
 }
 
-for (const target of storeTargets()) {
-  describe(`keys API on ${target.name}`, () => {
-    let portal: TestPortal;
-    let close: () => Promise<void>;
-    let alice: Client;
-    let bob: Client;
+for (const variant of storeVariants()) {
+  describe(`keys API on ${variant.name}`, () => {
+    const portal = usePortal(variant.options);
+    let alice: Session;
+    let bob: Session;
     const published: BusMessage[] = [];
 
     beforeAll(async () => {
-      const opened = await target.open();
-      close = opened.close;
-      portal = await createTestPortal(opened.store);
       portal.services.bus.subscribe((m) => published.push(m));
       alice = await portal.signUp();
       bob = await portal.signUp();
     });
-    afterAll(async () => {
-      portal.close();
-      await close();
-    });
 
-    const create = async (client: Client, body: Record<string, unknown>) => {
-      const res = await client.req('/api/keys', { method: 'POST', json: body });
+    const create = async (client: Session, body: Record<string, unknown>) => {
+      const res = await client.post('/api/keys', body);
       return {
         res,
         json: (await res.json()) as KeyJson & { error?: { code: string; message: string; param: string } },
@@ -49,7 +41,7 @@ for (const target of storeTargets()) {
     };
 
     it('sign-up creates a personal organization, owner membership and an active default-plan subscription', async () => {
-      const res = await alice.req('/api/account');
+      const res = await alice.get('/api/account');
       expect(res.status).toBe(200);
       const account = (await res.json()) as {
         organization: { id: string };
@@ -80,11 +72,11 @@ for (const target of storeTargets()) {
       expect(json.key).toMatch(/^ptl_[0-9A-Za-z]{36}$/);
       expect(json).toMatchObject({ name: 'ci', status: 'active', models: ['oss-20b'] });
       expect(json.limits.requests_per_minute).toBe(10);
-      const list = await (await alice.req('/api/keys')).text();
+      const list = await (await alice.get('/api/keys')).text();
       expect(list).toContain(json.id);
       expect(list).not.toContain(json.key!);
       expect(list).toContain(json.key!.slice(-4));
-      const one = await (await alice.req(`/api/keys/${json.id}`)).text();
+      const one = await (await alice.get(`/api/keys/${json.id}`)).text();
       expect(one).not.toContain(json.key!);
     });
 
@@ -104,23 +96,24 @@ for (const target of storeTargets()) {
 
     it("another organization's key is 404 on read, rename and revoke, and absent from its list", async () => {
       const { json } = await create(alice, { name: 'alice-only' });
-      expect((await bob.req(`/api/keys/${json.id}`)).status).toBe(404);
-      const rename = await bob.req(`/api/keys/${json.id}`, { method: 'PATCH', json: { name: 'mine now' } });
+      expect((await bob.get(`/api/keys/${json.id}`)).status).toBe(404);
+      const rename = await bob.patch(`/api/keys/${json.id}`, { name: 'mine now' });
       expect(rename.status).toBe(404);
-      const revoke = await bob.req(`/api/keys/${json.id}`, { method: 'DELETE' });
+      const revoke = await bob.delete(`/api/keys/${json.id}`);
       expect(revoke.status).toBe(404);
-      expect(await (await bob.req('/api/keys')).text()).not.toContain(json.id);
-      const still = (await (await alice.req(`/api/keys/${json.id}`)).json()) as KeyJson;
+      expect(await (await bob.get('/api/keys')).text()).not.toContain(json.id);
+      const still = (await (await alice.get(`/api/keys/${json.id}`)).json()) as KeyJson;
       expect(still).toMatchObject({ name: 'alice-only', status: 'active' });
     });
 
     it("another organization's usage is not visible: its key id answers 404", async () => {
       const { json } = await create(alice, { name: 'usage-probe' });
-      expect((await alice.req(`/api/usage?key=${json.id}`)).status).toBe(200);
-      const res = await bob.req(`/api/usage?key=${json.id}`);
-      expect(res.status).toBe(404);
-      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found');
-      const own = (await (await bob.req('/api/usage')).json()) as {
+      expect((await alice.get(`/api/usage?key=${json.id}`)).status).toBe(200);
+      expect(await errorOf(await bob.get(`/api/usage?key=${json.id}`))).toMatchObject({
+        status: 404,
+        code: 'not_found',
+      });
+      const own = (await (await bob.get('/api/usage')).json()) as {
         totals: { requests: number };
         by_key: unknown[];
       };
@@ -131,9 +124,9 @@ for (const target of storeTargets()) {
     it('rename and revoke announce key.changed with the hash and write the audit log', async () => {
       const { json } = await create(alice, { name: 'to-revoke' });
       const hash = createHash('sha256').update(json.key!).digest('hex');
-      const renamed = await alice.req(`/api/keys/${json.id}`, { method: 'PATCH', json: { name: 'renamed' } });
+      const renamed = await alice.patch(`/api/keys/${json.id}`, { name: 'renamed' });
       expect(((await renamed.json()) as KeyJson).name).toBe('renamed');
-      const revoked = await alice.req(`/api/keys/${json.id}`, { method: 'DELETE' });
+      const revoked = await alice.delete(`/api/keys/${json.id}`);
       expect(revoked.status).toBe(200);
       expect(((await revoked.json()) as KeyJson).status).toBe('revoked');
       const changes = published.filter((m) => m.type === 'key.changed' && m.keyId === json.id);
@@ -145,7 +138,7 @@ for (const target of storeTargets()) {
       );
       expect(audit.map((a) => a.action).sort()).toEqual(['key.created', 'key.revoked', 'key.updated']);
       expect(audit.every((a) => a.actor_kind === 'user')).toBe(true);
-      const listed = (await (await alice.req('/api/keys')).json()) as { data: KeyJson[] };
+      const listed = (await (await alice.get('/api/keys')).json()) as { data: KeyJson[] };
       expect(listed.data.find((k) => k.id === json.id)?.status).toBe('revoked');
     });
 
@@ -156,23 +149,16 @@ for (const target of storeTargets()) {
       const over = await create(carol, { name: 'one too many' });
       expect(over.res.status).toBe(409);
       expect(over.json.error?.code).toBe('key_limit_reached');
-      await carol.req(`/api/keys/${ids[0]}`, { method: 'DELETE' });
+      await carol.delete(`/api/keys/${ids[0]}`);
       expect((await create(carol, { name: 'after revoke' })).res.status).toBe(201);
     });
 
     it('a revoked key is refused by the /v1 gateway with 401 key_revoked', async () => {
       const { json } = await create(alice, { name: 'gateway' });
-      const chat = () =>
-        portal.req('/v1/chat/completions', {
-          method: 'POST',
-          headers: { authorization: `Bearer ${json.key}` },
-          json: { model: 'oss-20b', messages: [{ role: 'user', content: 'hi' }], max_tokens: 8 },
-        });
+      const chat = () => portal.as(json.key!).post('/v1/chat/completions', chatBody());
       expect((await chat()).status).toBe(200);
-      await alice.req(`/api/keys/${json.id}`, { method: 'DELETE' });
-      const refused = await chat();
-      expect(refused.status).toBe(401);
-      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('key_revoked');
+      await alice.delete(`/api/keys/${json.id}`);
+      expect(await errorOf(await chat())).toMatchObject({ status: 401, code: 'key_revoked' });
     });
   });
 }

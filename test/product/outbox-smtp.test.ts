@@ -5,10 +5,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/platform/store/db.js';
-import { openTestStore } from '../support/pglite.js';
-import { migrate } from '../../src/platform/store/migrate.js';
-import { createTestPortal, type TestPortal } from './harness.js';
+import { usePortal } from '../support/harness.js';
 
 interface Received {
   auth: string | null;
@@ -75,32 +72,28 @@ function smtpServer(): Promise<{ port: number; mails: Received[]; close(): Promi
 
 describe('password reset over SMTP', () => {
   const ENV = 'PORTAL_TEST_SMTP_CREDENTIALS';
-  let store: Store;
-  let portal: TestPortal;
   let smtp: Awaited<ReturnType<typeof smtpServer>>;
   beforeAll(async () => {
     smtp = await smtpServer();
     process.env[ENV] = 'mailer:s3cret';
-    store = await openTestStore();
-    await migrate(store);
-    portal = await createTestPortal(store, {
+  });
+  const portal = usePortal(() => ({
+    config: {
       auth: {
         smtp: { host: '127.0.0.1', port: smtp.port, from: 'Portal <no-reply@portal.test>', userEnv: ENV },
       },
-    });
-  });
+    },
+  }));
   afterAll(async () => {
     delete process.env[ENV];
-    portal.close();
-    await store.close();
     await smtp.close();
   });
 
   it('delivers the reset link to the user through the SMTP server', async () => {
     const user = await portal.signUp();
-    const res = await portal.req('/api/auth/request-password-reset', {
-      method: 'POST',
-      json: { email: user.email, redirectTo: '/reset-password' },
+    const res = await portal.anon.post('/api/auth/request-password-reset', {
+      email: user.email,
+      redirectTo: '/reset-password',
     });
     expect(res.status).toBe(200);
     // (the sign-up's address-verification mail came first: SMTP turns verification on)

@@ -7,35 +7,29 @@
  * to send (NUL in a header, a bare CR, a broken request line). The count is printed.
  */
 import { createConnection } from 'node:net';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { answerClientErrors } from '../../src/server.js';
-import type { Store } from '../../src/platform/store/db.js';
-import { openTestStore } from '../support/pglite.js';
-import { ADMIN_TOKEN, createTestPortal, ORIGIN, type Client, type TestPortal } from '../product/harness.js';
+import { beforeAll, expect, it } from 'vitest';
+import { ADMIN_TOKEN, usePortal, type Session } from '../support/harness.js';
+import { bearer } from '../support/http.js';
 
 interface Tenant {
-  client: Client;
+  client: Session;
   keyId: string;
   key: string;
   orgId: string;
   requestId: string;
 }
 
-let store: Store;
-let portal: TestPortal;
+// trustProxy: each caller below sends its own X-Forwarded-For, so the wrong-token caller's throttle (429
+// after 10) does not lock the admin caller out.
+const portal = usePortal({ config: { server: { trustProxy: 1 } } });
 let a: Tenant;
 let b: Tenant;
 
 async function tenant(): Promise<Tenant> {
   const client = await portal.signUp();
-  const created = (await (
-    await client.req('/api/keys', { method: 'POST', json: { name: 'corpus' } })
-  ).json()) as { id: string; key: string };
-  const account = (await (await client.req('/api/account')).json()) as { organization: { id: string } };
-  const call = await portal.req('/v1/models', { headers: { authorization: `Bearer ${created.key}` } });
+  const created = await (await client.post('/api/keys', { name: 'corpus' })).json();
+  const account = await (await client.get('/api/account')).json();
+  const call = await portal.as(created.key).get('/v1/models');
   return {
     client,
     keyId: created.id,
@@ -46,16 +40,8 @@ async function tenant(): Promise<Tenant> {
 }
 
 beforeAll(async () => {
-  store = await openTestStore();
-  // trustProxy: each caller below sends its own X-Forwarded-For, so the wrong-token caller's throttle (429
-  // after 10) does not lock the admin caller out.
-  portal = await createTestPortal(store, { server: { trustProxy: 1 } });
   a = await tenant();
   b = await tenant();
-});
-afterAll(async () => {
-  portal.close();
-  await store.close();
 });
 
 // ── the hostile values ─────────────────────────────────────────────────────────────────────────────────
@@ -168,9 +154,9 @@ const HEADER_SETS = (): Array<Record<string, string>> => [
   { 'x-request-id': 'r'.repeat(5000) },
   { 'x-request-id': '\u00ff\u00fe' },
   { 'anthropic-version': '0000-00-00' },
-  { authorization: `Bearer ${'x'.repeat(10_000)}` },
+  bearer('x'.repeat(10_000)),
   { authorization: 'Basic Og==' },
-  { authorization: `Bearer ${b.key}x` },
+  bearer(`${b.key}x`),
   { cookie: `better-auth.session_token=${'%00'.repeat(10)}` },
   { 'content-length': '-1' },
   { 'x-forwarded-for': 'not-an-ip, ::ffff:999.1.1.1' },
@@ -189,14 +175,13 @@ function headersFor(who: Who, path: string, i: number): Record<string, string> {
     admin: '10.0.0.3',
     'wrong-admin': '10.66.0.1',
   }[who];
-  const h: Record<string, string> = { 'x-forwarded-for': xff };
-  if (who === 'tenant') {
-    h.cookie = a.client.cookie;
-    if (path.startsWith('/v1')) h.authorization = `Bearer ${a.key}`;
-  }
-  if (who === 'admin') h.authorization = `Bearer ${ADMIN_TOKEN}`;
-  if (who === 'wrong-admin') h.authorization = `Bearer ${ADMIN_TOKEN.replace(/.$/, '!')}`;
-  return h;
+  const identity = {
+    anonymous: {},
+    tenant: { ...a.client.headers, ...(path.startsWith('/v1') ? bearer(a.key) : {}) },
+    admin: bearer(ADMIN_TOKEN),
+    'wrong-admin': bearer(ADMIN_TOKEN.replace(/.$/, '!')),
+  }[who];
+  return { 'x-forwarded-for': xff, ...identity };
 }
 
 interface Case {
@@ -326,10 +311,10 @@ it('hostile requests over every route: no 5xx, no stack traces, errors in the AP
   for (const [i, c] of all.entries()) {
     const headers = new Headers({ ...headersFor(c.who, c.path, i), ...c.headers });
     if (c.contentType) headers.set('content-type', c.contentType);
-    if (c.method !== 'GET' && c.method !== 'HEAD') headers.set('origin', ORIGIN);
+    if (c.method !== 'GET' && c.method !== 'HEAD') headers.set('origin', portal.origin);
     let res: Response;
     try {
-      res = await portal.app.request(`${ORIGIN}${c.path}`, {
+      res = await portal.app.request(`${portal.origin}${c.path}`, {
         method: c.method,
         headers,
         body: c.body === undefined || c.method === 'GET' || c.method === 'HEAD' ? undefined : c.body,
@@ -372,11 +357,9 @@ it('hostile requests over every route: no 5xx, no stack traces, errors in the AP
   expect(failures.slice(0, 40)).toEqual([]);
 }, 600_000);
 
-/** What a fetch client will not send, on a real socket: Node's parser refuses it before the app. */
+/** What a fetch client will not send, on the portal's real socket: Node's parser refuses it before the app. */
 async function rawCases(): Promise<{ count: number; failures: string[] }> {
-  const server = answerClientErrors(createAdaptorServer({ fetch: portal.app.fetch }) as Server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
+  const port = portal.portal.port;
   const requests = [
     'GET /api/keys HTTP/1.1\r\nHost: x\r\nX-Evil: a\u0000b\r\n\r\n',
     'GET /api/keys HTTP/1.1\r\nHost: x\r\nX-Evil: a\rb\r\n\r\n',
@@ -408,6 +391,5 @@ async function rawCases(): Promise<{ count: number; failures: string[] }> {
     if (status >= 400 && !/"error":\{"message":"/.test(body))
       failures.push(`${what}: not in the API shape: ${body.slice(0, 120)}`);
   }
-  await new Promise((r) => server.close(r));
   return { count: requests.length, failures };
 }

@@ -3,18 +3,14 @@
  * Node's HTTP parser refuses (NUL in a header, a broken request line, 16 KiB+ of headers) got a bare 400 with
  * no body. Both now answer in the API's error shape.
  */
-import { createConnection, type AddressInfo } from 'node:net';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { createConnection } from 'node:net';
+import { expect, it } from 'vitest';
+import { usePortal } from '../support/harness.js';
 
-let t: TestPortal;
-beforeAll(async () => {
-  t = await startTestPortal();
-});
-afterAll(() => t?.close());
+const t = usePortal();
 
 it('an unknown /api/auth path answers 404 in the API shape', async () => {
-  const res = await fetch(`${t.url}/api/auth/no-such-endpoint`);
+  const res = await t.anon.get('/api/auth/no-such-endpoint');
   expect(res.status).toBe(404);
   expect(await res.json()).toMatchObject({ error: { code: 'not_found', type: 'not_found_error' } });
 });
@@ -24,7 +20,7 @@ it.each([
   ['a broken request line', 'BR0KEN\r\n\r\n', 400],
   ['20 KB of headers', `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
 ])('%s answers %i in the API shape', async (_what, request, status) => {
-  const { port } = t.portal.server.address() as AddressInfo;
+  const { port } = t.portal;
   const answer = await new Promise<string>((resolve) => {
     const socket = createConnection(port, '127.0.0.1');
     let data = '';

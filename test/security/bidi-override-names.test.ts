@@ -4,10 +4,9 @@
  * (which also name the personal organization), admin-created users — refuse control (Cc), format (Cf:
  * U+202A–U+202E, U+2066–U+2069, zero-width), separator (Zl, Zp) and lone-surrogate characters.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestStore } from '../support/pglite.js';
-import type { Store } from '../../src/platform/store/db.js';
-import { ADMIN_TOKEN, createTestPortal, type Client, type TestPortal } from '../product/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePortal, type Session } from '../support/harness.js';
+import { errorOf } from '../support/http.js';
 
 const HOSTILE = [
   ['U+202E right-to-left override', 'invoice\u202Egpj.exe'],
@@ -20,57 +19,41 @@ const HOSTILE = [
   ['a lone surrogate', 'a\uD800b'],
 ] as const;
 
-let store: Store;
-let portal: TestPortal;
-let alice: Client;
+const t = usePortal();
+let alice: Session;
 beforeAll(async () => {
-  store = await openTestStore();
-  portal = await createTestPortal(store);
-  alice = await portal.signUp();
-});
-afterAll(async () => {
-  portal.close();
-  await store.close();
+  alice = await t.signUp();
 });
 
-const errorParam = async (res: Response) => ({
-  status: res.status,
-  param: ((await res.json()) as { error?: { param?: string } }).error?.param,
-});
+const refusedName = { status: 400, param: 'name' };
 
 describe.each(HOSTILE)('a name with %s', (_what, name) => {
   it('is refused for a new key', async () => {
-    const res = await alice.req('/api/keys', { method: 'POST', json: { name } });
-    expect(await errorParam(res)).toEqual({ status: 400, param: 'name' });
+    expect(await errorOf(await alice.post('/api/keys', { name }))).toMatchObject(refusedName);
   });
 
   it('is refused when renaming a key', async () => {
-    const created = await alice.req('/api/keys', { method: 'POST', json: { name: 'plain' } });
-    const { id } = (await created.json()) as { id: string };
-    const res = await alice.req(`/api/keys/${id}`, { method: 'PATCH', json: { name } });
-    expect(await errorParam(res)).toEqual({ status: 400, param: 'name' });
-    await alice.req(`/api/keys/${id}`, { method: 'DELETE' });
+    const { id } = await (await alice.post('/api/keys', { name: 'plain' })).json();
+    expect(await errorOf(await alice.patch(`/api/keys/${id}`, { name }))).toMatchObject(refusedName);
+    await alice.delete(`/api/keys/${id}`);
   });
 
   it('is refused as a display name at sign-up and for an admin-created user', async () => {
-    const signUp = await portal.req('/api/auth/sign-up/email', {
-      method: 'POST',
-      json: { email: `bidi${Math.random()}@example.com`, password: 'correct horse battery', name },
+    const user = () => ({
+      email: `bidi${Math.random()}@example.com`,
+      password: 'correct horse battery',
+      name,
     });
-    expect(await errorParam(signUp)).toEqual({ status: 400, param: 'name' });
-    const admin = await portal.req('/admin/api/users', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      json: { email: `bidi${Math.random()}@example.com`, password: 'correct horse battery', name },
-    });
-    expect(await errorParam(admin)).toEqual({ status: 400, param: 'name' });
+    const signUp = await t.anon.post('/api/auth/sign-up/email', user());
+    expect(await errorOf(signUp)).toMatchObject(refusedName);
+    expect(await errorOf(await t.admin.post('/admin/api/users', user()))).toMatchObject(refusedName);
   });
 });
 
 it('ordinary non-Latin names and emoji are fine', async () => {
   for (const name of ['Schlüssel für CI', 'مفتاح الإنتاج', 'キー 🔑']) {
-    const res = await alice.req('/api/keys', { method: 'POST', json: { name } });
+    const res = await alice.post('/api/keys', { name });
     expect(res.status).toBe(201);
-    await alice.req(`/api/keys/${((await res.json()) as { id: string }).id}`, { method: 'DELETE' });
+    await alice.delete(`/api/keys/${(await res.json()).id}`);
   }
 });

@@ -5,49 +5,37 @@
  * before any lookup; 401s are counted in metrics, not rows; negative entries live in their own bounded LRU;
  * request logs are deleted after `metering.requestLogRetentionDays`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, startTestPortal, type TestPortal } from '../support/portal.js';
+import { describe, expect, it } from 'vitest';
+import { usePortal } from '../support/harness.js';
+import { chatBody, errorOf } from '../support/http.js';
 import { generateKey } from '../../src/gateway/keys/format.js';
 import { TtlCache } from '../../src/gateway/keys/cache.js';
 import { sweepOldRequestLogs } from '../../src/platform/metering/retention.js';
 
 const LIMIT = 5;
 
-const call = (url: string, key: string) =>
-  fetch(`${url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'oss-20b', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 }),
-  });
-
 describe('forged-key floods', () => {
-  let t: TestPortal;
-  beforeAll(async () => {
-    t = await startTestPortal({ config: { gateway: { authFailureLimit: LIMIT } } });
-  });
-  afterAll(() => t?.close());
+  const t = usePortal({ config: { gateway: { authFailureLimit: LIMIT } } });
+  const call = (key: string) => t.as(key).post('/v1/chat/completions', chatBody({ max_tokens: 4 }));
 
   it('an IP past N failed authentications gets 429 with retry-after, without a store lookup', async () => {
-    const keys = t.portal.services.gateway.keys;
-    for (let i = 0; i < LIMIT; i++) expect((await call(t.url, generateKey().key)).status).toBe(401);
+    const keys = t.services.gateway.keys;
+    for (let i = 0; i < LIMIT; i++) expect((await call(generateKey().key)).status).toBe(401);
     const missesBefore = keys.stats().misses;
-    const refused = await call(t.url, generateKey().key);
+    const refused = await call(generateKey().key);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-    const body = (await refused.json()) as { error: { code: string; type: string } };
-    expect(body.error).toMatchObject({ code: 'rate_limit_exceeded', type: 'rate_limit_error' });
+    expect(await errorOf(refused)).toMatchObject({ code: 'rate_limit_exceeded', type: 'rate_limit_error' });
     expect(keys.stats().misses).toBe(missesBefore);
   });
 
   it('401s leave no request-log rows and are counted in metrics', async () => {
-    await t.portal.services.metering.flush();
+    await t.services.metering.flush();
     const rows = await t.store.query<{ n: number }>(
       `select count(*)::int as n from request_logs where key_id is null`,
     );
     expect(rows[0]!.n).toBe(0);
-    const metrics = await (
-      await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
-    ).text();
+    const metrics = await (await t.admin.get('/metrics')).text();
     expect(metrics).toMatch(/portal_gateway_auth_failures_total\{code="invalid_api_key"\} [1-9]/);
   });
 });
@@ -70,11 +58,7 @@ describe('the key cache under forged keys', () => {
 });
 
 describe('request-log retention', () => {
-  let t: TestPortal;
-  beforeAll(async () => {
-    t = await startTestPortal();
-  });
-  afterAll(() => t?.close());
+  const t = usePortal();
 
   it('deletes logs older than the retention in bounded batches, keeps newer ones', async () => {
     const insert = (id: string, daysAgo: number) =>

@@ -4,14 +4,10 @@
  * CSP that allows the dashboard bundle (no inline scripts).
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { describe, expect, it } from 'vitest';
+import { usePortal } from '../support/harness.js';
 
-let t: TestPortal;
-beforeAll(async () => {
-  t = await startTestPortal();
-});
-afterAll(() => t?.close());
+const t = usePortal();
 
 function expectBaseHeaders(res: Response) {
   expect(res.headers.get('x-content-type-options')).toBe('nosniff');
@@ -31,14 +27,14 @@ describe('security headers', () => {
     ['GET', '/no/such/api/v1'],
     ['DELETE', '/'],
   ])('on %s %s', async (method, path) => {
-    const res = await fetch(`${t.url}${path}`, { method });
+    const res = await t.anon.request(method, path);
     expectBaseHeaders(res);
     await res.arrayBuffer();
   });
 
   it('every HTML answer has a CSP that allows the bundle and no inline script', async () => {
     for (const path of ['/', '/keys', '/some/spa/route']) {
-      const res = await fetch(`${t.url}${path}`);
+      const res = await t.anon.get(path);
       expect(res.headers.get('content-type')).toContain('text/html');
       expectBaseHeaders(res);
       const csp = res.headers.get('content-security-policy')!;

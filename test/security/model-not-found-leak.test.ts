@@ -2,24 +2,19 @@
  * Finding Low (issue #10): `model_not_found` listed every model in the catalog, including ones the caller's
  * plan or key may not use. It now lists only the models this key is entitled to.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { describe, expect, it } from 'vitest';
+import { usePortal } from '../support/harness.js';
+import { chatBody, errorOf } from '../support/http.js';
 
 describe('model_not_found', () => {
-  let t: TestPortal;
-  beforeAll(async () => {
-    t = await startTestPortal();
-  });
-  afterAll(() => t?.close());
+  const t = usePortal();
 
   const ask = async (key: string) => {
-    const res = await fetch(`${t.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] }),
-    });
-    expect(res.status).toBe(404);
-    return ((await res.json()) as { error: { code: string; message: string } }).error;
+    const error = await errorOf(
+      await t.as(key).post('/v1/chat/completions', chatBody({ model: 'no-such-model' })),
+    );
+    expect(error.status).toBe(404);
+    return error;
   };
 
   it('lists only the models the plan allows (free: no oss-120b)', async () => {

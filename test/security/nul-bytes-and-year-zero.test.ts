@@ -3,25 +3,16 @@
  * the client got 500 (11 × in the review). NUL and control characters in the path or query are refused by
  * the kernel with a 400 in the API's own shape; date parameters are clamped to years 1970–9999.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestStore } from '../support/pglite.js';
-import type { Store } from '../../src/platform/store/db.js';
-import { ADMIN_TOKEN, createTestPortal, type Client, type TestPortal } from '../product/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePortal, type Session } from '../support/harness.js';
 
-let store: Store;
-let portal: TestPortal;
-let alice: Client;
+const t = usePortal();
+let alice: Session;
 beforeAll(async () => {
-  store = await openTestStore();
-  portal = await createTestPortal(store);
-  alice = await portal.signUp();
-});
-afterAll(async () => {
-  portal.close();
-  await store.close();
+  alice = await t.signUp();
 });
 
-const admin = (path: string) => portal.req(path, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+const admin = (path: string) => t.admin.get(path);
 
 async function expectApiError(res: Response, status: number) {
   const body = (await res.json()) as { error?: { message?: unknown; type?: unknown; code?: unknown } };
@@ -38,7 +29,7 @@ describe('NUL and control characters in the path or query', () => {
     ['a key id with %01', '/api/keys/key_abc%01def'],
     ['a usage query with %00', '/api/usage?model=oss%00'],
   ])('400 for %s (signed in)', async (_what, path) => {
-    await expectApiError(await alice.req(path), 400);
+    await expectApiError(await alice.get(path), 400);
   });
 
   it.each([
@@ -50,11 +41,11 @@ describe('NUL and control characters in the path or query', () => {
   });
 
   it('400 for a password-reset token with a NUL (auth)', async () => {
-    await expectApiError(await portal.req('/api/auth/reset-password/tok%00en?callbackURL=/'), 400);
+    await expectApiError(await t.anon.get('/api/auth/reset-password/tok%00en?callbackURL=/'), 400);
   });
 
   it('leaves ordinary escapes alone', async () => {
-    expect((await alice.req('/api/keys/key%20abc')).status).toBe(404);
+    expect((await alice.get('/api/keys/key%20abc')).status).toBe(404);
   });
 });
 
@@ -65,7 +56,7 @@ describe('dates in years ≤ 0 or far in the future', () => {
     '/api/usage?from=-000001-01-01T00:00:00Z',
     '/api/usage?to=+275760-01-01T00:00:00Z',
   ])('%s answers 400 or 200, never 500', async (path) => {
-    const res = await alice.req(path);
+    const res = await alice.get(path);
     expect([200, 400]).toContain(res.status);
     if (res.status === 400) await expectApiError(res, 400);
   });

@@ -7,11 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePortal, type TestPortal } from '../support/harness.js';
+import { chatBody } from '../support/http.js';
 import { upsertPlan } from '../support/fixtures.js';
 import { hasService } from '../support/services.js';
-import { createTestDatabase, type TestDatabase } from '../support/store.js';
 
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const MiB = 1024 * 1024;
@@ -49,7 +49,7 @@ async function underLoad(t: TestPortal, key: string, bodies: string[]) {
   const poller = (async () => {
     while (!done) {
       const started = performance.now();
-      const res = await fetch(`${t.url}/healthz`);
+      const res = await t.anon.get('/healthz');
       await res.arrayBuffer();
       polls.push(performance.now() - started);
       await new Promise((r) => setTimeout(r, 10));
@@ -69,79 +69,53 @@ async function underLoad(t: TestPortal, key: string, bodies: string[]) {
 }
 
 describe('oversize prompts do not stall the process', () => {
-  let t: TestPortal;
-  let db: TestDatabase | undefined;
+  // PostgreSQL when there is one: embedded PGlite writes the request logs on the server's own thread.
+  const t = usePortal(() => ({ postgres: hasService('postgres') }));
   beforeAll(async () => {
-    // PostgreSQL when there is one: embedded PGlite writes the request logs on the server's own thread.
-    db = hasService('postgres') ? await createTestDatabase() : undefined;
-    t = await startTestPortal({ databaseUrl: db?.url });
     await upsertPlan(t.store, 'roomy', { rpm: 10_000, tpm: 100_000_000, rpd: 1_000_000 });
   });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
 
-  it('10 concurrent 4 MiB space-less prompts: each answered within 1 s, /healthz within 100 ms', async () => {
-    const { key } = await t.account({ plan: 'roomy' });
-    const body = JSON.stringify({ model: 'oss-20b', messages: [{ role: 'user', content: alnum(4 * MiB) }] });
-    const load = await underLoad(
-      t,
-      key,
-      Array.from({ length: 10 }, () => body),
-    );
-    for (const r of load.results) {
-      expect([400, 413]).toContain(r.status);
-      expect(r.ms).toBeLessThan(REQUEST_MS);
-    }
-    expect(load.polls.length).toBeGreaterThan(0);
-    expect(load.slowestPoll).toBeLessThan(POLL_MS);
-  }, 120_000);
-
-  it('10 concurrent 1.5 M-character prompts under the body limit: refused uncounted, each within 1 s', async () => {
-    const { key } = await t.account({ plan: 'roomy' });
-    const body = JSON.stringify({
-      model: 'oss-20b',
-      messages: [{ role: 'user', content: alnum(1_500_000) }],
-    });
-    const load = await underLoad(
-      t,
-      key,
-      Array.from({ length: 10 }, () => body),
-    );
-    for (const r of load.results) {
-      expect(r.status).toBe(400);
-      expect(r.code).toContain('context_length_exceeded');
-      expect(r.ms).toBeLessThan(REQUEST_MS);
-    }
-    expect(load.slowestPoll).toBeLessThan(POLL_MS);
-  }, 120_000);
-
-  it('10 concurrent prompts of 10,000 messages × 350 characters: each within 1 s, /healthz within 100 ms', async () => {
-    const { key } = await t.account({ plan: 'roomy' });
-    const messages = Array.from({ length: 10_000 }, () => ({ role: 'user', content: alnum(350) }));
-    const body = JSON.stringify({ model: 'oss-20b', messages });
-    const load = await underLoad(
-      t,
-      key,
-      Array.from({ length: 10 }, () => body),
-    );
-    for (const r of load.results) {
-      expect([400, 413]).toContain(r.status);
-      expect(r.ms).toBeLessThan(REQUEST_MS);
-    }
-    expect(load.slowestPoll).toBeLessThan(POLL_MS);
-  }, 120_000);
+  const user = (content: string) => ({ role: 'user', content });
+  it.each([
+    ['4 MiB space-less prompts', () => [user(alnum(4 * MiB))], [400, 413], ''],
+    // under the body limit: refused uncounted
+    [
+      '1.5 M-character prompts under the body limit',
+      () => [user(alnum(1_500_000))],
+      [400],
+      'context_length_exceeded',
+    ],
+    [
+      'prompts of 10,000 messages × 350 characters',
+      () => Array.from({ length: 10_000 }, () => user(alnum(350))),
+      [400, 413],
+      '',
+    ],
+  ])(
+    '10 concurrent %s: each answered within 1 s, /healthz within 100 ms',
+    async (_what, messages, statuses, code) => {
+      const { key } = await t.account({ plan: 'roomy' });
+      const body = JSON.stringify({ model: 'oss-20b', messages: messages() });
+      const load = await underLoad(t, key, Array(10).fill(body));
+      for (const r of load.results) {
+        expect(statuses).toContain(r.status);
+        expect(r.code).toContain(code);
+        expect(r.ms).toBeLessThan(REQUEST_MS);
+      }
+      expect(load.polls.length).toBeGreaterThan(0);
+      expect(load.slowestPoll).toBeLessThan(POLL_MS);
+    },
+    120_000,
+  );
 
   it('a flood of oversize prompts on a 20-rpm key gets 429 once the window is full', async () => {
     const { key } = await t.account({ plan: 'free' });
     const body = JSON.stringify({ model: 'oss-20b', prompt: alnum(MiB + 1024) });
     const statuses: number[] = [];
     for (let i = 0; i < 25; i++) {
-      const res = await fetch(`${t.url}/v1/completions`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      const res = await t.as(key).request('POST', '/v1/completions', {
         body,
+        headers: { 'content-type': 'application/json' },
       });
       await res.arrayBuffer();
       statuses.push(res.status);
@@ -152,15 +126,9 @@ describe('oversize prompts do not stall the process', () => {
 
   it('an ordinary prompt is still reserved with its exact token count', async () => {
     const { key } = await t.account({ plan: 'roomy' });
-    const res = await fetch(`${t.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: 'oss-20b',
-        messages: [{ role: 'user', content: 'Hello world' }],
-        max_tokens: 8,
-      }),
-    });
+    const res = await t
+      .as(key)
+      .post('/v1/chat/completions', chatBody({ messages: [{ role: 'user', content: 'Hello world' }] }));
     expect(res.status).toBe(200);
     // Reserved: 2 content tokens + 4 framing + 3 reply priming, plus max_tokens.
     expect(res.headers.get('x-ratelimit-remaining-tokens')).toBe(String(100_000_000 - (9 + 8)));

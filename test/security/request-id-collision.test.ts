@@ -4,28 +4,22 @@
  * log's key) and keeps the client's, bounded to 128 printable ASCII characters, in its own column, echoed as
  * x-client-request-id.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePortal } from '../support/harness.js';
+import { chatBody } from '../support/http.js';
 
 describe('client request ids', () => {
-  let t: TestPortal;
+  const t = usePortal();
   let key: string;
   beforeAll(async () => {
-    t = await startTestPortal();
     ({ key } = await t.account());
   });
-  afterAll(() => t?.close());
 
   const call = (requestId: string) =>
-    fetch(`${t.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${key}`,
-        'content-type': 'application/json',
-        'x-request-id': requestId,
-      },
-      body: JSON.stringify({ model: 'oss-20b', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 }),
-    });
+    t
+      .as(key)
+      .with({ 'x-request-id': requestId })
+      .post('/v1/chat/completions', chatBody({ max_tokens: 4 }));
 
   it('three requests with one client id leave three request logs, each under Portal’s own id', async () => {
     const answers = await Promise.all([call('same-id'), call('same-id'), call('same-id')]);
@@ -36,7 +30,7 @@ describe('client request ids', () => {
       expect(r.headers.get('x-request-id')).toMatch(/^req_/);
       expect(r.headers.get('x-client-request-id')).toBe('same-id');
     }
-    await t.portal.services.metering.flush();
+    await t.services.metering.flush();
     const rows = await t.store.query<{ request_id: string; client_request_id: string }>(
       'select request_id, client_request_id from request_logs where request_id = any($1)',
       [ids],

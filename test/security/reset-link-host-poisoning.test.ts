@@ -4,118 +4,92 @@
  * receives the reset token. The mail is read from a real SMTP server, as the victim would get it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/platform/store/db.js';
-import { openTestStore } from '../support/pglite.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
-import { createTestPortal, type TestPortal } from '../product/harness.js';
+import { usePortal, type TestPortal } from '../support/harness.js';
+import { errorOf } from '../support/http.js';
 
 const EVIL = 'http://evil.example';
+const PUBLIC = 'https://portal.example';
 
+/** POSTs JSON in-process as if to `base` (its host in the Host header), with a chosen Origin. */
 function send(portal: TestPortal, base: string, path: string, json: unknown, origin = base) {
-  const host = new URL(base).host;
   return portal.app.request(`${base}${path}`, {
     method: 'POST',
-    headers: { host, origin, 'content-type': 'application/json' },
+    headers: { host: new URL(base).host, origin, 'content-type': 'application/json' },
     body: JSON.stringify(json),
   });
 }
 
-async function setUp(smtp: SmtpSink, store: Store, server: Record<string, unknown>) {
-  return createTestPortal(store, {
-    server,
-    auth: { smtp: { host: '127.0.0.1', port: smtp.port, from: 'Portal <no-reply@portal.test>' } },
-  });
-}
-
-async function victim(portal: TestPortal, base: string, email: string) {
-  await send(portal, base, '/api/auth/sign-up/email', {
+/** Signs the victim up, asks for a reset as given, and returns the answer and every reset link mailed. */
+async function resetFor(
+  smtp: SmtpSink,
+  portal: TestPortal,
+  email: string,
+  ask: { base: string; origin?: string; redirectTo: string },
+) {
+  const home = portal.origin;
+  await send(portal, home, '/api/auth/sign-up/email', {
     email,
     password: 'victim has a long pass 1',
     name: 'V',
   });
-}
-
-/** Waits for mail to settle (delivery is asynchronous), then returns every link mailed to `to`. */
-async function mailedLinks(smtp: SmtpSink, to: string): Promise<string[]> {
+  const res = await send(
+    portal,
+    ask.base,
+    '/api/auth/request-password-reset',
+    { email, redirectTo: ask.redirectTo },
+    ask.origin ?? ask.base,
+  );
+  // Delivery is asynchronous and a refused request mails nothing to wait for: give mail time to settle.
   await new Promise((r) => setTimeout(r, 800));
-  return smtp.linksTo(to).filter((l) => l.includes('reset-password'));
+  const links = smtp.linksTo(email).filter((l) => l.includes('reset-password'));
+  return { res, links, evilLinks: links.filter((l) => l.includes('evil.example')) };
 }
 
 describe('password-reset link poisoning', () => {
   let smtp: SmtpSink;
-  let store: Store;
   beforeAll(async () => {
     smtp = await startSmtpSink();
-    store = await openTestStore();
   });
-  afterAll(async () => {
-    await store.close();
-    await smtp.close();
+  afterAll(() => smtp.close());
+  const withSmtp = (server: Record<string, unknown>) => () => ({
+    config: {
+      server,
+      auth: { smtp: { host: '127.0.0.1', port: smtp.port, from: 'Portal <no-reply@portal.test>' } },
+    },
   });
 
   describe('with server.publicUrl set', () => {
-    const PUBLIC = 'https://portal.example';
-    let portal: TestPortal;
-    beforeAll(async () => {
-      portal = await setUp(smtp, store, { publicUrl: PUBLIC });
-    });
-    afterAll(() => portal.close());
+    const t = usePortal(withSmtp({ publicUrl: PUBLIC }));
 
     it('a forged Host and an attacker redirectTo never put the attacker in the mailed link', async () => {
-      const email = 'victim-a@example.com';
-      await victim(portal, PUBLIC, email);
-      const res = await send(
-        portal,
-        EVIL,
-        '/api/auth/request-password-reset',
-        { email, redirectTo: `${EVIL}/steal` },
-        EVIL,
-      );
-      const links = await mailedLinks(smtp, email);
-      expect({ status: res.status, evilLinks: links.filter((l) => l.includes('evil.example')) }).toEqual({
-        status: 403, // the Origin is not this site (and the Host alone is refused: next case)
-        evilLinks: [],
-      });
-    });
-
-    it('the right Host with an attacker redirectTo is refused, and no mail carries it', async () => {
-      const email = 'victim-b@example.com';
-      await victim(portal, PUBLIC, email);
-      const res = await send(portal, PUBLIC, '/api/auth/request-password-reset', {
-        email,
+      const { res, evilLinks } = await resetFor(smtp, t, 'victim-a@example.com', {
+        base: EVIL,
         redirectTo: `${EVIL}/steal`,
       });
-      const links = await mailedLinks(smtp, email);
-      expect(res.status).toBe(400);
-      expect(((await res.json()) as { error: { param: string } }).error.param).toBe('redirectTo');
-      expect(links.filter((l) => l.includes('evil.example'))).toEqual([]);
+      // 403: the Origin is not this site (and the Host alone is refused: a later case)
+      expect({ status: res.status, evilLinks }).toEqual({ status: 403, evilLinks: [] });
     });
 
-    it('a forged Host alone (same-site Origin) is refused with 400 naming the host', async () => {
-      const email = 'victim-f@example.com';
-      await victim(portal, PUBLIC, email);
-      const res = await send(
-        portal,
-        EVIL,
-        '/api/auth/request-password-reset',
-        { email, redirectTo: '/r' },
-        PUBLIC,
-      );
-      const links = await mailedLinks(smtp, email);
-      expect(res.status).toBe(400);
-      expect(((await res.json()) as { error: { param: string } }).error.param).toBe('host');
-      expect(links.filter((l) => l.includes('evil.example'))).toEqual([]);
+    it.each([
+      [
+        'the right Host with an attacker redirectTo',
+        { base: PUBLIC, redirectTo: `${EVIL}/steal` },
+        'redirectTo',
+      ],
+      ['a forged Host alone (same-site Origin)', { base: EVIL, origin: PUBLIC, redirectTo: '/r' }, 'host'],
+    ])('%s is refused with 400 naming it, and no mail carries the attacker', async (_what, ask, param) => {
+      const email = `victim-${param}@example.com`;
+      const { res, evilLinks } = await resetFor(smtp, t, email, ask);
+      expect({ ...(await errorOf(res)), evilLinks }).toMatchObject({ status: 400, param, evilLinks: [] });
     });
 
     it('a normal request mails a link on the public origin with a same-origin callback', async () => {
-      const email = 'victim-c@example.com';
-      await victim(portal, PUBLIC, email);
-      const res = await send(portal, PUBLIC, '/api/auth/request-password-reset', {
-        email,
+      const { res, links } = await resetFor(smtp, t, 'victim-c@example.com', {
+        base: PUBLIC,
         redirectTo: '/reset-password',
       });
       expect(res.status).toBe(200);
-      const links = await mailedLinks(smtp, email);
       expect(links).toHaveLength(1);
       const link = new URL(links[0]!);
       expect(link.origin).toBe(PUBLIC);
@@ -124,38 +98,22 @@ describe('password-reset link poisoning', () => {
   });
 
   describe('without server.publicUrl (development default on loopback)', () => {
-    let portal: TestPortal;
-    beforeAll(async () => {
-      portal = await setUp(smtp, store, { host: '127.0.0.1', port: 8080 });
-    });
-    afterAll(() => portal.close());
+    const t = usePortal(withSmtp({}));
 
     it('a forged Host is refused and no link to it is mailed', async () => {
-      const email = 'victim-d@example.com';
-      await victim(portal, 'http://localhost:8080', email);
-      const res = await send(
-        portal,
-        EVIL,
-        '/api/auth/request-password-reset',
-        { email, redirectTo: `${EVIL}/steal` },
-        EVIL,
-      );
-      const links = await mailedLinks(smtp, email);
-      expect({ status: res.status, evilLinks: links.filter((l) => l.includes('evil.example')) }).toEqual({
-        status: 403,
-        evilLinks: [],
+      const { res, evilLinks } = await resetFor(smtp, t, 'victim-d@example.com', {
+        base: EVIL,
+        redirectTo: `${EVIL}/steal`,
       });
+      expect({ status: res.status, evilLinks }).toEqual({ status: 403, evilLinks: [] });
     });
 
-    it('the mailed link is on http://localhost:<port>', async () => {
-      const email = 'victim-e@example.com';
-      await victim(portal, 'http://localhost:8080', email);
-      await send(portal, 'http://localhost:8080', '/api/auth/request-password-reset', {
-        email,
+    it('the mailed link is on the development origin, http://localhost', async () => {
+      const { links } = await resetFor(smtp, t, 'victim-e@example.com', {
+        base: t.origin,
         redirectTo: '/reset-password',
       });
-      const links = await mailedLinks(smtp, email);
-      expect(links.map((l) => new URL(l).origin)).toEqual(['http://localhost:8080']);
+      expect(links.map((l) => new URL(l).origin)).toEqual(['http://localhost']);
     });
   });
 });

@@ -4,9 +4,10 @@
  * cleared. The guard backs off per (email, client address) and forgets only its least recently used entries.
  */
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { describe, expect, it } from 'vitest';
+import { usePortal } from '../support/harness.js';
 import { createAttemptGuard } from '../../src/product/auth/brute-force.js';
+import { testClock } from '../support/clock.js';
 
 /** POSTs JSON from a chosen loopback source address (127.0.0.x), as a distinct client would. */
 function post(url: string, path: string, from: string, json: unknown) {
@@ -34,13 +35,7 @@ function post(url: string, path: string, from: string, json: unknown) {
 }
 
 describe('lockouts', () => {
-  let portal: TestPortal;
-  beforeAll(async () => {
-    portal = await startTestPortal();
-  });
-  afterAll(async () => {
-    await portal.close();
-  });
+  const portal = usePortal();
 
   it("an attacker's failures lock only the attacker's address out, not the victim's", async () => {
     const email = 'lockout-victim@example.com';
@@ -63,10 +58,12 @@ describe('lockouts', () => {
 describe('the in-memory guard under a spray of keys', () => {
   it('keeps a recent lockout when more than 100,000 other entries are recorded', async () => {
     const guard = createAttemptGuard({ maxFailures: 5, windowMs: 15 * 60_000, capacity: 100_000 });
-    for (let i = 0; i < 60_000; i++) await guard.begin(`spray${i}@example.com`, `ip-${i}`);
-    for (let i = 0; i < 5; i++) await guard.begin('victim@example.com', '10.0.0.9');
-    for (let i = 60_000; i < 120_000; i++) await guard.begin(`spray${i}@example.com`, `ip-${i}`);
-    const after = await guard.begin('victim@example.com', '10.0.0.9');
+    // One instant for the whole spray: however slow the machine, the lockout window cannot pass mid-test.
+    const at = testClock().now();
+    for (let i = 0; i < 60_000; i++) await guard.begin(`spray${i}@example.com`, `ip-${i}`, at);
+    for (let i = 0; i < 5; i++) await guard.begin('victim@example.com', '10.0.0.9', at);
+    for (let i = 60_000; i < 120_000; i++) await guard.begin(`spray${i}@example.com`, `ip-${i}`, at);
+    const after = await guard.begin('victim@example.com', '10.0.0.9', at);
     expect(after.ok).toBe(false);
   });
 });

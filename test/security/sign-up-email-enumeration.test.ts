@@ -4,10 +4,8 @@
  * must be verified (a link mailed to it) before it can sign in.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/platform/store/db.js';
-import { openTestStore } from '../support/pglite.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
-import { createTestPortal, type TestPortal } from '../product/harness.js';
+import { usePortal } from '../support/harness.js';
 
 const PASSWORD = 'enumerate me not 42';
 
@@ -22,24 +20,12 @@ async function answer(res: Response) {
 }
 
 describe('sign-up with a registered email', () => {
-  let store: Store;
-  let portal: TestPortal;
-  beforeAll(async () => {
-    store = await openTestStore();
-    portal = await createTestPortal(store);
-  });
-  afterAll(async () => {
-    portal.close();
-    await store.close();
-  });
+  const t = usePortal();
 
   it('answers exactly like a sign-up with a new email', async () => {
-    const taken = await portal.signUp();
+    const taken = await t.signUp();
     const signUp = (email: string) =>
-      portal.req('/api/auth/sign-up/email', {
-        method: 'POST',
-        json: { email, password: PASSWORD, name: 'X' },
-      });
+      t.anon.post('/api/auth/sign-up/email', { email, password: PASSWORD, name: 'X' });
     const existing = await answer(await signUp(taken.email));
     const fresh = await answer(await signUp(`fresh-${Date.now()}@example.com`));
     expect(existing).toEqual(fresh);
@@ -49,33 +35,22 @@ describe('sign-up with a registered email', () => {
 
 describe('email verification when SMTP is configured', () => {
   let smtp: SmtpSink;
-  let store: Store;
-  let portal: TestPortal;
   beforeAll(async () => {
     smtp = await startSmtpSink();
-    store = await openTestStore();
-    portal = await createTestPortal(store, {
-      auth: { smtp: { host: '127.0.0.1', port: smtp.port, from: 'Portal <no-reply@portal.test>' } },
-    });
   });
-  afterAll(async () => {
-    portal.close();
-    await store.close();
-    await smtp.close();
-  });
+  const t = usePortal(() => ({
+    config: { auth: { smtp: { host: '127.0.0.1', port: smtp.port, from: 'Portal <no-reply@portal.test>' } } },
+  }));
+  afterAll(() => smtp.close());
 
   it('a new account cannot sign in until the mailed link is opened', async () => {
     const email = 'verify-me@example.com';
-    const signIn = () =>
-      portal.req('/api/auth/sign-in/email', { method: 'POST', json: { email, password: PASSWORD } });
-    await portal.req('/api/auth/sign-up/email', {
-      method: 'POST',
-      json: { email, password: PASSWORD, name: 'V' },
-    });
+    const signIn = () => t.anon.post('/api/auth/sign-in/email', { email, password: PASSWORD });
+    await t.anon.post('/api/auth/sign-up/email', { email, password: PASSWORD, name: 'V' });
     expect((await signIn()).status).toBe(403);
     await expect.poll(() => smtp.linksTo(email).length, { timeout: 5_000 }).toBeGreaterThan(0);
     const link = new URL(smtp.linksTo(email).find((l) => l.includes('verify-email'))!);
-    const verified = await portal.req(`${link.pathname}${link.search}`);
+    const verified = await t.anon.get(`${link.pathname}${link.search}`);
     expect(verified.status).toBeLessThan(400);
     expect((await signIn()).status).toBe(200);
   });

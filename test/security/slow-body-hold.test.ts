@@ -5,8 +5,9 @@
  * for longer than the request timeout still completes (Node's timeout covers receiving the request only).
  */
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { describe, expect, it } from 'vitest';
+import { usePortal } from '../support/harness.js';
+import { chatBody } from '../support/http.js';
 
 const HEADERS_MS = 1_000;
 const REQUEST_MS = 1_500;
@@ -36,23 +37,10 @@ function trickle(
 }
 
 describe('slow clients', () => {
-  let t: TestPortal;
-  beforeAll(async () => {
-    t = await startTestPortal({
-      sim: { tokensPerSecond: 10 },
-      config: {
-        server: {
-          host: '127.0.0.1',
-          port: 0,
-          shutdownGraceMs: 2_000,
-          headersTimeoutMs: HEADERS_MS,
-          requestTimeoutMs: REQUEST_MS,
-          maxConnections: 20,
-        },
-      },
-    });
+  const t = usePortal({
+    sim: { tokensPerSecond: 10 },
+    config: { server: { headersTimeoutMs: HEADERS_MS, requestTimeoutMs: REQUEST_MS, maxConnections: 20 } },
   });
-  afterAll(() => t?.close());
 
   it('a client trickling its headers is disconnected after the headers timeout', async () => {
     const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nX-Slow: ${'a'.repeat(200)}`;
@@ -93,16 +81,8 @@ describe('slow clients', () => {
   it('an answer streamed for longer than the request timeout completes', async () => {
     const { key } = await t.account({ plan: 'pro' });
     const started = performance.now();
-    const res = await fetch(`${t.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: 'oss-20b',
-        messages: [{ role: 'user', content: 'tell me a story' }],
-        max_tokens: 30,
-        stream: true,
-      }),
-    });
+    const story = chatBody({ messages: [{ role: 'user', content: 'tell me a story' }], max_tokens: 30 });
+    const res = await t.as(key).post('/v1/chat/completions', { ...story, stream: true });
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(performance.now() - started).toBeGreaterThan(REQUEST_MS + 500);

@@ -4,11 +4,10 @@
  * config load; 10 wrong tokens from one address in 5 minutes answer 429 until the window passes (a bounded
  * LRU of addresses); `admin.allowIps` limits the admin API to operator networks.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/platform/config/load.js';
-import type { Store } from '../../src/platform/store/db.js';
-import { openTestStore } from '../support/pglite.js';
-import { ADMIN_TOKEN, createTestPortal, type TestPortal } from '../product/harness.js';
+import { ADMIN_TOKEN, usePortal } from '../support/harness.js';
+import { errorOf } from '../support/http.js';
 
 const load = (token: string) => loadConfig({ env: { PORTAL_ADMIN_TOKEN: token } });
 
@@ -31,28 +30,21 @@ describe('admin token strength at config load', () => {
 });
 
 describe('admin API guards', () => {
-  let store: Store;
-  let portal: TestPortal;
-  beforeAll(async () => {
-    store = await openTestStore();
-    portal = await createTestPortal(store, {
+  const t = usePortal({
+    config: {
       server: { trustProxy: 1 },
       admin: { token: ADMIN_TOKEN, allowIps: ['10.0.0.0/8', '2001:db8::/32'] },
-    });
-  });
-  afterAll(async () => {
-    portal.close();
-    await store.close();
+    },
   });
   const from = (ip: string, token: string) =>
-    portal.req('/admin/api/pools', { headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': ip } });
+    t.as(token).with({ 'x-forwarded-for': ip }).get('/admin/api/pools');
 
   it('answers 429 after 10 wrong tokens from one address, the right token included, other addresses not', async () => {
     for (let i = 0; i < 10; i++) expect((await from('10.0.0.9', `wrong-${i}`)).status).toBe(401);
     const blocked = await from('10.0.0.9', ADMIN_TOKEN);
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(((await blocked.json()) as { error: { code: string } }).error.code).toBe('rate_limit_exceeded');
+    expect((await errorOf(blocked)).code).toBe('rate_limit_exceeded');
     expect((await from('10.0.0.10', ADMIN_TOKEN)).status).toBe(200);
   });
 

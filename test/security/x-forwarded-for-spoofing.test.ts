@@ -6,8 +6,8 @@
 import { Writable } from 'node:stream';
 import { Hono } from 'hono';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePortal, type TestPortal } from '../support/harness.js';
 import type { TestAccount } from '../support/fixtures.js';
 import { createClientIp } from '../../src/platform/http/client-ip.js';
 import { installKernel } from '../../src/platform/http/kernel.js';
@@ -16,18 +16,14 @@ import { createMetrics } from '../../src/platform/metrics.js';
 
 /** Sends /v1/models as if through one proxy at 127.0.0.1 that appended `realClient` to the client's header. */
 async function viaProxy(t: TestPortal, account: TestAccount, claimed: string, realClient: string) {
-  const res = await fetch(`${t.url}/v1/models`, {
-    headers: {
-      authorization: `Bearer ${account.key}`,
-      'x-forwarded-for': claimed ? `${claimed}, ${realClient}` : realClient,
-    },
-  });
+  const forwarded = claimed ? `${claimed}, ${realClient}` : realClient;
+  const res = await t.as(account.key).with({ 'x-forwarded-for': forwarded }).get('/v1/models');
   expect(res.status).toBe(200);
   return res.headers.get('x-request-id')!;
 }
 
 async function ipHashes(t: TestPortal, ids: string[]): Promise<Array<string | null>> {
-  await t.portal.services.metering.flush();
+  await t.services.metering.flush();
   const rows = await t.store.query<{ request_id: string; client_ip_hash: string | null }>(
     'select request_id, client_ip_hash from request_logs where request_id = any($1)',
     [ids],
@@ -40,13 +36,11 @@ describe.each([
   ['a hop count (true = 1 hop)', true],
   ['a list of proxy CIDRs', ['127.0.0.0/8', '::1/128']],
 ])('trustProxy as %s', (_name, trustProxy) => {
-  let t: TestPortal;
+  const t = usePortal({ config: { server: { trustProxy } } });
   let account: TestAccount;
   beforeAll(async () => {
-    t = await startTestPortal({ config: { server: { host: '127.0.0.1', port: 0, trustProxy } } });
     account = await t.account();
   });
-  afterAll(() => t?.close());
 
   it('a rotated leftmost X-Forwarded-For does not give the client a new address', async () => {
     const ids = [];

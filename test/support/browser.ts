@@ -1,8 +1,8 @@
 /**
  * Debian Chromium driven by playwright-core for the browser suites: `openBrowser` gives a headless persistent
  * context on a throwaway profile, one page with a short default timeout, and every Content-Security-Policy
- * complaint in the console collected (suites expect none). `startBrowserPortal` adds a real Portal on
- * 127.0.0.1:0 (embedded PGlite, the freshly built dashboard) in front of it. `close()` stops what each started
+ * complaint in the console collected (suites expect none). `startBrowserPortal` adds a real Portal from the
+ * harness (./harness.ts) serving the freshly built dashboard in front of it. `close()` stops what each started
  * and removes its folders.
  */
 import { execFileSync } from 'node:child_process';
@@ -10,10 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startPortal, type RunningPortal } from '../../src/server.js';
-import { loadConfig } from '../../src/platform/config/load.js';
-import type { Store } from '../../src/platform/store/db.js';
-import { openTestStore } from './pglite.js';
+import { startTestPortal, type TestPortal, type TestPortalOptions } from './harness.js';
 import { CHROMIUM_PATH } from './services.js';
 
 export const SCREENSHOTS = join(import.meta.dirname, '../../docs/screenshots');
@@ -66,34 +63,34 @@ export async function openBrowser(options: {
 }
 
 export interface BrowserPortal extends TestBrowser {
-  portal: RunningPortal;
-  store: Store;
+  /** The harness's Portal (embedded PGlite unless options say otherwise) with a simulator pool. */
+  portal: TestPortal;
   /** The portal's URL as the browser reaches it. */
   baseURL: string;
 }
 
+/** Builds the dashboard, starts a Portal through the one harness and opens Chromium on it. */
 export async function startBrowserPortal(options: {
-  viewport: { width: number; height: number };
+  viewport?: { width: number; height: number };
   permissions?: string[];
+  portal?: TestPortalOptions;
 }): Promise<BrowserPortal> {
   execFileSync('npm', ['run', 'build:web'], { cwd: join(import.meta.dirname, '../..'), stdio: 'ignore' });
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const dataDir = mkdtempSync(join(tmpdir(), 'portal-e2e-'));
-  const store = await openTestStore();
-  const config = loadConfig({ env: {}, overrides: { dataDir, server: { host: '127.0.0.1', port: 0 } } });
-  const portal = await startPortal(config, { store });
+  const portal = await startTestPortal(options.portal ?? {});
   const baseURL = portal.url.replace('localhost', '127.0.0.1');
-  const browser = await openBrowser({ baseURL, ...options });
+  const browser = await openBrowser({
+    baseURL,
+    ...(options.viewport ? { viewport: options.viewport } : {}),
+    ...(options.permissions ? { permissions: options.permissions } : {}),
+  });
   return {
     ...browser,
     portal,
-    store,
     baseURL,
     async close() {
       await browser.close();
-      await portal.stop();
-      await store.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await portal.close();
     },
   };
 }

@@ -51,3 +51,20 @@ export async function openTestStore(): Promise<Store> {
     return store;
   }
 }
+
+let shared: Promise<Store> | undefined;
+
+/**
+ * The test worker's one store (opening PGlite is the slow part): every portal of a file shares it unless it
+ * asks for its own. test/support/setup.ts closes it after the file, or the worker would never exit.
+ */
+export function sharedTestStore(): Promise<Store> {
+  shared ??= openTestStore();
+  return shared;
+}
+
+export async function closeSharedTestStore(): Promise<void> {
+  const store = shared;
+  shared = undefined;
+  if (store) await (await store).close();
+}

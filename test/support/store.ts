@@ -38,6 +38,26 @@ export async function createTestDatabase(prefix = 'portal_test'): Promise<TestDa
   };
 }
 
+/** A fresh PostgreSQL database with a migrated store open on it; `close()` closes the store and drops it. */
+export interface OpenTestDatabase extends TestDatabase {
+  store: Store;
+  close(): Promise<void>;
+}
+
+export async function openTestDatabase(prefix?: string): Promise<OpenTestDatabase> {
+  const db = await createTestDatabase(prefix);
+  const store = await openStore({ databaseUrl: db.url, dataDir: '.portal-unused' });
+  await migrate(store);
+  return {
+    ...db,
+    store,
+    async close() {
+      await store.close();
+      await db.drop();
+    },
+  };
+}
+
 export interface StoreTarget {
   name: 'pglite' | 'postgres';
   /** Opens a fresh, migrated store; call the returned close() in afterAll. */
@@ -58,19 +78,7 @@ export function storeTargets(): StoreTarget[] {
   if (hasService('postgres'))
     targets.push({
       name: 'postgres',
-      async open() {
-        const db = await createTestDatabase();
-        const store = await openStore({ databaseUrl: db.url, dataDir: '.portal-unused' });
-        await migrate(store);
-        return {
-          store,
-          url: db.url,
-          async close() {
-            await store.close();
-            await db.drop();
-          },
-        };
-      },
+      open: () => openTestDatabase(),
     });
   else console.warn('SKIPPED PostgreSQL variants of store suites — DATABASE_URL is not set');
   return targets;

@@ -1,7 +1,9 @@
 /** Shared tool-calling fixtures for the SDK tests: the launch models, a weather tool and its implementation. */
-import { afterAll, beforeAll } from 'vitest';
+import { beforeAll } from 'vitest';
 import { upsertPlan } from './fixtures.js';
-import { startTestPortal, type TestPortal } from './portal.js';
+import { usePortal, type TestPortal } from './harness.js';
+import type { Caller } from './http.js';
+import { anthropicFor, openaiFor } from './sdk.js';
 
 export const LAUNCH_MODELS = ['oss-20b', 'oss-120b', 'gemma4', 'qwen'] as const;
 
@@ -22,6 +24,12 @@ export const timeParameters = {
   additionalProperties: false,
 };
 
+/** The two tools the SDK suites offer, as name, description and JSON-schema parameters. */
+export const TOOL_DEFINITIONS = [
+  { name: 'get_weather', description: 'Current weather in a city', parameters: weatherParameters },
+  { name: 'get_time', description: 'Current time in a timezone', parameters: timeParameters },
+];
+
 /** What the tool "returns": distinctive text the model's next answer can be checked against. */
 export const weatherResult = (args: { city?: unknown }) =>
   JSON.stringify({ city: args.city, temperature: 21, conditions: 'sunny' });
@@ -29,16 +37,29 @@ export const weatherResult = (args: { city?: unknown }) =>
 export interface ToolsPortal {
   t: TestPortal;
   key: string;
+  /** Requests as the account's key. */
+  api: Caller;
+  openai(): ReturnType<typeof openaiFor>;
+  anthropic(): ReturnType<typeof anthropicFor>;
 }
 
 /** A Portal on the simulator fleet with an account whose plan allows every model. */
-export function usePortal(): ToolsPortal {
-  const ctx = {} as ToolsPortal;
+export function useToolsPortal(): ToolsPortal {
+  const t = usePortal({ sim: { outputTokens: 24 } });
+  let key = '';
   beforeAll(async () => {
-    ctx.t = await startTestPortal({ sim: { outputTokens: 24 } });
-    await upsertPlan(ctx.t.store, 'tools-all', {});
-    ctx.key = (await ctx.t.account({ plan: 'tools-all' })).key;
+    await upsertPlan(t.store, 'tools-all', {});
+    key = (await t.account({ plan: 'tools-all' })).key;
   });
-  afterAll(() => ctx.t?.close());
-  return ctx;
+  return {
+    t,
+    get key() {
+      return key;
+    },
+    get api() {
+      return t.as(key);
+    },
+    openai: () => openaiFor(t.url, key),
+    anthropic: () => anthropicFor(t.url, key),
+  };
 }

@@ -2,17 +2,23 @@ import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
 import type { StreamPiece } from '../../inference/types.js';
 import { messageBody, messageStreamEncoder, THINKING_SIGNATURE } from './anthropic.js';
-import { pieceFrame, type StreamEncoder } from './types.js';
+import type { StreamEncoder } from './types.js';
+import { answeringWith, encodeStream } from '../../../test/support/stream-encoding.js';
 
 const meta = { id: 'msg_1', model: 'qwen', created: 1_700_000_000 };
 const usage = { inputTokens: 30, outputTokens: 15 };
 
-function encode(encoder: StreamEncoder, pieces: StreamPiece[]): string {
-  let out = encoder.start(usage.inputTokens);
-  for (const p of pieces)
-    out += p.type === 'end' ? encoder.end(p.finishReason, usage) : pieceFrame(encoder, p);
-  return out;
-}
+const encode = (encoder: StreamEncoder, pieces: StreamPiece[]) => encodeStream(encoder, pieces, usage);
+
+/** The event types of a message with one text block carrying `deltas`. */
+const textBlockEvents = (deltas: string[]) => [
+  'message_start',
+  'content_block_start',
+  ...deltas,
+  'content_block_stop',
+  'message_delta',
+  'message_stop',
+];
 
 const eventsOf = (sse: string) =>
   sse
@@ -26,11 +32,7 @@ const eventsOf = (sse: string) =>
     });
 
 const sdkAnswering = (body: string, type: string) =>
-  new Anthropic({
-    apiKey: 'k',
-    baseURL: 'http://portal.test',
-    fetch: async () => new Response(body, { headers: { 'content-type': type } }),
-  });
+  new Anthropic({ ...answeringWith(body, type), baseURL: 'http://portal.test' });
 
 const THINK_THEN_CALL: StreamPiece[] = [
   { type: 'reasoning', text: 'The user wants ' },
@@ -103,27 +105,15 @@ describe('Anthropic stream with thinking and tool_use', () => {
         { type: 'end', finishReason: 'stop' },
       ]),
     );
-    expect(events.map((e) => e.type)).toEqual([
-      'message_start',
-      'content_block_start',
-      'content_block_delta',
-      'content_block_delta',
-      'content_block_stop',
-      'message_delta',
-      'message_stop',
-    ]);
+    expect(events.map((e) => e.type)).toEqual(
+      textBlockEvents(['content_block_delta', 'content_block_delta']),
+    );
     expect((events[5]!.delta as { stop_reason: string }).stop_reason).toBe('end_turn');
   });
 
   it('still sends an (empty) text block when the answer is empty', () => {
     const events = eventsOf(encode(messageStreamEncoder(meta), [{ type: 'end', finishReason: 'length' }]));
-    expect(events.map((e) => e.type)).toEqual([
-      'message_start',
-      'content_block_start',
-      'content_block_stop',
-      'message_delta',
-      'message_stop',
-    ]);
+    expect(events.map((e) => e.type)).toEqual(textBlockEvents([]));
     expect((events[3]!.delta as { stop_reason: string }).stop_reason).toBe('max_tokens');
   });
 });

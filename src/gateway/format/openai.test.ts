@@ -2,18 +2,13 @@ import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import type { StreamPiece } from '../../inference/types.js';
 import { chatCompletionBody, chatStreamEncoder } from './openai.js';
-import { pieceFrame, type StreamEncoder } from './types.js';
+import type { StreamEncoder } from './types.js';
+import { answeringWith, encodeStream } from '../../../test/support/stream-encoding.js';
 
 const meta = { id: 'chatcmpl-1', model: 'oss-20b', created: 1_700_000_000 };
 const usage = { inputTokens: 20, outputTokens: 12 };
 
-/** What respond.ts writes for a stream of pieces: start, a frame per piece, end. */
-function encode(encoder: StreamEncoder, pieces: StreamPiece[]): string {
-  let out = encoder.start(usage.inputTokens);
-  for (const p of pieces)
-    out += p.type === 'end' ? encoder.end(p.finishReason, usage) : pieceFrame(encoder, p);
-  return out;
-}
+const encode = (encoder: StreamEncoder, pieces: StreamPiece[]) => encodeStream(encoder, pieces, usage);
 
 const chunksOf = (sse: string) =>
   sse
@@ -23,11 +18,7 @@ const chunksOf = (sse: string) =>
 
 /** An SDK whose every request is answered with `body` (SSE or JSON). */
 const sdkAnswering = (body: string, type: string) =>
-  new OpenAI({
-    apiKey: 'k',
-    baseURL: 'http://portal.test/v1',
-    fetch: async () => new Response(body, { headers: { 'content-type': type } }),
-  });
+  new OpenAI({ ...answeringWith(body, type), baseURL: 'http://portal.test/v1' });
 
 const TWO_CALLS: StreamPiece[] = [
   { type: 'reasoning', text: 'Two cities, ' },

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { testClock } from '../../../test/support/clock.js';
 import { TtlCache } from './cache.js';
 
 function setup(overrides: { ttlMs?: number; negativeTtlMs?: number; maxEntries?: number } = {}) {
-  let now = 0;
+  const clock = testClock(0);
   const loads: string[] = [];
   const values = new Map<string, string>([['a', 'A1']]);
   let release: (() => void) | undefined;
@@ -11,7 +12,7 @@ function setup(overrides: { ttlMs?: number; negativeTtlMs?: number; maxEntries?:
     ttlMs: overrides.ttlMs ?? 1000,
     negativeTtlMs: overrides.negativeTtlMs ?? 100,
     maxEntries: overrides.maxEntries ?? 10,
-    now: () => now,
+    now: clock.now,
     load: async (key) => {
       loads.push(key);
       const value = values.get(key);
@@ -23,7 +24,7 @@ function setup(overrides: { ttlMs?: number; negativeTtlMs?: number; maxEntries?:
     cache,
     loads,
     values,
-    advance: (ms: number) => (now += ms),
+    advance: clock.advance,
     hold() {
       gate = new Promise((r) => (release = r));
     },

@@ -62,22 +62,24 @@ describe('router choice', () => {
     expect(new Set(chosen).size).toBe(3);
   });
 
-  it('prefers the faster router when loads are equal', () => {
+  /** A fleet of two routers, `slow` (one sample of `slowMs`) and `fast` (one of 30 ms). */
+  function slowAndFast(slowMs: number) {
     const fleet = createFleet({ failureThreshold: 3, openMs: 1000 });
     fleet.load([pool([router('slow'), router('fast')])]);
     const [slow, fast] = fleet.routers();
-    fleet.recordSuccess(slow!, 900);
+    fleet.recordSuccess(slow!, slowMs);
     fleet.recordSuccess(fast!, 30);
+    return fleet;
+  }
+
+  it('prefers the faster router when loads are equal', () => {
+    const fleet = slowAndFast(900);
     const now = Date.now();
     for (let i = 0; i < 5; i++) expect(fleet.acquire('m', none(), now)?.router.record.id).toBe('fast');
   });
 
   it('tries a router again once its slow sample has faded', () => {
-    const fleet = createFleet({ failureThreshold: 3, openMs: 1000 });
-    fleet.load([pool([router('slow'), router('fast')])]);
-    const [slow, fast] = fleet.routers();
-    fleet.recordSuccess(slow!, 5_000);
-    fleet.recordSuccess(fast!, 30);
+    const fleet = slowAndFast(5_000);
     const now = Date.now();
     fleet.acquire('m', none(), now); // fast is busy with one request now
     expect(fleet.acquire('m', none(), now)?.router.record.id).toBe('fast');

@@ -24,6 +24,21 @@ function stream(family: string, text: string, size: number, options: OutputParse
   return { pieces, calls: parser.calls() };
 }
 
+const call = (n: number, name: string, args: string) => ({ id: `call_${n}`, name, arguments: args });
+const weatherAndTime = (weather: string, time: string) => [
+  call(1, 'get_weather', weather),
+  call(2, 'get_time', time),
+];
+
+/** An answer with text (and reasoning) and no tool calls. */
+const answer = (text: string, reasoning?: string) => ({
+  text,
+  ...(reasoning ? { reasoning } : {}),
+  toolCalls: [],
+});
+/** An answer that is only tool calls. */
+const callsOnly = (toolCalls: ReturnType<typeof call>[]) => ({ text: '', toolCalls });
+
 const cases: Array<{
   file: string;
   family: string;
@@ -37,37 +52,25 @@ const cases: Array<{
     expected: {
       text: '',
       reasoning: 'Need to use function get_weather.',
-      toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"location":"San Francisco"}' }],
+      toolCalls: [call(1, 'get_weather', '{"location":"San Francisco"}')],
     },
   },
   {
     file: 'harmony-final.txt',
     family: 'harmony',
     options: { prefill: '<|start|>assistant' },
-    expected: { text: 'Hello there.', reasoning: 'User greets. Reply.', toolCalls: [] },
+    expected: answer('Hello there.', 'User greets. Reply.'),
   },
   {
     file: 'harmony-two-calls.txt',
     family: 'harmony',
     options: { prefill: '<|start|>assistant' },
-    expected: {
-      text: '',
-      toolCalls: [
-        { id: 'call_1', name: 'get_weather', arguments: '{"location":"Paris"}' },
-        { id: 'call_2', name: 'get_time', arguments: '{"zone":"CET"}' },
-      ],
-    },
+    expected: callsOnly(weatherAndTime('{"location":"Paris"}', '{"zone":"CET"}')),
   },
   {
     file: 'hermes-parallel.txt',
     family: 'chatml',
-    expected: {
-      text: '',
-      toolCalls: [
-        { id: 'call_1', name: 'get_weather', arguments: '{"city": "Paris"}' },
-        { id: 'call_2', name: 'get_time', arguments: '{"zone": "CET"}' },
-      ],
-    },
+    expected: callsOnly(weatherAndTime('{"city": "Paris"}', '{"zone": "CET"}')),
   },
   {
     file: 'hermes-think-call.txt',
@@ -75,7 +78,7 @@ const cases: Array<{
     expected: {
       text: 'Let me check.',
       reasoning: 'The user wants weather; call the tool.',
-      toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city": "Paris", "days": [1, 2]}' }],
+      toolCalls: [call(1, 'get_weather', '{"city": "Paris", "days": [1, 2]}')],
     },
   },
   {
@@ -86,13 +89,13 @@ const cases: Array<{
   {
     file: 'hermes-fenced-reordered.txt',
     family: 'chatml',
-    expected: { text: '', toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' }] },
+    expected: callsOnly([call(1, 'get_weather', '{"city":"Paris"}')]),
   },
   {
     file: 'hermes-no-open-think.txt',
     family: 'chatml',
     options: { prefill: '<think>\n' },
-    expected: { text: 'The answer is 4.', reasoning: 'Still thinking about it.', toolCalls: [] },
+    expected: answer('The answer is 4.', 'Still thinking about it.'),
   },
   {
     file: 'gemma4-reasoning-calls.txt',
@@ -100,30 +103,18 @@ const cases: Array<{
     expected: {
       text: '',
       reasoning: 'Check the weather and time.',
-      toolCalls: [
-        { id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris","days":3}' },
-        { id: 'call_2', name: 'get_time', arguments: '{"zone":"CET"}' },
-      ],
+      toolCalls: weatherAndTime('{"city":"Paris","days":3}', '{"zone":"CET"}'),
     },
   },
   {
     file: 'llama3-calls.txt',
     family: 'llama3',
-    expected: {
-      text: '',
-      toolCalls: [
-        { id: 'call_1', name: 'get_weather', arguments: '{"city": "Paris"}' },
-        { id: 'call_2', name: 'get_time', arguments: '{"zone": "CET"}' },
-      ],
-    },
+    expected: callsOnly(weatherAndTime('{"city": "Paris"}', '{"zone": "CET"}')),
   },
   {
     file: 'gemma3-fenced-call.txt',
     family: 'gemma',
-    expected: {
-      text: '',
-      toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city": "Paris"}' }],
-    },
+    expected: callsOnly([call(1, 'get_weather', '{"city": "Paris"}')]),
   },
 ];
 
@@ -168,14 +159,14 @@ describe('output parsers (recorded model text)', () => {
     });
     expect(named).toEqual({
       text: '',
-      toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city": "Oslo"}' }],
+      toolCalls: [call(1, 'get_weather', '{"city": "Oslo"}')],
     });
     const any = parseOutput('harmony', 'get_time <|constrain|>json<|message|>{"zone":"UTC"}', {
       tools,
       newId: ids(),
       prefill: '<|start|>assistant<|channel|>commentary to=functions.',
     });
-    expect(any.toolCalls).toEqual([{ id: 'call_1', name: 'get_time', arguments: '{"zone":"UTC"}' }]);
+    expect(any.toolCalls).toEqual([call(1, 'get_time', '{"zone":"UTC"}')]);
   });
 
   it('maps sanitised harmony names back to the client names', () => {

@@ -1,0 +1,14 @@
+/** The error a promise rejects with, checked to be of `type` (a resolved promise fails the test). */
+import { expect } from 'vitest';
+
+export async function rejectionOf<E extends Error>(
+  promise: Promise<unknown>,
+  type: abstract new (...args: never[]) => E,
+): Promise<E> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(type);
+  return err as E;
+}
