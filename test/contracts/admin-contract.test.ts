@@ -3,33 +3,21 @@
  * /admin/api is in `adminRoutes` (and the table lists nothing the app does not serve), and every route's real
  * success body parses with its strict response schema and its real error body with the shared error schema.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { errorBody, type RouteContract } from '../../src/contracts/index.js';
 import { adminRoutes } from '../../src/contracts/admin-responses.js';
-import type { Store } from '../../src/platform/store/db.js';
-import { storeTargets } from '../support/store.js';
-import { createTestPortal, type TestPortal } from '../product/harness.js';
+import { usePortal } from '../support/harness.js';
 import { recordExchanges, type Exchange } from './exchanges.js';
 
-const [target] = storeTargets();
 const label = (r: Pick<RouteContract, 'method' | 'path'>) => `${r.method} ${r.path}`;
 
 describe('admin API contract', () => {
-  let closeStore: () => Promise<void>;
-  let portal: TestPortal;
+  const portal = usePortal();
   let admin: Exchange[];
 
   beforeAll(async () => {
-    let store: Store;
-    ({ store, close: closeStore } = await target!.open());
-    portal = await createTestPortal(store);
     admin = (await recordExchanges(portal)).filter((e) => e.route.startsWith('/admin/api/'));
   }, 120_000);
-  afterAll(async () => {
-    await portal.services.metering.close();
-    portal.close();
-    await closeStore();
-  });
 
   it('lists every /admin/api route the app registers, and nothing else', () => {
     const registered = portal.app.routes

@@ -4,7 +4,8 @@
  * test can check that every registered route was exercised both ways. Streams are recorded as their text.
  */
 import type { RouteContract } from '../../src/contracts/index.js';
-import { ADMIN_TOKEN, type Client, type TestPortal } from '../product/harness.js';
+import type { TestPortal } from '../support/harness.js';
+import { bearer, chatBody, type Caller } from '../support/http.js';
 
 export interface Exchange {
   method: RouteContract['method'];
@@ -20,18 +21,6 @@ export interface Exchange {
 type Init = { path?: string; json?: unknown; body?: string; headers?: Record<string, string> };
 
 const DEMO_MODEL = 'oss-20b';
-const chat = (extra: Record<string, unknown> = {}) => ({
-  model: DEMO_MODEL,
-  messages: [{ role: 'user', content: 'hi' }],
-  max_tokens: 8,
-  ...extra,
-});
-const messages = (extra: Record<string, unknown> = {}) => ({
-  model: DEMO_MODEL,
-  max_tokens: 8,
-  messages: [{ role: 'user', content: 'hi' }],
-  ...extra,
-});
 
 export async function recordExchanges(portal: TestPortal): Promise<Exchange[]> {
   const exchanges: Exchange[] = [];
@@ -39,10 +28,9 @@ export async function recordExchanges(portal: TestPortal): Promise<Exchange[]> {
   const bob = await portal.signUp();
 
   /** Calls `route` (at `init.path`, else the route itself) as `who`, and records the answer. */
-  async function call(who: Client | null, method: Exchange['method'], route: string, init: Init = {}) {
+  async function call(who: Caller | null, method: Exchange['method'], route: string, init: Init = {}) {
     const { path = route, ...rest } = init;
-    const send = who ? who.req : portal.req;
-    const res = await send(path, { method, ...rest });
+    const res = await (who ?? portal.anon).request(method, path, rest);
     const stream = (res.headers.get('content-type') ?? '').startsWith('text/event-stream');
     const body: unknown = stream ? await res.text() : await res.json();
     exchanges.push({ method, route, status: res.status, headers: res.headers, body, stream });
@@ -53,18 +41,18 @@ export async function recordExchanges(portal: TestPortal): Promise<Exchange[]> {
   const key = (await call(alice, 'POST', '/api/keys', { json: { name: 'v1 calls' } })).key as string;
   await v1Calls(call, key);
   await portal.services.metering.flush();
-  await adminCalls(call, alice);
+  await adminCalls(call, portal.admin, alice);
   return exchanges;
 }
 
 type Call = (
-  who: Client | null,
+  who: Caller | null,
   method: Exchange['method'],
   route: string,
   init?: Init,
 ) => Promise<Record<string, unknown>>;
 
-async function productCalls(call: Call, alice: Client, bob: Client) {
+async function productCalls(call: Call, alice: Caller, bob: Caller) {
   await call(null, 'GET', '/api/auth/provider');
   await call(null, 'GET', '/api/docs');
   for (const route of ['/api/account', '/api/models', '/api/keys', '/api/plan', '/api/usage']) {
@@ -92,22 +80,22 @@ async function productCalls(call: Call, alice: Client, bob: Client) {
 }
 
 async function v1Calls(call: Call, key: string) {
-  const auth = { authorization: `Bearer ${key}` };
+  const auth = bearer(key);
   const anthropic = { 'x-api-key': key, 'anthropic-version': '2023-06-01' };
   const post = (route: string, json: unknown, headers: Record<string, string> = auth) =>
     call(null, 'POST', route, { json, headers });
-  await post('/v1/chat/completions', chat());
-  await post('/v1/chat/completions', chat({ stream: true, stream_options: { include_usage: true } }));
-  await post('/v1/chat/completions', chat({ colour: 'red' }));
-  await post('/v1/chat/completions', chat({ model: 'no-such-model' }));
-  await post('/v1/chat/completions', chat(), {});
+  await post('/v1/chat/completions', chatBody());
+  await post('/v1/chat/completions', chatBody({ stream: true, stream_options: { include_usage: true } }));
+  await post('/v1/chat/completions', chatBody({ colour: 'red' }));
+  await post('/v1/chat/completions', chatBody({ model: 'no-such-model' }));
+  await post('/v1/chat/completions', chatBody(), {});
   await post('/v1/completions', { model: DEMO_MODEL, prompt: 'Once', max_tokens: 8 });
   await post('/v1/completions', { model: DEMO_MODEL, prompt: 'Once', max_tokens: 8, stream: true });
   await post('/v1/completions', { model: DEMO_MODEL });
-  await post('/v1/messages', messages(), anthropic);
-  await post('/v1/messages', messages({ stream: true }), anthropic);
-  await post('/v1/messages', messages({ max_tokens: 0 }), anthropic);
-  await post('/v1/messages', messages(), { 'anthropic-version': '2023-06-01' });
+  await post('/v1/messages', chatBody(), anthropic);
+  await post('/v1/messages', chatBody({ stream: true }), anthropic);
+  await post('/v1/messages', chatBody({ max_tokens: 0 }), anthropic);
+  await post('/v1/messages', chatBody(), { 'anthropic-version': '2023-06-01' });
   for (const headers of [auth, anthropic]) {
     await call(null, 'GET', '/v1/models', { headers });
     await call(null, 'GET', '/v1/models/:id{.+}', { path: `/v1/models/${DEMO_MODEL}`, headers });
@@ -123,28 +111,19 @@ type Both = (
   bad: Init & { unauth?: boolean },
 ) => Promise<Record<string, unknown>>;
 
-/** The admin (alice's requests plus the admin token), and `both`: a route's success as the admin, then its
- * failure (as the admin, or without the token: `unauth`). */
-function adminOf(call: Call, alice: Client): { admin: Client; both: Both } {
-  const admin: Client = {
-    ...alice,
-    req: (path, init = {}) =>
-      alice.req(path, {
-        ...init,
-        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${ADMIN_TOKEN}` },
-      }),
-  };
-  const both: Both = async (method, route, ok, bad) => {
+/** `both`: a route's success as the admin, then its failure (as the admin, or as a signed-in user without the
+ * token: `unauth`). */
+function bothOf(call: Call, admin: Caller, alice: Caller): Both {
+  return async (method, route, ok, bad) => {
     const body = await call(admin, method, route, ok);
     const { unauth, ...init } = bad;
     await call(unauth ? alice : admin, method, route, init);
     return body;
   };
-  return { admin, both };
 }
 
-async function adminCalls(call: Call, alice: Client) {
-  const { admin, both } = adminOf(call, alice);
+async function adminCalls(call: Call, admin: Caller, alice: Caller) {
+  const both = bothOf(call, admin, alice);
   const email = `ops-${Date.now()}@example.com`;
   const password = 'a long admin-set passphrase';
   const user = await call(admin, 'POST', '/admin/api/users', { json: { email, password, name: 'Ops' } });
@@ -202,7 +181,7 @@ async function orgCalls(both: Both, orgId: string) {
   await both('POST', '/admin/api/orgs/:id/ledger', grant(5), grant(0));
 }
 
-async function fleetCalls(call: Call, admin: Client, alice: Client) {
+async function fleetCalls(call: Call, admin: Caller, alice: Caller) {
   const pools = await call(admin, 'GET', '/admin/api/pools');
   await call(alice, 'GET', '/admin/api/pools');
   const pool = (

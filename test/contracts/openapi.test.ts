@@ -6,14 +6,11 @@
  */
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/platform/store/db.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openApiPath } from '../../src/product/openapi/operation.js';
-import { storeTargets } from '../support/store.js';
-import { createTestPortal, type TestPortal } from '../product/harness.js';
+import { usePortal } from '../support/harness.js';
 import { recordExchanges, type Exchange } from './exchanges.js';
 
-const [target] = storeTargets();
 const PUBLIC_URL = 'http://portal.test';
 
 type Json = Record<string, unknown>;
@@ -46,8 +43,7 @@ function events(text: string): Array<[string | undefined, unknown]> {
 }
 
 describe('GET /openapi.json', () => {
-  let closeStore: () => Promise<void>;
-  let portal: TestPortal;
+  const portal = usePortal({ config: { server: { publicUrl: PUBLIC_URL } } });
   let doc: Doc;
   let res: Response;
   let exchanges: Exchange[];
@@ -62,19 +58,11 @@ describe('GET /openapi.json', () => {
     fn(value) ? [] : (fn.errors ?? []).slice(0, 3).map((e) => `${e.instancePath} ${e.message}`);
 
   beforeAll(async () => {
-    let store: Store;
-    ({ store, close: closeStore } = await target!.open());
-    portal = await createTestPortal(store, { server: { publicUrl: PUBLIC_URL } });
-    res = await portal.req('/openapi.json');
+    res = await portal.anon.get('/openapi.json');
     doc = (await res.clone().json()) as Doc;
     ajv.addSchema(doc, 'openapi');
     exchanges = await recordExchanges(portal);
   }, 120_000);
-  afterAll(async () => {
-    await portal.services.metering.close();
-    portal.close();
-    await closeStore();
-  });
 
   it('is public JSON with caching headers, and a 304 when unchanged', async () => {
     expect(res.status).toBe(200);
@@ -82,7 +70,7 @@ describe('GET /openapi.json', () => {
     expect(res.headers.get('cache-control')).toMatch(/max-age=\d+/);
     const etag = res.headers.get('etag');
     expect(etag).toMatch(/^".+"$/);
-    const again = await portal.req('/openapi.json', { headers: { 'if-none-match': etag! } });
+    const again = await portal.anon.get('/openapi.json', { headers: { 'if-none-match': etag! } });
     expect(again.status).toBe(304);
     expect(doc.servers[0]!.url).toBe(PUBLIC_URL);
   });

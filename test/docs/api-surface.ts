@@ -4,7 +4,7 @@
  * against the document's own schemas. So a docs page can only name what the reference documents.
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import type { TestPortal } from '../support/portal.js';
+import type { TestPortal } from '../support/harness.js';
 
 type Json = Record<string, unknown>;
 
@@ -20,7 +20,7 @@ export interface ApiSurface {
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 export async function apiSurface(portal: TestPortal): Promise<ApiSurface> {
-  const res = await fetch(`${portal.url}/openapi.json`);
+  const res = await portal.anon.get('/openapi.json');
   if (!res.ok) throw new Error(`/openapi.json answered ${res.status}`);
   const doc = (await res.json()) as { paths: Record<string, Record<string, Json>>; components: Json };
   const ajv = new Ajv2020({ strict: false, validateFormats: false, validateSchema: false });

@@ -6,9 +6,9 @@
  * list only documented parameters.
  */
 import { Lexer, type Tokens } from 'marked';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { walkTokens } from '../../web/src/docs/markdown.js';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { usePortal } from '../support/harness.js';
 import { apiSurface, routeFor, type ApiSurface } from './api-surface.js';
 import { loadPages } from './pages.js';
 
@@ -57,14 +57,12 @@ function callArguments(code: string, open: number): string[] {
 }
 
 describe('docs code blocks against the API', () => {
-  let portal: TestPortal;
+  const portal = usePortal();
   let surface: ApiSurface;
 
   beforeAll(async () => {
-    portal = await startTestPortal();
     surface = await apiSurface(portal);
   });
-  afterAll(() => portal?.close());
 
   it('finds endpoints, bodies and SDK calls to check (the checks below are not vacuous)', () => {
     expect(blocks.flatMap((b) => endpointsIn(b.text)).length).toBeGreaterThan(12);

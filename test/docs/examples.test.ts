@@ -7,8 +7,8 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePortal } from '../support/harness.js';
 import { EXAMPLES_DIR } from './pages.js';
 
 const run = promisify(execFile);
@@ -17,7 +17,8 @@ if (!hasPythonOpenai)
   console.warn('SKIPPED "examples/*.py" — python3 cannot import openai (pip install openai to run them)');
 
 describe('examples against a live Portal', () => {
-  let portal: TestPortal;
+  // Per-key windows of 2 s instead of 60 s, so the backoff example's wait is short.
+  const portal = usePortal({ config: { gateway: { rateWindowMs: 2_000 } } });
   let env: NodeJS.ProcessEnv;
 
   /** Runs an example file (async: the Portal answering it lives in this process). */
@@ -25,12 +26,9 @@ describe('examples against a live Portal', () => {
     run(command, [join(EXAMPLES_DIR, file)], { env: { ...env, ...extraEnv }, timeout: 60_000 });
 
   beforeAll(async () => {
-    // Per-key windows of 2 s instead of 60 s, so the backoff example's wait is short.
-    portal = await startTestPortal({ config: { gateway: { rateWindowMs: 2_000 } } });
     const { key } = await portal.account();
     env = { ...process.env, PORTAL_API_KEY: key, PORTAL_BASE_URL: `${portal.url}/v1` };
   });
-  afterAll(() => portal?.close());
 
   it('quickstart.sh streams server-sent events ending in [DONE]', async () => {
     const { stdout } = await example('sh', 'quickstart.sh');

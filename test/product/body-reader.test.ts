@@ -2,54 +2,34 @@
  * One JSON body reader for every API: the same bad body gets the same status, code and message on the
  * gateway (/v1), the account API (/api) and the admin API (/admin/api), each in its own error shape.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/platform/store/db.js';
-import { openTestStore } from '../support/pglite.js';
-import { migrate } from '../../src/platform/store/migrate.js';
-import { ADMIN_TOKEN, createTestPortal, type Client, type TestPortal } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePortal, type Session } from '../support/harness.js';
+import { errorOf } from '../support/http.js';
 
-type ErrorJson = { error: { code: string; message: string; type: string; param: string | null } };
 type Answer = { status: number; code: string; message: string };
 
 describe('the JSON body reader', () => {
-  let store: Store;
-  let portal: TestPortal;
-  let user: Client;
+  const portal = usePortal();
+  let user: Session;
   let apiKey: string;
   beforeAll(async () => {
-    store = await openTestStore();
-    await migrate(store);
-    portal = await createTestPortal(store);
     user = await portal.signUp();
-    const res = await user.req('/api/keys', { method: 'POST', json: { name: 'body reader' } });
-    apiKey = ((await res.json()) as { key: string }).key;
-  });
-  afterAll(async () => {
-    portal.close();
-    await store.close();
+    apiKey = (await (await user.post('/api/keys', { name: 'body reader' })).json()).key;
   });
 
   /** Sends one raw body to each API's create route, as each API's client would. */
   async function answers(body: BodyInit, contentType?: string): Promise<Record<string, Answer>> {
-    const type: Record<string, string> = contentType ? { 'content-type': contentType } : {};
+    const headers: Record<string, string> = contentType ? { 'content-type': contentType } : {};
+    const raw = { body, headers };
     const sent = {
-      v1: portal.req('/v1/chat/completions', {
-        method: 'POST',
-        headers: { authorization: `Bearer ${apiKey}`, ...type },
-        body,
-      }),
-      api: user.req('/api/keys', { method: 'POST', headers: type, body }),
-      admin: portal.req('/admin/api/keys', {
-        method: 'POST',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...type },
-        body,
-      }),
+      v1: portal.as(apiKey).request('POST', '/v1/chat/completions', raw),
+      api: user.request('POST', '/api/keys', raw),
+      admin: portal.admin.request('POST', '/admin/api/keys', raw),
     };
     const out: Record<string, Answer> = {};
     for (const [api, pending] of Object.entries(sent)) {
-      const res = await pending;
-      const { error } = (await res.json()) as ErrorJson;
-      out[api] = { status: res.status, code: error.code, message: error.message };
+      const { status, code, message } = await errorOf(await pending);
+      out[api] = { status, code, message };
     }
     return out;
   }

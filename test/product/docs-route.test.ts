@@ -3,21 +3,17 @@
  * the same fields as /v1/models gives a key that may call them all, says which plans include each, and carries
  * the configured support contact.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { docsResponse, type DocsResponse } from '../../src/contracts/index.js';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { startTestPortal, usePortal } from '../support/harness.js';
 
 describe('GET /api/docs', () => {
-  let portal: TestPortal;
-  beforeAll(async () => {
-    portal = await startTestPortal({
-      config: { support: { url: 'https://help.example.com', email: 'help@example.com' } },
-    });
+  const portal = usePortal({
+    config: { support: { url: 'https://help.example.com', email: 'help@example.com' } },
   });
-  afterAll(() => portal?.close());
 
   it('answers without a session, in its contract shape, with the configured support contact', async () => {
-    const res = await fetch(`${portal.url}/api/docs`);
+    const res = await portal.anon.get('/api/docs');
     expect(res.status).toBe(200);
     const body = docsResponse.parse(await res.json());
     expect(body.support).toEqual({ url: 'https://help.example.com', email: 'help@example.com' });
@@ -25,10 +21,10 @@ describe('GET /api/docs', () => {
 
   it('lists the models /v1/models lists, with the same context windows and capabilities', async () => {
     const { key } = await portal.account({ plan: 'pro' });
-    const v1 = (await (
-      await fetch(`${portal.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } })
-    ).json()) as { data: Array<Record<string, unknown>> };
-    const docs = (await (await fetch(`${portal.url}/api/docs`)).json()) as DocsResponse;
+    const v1 = await (
+      await portal.as(key).get('/v1/models')
+    ).json<{ data: Array<Record<string, unknown>> }>();
+    const docs = await (await portal.anon.get('/api/docs')).json<DocsResponse>();
     const pick = (m: Record<string, unknown>) => ({
       id: m.id,
       name: m.name,
@@ -41,7 +37,7 @@ describe('GET /api/docs', () => {
   });
 
   it('says which plans include each model (the free plan leaves out oss-120b)', async () => {
-    const docs = (await (await fetch(`${portal.url}/api/docs`)).json()) as DocsResponse;
+    const docs = await (await portal.anon.get('/api/docs')).json<DocsResponse>();
     expect(docs.models.find((m) => m.id === 'oss-120b')?.plans).not.toContain('free');
     expect(docs.models.find((m) => m.id === 'oss-20b')?.plans).toContain('free');
     expect(docs.plans.find((p) => p.id === 'pro')?.limits.tokens_per_month).toBe(50_000_000);
@@ -50,7 +46,7 @@ describe('GET /api/docs', () => {
   it('without support configured, both channels are null', async () => {
     const bare = await startTestPortal();
     try {
-      const docs = (await (await fetch(`${bare.url}/api/docs`)).json()) as DocsResponse;
+      const docs = await (await bare.anon.get('/api/docs')).json<DocsResponse>();
       expect(docs.support).toEqual({ url: null, email: null });
     } finally {
       await bare.close();
