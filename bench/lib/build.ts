@@ -32,6 +32,8 @@ export function buildPortal(options: { skip?: boolean } = {}): string {
     cwd: REPO,
   });
   copyFileSync(join(REPO, 'bin/portal'), bin);
+  // The server reads its version from the package.json beside dist/ (the OpenAPI document names it).
+  copyFileSync(join(REPO, 'package.json'), join(BUILD, 'package.json'));
   for (const dir of ['migrations', 'web'])
     if (!existsSync(join(BUILD, dir))) symlinkSync(join(REPO, dir), join(BUILD, dir));
   console.log(
