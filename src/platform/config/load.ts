@@ -60,25 +60,37 @@ function readConfigFile(file: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** Environment variables that set a config option (they win over the file). */
+export const ENV_OVERRIDES: Array<{ name: string; path: [string] | [string, string]; int?: boolean }> = [
+  { name: 'PORT', path: ['server', 'port'], int: true },
+  { name: 'HOST', path: ['server', 'host'] },
+  { name: 'PORTAL_PUBLIC_URL', path: ['server', 'publicUrl'] },
+  { name: 'PORTAL_DATA_DIR', path: ['dataDir'] },
+  { name: 'DATABASE_URL', path: ['database', 'url'] },
+  { name: 'REDIS_URL', path: ['redis', 'url'] },
+  { name: 'PORTAL_ADMIN_TOKEN', path: ['admin', 'token'] },
+  { name: 'PORTAL_AUTH_SECRET', path: ['auth', 'secret'] },
+  { name: 'PORTAL_AUTH_PROVIDER', path: ['auth', 'provider'] },
+  { name: 'PORTAL_SUPPORT_URL', path: ['support', 'url'] },
+  { name: 'PORTAL_SUPPORT_EMAIL', path: ['support', 'email'] },
+];
+
 function applyEnv(input: Record<string, unknown>, env: Env): Record<string, unknown> {
-  const out = structuredClone(input) as Record<string, Record<string, unknown> | unknown>;
-  const section = (name: string) => {
-    const current = out[name];
-    const obj = current && typeof current === 'object' ? (current as Record<string, unknown>) : {};
-    out[name] = obj;
-    return obj;
-  };
-  if (env.PORT !== undefined) section('server').port = parseIntEnv('PORT', env.PORT);
-  if (env.HOST) section('server').host = env.HOST;
-  if (env.PORTAL_PUBLIC_URL) section('server').publicUrl = env.PORTAL_PUBLIC_URL;
-  if (env.PORTAL_DATA_DIR) out.dataDir = env.PORTAL_DATA_DIR;
-  if (env.DATABASE_URL) section('database').url = env.DATABASE_URL;
-  if (env.REDIS_URL) section('redis').url = env.REDIS_URL;
-  if (env.PORTAL_ADMIN_TOKEN) section('admin').token = env.PORTAL_ADMIN_TOKEN;
-  if (env.PORTAL_AUTH_SECRET) section('auth').secret = env.PORTAL_AUTH_SECRET;
-  if (env.PORTAL_AUTH_PROVIDER) section('auth').provider = env.PORTAL_AUTH_PROVIDER;
-  if (env.PORTAL_SUPPORT_URL) section('support').url = env.PORTAL_SUPPORT_URL;
-  if (env.PORTAL_SUPPORT_EMAIL) section('support').email = env.PORTAL_SUPPORT_EMAIL;
+  const out = structuredClone(input);
+  for (const { name, path, int } of ENV_OVERRIDES) {
+    const value = env[name];
+    // A whole number is checked even when empty (PORT= is a mistake); an empty string is "unset" otherwise.
+    if (value === undefined || (!int && value === '')) continue;
+    const parsed = int ? parseIntEnv(name, value) : value;
+    const [first, second] = path;
+    if (second === undefined) {
+      out[first] = parsed;
+      continue;
+    }
+    const current = out[first];
+    const section = current && typeof current === 'object' ? (current as Record<string, unknown>) : {};
+    out[first] = { ...section, [second]: parsed };
+  }
   return out;
 }
 

@@ -28,6 +28,7 @@ export const SECTIONS: Array<{ title: string; slugs: string[] }> = [
     slugs: ['sdk-curl', 'sdk-python', 'sdk-javascript', 'sdk-anthropic', 'sdk-vercel-ai', 'sdk-langchain'],
   },
   { title: 'Help', slugs: ['support'] },
+  { title: 'Operate Portal', slugs: ['deployment', 'configuration', 'architecture', 'upgrading'] },
 ];
 
 export interface DocPage {
