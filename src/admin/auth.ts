@@ -10,6 +10,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../platform/http/context.js';
 import { PortalError } from '../platform/http/errors.js';
 import { blockListOf, isTrusted } from '../platform/http/client-ip.js';
+import { dropOldest } from '../platform/bounded-map.js';
 
 export interface AdminAuthOptions {
   token?: string;
@@ -77,7 +78,7 @@ function createFailureCounter(options: AdminAuthOptions) {
       const next = entry && entry.until > now ? entry : { count: 0, until: now + windowMs };
       next.count++;
       seen.set(ip, next);
-      if (seen.size > capacity) seen.delete(seen.keys().next().value!);
+      dropOldest(seen, capacity);
     },
   };
 }

@@ -31,7 +31,8 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
 export function registerAdminRequests(admin: Hono<AppEnv>, { db, windows }: AdminRequestsDeps) {
   admin.get('/requests', routeLabel('/admin/api/requests'), async (c) => {
     const q = parseValue(requestLogQuery, c.req.query());
-    const where: SQL[] = [];
+    // drizzle's and()/or() skip undefined conditions, and type their result as possibly undefined.
+    const where: Array<SQL | undefined> = [];
     if (q.org) where.push(eq(requestLogs.orgId, q.org));
     if (q.key) where.push(eq(requestLogs.keyId, q.key));
     if (q.model) where.push(eq(requestLogs.modelId, q.model));
@@ -45,7 +46,7 @@ export function registerAdminRequests(admin: Hono<AppEnv>, { db, windows }: Admi
         or(
           lt(requestLogs.occurredAt, at),
           and(eq(requestLogs.occurredAt, at), lt(requestLogs.requestId, id)),
-        )!,
+        ),
       );
     }
     const rows = await db

@@ -43,8 +43,8 @@ function patternProblem(pattern: unknown): string | undefined {
 export function schemaProblem(schema: Record<string, unknown>): string | undefined {
   let nodes = 0;
   const stack: Array<{ value: unknown; depth: number }> = [{ value: schema, depth: 1 }];
-  while (stack.length) {
-    const { value, depth } = stack.pop()!;
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const { value, depth } = top;
     if (++nodes > SCHEMA_LIMITS.maxNodes) return `the schema has more than ${SCHEMA_LIMITS.maxNodes} values`;
     if (depth > SCHEMA_LIMITS.maxDepth)
       return `the schema is nested deeper than ${SCHEMA_LIMITS.maxDepth} levels`;

@@ -41,7 +41,9 @@ export async function orgWindows(
   );
   const names = new Map(keys.map((k) => [k.id, k.name]));
   return limits.map((l, i) => {
-    const s = states[i]!;
+    const s = states[i];
+    // Limiter.peek answers one state per spec, in order; a short answer is a limiter bug, said plainly.
+    if (!s) throw new Error(`limiter.peek answered ${states.length} states for ${limits.length} windows`);
     return {
       name: l.name,
       subject: l.subject,

@@ -4,7 +4,7 @@
  * refused at admission with its error, and a stream the client left as a 499.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { ADMIN_TOKEN, startTestPortal, type TestPortal } from '../support/portal.js';
 import type { TestAccount } from '../support/fixtures.js';
 
 let t: TestPortal;
@@ -128,5 +128,27 @@ describe('request logs', () => {
       error_code: 'client_disconnected',
       stream: true,
     });
+  });
+
+  it('page through the admin request list with next_cursor, every row once, newest first', async () => {
+    for (let i = 0; i < 3; i++) expect((await chat({})).status).toBe(200);
+    await t.portal.services.metering.flush();
+    const list = async (query: string) => {
+      const res = await fetch(`${t.url}/admin/api/requests?org=${account.orgId}&${query}`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { data: Array<{ requestId: string }>; next_cursor: string | null };
+    };
+    const all = (await list('limit=500')).data.map((r) => r.requestId);
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    const paged: string[] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const page = await list(`limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      paged.push(...page.data.map((r) => r.requestId));
+      cursor = page.next_cursor;
+    }
+    expect(paged).toEqual(all);
   });
 });

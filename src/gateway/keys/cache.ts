@@ -7,6 +7,8 @@
  * - "Not found" answers live in their own LRU, bounded by `negativeMaxEntries`: a flood of unknown keys
  *   evicts only other unknown keys, never a valid one (issue #10, Medium 5).
  */
+import { dropOldest } from '../../platform/bounded-map.js';
+
 export interface CacheOptions<V> {
   ttlMs: number;
   /** TTL for "not found" answers (undefined values). */
@@ -110,10 +112,7 @@ export class TtlCache<V> {
       this.entries.delete(key);
       this.negatives.delete(key);
       this.negatives.set(key, now + this.options.negativeTtlMs);
-      if (this.negatives.size > (this.options.negativeMaxEntries ?? 10_000)) {
-        const oldest = this.negatives.keys().next().value;
-        if (oldest !== undefined) this.negatives.delete(oldest);
-      }
+      dropOldest(this.negatives, this.options.negativeMaxEntries ?? 10_000);
       return;
     }
     this.negatives.delete(key);
@@ -126,9 +125,6 @@ export class TtlCache<V> {
       refreshAt: now + ttl * (1 - ratio),
       generation: this.generation,
     });
-    if (this.entries.size > this.options.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
+    dropOldest(this.entries, this.options.maxEntries);
   }
 }

@@ -10,7 +10,9 @@ import { PortalError } from '../../platform/http/errors.js';
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, at?: string): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
+  const [issue] = result.error.issues;
+  // zod reports at least one issue on failure; should that ever change, still answer a 400, never a 500.
+  if (!issue) return fail('Invalid request: the body does not match the expected schema', at ?? null);
   const path = at ? [at, ...issue.path.map(String)] : issue.path.map(String);
   const param = path.length ? path.join('.') : null;
   let message = issue.message;

@@ -90,8 +90,8 @@ function normalise(r: InferenceRequest, c: Completion): Completion {
     const text = unfence(c.text).trim();
     if (text !== c.text) out = { ...out, text };
   }
-  if (r.parallelToolCalls === false && (c.toolCalls?.length ?? 0) > 1)
-    out = { ...out, toolCalls: c.toolCalls!.slice(0, 1) };
+  if (r.parallelToolCalls === false && c.toolCalls && c.toolCalls.length > 1)
+    out = { ...out, toolCalls: c.toolCalls.slice(0, 1) };
   return out;
 }
 

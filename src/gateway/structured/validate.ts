@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { JsonSchema } from '../../inference/types.js';
+import { dropOldest } from '../../platform/bounded-map.js';
 
 const OPTIONS = {
   strict: false,
@@ -57,11 +58,7 @@ export function compileSchema(schema: JsonSchema): Compiled {
     compiled = { ok: false, error: (err as Error).message.slice(0, 200) };
   }
   cache.set(key, { compiled, ajv, schema: own });
-  if (cache.size > CACHE_SIZE) {
-    const [oldest, entry] = cache.entries().next().value!;
-    cache.delete(oldest);
-    entry.ajv.removeSchema(entry.schema);
-  }
+  for (const [, entry] of dropOldest(cache, CACHE_SIZE)) entry.ajv.removeSchema(entry.schema);
   return compiled;
 }
 

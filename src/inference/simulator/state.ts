@@ -4,6 +4,7 @@
  */
 import { createRandom } from './text.js';
 import type { SimOptions } from './options.js';
+import { dropOldest } from '../../platform/bounded-map.js';
 
 export interface SimTask {
   id: number;
@@ -59,10 +60,7 @@ export function createSimState(options: SimOptions): SimState {
     minerAddress: (index) => `0x${(0xa11ce + index).toString(16).padStart(40, '0')}`,
     remember(task) {
       tasks.set(task.id, task);
-      if (tasks.size > MAX_TASKS) {
-        const oldest = tasks.keys().next().value;
-        if (oldest !== undefined) tasks.delete(oldest);
-      }
+      dropOldest(tasks, MAX_TASKS);
     },
   };
   return state;

@@ -12,6 +12,8 @@
  *   const d = await guard.begin('ada@example.com', '203.0.113.7');
  *   if (!d.ok) refuse(429, d.retryAfterMs); else if (passwordRight) await guard.succeeded(…);
  */
+import { dropOldest } from '../../platform/bounded-map.js';
+
 export type AttemptDecision = { ok: true } | { ok: false; retryAfterMs: number };
 
 export interface AttemptGuard {
@@ -105,7 +107,7 @@ function lruMap<V>(capacity: number) {
     set(key: string, value: V) {
       map.delete(key);
       map.set(key, value);
-      if (map.size > capacity) map.delete(map.keys().next().value!);
+      dropOldest(map, capacity);
     },
     delete: (key: string) => map.delete(key),
   };

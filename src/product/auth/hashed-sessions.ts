@@ -20,7 +20,12 @@ export function hashSessionToken(token: string): string {
 type Row = Record<string, unknown>;
 type Raws = Map<string, string>;
 
-/** The where clause with token values hashed, and hash → raw for putting raw tokens back on results. */
+/**
+ * The where clause with token values hashed, and hash → raw for putting raw tokens back on results. A clause
+ * given comes back as a clause (the overloads say so), so the methods that require one keep one.
+ */
+function hashWhere(model: string, where: Where[]): { where: Where[]; raws: Raws };
+function hashWhere(model: string, where: Where[] | undefined): { where: Where[] | undefined; raws: Raws };
 function hashWhere(model: string, where: Where[] | undefined): { where: Where[] | undefined; raws: Raws } {
   const raws: Raws = new Map();
   if (model !== 'session' || !where) return { where, raws };
@@ -63,7 +68,7 @@ function wrap<A extends Omit<DBAdapter, 'transaction'>>(adapter: A, maxAgeMs: nu
     },
     async findOne(data) {
       const { where, raws } = hashWhere(data.model, data.where);
-      return restore(await adapter.findOne({ ...data, where: where! }), raws);
+      return restore(await adapter.findOne({ ...data, where }), raws);
     },
     async findMany(data) {
       const { where, raws } = hashWhere(data.model, data.where);
@@ -74,17 +79,17 @@ function wrap<A extends Omit<DBAdapter, 'transaction'>>(adapter: A, maxAgeMs: nu
     },
     async update(data) {
       const { where, raws } = hashWhere(data.model, data.where);
-      const update = await capped(data.model, where!, data.update);
-      return restore(await adapter.update({ ...data, where: where!, update }), raws);
+      const update = await capped(data.model, where, data.update);
+      return restore(await adapter.update({ ...data, where, update }), raws);
     },
     async updateMany(data) {
-      return adapter.updateMany({ ...data, where: hashWhere(data.model, data.where).where! });
+      return adapter.updateMany({ ...data, where: hashWhere(data.model, data.where).where });
     },
     async delete(data) {
-      return adapter.delete({ ...data, where: hashWhere(data.model, data.where).where! });
+      return adapter.delete({ ...data, where: hashWhere(data.model, data.where).where });
     },
     async deleteMany(data) {
-      return adapter.deleteMany({ ...data, where: hashWhere(data.model, data.where).where! });
+      return adapter.deleteMany({ ...data, where: hashWhere(data.model, data.where).where });
     },
   } as A;
 }

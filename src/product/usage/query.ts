@@ -43,18 +43,22 @@ export function alignDown(t: Date, granularity: Granularity): Date {
   return new Date(Math.floor(t.getTime() / ms) * ms);
 }
 
-/** One row per bucket, per key, per model, and one for the total (grouping sets, aggregated in SQL). */
-interface Row {
-  dim: 'bucket' | 'key' | 'model' | 'total';
-  bucket_ms: number | null;
-  key_id: string | null;
-  key_name: string | null;
-  model_id: string | null;
+/**
+ * One row per bucket, per key, per model, and one for the total (grouping sets, aggregated in SQL). The
+ * column a row is grouped by is never null (usage_rollups declares them all not null); the others are.
+ */
+type Row = {
   requests: number;
   input_tokens: number;
   output_tokens: number;
   cost_micros: number;
-}
+  key_name: string | null;
+} & (
+  | { dim: 'bucket'; bucket_ms: number; key_id: null; model_id: null }
+  | { dim: 'key'; bucket_ms: null; key_id: string; model_id: null }
+  | { dim: 'model'; bucket_ms: null; key_id: null; model_id: string }
+  | { dim: 'total'; bucket_ms: null; key_id: null; model_id: null }
+);
 
 const SQL = `
 with g as (
@@ -93,9 +97,9 @@ export async function usageReport(query: Query, range: UsageRange): Promise<Usag
   const byModel: UsageReport['by_model'] = [];
   for (const r of rows) {
     const n = numbers(r);
-    if (r.dim === 'bucket') series.set(r.bucket_ms!, n);
-    else if (r.dim === 'key') byKey.push({ key_id: r.key_id!, key_name: r.key_name, ...withoutMicros(n) });
-    else if (r.dim === 'model') byModel.push({ model: r.model_id!, ...withoutMicros(n) });
+    if (r.dim === 'bucket') series.set(r.bucket_ms, n);
+    else if (r.dim === 'key') byKey.push({ key_id: r.key_id, key_name: r.key_name, ...withoutMicros(n) });
+    else if (r.dim === 'model') byModel.push({ model: r.model_id, ...withoutMicros(n) });
     else totals = n;
   }
   return {

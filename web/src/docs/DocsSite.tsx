@@ -9,7 +9,7 @@ import { api } from '../lib/api';
 import { navigate } from '../lib/router';
 import type { Account, KeyList } from '../lib/types';
 import { recentCreatedKey } from '../lib/created-key';
-import { PAGES, pageBySlug, SECTIONS } from './content';
+import { PAGES, pageBySlug, SECTIONS, type DocPage } from './content';
 import { REFERENCE_PATH } from './paths';
 import { MarkdownPage, PLACEHOLDER_KEY, type Fill } from './Markdown';
 import { SearchBox } from './SearchBox';
@@ -49,135 +49,168 @@ export default function DocsSite({ path, account }: { path: string; account?: Ac
   const slug = slugOf(path);
   const page = pageBySlug(slug);
   const fill = useFill(account);
-  // Below 820 px the page list folds behind a "Pages" button, so the page itself comes first.
-  const [pagesOpen, setPagesOpen] = useState(false);
-  useEffect(() => setPagesOpen(false), [path]);
-  const index = page ? PAGES.indexOf(page) : -1;
-  const prev = PAGES[index - 1];
-  const next = index >= 0 ? PAGES[index + 1] : undefined;
+  usePageTitle(page, path);
+  return (
+    <div className="docs">
+      <DocsHeader account={account} />
+      <div className="docs-body">
+        <DocsNav slug={slug} path={path} />
+        <main id="main" className="docs-main" tabIndex={-1}>
+          {account && fill.key !== PLACEHOLDER_KEY && <KeyNotice fill={fill} />}
+          {page ? (
+            <MarkdownPage source={page.source} fill={fill} widget={(name) => WIDGETS[name]?.() ?? null} />
+          ) : (
+            <NotFound path={path} />
+          )}
+          <DocsFooter page={page} />
+        </main>
+      </div>
+    </div>
+  );
+}
 
+/** The tab's title names the page, and a `#heading` in the address scrolls to it once the page is drawn. */
+function usePageTitle(page: DocPage | undefined, path: string) {
   useEffect(() => {
     document.title = `${page?.facts.title ?? 'Not found'} · Portal docs`;
     const id = decodeURIComponent(window.location.hash.slice(1));
     if (id) document.getElementById(id)?.scrollIntoView();
   }, [page, path]);
+}
 
+function DocsHeader({ account }: { account?: Account }) {
   return (
-    <div className="docs">
-      <header className="docs-top">
-        <a href="/docs" className="brand" onClick={go('/docs')}>
-          Portal <span className="muted">docs</span>
+    <header className="docs-top">
+      <a href="/docs" className="brand" onClick={go('/docs')}>
+        Portal <span className="muted">docs</span>
+      </a>
+      <span className="tabs-spacer" />
+      <a href={REFERENCE_PATH} className="docs-top-reference">
+        API reference
+      </a>
+      {account ? (
+        <a className="btn btn-small" href="/keys" onClick={go('/keys')}>
+          Dashboard
         </a>
-        <span className="tabs-spacer" />
-        <a href={REFERENCE_PATH} className="docs-top-reference">
-          API reference
-        </a>
-        {account ? (
-          <a className="btn btn-small" href="/keys" onClick={go('/keys')}>
-            Dashboard
+      ) : (
+        <>
+          <a href="/sign-in" onClick={go('/sign-in')}>
+            Sign in
           </a>
-        ) : (
-          <>
-            <a href="/sign-in" onClick={go('/sign-in')}>
-              Sign in
-            </a>
-            <a className="btn btn-small btn-primary" href="/sign-up" onClick={go('/sign-up')}>
-              Create account
-            </a>
-          </>
-        )}
-      </header>
-      <div className="docs-body">
-        <nav className="docs-nav" aria-label="Docs">
-          <SearchBox />
-          <button
-            type="button"
-            className="btn btn-small docs-pages-btn"
-            aria-expanded={pagesOpen}
-            aria-controls="docs-pages"
-            onClick={() => setPagesOpen((v) => !v)}
-          >
-            Pages
-          </button>
-          <div id="docs-pages" className={pagesOpen ? 'docs-pages open' : 'docs-pages'}>
-            {SECTIONS.map((section) => (
-              <div key={section.title} className="docs-nav-section">
-                <h2 className="docs-nav-title">{section.title}</h2>
-                <ul>
-                  {section.slugs.map((s) => (
-                    <li key={s}>
-                      <a
-                        href={`/docs/${s}`}
-                        onClick={go(`/docs/${s}`)}
-                        aria-current={s === slug ? 'page' : undefined}
-                        className={s === slug ? 'nav-link active' : 'nav-link'}
-                      >
-                        {pageBySlug(s)?.facts.title}
-                      </a>
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            ))}
-            <div className="docs-nav-section">
-              <ul>
-                <li>
-                  <a href={REFERENCE_PATH} className="nav-link">
-                    API reference
+          <a className="btn btn-small btn-primary" href="/sign-up" onClick={go('/sign-up')}>
+            Create account
+          </a>
+        </>
+      )}
+    </header>
+  );
+}
+
+function DocsNav({ slug, path }: { slug: string; path: string }) {
+  // Below 820 px the page list folds behind a "Pages" button, so the page itself comes first.
+  const [pagesOpen, setPagesOpen] = useState(false);
+  useEffect(() => setPagesOpen(false), [path]);
+  return (
+    <nav className="docs-nav" aria-label="Docs">
+      <SearchBox />
+      <button
+        type="button"
+        className="btn btn-small docs-pages-btn"
+        aria-expanded={pagesOpen}
+        aria-controls="docs-pages"
+        onClick={() => setPagesOpen((v) => !v)}
+      >
+        Pages
+      </button>
+      <div id="docs-pages" className={pagesOpen ? 'docs-pages open' : 'docs-pages'}>
+        {SECTIONS.map((section) => (
+          <div key={section.title} className="docs-nav-section">
+            <h2 className="docs-nav-title">{section.title}</h2>
+            <ul>
+              {section.slugs.map((s) => (
+                <li key={s}>
+                  <a
+                    href={`/docs/${s}`}
+                    onClick={go(`/docs/${s}`)}
+                    aria-current={s === slug ? 'page' : undefined}
+                    className={s === slug ? 'nav-link active' : 'nav-link'}
+                  >
+                    {pageBySlug(s)?.facts.title}
                   </a>
                 </li>
-              </ul>
-            </div>
+              ))}
+            </ul>
           </div>
-        </nav>
-        <main id="main" className="docs-main" tabIndex={-1}>
-          {account && fill.key !== PLACEHOLDER_KEY && (
-            <p className="notice small">
-              {fill.fresh ? (
-                <>Code on these pages uses your origin and the key you just created. Keep it secret.</>
-              ) : (
-                <>
-                  Code on these pages uses your origin and your newest key, <code>{fill.key}</code>: replace
-                  it with the full key you saved when you created it.
-                </>
-              )}
-            </p>
-          )}
-          {page ? (
-            <MarkdownPage source={page.source} fill={fill} widget={(name) => WIDGETS[name]?.() ?? null} />
-          ) : (
-            <article className="doc">
-              <h1>No docs page here</h1>
-              <p>
-                There is no page at <code>{path}</code>. Search above, start at the{' '}
-                <a href="/docs/quickstart" onClick={go('/docs/quickstart')}>
-                  Quick start
-                </a>
-                , or <SupportLink>contact support</SupportLink>.
-              </p>
-            </article>
-          )}
-          <footer className="docs-foot">
-            {prev ? (
-              <a href={`/docs/${prev.slug}`} onClick={go(`/docs/${prev.slug}`)}>
-                ← {prev.facts.title}
+        ))}
+        <div className="docs-nav-section">
+          <ul>
+            <li>
+              <a href={REFERENCE_PATH} className="nav-link">
+                API reference
               </a>
-            ) : (
-              <span />
-            )}
-            <span className="muted small">
-              Stuck? <SupportLink>Contact support</SupportLink>
-            </span>
-            {next ? (
-              <a href={`/docs/${next.slug}`} onClick={go(`/docs/${next.slug}`)}>
-                {next.facts.title} →
-              </a>
-            ) : (
-              <span />
-            )}
-          </footer>
-        </main>
+            </li>
+          </ul>
+        </div>
       </div>
-    </div>
+    </nav>
+  );
+}
+
+/** Says which key the code shows: the one just created (full), or the newest one (redacted, to replace). */
+function KeyNotice({ fill }: { fill: Fill & { fresh: boolean } }) {
+  return (
+    <p className="notice small">
+      {fill.fresh ? (
+        <>Code on these pages uses your origin and the key you just created. Keep it secret.</>
+      ) : (
+        <>
+          Code on these pages uses your origin and your newest key, <code>{fill.key}</code>: replace it with
+          the full key you saved when you created it.
+        </>
+      )}
+    </p>
+  );
+}
+
+function NotFound({ path }: { path: string }) {
+  return (
+    <article className="doc">
+      <h1>No docs page here</h1>
+      <p>
+        There is no page at <code>{path}</code>. Search above, start at the{' '}
+        <a href="/docs/quickstart" onClick={go('/docs/quickstart')}>
+          Quick start
+        </a>
+        , or <SupportLink>contact support</SupportLink>.
+      </p>
+    </article>
+  );
+}
+
+/** Previous and next page in reading order; a missing page has neither. */
+function DocsFooter({ page }: { page: DocPage | undefined }) {
+  const index = page ? PAGES.indexOf(page) : -1;
+  const prev = PAGES[index - 1];
+  const next = index >= 0 ? PAGES[index + 1] : undefined;
+  return (
+    <footer className="docs-foot">
+      {prev ? (
+        <a href={`/docs/${prev.slug}`} onClick={go(`/docs/${prev.slug}`)}>
+          ← {prev.facts.title}
+        </a>
+      ) : (
+        <span />
+      )}
+      <span className="muted small">
+        Stuck? <SupportLink>Contact support</SupportLink>
+      </span>
+      {next ? (
+        <a href={`/docs/${next.slug}`} onClick={go(`/docs/${next.slug}`)}>
+          {next.facts.title} →
+        </a>
+      ) : (
+        <span />
+      )}
+    </footer>
   );
 }
