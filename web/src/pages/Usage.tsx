@@ -120,11 +120,16 @@ function UsageBody({ usage }: { usage: Usage }) {
       <section className="card">
         <div className="card-head">
           <h2>Over time</h2>
-          <button type="button" className="btn btn-small" onClick={exportCsv} disabled={!usage.series.length}>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={exportCsv}
+            disabled={!usage.totals.requests}
+          >
             Export CSV
           </button>
         </div>
-        {usage.series.length === 0 ? (
+        {usage.totals.requests === 0 ? (
           <p className="muted">No requests in this period yet.</p>
         ) : (
           <div className="charts">
