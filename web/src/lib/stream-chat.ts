@@ -3,7 +3,7 @@
  * with `stream: true`, read through fetch's ReadableStream, each SSE `data:` line parsed as a chunk until
  * `[DONE]`. Used by the reveal panel's "Send a test request"; the key is passed in and never stored.
  */
-import { ApiError } from './api';
+import { ApiError, toApiError } from './api';
 
 export interface StreamRequest {
   key: string;
@@ -47,9 +47,17 @@ export async function streamChat(req: StreamRequest): Promise<void> {
         await reader.cancel();
         return;
       }
-      const text = deltaOf(JSON.parse(data) as Chunk);
+      const text = deltaOf(parseChunk(data));
       if (text) req.onDelta(text);
     }
+  }
+}
+
+function parseChunk(data: string): Chunk {
+  try {
+    return JSON.parse(data) as Chunk;
+  } catch {
+    throw new ApiError(0, `The stream sent a chunk that is not JSON: ${data.slice(0, 80)}`, 'bad_stream');
   }
 }
 
@@ -65,14 +73,8 @@ function deltaOf(chunk: Chunk): string {
 async function refusal(res: Response): Promise<ApiError> {
   const text = await res.text();
   try {
-    const body = JSON.parse(text) as {
-      error?: { message?: string; code?: string | null; param?: string | null };
-    };
-    if (body.error?.message) {
-      return new ApiError(res.status, body.error.message, body.error.code ?? null, body.error.param ?? null);
-    }
+    return toApiError(res.status, JSON.parse(text));
   } catch {
-    // not JSON: fall through to the status line
+    return toApiError(res.status, null); // not JSON (a proxy's page): the status says what happened
   }
-  return new ApiError(res.status, `Portal answered ${res.status} ${res.statusText}.`.trim());
 }
