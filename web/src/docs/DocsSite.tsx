@@ -49,9 +49,6 @@ export default function DocsSite({ path, account }: { path: string; account?: Ac
   const slug = slugOf(path);
   const page = pageBySlug(slug);
   const fill = useFill(account);
-  // Below 820 px the page list folds behind a "Pages" button, so the page itself comes first.
-  const [pagesOpen, setPagesOpen] = useState(false);
-  useEffect(() => setPagesOpen(false), [path]);
   const index = page ? PAGES.indexOf(page) : -1;
   const prev = PAGES[index - 1];
   const next = index >= 0 ? PAGES[index + 1] : undefined;
@@ -64,72 +61,9 @@ export default function DocsSite({ path, account }: { path: string; account?: Ac
 
   return (
     <div className="docs">
-      <header className="docs-top">
-        <a href="/docs" className="brand" onClick={go('/docs')}>
-          Portal <span className="muted">docs</span>
-        </a>
-        <span className="tabs-spacer" />
-        <a href={REFERENCE_PATH} className="docs-top-reference">
-          API reference
-        </a>
-        {account ? (
-          <a className="btn btn-small" href="/keys" onClick={go('/keys')}>
-            Dashboard
-          </a>
-        ) : (
-          <>
-            <a href="/sign-in" onClick={go('/sign-in')}>
-              Sign in
-            </a>
-            <a className="btn btn-small btn-primary" href="/sign-up" onClick={go('/sign-up')}>
-              Create account
-            </a>
-          </>
-        )}
-      </header>
+      <DocsHeader account={account} />
       <div className="docs-body">
-        <nav className="docs-nav" aria-label="Docs">
-          <SearchBox />
-          <button
-            type="button"
-            className="btn btn-small docs-pages-btn"
-            aria-expanded={pagesOpen}
-            aria-controls="docs-pages"
-            onClick={() => setPagesOpen((v) => !v)}
-          >
-            Pages
-          </button>
-          <div id="docs-pages" className={pagesOpen ? 'docs-pages open' : 'docs-pages'}>
-            {SECTIONS.map((section) => (
-              <div key={section.title} className="docs-nav-section">
-                <h2 className="docs-nav-title">{section.title}</h2>
-                <ul>
-                  {section.slugs.map((s) => (
-                    <li key={s}>
-                      <a
-                        href={`/docs/${s}`}
-                        onClick={go(`/docs/${s}`)}
-                        aria-current={s === slug ? 'page' : undefined}
-                        className={s === slug ? 'nav-link active' : 'nav-link'}
-                      >
-                        {pageBySlug(s)?.facts.title}
-                      </a>
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            ))}
-            <div className="docs-nav-section">
-              <ul>
-                <li>
-                  <a href={REFERENCE_PATH} className="nav-link">
-                    API reference
-                  </a>
-                </li>
-              </ul>
-            </div>
-          </div>
-        </nav>
+        <DocsNav slug={slug} path={path} />
         <main id="main" className="docs-main" tabIndex={-1}>
           {account && fill.key !== PLACEHOLDER_KEY && (
             <p className="notice small">
@@ -179,5 +113,84 @@ export default function DocsSite({ path, account }: { path: string; account?: Ac
         </main>
       </div>
     </div>
+  );
+}
+
+/** The top bar: the docs' home, the API reference, and the dashboard or sign-in links. */
+function DocsHeader({ account }: { account?: Account }) {
+  return (
+    <header className="docs-top">
+      <a href="/docs" className="brand" onClick={go('/docs')}>
+        Portal <span className="muted">docs</span>
+      </a>
+      <span className="tabs-spacer" />
+      <a href={REFERENCE_PATH} className="docs-top-reference">
+        API reference
+      </a>
+      {account ? (
+        <a className="btn btn-small" href="/keys" onClick={go('/keys')}>
+          Dashboard
+        </a>
+      ) : (
+        <>
+          <a href="/sign-in" onClick={go('/sign-in')}>
+            Sign in
+          </a>
+          <a className="btn btn-small btn-primary" href="/sign-up" onClick={go('/sign-up')}>
+            Create account
+          </a>
+        </>
+      )}
+    </header>
+  );
+}
+
+/** The search box and the page list; below 820 px the list folds behind a "Pages" button, so the page comes first. */
+function DocsNav({ slug, path }: { slug: string; path: string }) {
+  const [pagesOpen, setPagesOpen] = useState(false);
+  useEffect(() => setPagesOpen(false), [path]);
+  return (
+    <nav className="docs-nav" aria-label="Docs">
+      <SearchBox />
+      <button
+        type="button"
+        className="btn btn-small docs-pages-btn"
+        aria-expanded={pagesOpen}
+        aria-controls="docs-pages"
+        onClick={() => setPagesOpen((v) => !v)}
+      >
+        Pages
+      </button>
+      <div id="docs-pages" className={pagesOpen ? 'docs-pages open' : 'docs-pages'}>
+        {SECTIONS.map((section) => (
+          <div key={section.title} className="docs-nav-section">
+            <h2 className="docs-nav-title">{section.title}</h2>
+            <ul>
+              {section.slugs.map((s) => (
+                <li key={s}>
+                  <a
+                    href={`/docs/${s}`}
+                    onClick={go(`/docs/${s}`)}
+                    aria-current={s === slug ? 'page' : undefined}
+                    className={s === slug ? 'nav-link active' : 'nav-link'}
+                  >
+                    {pageBySlug(s)?.facts.title}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ))}
+        <div className="docs-nav-section">
+          <ul>
+            <li>
+              <a href={REFERENCE_PATH} className="nav-link">
+                API reference
+              </a>
+            </li>
+          </ul>
+        </div>
+      </div>
+    </nav>
   );
 }
