@@ -81,7 +81,7 @@ describeWith(['chromium'], 'onboarding in a real browser', () => {
       await page.getByRole('button', { name: 'Send again' }).click();
       const error = page.getByTestId('test-error');
       await error.waitFor({ timeout: 30_000 });
-      expect(await error.textContent()).toMatch(/^[a-z_]+: \S.+/);
+      expect(await error.textContent()).toMatch(/^upstream_error: \S.+/);
     } finally {
       running.portal.sim.configure({ errorRate: 0 });
     }
