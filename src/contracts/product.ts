@@ -200,16 +200,23 @@ const usageNumbers = {
 
 export const usageTotals = z.object({ ...usageNumbers, cost_micros: count }).strict();
 
+/**
+ * The names of the sliding limit windows, the one list the gateway's limits and the dashboard's labels are
+ * typed from (a new name fails the typecheck where a label or a definition is missing).
+ */
+export const windowName = z.enum([
+  'requests_per_minute',
+  'tokens_per_minute',
+  'requests_per_day',
+  'tokens_per_day',
+  'tokens_per_month',
+]);
+export type WindowName = z.infer<typeof windowName>;
+
 /** One limit window and when it frees up; `resets_at` is null when nothing is counted in it. */
 export const usageWindow = z
   .object({
-    name: z.enum([
-      'requests_per_minute',
-      'tokens_per_minute',
-      'requests_per_day',
-      'tokens_per_day',
-      'tokens_per_month',
-    ]),
+    name: windowName,
     subject: z.enum(['key', 'org']),
     key_id: z.string().optional(),
     key_name: z.string().optional(),

@@ -9,12 +9,13 @@ import type { LimitDecision, LimitSpec, LimitState } from '../platform/limiter/t
 import { deny, type Denial, type RateWindows } from './denial.js';
 import type { KeyRecord } from './keys/verify.js';
 import type { OrgPolicy } from './policy.js';
+import type { WindowName } from '../contracts/product.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-export type LimitName =
-  'requests_per_minute' | 'tokens_per_minute' | 'requests_per_day' | 'tokens_per_day' | 'tokens_per_month';
+/** The window names are the usage contract's, so the API, the limiter and the dashboard's labels agree. */
+export type LimitName = WindowName;
 
 export interface NamedLimit {
   name: LimitName;

@@ -1,11 +1,19 @@
 import { useState } from 'react';
 import { CopyButton } from './CopyButton';
 
-/** Code samples in tabs (curl / Python / JavaScript), each with a copy button. Text only, never HTML. */
+/**
+ * Code samples in tabs (curl / Python / JavaScript / Anthropic SDK), each with a copy button. Text only, never
+ * HTML.
+ */
 export function CodeTabs({ samples }: { samples: Record<string, string> }) {
   const names = Object.keys(samples);
   const [active, setActive] = useState(names[0] ?? '');
-  const labels: Record<string, string> = { curl: 'curl', python: 'Python', javascript: 'JavaScript' };
+  const labels: Record<string, string> = {
+    curl: 'curl',
+    python: 'Python',
+    javascript: 'JavaScript',
+    anthropic: 'Anthropic SDK',
+  };
   return (
     <div className="code-tabs">
       <div className="tabs" role="tablist" aria-label="Code sample language">

@@ -3,3 +3,6 @@ export const isDocsPath = (path: string) => path === '/docs' || path.startsWith(
 
 /** The OpenAPI reference, served by its own page (not one of the Markdown pages). */
 export const REFERENCE_PATH = '/docs/reference';
+
+/** The Quick start page, where an empty Usage page sends a newcomer. */
+export const QUICKSTART_PATH = '/docs/quickstart';

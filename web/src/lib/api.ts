@@ -50,7 +50,8 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   return json as T;
 }
 
-function toApiError(status: number, json: unknown): ApiError {
+/** An error body of the product API, the /v1 API or better-auth as one ApiError. */
+export function toApiError(status: number, json: unknown): ApiError {
   const body = (json ?? {}) as {
     error?: { message?: string; code?: string; param?: string | null };
     message?: string;

@@ -19,4 +19,5 @@ export type {
   UsageTotals,
   UpdateKeyRequest,
   UsageWindow,
+  WindowName,
 } from '../../../src/contracts/index.js';

@@ -1,12 +1,20 @@
 import { useEffect, useRef } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { CodeTabs } from '../components/CodeTabs';
 import { CopyButton } from '../components/CopyButton';
-import { snippets } from '../lib/snippets';
-import type { CreatedKey } from '../lib/types';
+import { api } from '../lib/api';
+import { baseUrl, modelForKey, snippets } from '../lib/snippets';
+import type { CreatedKey, ModelList } from '../lib/types';
+import { TestRequest } from './TestRequest';
 
-/** Shown once, right after creation: the full key, a copy button and ready-to-run snippets. */
+/**
+ * Shown once, right after creation: the full key, a copy button, ready-to-run snippets and a test request
+ * streamed in the page, all with a model the key may call.
+ */
 export function RevealPanel({ created, onDone }: { created: CreatedKey; onDone: () => void }) {
   const heading = useRef<HTMLHeadingElement>(null);
+  const models = useQuery({ queryKey: ['models'], queryFn: () => api<ModelList>('/api/models') });
+  const model = modelForKey(created.models, models.data?.data.map((m) => m.id) ?? []);
   useEffect(() => heading.current?.focus(), []);
   return (
     <section className="card reveal" aria-labelledby="reveal-title">
@@ -29,7 +37,8 @@ export function RevealPanel({ created, onDone }: { created: CreatedKey; onDone: 
         <CopyButton text={created.key} label="Copy key" />
       </div>
       <h3>Try it</h3>
-      <CodeTabs samples={snippets(created.key)} />
+      <CodeTabs samples={snippets(created.key, baseUrl(), model)} />
+      <TestRequest apiKey={created.key} model={model} />
       <div className="reveal-actions">
         <button type="button" className="btn btn-primary" onClick={onDone}>
           I have saved my key

@@ -2,10 +2,12 @@ import { useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { ErrorState, Loading, Notice } from '../components/States';
 import { UsageChart } from '../components/UsageChart';
+import { QUICKSTART_PATH } from '../docs/paths';
 import { api, ApiError } from '../lib/api';
 import { download, toCsv } from '../lib/csv';
 import { formatDateTime, formatInt, formatUsd, relativeTime } from '../lib/format';
-import type { Account, Usage, UsageWindow } from '../lib/types';
+import { navigate } from '../lib/router';
+import type { Account, Usage, UsageWindow, WindowName } from '../lib/types';
 
 const RANGES = {
   '24h': { days: 1, granularity: 'hour' },
@@ -14,12 +16,13 @@ const RANGES = {
 } as const;
 type Range = keyof typeof RANGES;
 
-const WINDOW_LABEL: Record<string, string> = {
-  requests_per_minute: 'Requests this minute',
-  tokens_per_minute: 'Tokens this minute',
-  requests_per_day: 'Requests today',
-  tokens_per_day: 'Tokens today',
-  monthly_tokens: 'Tokens this month',
+/** Total over the contract's window names: a new window without a label fails the typecheck. */
+const WINDOW_LABEL: Record<WindowName, string> = {
+  requests_per_minute: 'Requests per minute',
+  tokens_per_minute: 'Tokens per minute',
+  requests_per_day: 'Requests per day',
+  tokens_per_day: 'Tokens per day',
+  tokens_per_month: 'Tokens per 30 days',
 };
 
 export function UsagePage({ account }: { account: Account }) {
@@ -64,7 +67,8 @@ export function UsagePage({ account }: { account: Account }) {
       {usage.isError &&
         (usage.error instanceof ApiError && usage.error.status === 404 ? (
           <Notice>
-            Usage data is not available yet. It appears here once your first requests are metered.
+            Usage data is not available yet. It appears here once your first requests are metered.{' '}
+            <QuickStartLink />
           </Notice>
         ) : (
           <ErrorState error={usage.error} onRetry={() => usage.refetch()} />
@@ -88,9 +92,14 @@ function UsageBody({ usage }: { usage: Usage }) {
   }
   return (
     <>
+      {usage.totals.requests === 0 && (
+        <Notice>
+          No requests in this period yet. <QuickStartLink />
+        </Notice>
+      )}
       {exhausted.map((w) => (
         <Notice key={`${w.name}-${w.key_id ?? 'org'}`} tone="warn">
-          {WINDOW_LABEL[w.name] ?? w.name}: limit reached. Requests are refused with 429 until it frees up{' '}
+          {WINDOW_LABEL[w.name]}: limit reached. Requests are refused with 429 until it frees up{' '}
           {relativeTime(w.resets_at)} ({formatDateTime(w.resets_at)}).
         </Notice>
       ))}
@@ -111,11 +120,16 @@ function UsageBody({ usage }: { usage: Usage }) {
       <section className="card">
         <div className="card-head">
           <h2>Over time</h2>
-          <button type="button" className="btn btn-small" onClick={exportCsv} disabled={!usage.series.length}>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={exportCsv}
+            disabled={!usage.totals.requests}
+          >
             Export CSV
           </button>
         </div>
-        {usage.series.length === 0 ? (
+        {usage.totals.requests === 0 ? (
           <p className="muted">No requests in this period yet.</p>
         ) : (
           <div className="charts">
@@ -130,6 +144,20 @@ function UsageBody({ usage }: { usage: Usage }) {
   );
 }
 
+/** The docs' Quick start, opened in the app (a plain link still works with a modifier key). */
+function QuickStartLink() {
+  const open = (e: React.MouseEvent) => {
+    if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+    e.preventDefault();
+    navigate(QUICKSTART_PATH);
+  };
+  return (
+    <a href={QUICKSTART_PATH} onClick={open}>
+      Follow the quick start to send your first request →
+    </a>
+  );
+}
+
 function Stat({ label, value }: { label: string; value: string }) {
   return (
     <div className="stat">
@@ -141,7 +169,7 @@ function Stat({ label, value }: { label: string; value: string }) {
 
 function Allowance({ window: w }: { window: UsageWindow }) {
   const pct = w.limit > 0 ? Math.min(100, (w.used / w.limit) * 100) : 0;
-  const label = `${WINDOW_LABEL[w.name] ?? w.name}${w.subject === 'key' ? ' (per key)' : ''}`;
+  const label = `${WINDOW_LABEL[w.name]}${w.subject === 'key' ? ' (per key)' : ''}`;
   return (
     <div className="allowance">
       <div className="allowance-head">
