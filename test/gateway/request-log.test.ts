@@ -3,18 +3,17 @@
  * call (whole or streamed) with its model, route and the same token counts as its usage event, a call
  * refused at admission with its error, and a stream the client left as a 499.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { usePortal } from '../support/harness.js';
+import { chatBody } from '../support/http.js';
 import type { TestAccount } from '../support/fixtures.js';
 
-let t: TestPortal;
+const t = usePortal();
 let account: TestAccount;
 
 beforeAll(async () => {
-  t = await startTestPortal();
   account = await t.account();
 });
-afterAll(() => t?.close());
 beforeEach(() => {
   t.sim.configure({
     ttftMs: 0,
@@ -26,12 +25,7 @@ beforeEach(() => {
 });
 
 const chat = (body: Record<string, unknown>, signal?: AbortSignal) =>
-  fetch(`${t.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${account.key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'oss-20b', messages: [{ role: 'user', content: 'Hi.' }], ...body }),
-    signal,
-  });
+  t.as(account.key).post('/v1/chat/completions', chatBody(body), { signal });
 
 interface Row {
   org_id: string | null;
@@ -47,7 +41,7 @@ interface Row {
 }
 
 async function logOf(requestId: string) {
-  await t.portal.services.metering.flush();
+  await t.services.metering.flush();
   const [row] = await t.store.query<Row>(
     `select org_id, model_id, pool_id, router_id, stream, status, error_code, ttft_ms, input_tokens, output_tokens
        from request_logs where request_id = $1`,
