@@ -13,7 +13,7 @@ let web: Caller;
 
 beforeAll(async () => {
   const { key } = await t.account();
-  web = createCaller((path, init) => t.app.request(path, init), t.origin, bearer(key));
+  web = createCaller(async (path, init) => t.app.request(path, init), t.origin, bearer(key));
 });
 beforeEach(() => {
   t.sim.configure({
