@@ -3,8 +3,8 @@
  * call (whole or streamed) with its model, route and the same token counts as its usage event, a call
  * refused at admission with its error, and a stream the client left as a 499.
  */
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { usePortal } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { steadySimEach, usePortal } from '../support/harness.js';
 import { chatBody } from '../support/http.js';
 import type { TestAccount } from '../support/fixtures.js';
 
@@ -14,15 +14,7 @@ let account: TestAccount;
 beforeAll(async () => {
   account = await t.account();
 });
-beforeEach(() => {
-  t.sim.configure({
-    ttftMs: 0,
-    tokensPerSecond: 0,
-    outputTokens: 16,
-    disconnectAfterTokens: 0,
-    errorRate: 0,
-  });
-});
+steadySimEach(t, 16);
 
 const chat = (body: Record<string, unknown>, signal?: AbortSignal) =>
   t.as(account.key).post('/v1/chat/completions', chatBody(body), { signal });

@@ -3,8 +3,8 @@
  * the same normal end, mid-stream failure and client disconnect as streaming.test.ts checks on the Node
  * sink, each metered once with what was generated.
  */
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { usePortal } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { steadySimEach, usePortal } from '../support/harness.js';
 import { bearer, chatBody, createCaller, type Caller } from '../support/http.js';
 
 const t = usePortal();
@@ -15,15 +15,7 @@ beforeAll(async () => {
   const { key } = await t.account();
   web = createCaller(async (path, init) => t.app.request(path, init), t.origin, bearer(key));
 });
-beforeEach(() => {
-  t.sim.configure({
-    ttftMs: 0,
-    tokensPerSecond: 0,
-    outputTokens: 24,
-    disconnectAfterTokens: 0,
-    errorRate: 0,
-  });
-});
+steadySimEach(t, 24);
 
 // No max_tokens cap (undefined is left out of the JSON): the simulator's outputTokens sets the length.
 const streamRequest = (body: Record<string, unknown> = {}) =>

@@ -19,7 +19,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { Hono } from 'hono';
 import { createApp, type Services } from '../../src/app.js';
 import { loadConfig } from '../../src/platform/config/load.js';
@@ -232,6 +232,16 @@ export function usePortal(options: TestPortalOptions | (() => TestPortalOptions)
         throw new Error(`usePortal: the portal is not running (read .${String(prop)} in a test or hook)`);
       return current[prop as keyof TestPortal];
     },
+  });
+}
+
+/**
+ * Before each case, the simulator answers at once with `outputTokens` tokens and never fails, so a case that
+ * slows it down or makes it fail leaves nothing behind for the next.
+ */
+export function steadySimEach(t: TestPortal, outputTokens: number) {
+  beforeEach(() => {
+    t.sim.configure({ ttftMs: 0, tokensPerSecond: 0, outputTokens, disconnectAfterTokens: 0, errorRate: 0 });
   });
 }
 
