@@ -7,25 +7,18 @@
  * same form; Supabase also by magic link, OAuth button and password reset. Screenshots of each provider's
  * sign-in page go to docs/screenshots/sign-in-<provider>.png.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { startPortal, type RunningPortal } from '../../src/server.js';
-import { loadConfig } from '../../src/platform/config/load.js';
-import type { Store } from '../../src/platform/store/db.js';
-import { openTestStore } from '../support/pglite.js';
 import { describeWith } from '../support/services.js';
-import { openBrowser, type TestBrowser } from '../support/browser.js';
+import { SCREENSHOTS, startBrowserPortal, type BrowserPortal } from '../support/browser.js';
+import { chatBody } from '../support/http.js';
 import { startFakeClerk, type FakeClerk } from '../support/fake-clerk.js';
 import { startFakeSupabase, type FakeSupabase } from '../support/fake-supabase.js';
 
-const SHOTS = join(import.meta.dirname, '../../docs/screenshots');
 const PASSWORD = 'e2e-password-123';
 
+/** A port to name before the Portal starts: Clerk's config lists the origin its tokens are minted for. */
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -34,46 +27,26 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-interface Running {
-  portal: RunningPortal;
-  store: Store;
-  browser: TestBrowser;
-  dataDir: string;
-  page: Page;
+interface Running extends BrowserPortal {
   /** Paths of the scripts the dashboard loaded. */
   scripts: string[];
 }
 
-/** Portal on 127.0.0.1:<port> with `auth` as its sign-in config, and a fresh browser on its origin. */
-async function start(port: number, auth: Record<string, unknown>): Promise<Running> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'portal-e2e-'));
-  const store = await openTestStore();
-  const config = loadConfig({ env: {}, overrides: { dataDir, server: { host: '127.0.0.1', port }, auth } });
-  const portal = await startPortal(config, { store });
-  const browser = await openBrowser({
-    baseURL: `http://127.0.0.1:${port}`,
+/**
+ * A Portal from the harness (shared store, simulator pool) with `auth` as its sign-in config, and a fresh
+ * browser on its origin; `server` sets e.g. the port when the origin must be known in advance.
+ */
+async function start(auth: Record<string, unknown>, server: Record<string, unknown> = {}): Promise<Running> {
+  const running = await startBrowserPortal({
     permissions: ['clipboard-read', 'clipboard-write'],
+    portal: { config: { server, auth } },
   });
   const scripts: string[] = [];
-  browser.page.on('request', (q) => {
+  running.page.on('request', (q) => {
     if (q.resourceType() === 'script') scripts.push(new URL(q.url()).pathname);
   });
-  return { portal, store, browser, dataDir, page: browser.page, scripts };
+  return { ...running, scripts };
 }
-
-async function stop(r: Running | undefined) {
-  await r?.browser.close();
-  await r?.portal.stop();
-  await r?.store.close();
-  if (r) rmSync(r.dataDir, { recursive: true, force: true });
-}
-
-const chat = (portal: RunningPortal, apiKey: string) =>
-  fetch(`${portal.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'oss-20b', messages: [{ role: 'user', content: 'Say hello' }] }),
-  });
 
 /** The journey every provider must support, from the signed-out sign-in page to being refused again. */
 function journey(
@@ -93,7 +66,7 @@ function journey(
     await page.getByLabel('Email').waitFor();
     await page.getByLabel('Password').waitFor();
     await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
-    await page.screenshot({ path: join(SHOTS, `sign-in-${provider}.png`), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, `sign-in-${provider}.png`), fullPage: true });
     await page.getByRole('link', { name: 'Create an account' }).click();
     await page.getByLabel('Name').fill('Ada Lovelace');
     await page.getByLabel('Email').fill(email);
@@ -110,7 +83,10 @@ function journey(
     await dialog.getByRole('button', { name: 'Create key' }).click();
     key = await page.getByTestId('new-key').inputValue();
     expect(key).toMatch(/^ptl_[0-9A-Za-z]{36}$/);
-    expect((await chat(portal, key)).status).toBe(200);
+    const res = await portal
+      .as(key)
+      .post('/v1/chat/completions', chatBody({ messages: [{ role: 'user', content: 'Say hello' }] }));
+    expect(res.status).toBe(200);
     await page.getByRole('button', { name: 'I have saved my key' }).click();
     await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Usage' }).click();
     await expect
@@ -154,21 +130,17 @@ function journey(
   });
 
   it(`${provider}: ran under the dashboard CSP without a violation`, () => {
-    expect(r().browser.cspViolations.map((v) => v.slice(0, 300))).toEqual([]);
+    expect(r().cspViolations.map((v) => v.slice(0, 300))).toEqual([]);
   });
 }
 
 describeWith(['chromium'], 'sign-in providers in a real browser', () => {
-  beforeAll(() => {
-    execFileSync('npm', ['run', 'build:web'], { cwd: join(import.meta.dirname, '../..'), stdio: 'ignore' });
-  }, 120_000);
-
   describe('built-in', () => {
     let running: Running | undefined;
     beforeAll(async () => {
-      running = await start(await freePort(), {});
-    }, 60_000);
-    afterAll(() => stop(running));
+      running = await start({});
+    }, 120_000);
+    afterAll(() => running?.close());
     journey('local', 'Portal', () => running!);
   });
 
@@ -178,13 +150,13 @@ describeWith(['chromium'], 'sign-in providers in a real browser', () => {
     beforeAll(async () => {
       // 60-second tokens: inside supabase-js's 90-second margin, so every getSession() refreshes first.
       supabase = await startFakeSupabase({ accessTokenTtlSeconds: 60 });
-      running = await start(await freePort(), {
+      running = await start({
         provider: 'supabase',
         supabase: { url: supabase.url, anonKey: supabase.anonKey, oauthProviders: ['github'] },
       });
-    }, 60_000);
+    }, 120_000);
     afterAll(async () => {
-      await stop(running);
+      await running?.close();
       await supabase.close();
     });
     journey(
@@ -242,10 +214,10 @@ describeWith(['chromium'], 'sign-in providers in a real browser', () => {
       const origin = `http://127.0.0.1:${port}`;
       // 20-second session tokens: clerk-js refreshes them in the background well before they expire.
       clerk = await startFakeClerk({ authorizedParty: origin, tokenTtlSeconds: 20 });
-      running = await start(port, { provider: 'clerk', clerk: clerk.portalConfig([origin]) });
-    }, 60_000);
+      running = await start({ provider: 'clerk', clerk: clerk.portalConfig([origin]) }, { port });
+    }, 120_000);
     afterAll(async () => {
-      await stop(running);
+      await running?.close();
       await clerk.close();
     });
     journey(

@@ -4,39 +4,32 @@
  * the live catalog fills the Models page, code shows this Portal's own origin, and searching an error code
  * lands on the Errors page. Writes docs-quickstart.png, docs-errors.png and docs-search.png to docs/screenshots/.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { describeWith } from '../support/services.js';
-import { openBrowser, type TestBrowser } from '../support/browser.js';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
+import { SCREENSHOTS, startBrowserPortal, type BrowserPortal } from '../support/browser.js';
 
-const SHOTS = join(import.meta.dirname, '../../docs/screenshots');
 const SUPPORT_URL = 'https://help.example.com/portal';
 
 describeWith(['chromium'], 'public docs in a real browser', () => {
-  let portal: TestPortal;
-  let browser: TestBrowser;
+  let browser: BrowserPortal;
   let page: Page;
   let origin: string;
 
   beforeAll(async () => {
-    execFileSync('npm', ['run', 'build:web'], { cwd: join(import.meta.dirname, '../..'), stdio: 'ignore' });
-    mkdirSync(SHOTS, { recursive: true });
-    portal = await startTestPortal({ config: { support: { url: SUPPORT_URL, email: 'help@example.com' } } });
-    origin = portal.url.replace('localhost', '127.0.0.1');
-    browser = await openBrowser({ baseURL: origin });
+    browser = await startBrowserPortal({
+      portal: { config: { support: { url: SUPPORT_URL, email: 'help@example.com' } } },
+    });
+    origin = browser.baseURL;
     page = browser.page;
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await portal?.close();
   });
 
-  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   const heading = (name: string) => page.getByRole('heading', { level: 1, name });
 
   it('/docs opens the quick start without signing in, with this Portal origin in the code', async () => {

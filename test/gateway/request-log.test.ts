@@ -3,35 +3,21 @@
  * call (whole or streamed) with its model, route and the same token counts as its usage event, a call
  * refused at admission with its error, and a stream the client left as a 499.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, startTestPortal, type TestPortal } from '../support/portal.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { steadySimEach, usePortal } from '../support/harness.js';
+import { chatBody } from '../support/http.js';
 import type { TestAccount } from '../support/fixtures.js';
 
-let t: TestPortal;
+const t = usePortal();
 let account: TestAccount;
 
 beforeAll(async () => {
-  t = await startTestPortal();
   account = await t.account();
 });
-afterAll(() => t?.close());
-beforeEach(() => {
-  t.sim.configure({
-    ttftMs: 0,
-    tokensPerSecond: 0,
-    outputTokens: 16,
-    disconnectAfterTokens: 0,
-    errorRate: 0,
-  });
-});
+steadySimEach(t, 16);
 
 const chat = (body: Record<string, unknown>, signal?: AbortSignal) =>
-  fetch(`${t.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${account.key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'oss-20b', messages: [{ role: 'user', content: 'Hi.' }], ...body }),
-    signal,
-  });
+  t.as(account.key).post('/v1/chat/completions', chatBody(body), { signal });
 
 interface Row {
   org_id: string | null;
@@ -47,7 +33,7 @@ interface Row {
 }
 
 async function logOf(requestId: string) {
-  await t.portal.services.metering.flush();
+  await t.services.metering.flush();
   const [row] = await t.store.query<Row>(
     `select org_id, model_id, pool_id, router_id, stream, status, error_code, ttft_ms, input_tokens, output_tokens
        from request_logs where request_id = $1`,
@@ -134,9 +120,7 @@ describe('request logs', () => {
     for (let i = 0; i < 3; i++) expect((await chat({})).status).toBe(200);
     await t.portal.services.metering.flush();
     const list = async (query: string) => {
-      const res = await fetch(`${t.url}/admin/api/requests?org=${account.orgId}&${query}`, {
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      });
+      const res = await t.admin.get(`/admin/api/requests?org=${account.orgId}&${query}`);
       expect(res.status).toBe(200);
       return (await res.json()) as { data: Array<{ requestId: string }>; next_cursor: string | null };
     };

@@ -3,47 +3,26 @@
  * the same normal end, mid-stream failure and client disconnect as streaming.test.ts checks on the Node
  * sink, each metered once with what was generated.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Hono } from 'hono';
-import { createApp } from '../../src/app.js';
-import type { AppEnv } from '../../src/platform/http/context.js';
-import { startTestPortal, type TestPortal } from '../support/portal.js';
-import type { TestAccount } from '../support/fixtures.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { steadySimEach, usePortal } from '../support/harness.js';
+import { bearer, chatBody, createCaller, type Caller } from '../support/http.js';
 
-let t: TestPortal;
-let account: TestAccount;
-let app: Hono<AppEnv>;
+const t = usePortal();
+/** The key's caller handed straight to `t.app` in-process, so the answer goes through the web sink. */
+let web: Caller;
 
 beforeAll(async () => {
-  t = await startTestPortal();
-  account = await t.account();
-  app = createApp(t.portal.services);
+  const { key } = await t.account();
+  web = createCaller(async (path, init) => t.app.request(path, init), t.origin, bearer(key));
 });
-afterAll(() => t?.close());
-beforeEach(() => {
-  t.sim.configure({
-    ttftMs: 0,
-    tokensPerSecond: 0,
-    outputTokens: 24,
-    disconnectAfterTokens: 0,
-    errorRate: 0,
-  });
-});
+steadySimEach(t, 24);
 
+// No max_tokens cap (undefined is left out of the JSON): the simulator's outputTokens sets the length.
 const streamRequest = (body: Record<string, unknown> = {}) =>
-  app.request('/v1/chat/completions', {
-    method: 'POST',
-    headers: { authorization: `Bearer ${account.key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: 'oss-20b',
-      messages: [{ role: 'user', content: 'Stream please.' }],
-      stream: true,
-      ...body,
-    }),
-  });
+  web.post('/v1/chat/completions', chatBody({ stream: true, max_tokens: undefined, ...body }));
 
 async function usageFor(requestId: string) {
-  await t.portal.services.metering.flush();
+  await t.services.metering.flush();
   return t.store.query<{ status: number; output_tokens: number; error_code: string | null }>(
     'select status, output_tokens, error_code from usage_events where request_id = $1',
     [requestId],

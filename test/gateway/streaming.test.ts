@@ -3,8 +3,8 @@
  * an upstream failure mid-stream becomes an error event then [DONE], and a client that goes away stops the
  * upstream — and every one of these is metered with the tokens that were really generated.
  */
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { usePortal } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { steadySimEach, usePortal } from '../support/harness.js';
 import { chatBody } from '../support/http.js';
 import { upsertPlan, type TestAccount } from '../support/fixtures.js';
 
@@ -14,15 +14,7 @@ let account: TestAccount;
 beforeAll(async () => {
   account = await t.account();
 });
-beforeEach(() => {
-  t.sim.configure({
-    ttftMs: 0,
-    tokensPerSecond: 0,
-    outputTokens: 48,
-    disconnectAfterTokens: 0,
-    errorRate: 0,
-  });
-});
+steadySimEach(t, 48);
 
 function streamRequest(body: Record<string, unknown>, signal?: AbortSignal, key = account.key) {
   const stream = chatBody({

@@ -4,43 +4,33 @@
  * the provider says the email is verified; an unverified claim to a taken email is refused with 409.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/platform/store/db.js';
-import { openTestStore } from '../support/pglite.js';
 import { startFakeClerk, type FakeClerk } from '../support/fake-clerk.js';
 import { startFakeSupabase, type FakeSupabase } from '../support/fake-supabase.js';
-import { createTestPortal, type TestPortal } from './harness.js';
+import { usePortal, type TestPortal } from '../support/harness.js';
 
 const APP = 'http://localhost';
 
 describe('one Portal user per verified email across providers', () => {
-  let store: Store;
   let clerk: FakeClerk;
   let supabase: FakeSupabase;
-  let local: TestPortal;
-  let viaClerk: TestPortal;
-  let viaSupabase: TestPortal;
   beforeAll(async () => {
     [clerk, supabase] = await Promise.all([startFakeClerk({ authorizedParty: APP }), startFakeSupabase()]);
-    store = await openTestStore();
-    local = await createTestPortal(store);
-    viaClerk = await createTestPortal(store, {
-      auth: { provider: 'clerk', clerk: clerk.portalConfig([APP]) },
-    });
-    viaSupabase = await createTestPortal(store, {
-      auth: { provider: 'supabase', supabase: { url: supabase.url } },
-    });
   });
-  afterAll(async () => {
-    for (const p of [local, viaClerk, viaSupabase]) p.close();
-    await store.close();
-    await Promise.all([clerk.close(), supabase.close()]);
-  });
+  afterAll(() => Promise.all([clerk.close(), supabase.close()]));
+  // Three Portals over the worker's one store: each provider sees the users the others made.
+  const local = usePortal();
+  const viaClerk = usePortal(() => ({
+    config: { auth: { provider: 'clerk', clerk: clerk.portalConfig([APP]) } },
+  }));
+  const viaSupabase = usePortal(() => ({
+    config: { auth: { provider: 'supabase', supabase: { url: supabase.url } } },
+  }));
 
   const accountOf = async (portal: TestPortal, token: string) => {
-    const res = await portal.req('/api/account', { headers: { authorization: `Bearer ${token}` } });
+    const res = await portal.as(token).get('/api/account');
     return {
       status: res.status,
-      body: (await res.json()) as { user?: { id: string }; error?: { code: string; message: string } },
+      body: await res.json<{ user?: { id: string }; error?: { code: string; message: string } }>(),
     };
   };
   const supabaseToken = (sub: string, email: string, verified: boolean) =>
@@ -57,8 +47,8 @@ describe('one Portal user per verified email across providers', () => {
     );
 
   it('a verified Clerk email joins the Portal user who signed up with that email', async () => {
-    const signedUp = await local.signUp('ada@example.com');
-    const mine = (await (await signedUp.req('/api/account')).json()) as { user: { id: string } };
+    const signedUp = await local.signUp({ email: 'ada@example.com' });
+    const mine = await (await signedUp.get('/api/account')).json();
     const token = await clerk.sessionToken({
       sub: 'user_ada',
       email: 'Ada@Example.com',
@@ -67,7 +57,7 @@ describe('one Portal user per verified email across providers', () => {
     const linked = await accountOf(viaClerk, token);
     expect(linked.status).toBe(200);
     expect(linked.body.user?.id).toBe(mine.user.id);
-    const rows = await store.query<{ n: number }>(
+    const rows = await local.store.query<{ n: number }>(
       "select count(*)::int as n from users where lower(email) = 'ada@example.com'",
     );
     expect(rows[0]?.n).toBe(1);

@@ -7,13 +7,12 @@
  */
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/platform/store/db.js';
 import { createLogger } from '../../src/platform/log.js';
-import { openTestStore } from '../support/pglite.js';
 import { createJwtIssuer, type JwtIssuer } from '../support/jwt-issuer.js';
 import { startFakeClerk, type FakeClerk } from '../support/fake-clerk.js';
 import { startFakeSupabase, type FakeSupabase } from '../support/fake-supabase.js';
-import { createTestPortal, type TestPortal } from '../product/harness.js';
+import { usePortal, type TestPortal } from '../support/harness.js';
+import { errorOf } from '../support/http.js';
 
 const APP = 'http://localhost';
 
@@ -25,13 +24,10 @@ function capturedLog() {
 }
 
 describe('provider tokens that must be refused', () => {
-  let store: Store;
   let clerk: FakeClerk;
   let supabase: FakeSupabase;
   let other: FakeSupabase;
   let stranger: JwtIssuer;
-  let clerkPortal: TestPortal;
-  let supabasePortal: TestPortal;
   const clerkLog = capturedLog();
   const supabaseLog = capturedLog();
 
@@ -42,27 +38,19 @@ describe('provider tokens that must be refused', () => {
       startFakeSupabase(),
       createJwtIssuer(),
     ]);
-    store = await openTestStore();
-    clerkPortal = await createTestPortal(
-      store,
-      { auth: { provider: 'clerk', clerk: clerk.portalConfig([APP]) } },
-      { log: clerkLog.log },
-    );
-    supabasePortal = await createTestPortal(
-      store,
-      { auth: { provider: 'supabase', supabase: { url: supabase.url } } },
-      { log: supabaseLog.log },
-    );
   });
-  afterAll(async () => {
-    clerkPortal.close();
-    supabasePortal.close();
-    await store.close();
-    await Promise.all([clerk.close(), supabase.close(), other.close()]);
-  });
+  afterAll(() => Promise.all([clerk.close(), supabase.close(), other.close()]));
+  const clerkPortal = usePortal(() => ({
+    config: { auth: { provider: 'clerk', clerk: clerk.portalConfig([APP]) } },
+    log: clerkLog.log,
+  }));
+  const supabasePortal = usePortal(() => ({
+    config: { auth: { provider: 'supabase', supabase: { url: supabase.url } } },
+    log: supabaseLog.log,
+  }));
 
   const status = async (portal: TestPortal, token: string) =>
-    (await portal.req('/api/account', { headers: { authorization: `Bearer ${token}` } })).status;
+    (await portal.as(token).get('/api/account')).status;
   const loggedWithout = (lines: string[], token: string, reason: string) => {
     expect(lines.some((l) => l.includes('provider token refused') && l.includes(reason))).toBe(true);
     expect(lines.filter((l) => l.includes(token) || l.includes(token.split('.')[2] ?? '-'))).toEqual([]);
@@ -105,9 +93,8 @@ describe('provider tokens that must be refused', () => {
   it('403 for a user disabled in Portal, even with a valid provider token', async () => {
     const token = await clerk.sessionToken({ sub: 'user_disabled', email: 'off@example.com' });
     expect(await status(clerkPortal, token)).toBe(200);
-    await store.query("update users set status = 'disabled' where external_id = 'user_disabled'");
-    const res = await clerkPortal.req('/api/account', { headers: { authorization: `Bearer ${token}` } });
-    expect(res.status).toBe(403);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('account_disabled');
+    await clerkPortal.store.query("update users set status = 'disabled' where external_id = 'user_disabled'");
+    const res = await clerkPortal.as(token).get('/api/account');
+    expect(await errorOf(res)).toMatchObject({ status: 403, code: 'account_disabled' });
   });
 });

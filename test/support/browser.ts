@@ -69,13 +69,22 @@ export interface BrowserPortal extends TestBrowser {
   baseURL: string;
 }
 
+let built = false;
+
+/** Builds web/dist once per test file (a suite may start several Portals), so each serves the current code. */
+function buildDashboard() {
+  if (built) return;
+  execFileSync('npm', ['run', 'build:web'], { cwd: join(import.meta.dirname, '../..'), stdio: 'ignore' });
+  built = true;
+}
+
 /** Builds the dashboard, starts a Portal through the one harness and opens Chromium on it. */
 export async function startBrowserPortal(options: {
   viewport?: { width: number; height: number };
   permissions?: string[];
   portal?: TestPortalOptions;
 }): Promise<BrowserPortal> {
-  execFileSync('npm', ['run', 'build:web'], { cwd: join(import.meta.dirname, '../..'), stdio: 'ignore' });
+  buildDashboard();
   mkdirSync(SCREENSHOTS, { recursive: true });
   const portal = await startTestPortal(options.portal ?? {});
   const baseURL = portal.url.replace('localhost', '127.0.0.1');

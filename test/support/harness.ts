@@ -19,12 +19,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { Hono } from 'hono';
 import { createApp, type Services } from '../../src/app.js';
 import { loadConfig } from '../../src/platform/config/load.js';
 import { resolvePublicOrigin } from '../../src/platform/config/public-origin.js';
 import type { AppEnv } from '../../src/platform/http/context.js';
+import type { Logger } from '../../src/platform/log.js';
 import type { Store } from '../../src/platform/store/db.js';
 import { startPortal, type RunningPortal } from '../../src/server.js';
 import { startSimulator, type RunningSimulator } from '../../src/inference/simulator/server.js';
@@ -49,6 +50,8 @@ export interface TestPortalOptions {
   /** REDIS_URL for the bus, limiter and counters (the suite gates on 'redis'); a URL string names another. */
   redis?: boolean | string;
   sim?: SimOptionsInput;
+  /** A logger to use instead of pino on stdout, e.g. one writing to a stream the suite reads lines from. */
+  log?: Logger;
   /** Config overrides, merged at the top level (`{ gateway: { rateWindowMs: 2_000 } }`). */
   config?: Record<string, unknown>;
 }
@@ -136,10 +139,10 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
     db = options.postgres ? await createTestDatabase() : undefined;
     const databaseUrl = db?.url ?? options.databaseUrl;
     const store = options.store ?? (databaseUrl ? undefined : await sharedTestStore());
-    portal = await startPortal(
-      configFor(options, { dataDir, databaseUrl, simUrl: sim.url }),
-      store ? { store } : {},
-    );
+    portal = await startPortal(configFor(options, { dataDir, databaseUrl, simUrl: sim.url }), {
+      store,
+      log: options.log,
+    });
   } catch (err) {
     await sim.close();
     await db?.drop();
@@ -229,6 +232,16 @@ export function usePortal(options: TestPortalOptions | (() => TestPortalOptions)
         throw new Error(`usePortal: the portal is not running (read .${String(prop)} in a test or hook)`);
       return current[prop as keyof TestPortal];
     },
+  });
+}
+
+/**
+ * Before each case, the simulator answers at once with `outputTokens` tokens and never fails, so a case that
+ * slows it down or makes it fail leaves nothing behind for the next.
+ */
+export function steadySimEach(t: TestPortal, outputTokens: number) {
+  beforeEach(() => {
+    t.sim.configure({ ttftMs: 0, tokensPerSecond: 0, outputTokens, disconnectAfterTokens: 0, errorRate: 0 });
   });
 }
 
