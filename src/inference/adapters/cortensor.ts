@@ -9,6 +9,7 @@ import { outputParserFor, parserOptions, renderRequest } from '../templates/requ
 import type { FinishReason, InferenceRequest, StreamPiece, UpstreamUsage } from '../types.js';
 import { cutAtStop, createStopFilter } from '../upstream/stop-filter.js';
 import { failureFromStatus, isRecord, malformed, safeJson, upstreamErrorMessage } from './errors.js';
+import { samplingFields } from './sampling.js';
 import type {
   HttpRequestSpec,
   ParsedResponse,
@@ -49,13 +50,7 @@ function buildBody(request: InferenceRequest, target: UpstreamTarget, stream: bo
     timeout,
     precommit_timeout: Math.max(1, Math.ceil(timeout / 2)),
     client_reference: request.requestId,
-    max_tokens: request.maxTokens,
-    temperature: request.temperature,
-    top_p: request.topP,
-    top_k: request.topK,
-    presence_penalty: request.presencePenalty,
-    frequency_penalty: request.frequencyPenalty,
-    stop: stop.length ? stop : undefined,
+    ...samplingFields(request, stop),
   };
 }
 

@@ -17,6 +17,7 @@ import {
   wireMessage,
   wireToolFields,
 } from './openai-tools.js';
+import { samplingFields } from './sampling.js';
 import type { ParsedResponse, StreamState, StreamStep, UpstreamAdapter, UpstreamTarget } from './types.js';
 
 export interface OpenAiCompatibleOptions {
@@ -44,13 +45,7 @@ function buildBody(request: InferenceRequest, target: UpstreamTarget, stream: bo
   return {
     model: target.upstreamModel ?? request.model.id,
     ...input,
-    max_tokens: request.maxTokens,
-    temperature: request.temperature,
-    top_p: request.topP,
-    top_k: request.topK,
-    presence_penalty: request.presencePenalty,
-    frequency_penalty: request.frequencyPenalty,
-    stop: stop.length ? stop : undefined,
+    ...samplingFields(request, stop),
     stream,
     stream_options: stream ? { include_usage: true } : undefined,
     user: request.requestId,
