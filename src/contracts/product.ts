@@ -291,7 +291,6 @@ export type UpdateKeyBody = z.infer<typeof updateKeyBody>;
 /** What a client sends (dates as strings), as opposed to the parsed bodies above. */
 export type CreateKeyRequest = z.input<typeof createKeyBody>;
 export type UpdateKeyRequest = z.input<typeof updateKeyBody>;
-export type UsageQuery = z.infer<typeof usageQuery>;
 export type AuthProviderResponse = z.infer<typeof authProviderResponse>;
 export type Account = z.infer<typeof accountResponse>;
 export type ApiKey = z.infer<typeof apiKey>;

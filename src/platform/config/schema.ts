@@ -299,4 +299,3 @@ export type PortalConfig = z.infer<typeof configSchema>;
 export type ModelConfig = z.infer<typeof modelSchema>;
 export type PlanConfig = z.infer<typeof planSchema>;
 export type PoolConfig = z.infer<typeof poolSchema>;
-export type RouterConfig = z.infer<typeof routerSchema>;
