@@ -20,45 +20,57 @@ function WithFacts({ what, view }: { what: string; view: (facts: DocsResponse) =
   return view(facts.data);
 }
 
+/** A docs table that scrolls sideways on a narrow screen: its header cells, then its rows. */
+function DocTable({ label, head, children }: { label: string; head: ReactNode; children: ReactNode }) {
+  return (
+    <div className="table-wrap">
+      <table className="table doc-table" aria-label={label}>
+        <thead>
+          <tr>{head}</tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
 function ModelsTable({ facts }: { facts: DocsResponse }) {
   const planName = (id: string) => facts.plans.find((p) => p.id === id)?.name ?? id;
   return (
-    <div className="table-wrap">
-      <table className="table doc-table" aria-label="Models">
-        <thead>
-          <tr>
-            <th>Model</th>
-            <th>Context window</th>
-            <th>Max output</th>
-            <th>Capabilities</th>
-            <th>Price / 1M tokens (in · out)</th>
-            <th>Plans</th>
-            <th>Status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {facts.models.map((m) => (
-            <tr key={m.id}>
-              <td>
-                <code>{m.id}</code>
-                <div className="muted small">
-                  {m.name}
-                  {m.aliases.length ? ` · also ${m.aliases.join(', ')}` : ''}
-                </div>
-              </td>
-              <td>{n(m.context_window)}</td>
-              <td>{n(m.max_output_tokens)}</td>
-              <td>{capabilities(m.capabilities) || '—'}</td>
-              <td>
-                {usd(m.input_price_per_mtok_micros)} · {usd(m.output_price_per_mtok_micros)}
-              </td>
-              <td>{m.plans.map(planName).join(', ') || '—'}</td>
-              <td>{m.status === 'available' ? 'available' : 'unavailable now'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DocTable
+      label="Models"
+      head={
+        <>
+          <th>Model</th>
+          <th>Context window</th>
+          <th>Max output</th>
+          <th>Capabilities</th>
+          <th>Price / 1M tokens (in · out)</th>
+          <th>Plans</th>
+          <th>Status</th>
+        </>
+      }
+    >
+      {facts.models.map((m) => (
+        <tr key={m.id}>
+          <td>
+            <code>{m.id}</code>
+            <div className="muted small">
+              {m.name}
+              {m.aliases.length ? ` · also ${m.aliases.join(', ')}` : ''}
+            </div>
+          </td>
+          <td>{n(m.context_window)}</td>
+          <td>{n(m.max_output_tokens)}</td>
+          <td>{capabilities(m.capabilities) || '—'}</td>
+          <td>
+            {usd(m.input_price_per_mtok_micros)} · {usd(m.output_price_per_mtok_micros)}
+          </td>
+          <td>{m.plans.map(planName).join(', ') || '—'}</td>
+          <td>{m.status === 'available' ? 'available' : 'unavailable now'}</td>
+        </tr>
+      ))}
+    </DocTable>
   );
 }
 
@@ -72,51 +84,45 @@ const LIMITS: Array<[keyof DocsPlan['limits'], string]> = [
 
 function PlansTable({ plans }: { plans: DocsPlan[] }) {
   return (
-    <div className="table-wrap">
-      <table className="table doc-table" aria-label="Plan limits">
-        <thead>
-          <tr>
-            <th>Limit</th>
-            {plans.map((p) => (
-              <th key={p.id}>{p.name}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {LIMITS.map(([name, label]) => (
-            <tr key={name}>
-              <td>
-                {label}
-                <div className="muted small">
-                  <code>{name}</code>
-                </div>
-              </td>
-              {plans.map((p) => (
-                <td key={p.id}>{n(p.limits[name])}</td>
-              ))}
-            </tr>
+    <DocTable
+      label="Plan limits"
+      head={
+        <>
+          <th>Limit</th>
+          {plans.map((p) => (
+            <th key={p.id}>{p.name}</th>
           ))}
-          <tr>
-            <td>Active keys</td>
-            {plans.map((p) => (
-              <td key={p.id}>{n(p.max_active_keys)}</td>
-            ))}
-          </tr>
-          <tr>
-            <td>Billing</td>
-            {plans.map((p) => (
-              <td key={p.id}>
-                {p.kind === 'credits'
-                  ? 'prepaid credits'
-                  : p.kind === 'monthly_quota'
-                    ? 'monthly quota'
-                    : 'free'}
-              </td>
-            ))}
-          </tr>
-        </tbody>
-      </table>
-    </div>
+        </>
+      }
+    >
+      {LIMITS.map(([name, label]) => (
+        <tr key={name}>
+          <td>
+            {label}
+            <div className="muted small">
+              <code>{name}</code>
+            </div>
+          </td>
+          {plans.map((p) => (
+            <td key={p.id}>{n(p.limits[name])}</td>
+          ))}
+        </tr>
+      ))}
+      <tr>
+        <td>Active keys</td>
+        {plans.map((p) => (
+          <td key={p.id}>{n(p.max_active_keys)}</td>
+        ))}
+      </tr>
+      <tr>
+        <td>Billing</td>
+        {plans.map((p) => (
+          <td key={p.id}>
+            {p.kind === 'credits' ? 'prepaid credits' : p.kind === 'monthly_quota' ? 'monthly quota' : 'free'}
+          </td>
+        ))}
+      </tr>
+    </DocTable>
   );
 }
 
