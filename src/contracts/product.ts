@@ -4,6 +4,7 @@
  * the contract test (`productRoutes`, walked against the routes the app registers). Imports only zod.
  */
 import { z } from 'zod';
+import { isoTime, count, listOf } from './primitives.js';
 import { clampDate, isPlainText } from './values.js';
 import { docsResponse } from './docs.js';
 
@@ -103,8 +104,6 @@ export function keyNameProblem(name: string): string | null {
 
 // ── responses ─────────────────────────────────────────────────────────────────────────────────────────────
 
-const isoTime = z.iso.datetime();
-const count = z.number().int().nonnegative();
 const perMinuteLimit = z.number().int().positive().nullable();
 
 const authProvider = z.enum(['local', 'clerk', 'supabase']);
@@ -176,7 +175,7 @@ export const apiKey = z
 export const createdKey = apiKey.extend({ key: z.string().min(20) }).strict();
 
 /** GET /api/keys */
-export const keyList = z.object({ object: z.literal('list'), data: z.array(apiKey) }).strict();
+export const keyList = listOf(apiKey);
 
 export const model = z
   .object({
@@ -189,7 +188,7 @@ export const model = z
   .strict();
 
 /** GET /api/models */
-export const modelList = z.object({ object: z.literal('list'), data: z.array(model) }).strict();
+export const modelList = listOf(model);
 
 const usageNumbers = {
   requests: count,
