@@ -6,6 +6,7 @@ import type { ReactNode } from 'react';
 import type { DocsPlan, DocsResponse } from '../lib/types';
 import { useDocsFacts } from './facts';
 import { SupportChannels } from './Support';
+import { ScrollTable } from '../components/TableCard';
 
 const n = (v: number | null) => (v === null ? '—' : v.toLocaleString('en-US'));
 const usd = (micros: number) => `$${(micros / 1e6).toFixed(2)}`;
@@ -20,24 +21,11 @@ function WithFacts({ what, view }: { what: string; view: (facts: DocsResponse) =
   return view(facts.data);
 }
 
-/** A docs table that scrolls sideways on a narrow screen: its header cells, then its rows. */
-function DocTable({ label, head, children }: { label: string; head: ReactNode; children: ReactNode }) {
-  return (
-    <div className="table-wrap">
-      <table className="table doc-table" aria-label={label}>
-        <thead>
-          <tr>{head}</tr>
-        </thead>
-        <tbody>{children}</tbody>
-      </table>
-    </div>
-  );
-}
-
 function ModelsTable({ facts }: { facts: DocsResponse }) {
   const planName = (id: string) => facts.plans.find((p) => p.id === id)?.name ?? id;
   return (
-    <DocTable
+    <ScrollTable
+      className="table doc-table"
       label="Models"
       head={
         <>
@@ -70,7 +58,7 @@ function ModelsTable({ facts }: { facts: DocsResponse }) {
           <td>{m.status === 'available' ? 'available' : 'unavailable now'}</td>
         </tr>
       ))}
-    </DocTable>
+    </ScrollTable>
   );
 }
 
@@ -84,7 +72,8 @@ const LIMITS: Array<[keyof DocsPlan['limits'], string]> = [
 
 function PlansTable({ plans }: { plans: DocsPlan[] }) {
   return (
-    <DocTable
+    <ScrollTable
+      className="table doc-table"
       label="Plan limits"
       head={
         <>
@@ -122,7 +111,7 @@ function PlansTable({ plans }: { plans: DocsPlan[] }) {
           </td>
         ))}
       </tr>
-    </DocTable>
+    </ScrollTable>
   );
 }
 
