@@ -24,8 +24,27 @@ export function ScrollTable({
   );
 }
 
-/** A dashboard card holding one such table under its title. */
-export function TableCard({ title, head, children }: TableParts & { title: string }) {
+/** A column heading; numeric columns are right-aligned, like their cells (`className="num"`). */
+export interface Column {
+  label: string;
+  num?: boolean;
+}
+
+/** A dashboard card holding one such table under its title, its headings from `columns`. */
+export function TableCard({
+  title,
+  columns,
+  children,
+}: {
+  title: string;
+  columns: Column[];
+  children: ReactNode;
+}) {
+  const head = columns.map((c) => (
+    <th key={c.label} scope="col" className={c.num ? 'num' : undefined}>
+      {c.label}
+    </th>
+  ));
   return (
     <section className="card">
       <h2>{title}</h2>

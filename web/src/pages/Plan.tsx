@@ -101,15 +101,7 @@ function BillingHistory({ ledger }: { ledger: LedgerEntry[] }) {
   return (
     <TableCard
       title="Billing history"
-      head={
-        <>
-          <th scope="col">Date</th>
-          <th scope="col">Description</th>
-          <th scope="col" className="num">
-            Amount
-          </th>
-        </>
-      }
+      columns={[{ label: 'Date' }, { label: 'Description' }, { label: 'Amount', num: true }]}
     >
       {ledger.map((e) => (
         <tr key={e.id}>

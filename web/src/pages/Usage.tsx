@@ -208,23 +208,13 @@ function Breakdown({
   return (
     <TableCard
       title={title}
-      head={
-        <>
-          <th scope="col">{title === 'By key' ? 'Key' : 'Model'}</th>
-          <th scope="col" className="num">
-            Requests
-          </th>
-          <th scope="col" className="num">
-            Input tokens
-          </th>
-          <th scope="col" className="num">
-            Output tokens
-          </th>
-          <th scope="col" className="num">
-            Cost
-          </th>
-        </>
-      }
+      columns={[
+        { label: title === 'By key' ? 'Key' : 'Model' },
+        { label: 'Requests', num: true },
+        { label: 'Input tokens', num: true },
+        { label: 'Output tokens', num: true },
+        { label: 'Cost', num: true },
+      ]}
     >
       {rows.map((r) => (
         <tr key={r.label}>
