@@ -9,6 +9,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { createMemoryLimiter } from '../src/platform/limiter/memory.js';
 import { createRedisLimiter } from '../src/platform/limiter/redis.js';
 import type { LimitSpec, Limiter } from '../src/platform/limiter/types.js';
+import { deleteKeys } from '../test/platform/limiter/targets.js';
 
 const seconds = Number(process.argv[2] ?? 3);
 const HOUR = 3_600_000;
@@ -66,12 +67,7 @@ if (url) {
     await limiter.close();
   }
   const admin = new Redis(url);
-  let cursor = '0';
-  do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1_000);
-    cursor = next;
-    if (keys.length) await admin.del(...keys);
-  } while (cursor !== '0');
+  await deleteKeys(admin, prefix);
   await admin.quit();
 } else console.error('REDIS_URL not set: Redis cases skipped');
 

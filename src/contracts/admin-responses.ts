@@ -5,6 +5,7 @@
  * the schemas describe what the wire carries today, not a wished-for shape. Imports only zod.
  */
 import { z } from 'zod';
+import { isoTime, count, listOf } from './primitives.js';
 import {
   adminCreateKeyBody,
   changePlanBody,
@@ -15,9 +16,6 @@ import {
   requestLogQuery,
 } from './admin.js';
 import { apiKey, createdKey, ledgerEntry, planInfo, usageWindow, type RouteContract } from './product.js';
-
-const isoTime = z.iso.datetime();
-const count = z.number().int().nonnegative();
 
 /** A user as the admin API shows it. */
 export const adminUser = z
@@ -37,14 +35,12 @@ export const createdUser = z
   .object({ id: z.string(), email: z.string(), is_admin: z.boolean(), org_id: z.string() })
   .strict();
 
-export const adminUserList = z.object({ object: z.literal('list'), data: z.array(adminUser) }).strict();
+export const adminUserList = listOf(adminUser);
 
 /** POST /admin/api/keys (201): the key view, the full key (this response only) and the owning organization. */
 export const adminCreatedKey = createdKey.extend({ org_id: z.string() }).strict();
 
-export const adminKeyList = z
-  .object({ object: z.literal('list'), org_id: z.string(), data: z.array(apiKey) })
-  .strict();
+export const adminKeyList = listOf(apiKey, { org_id: z.string() });
 
 export const adminOrg = z
   .object({
@@ -137,9 +133,7 @@ export const poolView = z
   })
   .strict();
 
-export const poolList = z
-  .object({ object: z.literal('list'), demo: z.boolean(), data: z.array(poolView) })
-  .strict();
+export const poolList = listOf(poolView, { demo: z.boolean() });
 
 /** A catalog row as stored (camelCase), prices in micro-dollars per million tokens. */
 export const catalogModel = z

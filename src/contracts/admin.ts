@@ -72,11 +72,3 @@ export const requestLogQuery = z
     cursor: z.string().max(200).optional(),
   })
   .strict();
-
-export type AdminCreateKeyBody = z.infer<typeof adminCreateKeyBody>;
-export type CreateUserBody = z.infer<typeof createUserBody>;
-export type DisableOrgBody = z.infer<typeof disableOrgBody>;
-export type ChangePlanBody = z.infer<typeof changePlanBody>;
-export type LedgerEntryBody = z.infer<typeof ledgerEntryBody>;
-export type PoolStateBody = z.infer<typeof poolStateBody>;
-export type RequestLogQuery = z.infer<typeof requestLogQuery>;

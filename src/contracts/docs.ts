@@ -4,8 +4,7 @@
  * each and whether it can be called right now) and the plans' limits. Imports only zod.
  */
 import { z } from 'zod';
-
-const count = z.number().int().nonnegative();
+import { count } from './primitives.js';
 
 export const docsModel = z
   .object({

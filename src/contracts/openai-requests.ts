@@ -57,15 +57,20 @@ export const chatMessageSchema = z
   })
   .strict();
 
+/** What a function tool and a json_schema response format both carry besides their schema. */
+const namedSchemaFields = {
+  name: toolName,
+  description: z.string().max(TOOL_LIMITS.maxDescription).optional(),
+  strict: z.boolean().nullish(),
+};
+
 export const functionToolSchema = z
   .object({
     type: z.literal('function', 'only tools of type "function" are supported'),
     function: z
       .object({
-        name: toolName,
-        description: z.string().max(TOOL_LIMITS.maxDescription).optional(),
+        ...namedSchemaFields,
         parameters: parametersSchema.optional(),
-        strict: z.boolean().nullish(),
       })
       .strict(),
   })
@@ -89,10 +94,8 @@ const responseFormatSchema = z.discriminatedUnion('type', [
       type: z.literal('json_schema'),
       json_schema: z
         .object({
-          name: toolName,
-          description: z.string().max(TOOL_LIMITS.maxDescription).optional(),
+          ...namedSchemaFields,
           schema: boundedJsonSchema.optional(),
-          strict: z.boolean().nullish(),
         })
         .strict(),
     })

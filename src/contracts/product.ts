@@ -4,6 +4,7 @@
  * the contract test (`productRoutes`, walked against the routes the app registers). Imports only zod.
  */
 import { z } from 'zod';
+import { isoTime, count, listOf } from './primitives.js';
 import { clampDate, isPlainText } from './values.js';
 import { docsResponse } from './docs.js';
 
@@ -103,8 +104,6 @@ export function keyNameProblem(name: string): string | null {
 
 // ── responses ─────────────────────────────────────────────────────────────────────────────────────────────
 
-const isoTime = z.iso.datetime();
-const count = z.number().int().nonnegative();
 const perMinuteLimit = z.number().int().positive().nullable();
 
 const authProvider = z.enum(['local', 'clerk', 'supabase']);
@@ -176,7 +175,7 @@ export const apiKey = z
 export const createdKey = apiKey.extend({ key: z.string().min(20) }).strict();
 
 /** GET /api/keys */
-export const keyList = z.object({ object: z.literal('list'), data: z.array(apiKey) }).strict();
+export const keyList = listOf(apiKey);
 
 export const model = z
   .object({
@@ -189,7 +188,7 @@ export const model = z
   .strict();
 
 /** GET /api/models */
-export const modelList = z.object({ object: z.literal('list'), data: z.array(model) }).strict();
+export const modelList = listOf(model);
 
 const usageNumbers = {
   requests: count,
@@ -291,7 +290,6 @@ export type UpdateKeyBody = z.infer<typeof updateKeyBody>;
 /** What a client sends (dates as strings), as opposed to the parsed bodies above. */
 export type CreateKeyRequest = z.input<typeof createKeyBody>;
 export type UpdateKeyRequest = z.input<typeof updateKeyBody>;
-export type UsageQuery = z.infer<typeof usageQuery>;
 export type AuthProviderResponse = z.infer<typeof authProviderResponse>;
 export type Account = z.infer<typeof accountResponse>;
 export type ApiKey = z.infer<typeof apiKey>;

@@ -6,13 +6,13 @@
  * Imports only zod, its own files and nothing else.
  */
 import { z } from 'zod';
+import { count, listOf } from './primitives.js';
 import { chatCompletionSchema, completionSchema } from './openai-requests.js';
 import { messagesSchema } from './anthropic-requests.js';
 
 export { chatCompletionSchema as chatCompletionRequest, completionSchema as completionRequest };
 export { messagesSchema as messagesRequest };
 
-const count = z.number().int().nonnegative();
 const unixTime = z.number().int().nonnegative();
 
 const usage = z.object({ prompt_tokens: count, completion_tokens: count, total_tokens: count }).strict();
@@ -234,7 +234,7 @@ export const v1Model = z
   })
   .strict();
 
-export const v1ModelList = z.object({ object: z.literal('list'), data: z.array(v1Model) }).strict();
+export const v1ModelList = listOf(v1Model);
 
 /** The same model in Anthropic's format (when the request sends `anthropic-version`). */
 export const anthropicModel = z

@@ -7,7 +7,12 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { SCREENSHOTS as SHOTS, startBrowserPortal, type BrowserPortal } from '../support/browser.js';
+import {
+  fillSignUp,
+  SCREENSHOTS as SHOTS,
+  startBrowserPortal,
+  type BrowserPortal,
+} from '../support/browser.js';
 import { describeWith } from '../support/services.js';
 
 const EMAIL = `e2e-${Date.now()}@example.com`;
@@ -43,9 +48,7 @@ describeWith(['chromium'], 'dashboard in a real browser', () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await shot('sign-in');
     await page.getByRole('link', { name: 'Create an account' }).click();
-    await page.getByLabel('Name').fill('Ada Lovelace');
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
+    await fillSignUp(page, { name: 'Ada Lovelace', email: EMAIL, password: PASSWORD });
     await shot('sign-up');
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: 'Create your first API key' }).waitFor();

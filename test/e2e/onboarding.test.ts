@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { SCREENSHOTS, startBrowserPortal, type BrowserPortal } from '../support/browser.js';
+import { fillSignUp, SCREENSHOTS, startBrowserPortal, type BrowserPortal } from '../support/browser.js';
 import { describeWith } from '../support/services.js';
 
 describeWith(['chromium'], 'onboarding in a real browser', () => {
@@ -30,9 +30,11 @@ describeWith(['chromium'], 'onboarding in a real browser', () => {
 
   it('a new account signs up and its empty Usage page links to the quick start', async () => {
     await page.goto('/sign-up');
-    await page.getByLabel('Name').fill('Grace Hopper');
-    await page.getByLabel('Email').fill(`onboarding-${Date.now()}@example.com`);
-    await page.getByLabel('Password').fill('onboarding-password-123');
+    await fillSignUp(page, {
+      name: 'Grace Hopper',
+      email: `onboarding-${Date.now()}@example.com`,
+      password: 'onboarding-password-123',
+    });
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: 'Create your first API key' }).waitFor();
     await page.goto('/usage');

@@ -21,17 +21,29 @@ const tempDir = () => {
   return dir;
 };
 
+/** Runs `body` against a fresh `portal serve` in `nodeEnv` with its own data dir and no admin token set. */
+async function withPortal(
+  nodeEnv: 'development' | 'production',
+  body: (portal: { url: string }, dataDir: string) => Promise<void>,
+): Promise<void> {
+  const dataDir = tempDir();
+  const portal = await startPortalProcess({
+    NODE_ENV: nodeEnv,
+    PORTAL_DATA_DIR: dataDir,
+    PORTAL_ADMIN_TOKEN: '',
+  });
+  try {
+    await body(portal, dataDir);
+  } finally {
+    await portal.stop();
+  }
+}
+
 describe('the generated admin token', { timeout: 120_000 }, () => {
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   it('is written owner-only outside production, and the CLI uses it with no PORTAL_ADMIN_TOKEN', async () => {
-    const dataDir = tempDir();
-    const portal = await startPortalProcess({
-      NODE_ENV: 'development',
-      PORTAL_DATA_DIR: dataDir,
-      PORTAL_ADMIN_TOKEN: '',
-    });
-    try {
+    await withPortal('development', async (portal, dataDir) => {
       const file = join(dataDir, 'admin-token');
       expect(statSync(file).mode & 0o777).toBe(0o600);
       expect(readFileSync(file, 'utf8').trim()).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -53,19 +65,11 @@ describe('the generated admin token', { timeout: 120_000 }, () => {
         { env },
       );
       expect((JSON.parse(key.stdout) as { key: string }).key).toMatch(/^ptl_/);
-    } finally {
-      await portal.stop();
-    }
+    });
   });
 
   it('is not generated in production: the admin API stays off', async () => {
-    const dataDir = tempDir();
-    const portal = await startPortalProcess({
-      NODE_ENV: 'production',
-      PORTAL_DATA_DIR: dataDir,
-      PORTAL_ADMIN_TOKEN: '',
-    });
-    try {
+    await withPortal('production', async (portal, dataDir) => {
       expect(existsSync(join(dataDir, 'admin-token'))).toBe(false);
       const res = await fetch(`${portal.url}/admin/api/users`, {
         headers: { authorization: `Bearer ${'x'.repeat(40)}` },
@@ -76,8 +80,6 @@ describe('the generated admin token', { timeout: 120_000 }, () => {
       }).catch((err: { stderr: string; code: number }) => err);
       expect('code' in cli && cli.code).toBe(1);
       expect((cli as { stderr: string }).stderr).toMatch(/set PORTAL_ADMIN_TOKEN/);
-    } finally {
-      await portal.stop();
-    }
+    });
   });
 });

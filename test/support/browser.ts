@@ -62,6 +62,13 @@ export async function openBrowser(options: {
   };
 }
 
+/** Fills the dashboard's sign-up form on the current page; the caller submits it (after a screenshot, say). */
+export async function fillSignUp(page: Page, account: { name: string; email: string; password: string }) {
+  await page.getByLabel('Name').fill(account.name);
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+}
+
 export interface BrowserPortal extends TestBrowser {
   /** The harness's Portal (embedded PGlite unless options say otherwise) with a simulator pool. */
   portal: TestPortal;

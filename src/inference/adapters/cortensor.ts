@@ -9,6 +9,7 @@ import { outputParserFor, parserOptions, renderRequest } from '../templates/requ
 import type { FinishReason, InferenceRequest, StreamPiece, UpstreamUsage } from '../types.js';
 import { cutAtStop, createStopFilter } from '../upstream/stop-filter.js';
 import { failureFromStatus, isRecord, malformed, safeJson, upstreamErrorMessage } from './errors.js';
+import { samplingFields } from './sampling.js';
 import type {
   HttpRequestSpec,
   ParsedResponse,
@@ -49,13 +50,7 @@ function buildBody(request: InferenceRequest, target: UpstreamTarget, stream: bo
     timeout,
     precommit_timeout: Math.max(1, Math.ceil(timeout / 2)),
     client_reference: request.requestId,
-    max_tokens: request.maxTokens,
-    temperature: request.temperature,
-    top_p: request.topP,
-    top_k: request.topK,
-    presence_penalty: request.presencePenalty,
-    frequency_penalty: request.frequencyPenalty,
-    stop: stop.length ? stop : undefined,
+    ...samplingFields(request, stop),
   };
 }
 
@@ -180,17 +175,36 @@ export function endPieces(state: StreamState): StreamPiece[] {
   return [...rest, { type: 'end', finishReason, usage: state.usage }];
 }
 
-function parseEvent(data: string, state: StreamState): StreamStep {
-  if (data.trim() === '[DONE]') return { pieces: endPieces(state), done: true };
+type EventRecord = Record<string, unknown>;
+
+/**
+ * The start both streams share: `[DONE]` ends the stream and an unreadable event is skipped; an event
+ * without choices fails the attempt (retryably) when it carries an upstream error, else is skipped.
+ * `onEvent` sees every readable event first (OpenAI-compatible servers send usage in a choice-less one).
+ */
+export function streamChoice(
+  data: string,
+  state: StreamState,
+  onEvent?: (event: EventRecord) => void,
+): { step: StreamStep } | { event: EventRecord; choice: EventRecord } {
+  if (data.trim() === '[DONE]') return { step: { pieces: endPieces(state), done: true } };
   const event = safeJson(data);
-  if (!isRecord(event)) return { pieces: [], done: false };
+  if (!isRecord(event)) return { step: { pieces: [], done: false } };
+  onEvent?.(event);
   const choice = Array.isArray(event.choices) && isRecord(event.choices[0]) ? event.choices[0] : undefined;
-  if (!choice) {
-    const message = upstreamErrorMessage(event);
-    if (message)
-      return { pieces: [], done: false, failure: { kind: 'error', retryable: true, detail: message } };
-    return { pieces: [], done: false };
-  }
+  if (choice) return { event, choice };
+  const message = upstreamErrorMessage(event);
+  if (message)
+    return {
+      step: { pieces: [], done: false, failure: { kind: 'error', retryable: true, detail: message } },
+    };
+  return { step: { pieces: [], done: false } };
+}
+
+function parseEvent(data: string, state: StreamState): StreamStep {
+  const head = streamChoice(data, state);
+  if ('step' in head) return head.step;
+  const { event, choice } = head;
   // Several miners may answer the same task, interleaved: follow the first stream that starts.
   const key = `${String(event.id ?? '')}/${String(event.task_id ?? '')}`;
   state.streamKey ??= key;
@@ -204,7 +218,8 @@ function parseEvent(data: string, state: StreamState): StreamStep {
   return { pieces: [...pieces, ...endPieces(state)], done: true };
 }
 
-function endStream(state: StreamState): StreamStep {
+/** The end of the body: a stream that never finished was cut short (retryably). */
+export function endStream(state: StreamState): StreamStep {
   if (state.finishReason) return { pieces: endPieces(state), done: true };
   return { pieces: [], done: true, failure: { kind: 'error', retryable: true, detail: 'stream cut short' } };
 }

@@ -8,7 +8,7 @@
 import { outputParserFor, renderRequest } from '../templates/request.js';
 import type { InferenceRequest, StreamPiece } from '../types.js';
 import { cutAtStop, createStopFilter } from '../upstream/stop-filter.js';
-import { endPieces, modelPieces, parseModelText, usageOf } from './cortensor.js';
+import { endStream, modelPieces, parseModelText, streamChoice, usageOf } from './cortensor.js';
 import { failureFromStatus, isRecord, malformed, safeJson, upstreamErrorMessage } from './errors.js';
 import {
   createNativeCalls,
@@ -17,6 +17,7 @@ import {
   wireMessage,
   wireToolFields,
 } from './openai-tools.js';
+import { samplingFields } from './sampling.js';
 import type { ParsedResponse, StreamState, StreamStep, UpstreamAdapter, UpstreamTarget } from './types.js';
 
 export interface OpenAiCompatibleOptions {
@@ -44,13 +45,7 @@ function buildBody(request: InferenceRequest, target: UpstreamTarget, stream: bo
   return {
     model: target.upstreamModel ?? request.model.id,
     ...input,
-    max_tokens: request.maxTokens,
-    temperature: request.temperature,
-    top_p: request.topP,
-    top_k: request.topK,
-    presence_penalty: request.presencePenalty,
-    frequency_penalty: request.frequencyPenalty,
-    stop: stop.length ? stop : undefined,
+    ...samplingFields(request, stop),
     stream,
     stream_options: stream ? { include_usage: true } : undefined,
     user: request.requestId,
@@ -99,18 +94,12 @@ function parseResponse(
 }
 
 function parseEvent(data: string, state: StreamState): StreamStep {
-  if (data.trim() === '[DONE]') return { pieces: endPieces(state), done: true };
-  const event = safeJson(data);
-  if (!isRecord(event)) return { pieces: [], done: false };
-  const usage = usageOf(event.usage);
-  if (usage) state.usage = usage;
-  const choice = Array.isArray(event.choices) && isRecord(event.choices[0]) ? event.choices[0] : undefined;
-  if (!choice) {
-    const message = upstreamErrorMessage(event);
-    if (message)
-      return { pieces: [], done: false, failure: { kind: 'error', retryable: true, detail: message } };
-    return { pieces: [], done: false };
-  }
+  const head = streamChoice(data, state, (event) => {
+    const usage = usageOf(event.usage);
+    if (usage) state.usage = usage;
+  });
+  if ('step' in head) return head.step;
+  const { choice } = head;
   state.started = true;
   const pieces: StreamPiece[] = state.native ? nativeDeltaPieces(state.native, choice.delta) : [];
   for (const p of pieces) if ('text' in p) state.emitted += p.text.length;
@@ -120,11 +109,6 @@ function parseEvent(data: string, state: StreamState): StreamStep {
   if (finish) state.finishReason = finish === 'tool_calls' ? 'stop' : finish;
   // Usage follows the finish chunk in its own event: wait for [DONE] (or the end of the body).
   return { pieces, done: false };
-}
-
-function endStream(state: StreamState): StreamStep {
-  if (state.finishReason) return { pieces: endPieces(state), done: true };
-  return { pieces: [], done: true, failure: { kind: 'error', retryable: true, detail: 'stream cut short' } };
 }
 
 function initStreamState(request: InferenceRequest, prompt: boolean): StreamState {

@@ -2,8 +2,8 @@
  * Writes generated answers: one JSON body, or an SSE stream paced by time-to-first-token and tokens per
  * second, optionally cut mid-way. Shared by the Cortensor and OpenAI-compatible routes.
  */
+import { abortableSleep } from '../../platform/abortable-sleep.js';
 import type { ServerResponse } from 'node:http';
-import { pause } from './http.js';
 import type { SimState } from './state.js';
 
 export interface StreamPlan {
@@ -24,7 +24,7 @@ export function closeSignal(res: ServerResponse): AbortSignal {
 export async function paceWhole(state: SimState, tokens: number, signal: AbortSignal) {
   const { ttftMs, tokensPerSecond } = state.options;
   const generation = tokensPerSecond > 0 ? (tokens / tokensPerSecond) * 1000 : 0;
-  await pause(ttftMs + generation, signal);
+  await abortableSleep(ttftMs + generation, signal);
 }
 
 export async function writeStream(res: ServerResponse, state: SimState, plan: StreamPlan) {
@@ -36,7 +36,7 @@ export async function writeStream(res: ServerResponse, state: SimState, plan: St
     connection: 'keep-alive',
   });
   res.flushHeaders();
-  await pause(ttftMs, signal);
+  await abortableSleep(ttftMs, signal);
   const frames = [...plan.events.map((e) => `data: ${e}\n\n`), 'data: [DONE]\n\n'];
   if (tokensPerSecond <= 0 && disconnectAfterTokens <= 0) {
     if (!signal.aborted) res.end(frames.join(''));
@@ -50,7 +50,7 @@ export async function writeStream(res: ServerResponse, state: SimState, plan: St
       return;
     }
     res.write(frames.slice(i, i + plan.perTick).join(''));
-    if (i + plan.perTick < frames.length) await pause(gap, signal);
+    if (i + plan.perTick < frames.length) await abortableSleep(gap, signal);
   }
   res.end();
 }

@@ -11,21 +11,10 @@ import type {
 import type { InferenceRequest, StreamPiece } from '../types.js';
 import { UpstreamCallError, type UpstreamClient } from './net.js';
 import { createSseDecoder } from './sse.js';
+import { abortableSleep } from '../../platform/abortable-sleep.js';
 
 const FIRST_POLL_MS = 200;
 const MAX_POLL_MS = 2_000;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 export async function completeOnce(
   net: UpstreamClient,
@@ -48,7 +37,7 @@ export async function completeOnce(
         retryable: false,
         detail: 'result still pending at the deadline',
       });
-    await sleep(wait, request.signal);
+    await abortableSleep(wait, request.signal);
     if (request.signal.aborted)
       throw new UpstreamCallError({ kind: 'error', retryable: false, detail: 'client went away' }, true);
     wait = Math.min(MAX_POLL_MS, wait * 2);

@@ -12,6 +12,9 @@ const id = z
   .max(64)
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, ".", "_" and "-" only');
 
+/** A whole number above zero (a count, a size, milliseconds), `fallback` when the key is left out. */
+const positiveInt = (fallback: number) => z.number().int().positive().default(fallback);
+
 export const templateFamilies = ['harmony', 'gemma4', 'gemma', 'chatml', 'llama3', 'plain'] as const;
 export type TemplateFamily = (typeof templateFamilies)[number];
 
@@ -22,7 +25,7 @@ export const modelSchema = z.object({
   contextWindow: z.number().int().positive(),
   maxOutputTokens: z.number().int().positive(),
   /** Tokens reserved at admission when a request names no max_tokens. */
-  defaultMaxTokens: z.number().int().positive().default(1024),
+  defaultMaxTokens: positiveInt(1024),
   template: z.enum(templateFamilies),
   /** Price in micro-units (1e-6 of the currency) per million tokens. */
   inputPricePerMTok: z.number().int().nonnegative().default(0),
@@ -45,7 +48,7 @@ export const planSchema = z.object({
   name: z.string().min(1),
   kind: z.enum(['free', 'monthly_quota', 'credits']).default('free'),
   limits: limitsSchema.prefault({}),
-  maxActiveKeys: z.number().int().positive().default(5),
+  maxActiveKeys: positiveInt(5),
   /** Product model ids this plan may call; "*" for all. */
   models: z.array(z.string().min(1)).default(['*']),
   /** monthly_quota plans: tokens per 30 rolling days (a sliding window, not a calendar month). */
@@ -64,8 +67,8 @@ export const routerSchema = z.object({
     .optional(),
   dedicatedSessions: z.array(z.number().int().nonnegative()).default([]),
   ephemeralSessions: z.array(z.number().int().nonnegative()).default([]),
-  weight: z.number().int().positive().default(1),
-  maxConcurrency: z.number().int().positive().default(64),
+  weight: positiveInt(1),
+  maxConcurrency: positiveInt(64),
   state: z.enum(['active', 'draining', 'disabled']).default('active'),
 });
 
@@ -137,7 +140,7 @@ export const configSchema = z
          * answer is not bounded by these); at most maxConnections open connections (docs/decisions/009). */
         headersTimeoutMs: z.number().int().min(100).default(10_000),
         requestTimeoutMs: z.number().int().min(100).default(30_000),
-        maxConnections: z.number().int().positive().default(10_000),
+        maxConnections: positiveInt(10_000),
       })
       .refine((s) => s.headersTimeoutMs <= s.requestTimeoutMs, {
         message: 'server.headersTimeoutMs must not exceed server.requestTimeoutMs',
@@ -223,20 +226,20 @@ export const configSchema = z
       .prefault({}),
     gateway: z
       .object({
-        keyCacheTtlMs: z.number().int().positive().default(30_000),
-        negativeKeyCacheTtlMs: z.number().int().positive().default(5_000),
-        requestTimeoutMs: z.number().int().positive().default(300_000),
-        firstTokenKeepAliveMs: z.number().int().positive().default(10_000),
+        keyCacheTtlMs: positiveInt(30_000),
+        negativeKeyCacheTtlMs: positiveInt(5_000),
+        requestTimeoutMs: positiveInt(300_000),
+        firstTokenKeepAliveMs: positiveInt(10_000),
         /** Length of the per-key "per minute" windows. 60 s in production; shorter only to test limits quickly. */
         rateWindowMs: z.number().int().min(1_000).default(60_000),
         /** Abuse bounds (docs/decisions/009): a prompt over contextWindow × this many characters is refused
          * without counting; the /v1 body limit is the largest window × this × 4 bytes + 64 KiB. */
         promptCharsPerToken: z.number().int().min(1).max(128).default(8),
         /** Failed authentications one client IP may have per window before key lookups are refused (429). */
-        authFailureLimit: z.number().int().positive().default(30),
+        authFailureLimit: positiveInt(30),
         authFailureWindowMs: z.number().int().min(1_000).default(60_000),
         /** Bound of the separate LRU of unknown keys (they never evict valid ones). */
-        negativeKeyCacheMaxEntries: z.number().int().positive().default(10_000),
+        negativeKeyCacheMaxEntries: positiveInt(10_000),
       })
       .prefault({}),
     /** Who issues and verifies API keys: Portal itself, or Unkey (docs/decisions/005-unkey.md). */
@@ -254,7 +257,7 @@ export const configSchema = z
               .string()
               .regex(/^[a-zA-Z0-9_]{1,16}$/)
               .default('ptl'),
-            timeoutMs: z.number().int().positive().default(2_000),
+            timeoutMs: positiveInt(2_000),
           })
           .optional(),
       })
@@ -264,18 +267,18 @@ export const configSchema = z
       .prefault({}),
     health: z
       .object({
-        probeIntervalMs: z.number().int().positive().default(1_000),
-        failureThreshold: z.number().int().positive().default(3),
-        openMs: z.number().int().positive().default(5_000),
+        probeIntervalMs: positiveInt(1_000),
+        failureThreshold: positiveInt(3),
+        openMs: positiveInt(5_000),
       })
       .prefault({}),
     metering: z
       .object({
-        batchSize: z.number().int().positive().default(500),
-        flushIntervalMs: z.number().int().positive().default(250),
-        queueMax: z.number().int().positive().default(100_000),
+        batchSize: positiveInt(500),
+        flushIntervalMs: positiveInt(250),
+        queueMax: positiveInt(100_000),
         /** Request logs older than this are deleted, in bounded batches, by the hourly sweep. */
-        requestLogRetentionDays: z.number().int().positive().default(30),
+        requestLogRetentionDays: positiveInt(30),
       })
       .prefault({}),
     /** Where customers get help: shown in the docs, the dashboard and error pages (docs/decisions/018). */
@@ -299,4 +302,3 @@ export type PortalConfig = z.infer<typeof configSchema>;
 export type ModelConfig = z.infer<typeof modelSchema>;
 export type PlanConfig = z.infer<typeof planSchema>;
 export type PoolConfig = z.infer<typeof poolSchema>;
-export type RouterConfig = z.infer<typeof routerSchema>;

@@ -11,9 +11,8 @@
 import type { Query } from '../store/db.js';
 import type { Batch } from './rows.js';
 
-/** Events travel as one typed array per column ($1…$18): decoding them costs half of json_to_recordset. */
-const EVENT_COLUMNS = [
-  ['id', 'text'],
+/** The columns a usage event and its request log both carry, in both tables' order. */
+const REQUEST_COLUMNS = [
   ['request_id', 'text'],
   ['occurred_at', 'timestamptz'],
   ['org_id', 'text'],
@@ -22,6 +21,12 @@ const EVENT_COLUMNS = [
   ['pool_id', 'text'],
   ['router_id', 'text'],
   ['endpoint', 'text'],
+] as const;
+
+/** Events travel as one typed array per column ($1…$18): decoding them costs half of json_to_recordset. */
+const EVENT_COLUMNS = [
+  ['id', 'text'],
+  ...REQUEST_COLUMNS,
   ['stream', 'bool'],
   ['status', 'int'],
   ['error_code', 'text'],
@@ -40,14 +45,7 @@ const LOG_COLUMNS = `request_id text, occurred_at timestamptz, org_id text, key_
 
 /** Logs without bodies travel like events, one typed array per column (numbered after the events'). */
 const LOG_COLUMNS_PLAIN = [
-  ['request_id', 'text'],
-  ['occurred_at', 'timestamptz'],
-  ['org_id', 'text'],
-  ['key_id', 'text'],
-  ['model_id', 'text'],
-  ['pool_id', 'text'],
-  ['router_id', 'text'],
-  ['endpoint', 'text'],
+  ...REQUEST_COLUMNS,
   ['method', 'text'],
   ['stream', 'bool'],
   ['status', 'int'],

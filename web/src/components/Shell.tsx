@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { navigate } from '../lib/router';
 import { SupportLink } from '../docs/Support';
+import { DisclosureButton } from './DisclosureButton';
 import type { Account } from '../lib/types';
 
 export const NAV = [
@@ -37,15 +38,9 @@ export function Shell({
       </a>
       <header className="topbar">
         <span className="brand">Portal</span>
-        <button
-          type="button"
-          className="btn btn-small menu-btn"
-          aria-expanded={menuOpen}
-          aria-controls="sidenav"
-          onClick={() => setMenuOpen((v) => !v)}
-        >
+        <DisclosureButton open={menuOpen} setOpen={setMenuOpen} controls="sidenav" className="menu-btn">
           Menu
-        </button>
+        </DisclosureButton>
       </header>
       <nav id="sidenav" className={menuOpen ? 'sidenav open' : 'sidenav'} aria-label="Account">
         <div className="brand brand-side">Portal</div>

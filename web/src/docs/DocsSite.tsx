@@ -13,6 +13,7 @@ import { PAGES, pageBySlug, SECTIONS, type DocPage } from './content';
 import { REFERENCE_PATH } from './paths';
 import { MarkdownPage, PLACEHOLDER_KEY, type Fill } from './Markdown';
 import { SearchBox } from './SearchBox';
+import { DisclosureButton } from '../components/DisclosureButton';
 import { SupportLink } from './Support';
 import { WIDGETS } from './widgets';
 
@@ -113,15 +114,14 @@ function DocsNav({ slug, path }: { slug: string; path: string }) {
   return (
     <nav className="docs-nav" aria-label="Docs">
       <SearchBox />
-      <button
-        type="button"
-        className="btn btn-small docs-pages-btn"
-        aria-expanded={pagesOpen}
-        aria-controls="docs-pages"
-        onClick={() => setPagesOpen((v) => !v)}
+      <DisclosureButton
+        open={pagesOpen}
+        setOpen={setPagesOpen}
+        controls="docs-pages"
+        className="docs-pages-btn"
       >
         Pages
-      </button>
+      </DisclosureButton>
       <div id="docs-pages" className={pagesOpen ? 'docs-pages open' : 'docs-pages'}>
         {SECTIONS.map((section) => (
           <div key={section.title} className="docs-nav-section">

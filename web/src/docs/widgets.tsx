@@ -6,6 +6,7 @@ import type { ReactNode } from 'react';
 import type { DocsPlan, DocsResponse } from '../lib/types';
 import { useDocsFacts } from './facts';
 import { SupportChannels } from './Support';
+import { ScrollTable } from '../components/TableCard';
 
 const n = (v: number | null) => (v === null ? '—' : v.toLocaleString('en-US'));
 const usd = (micros: number) => `$${(micros / 1e6).toFixed(2)}`;
@@ -23,42 +24,41 @@ function WithFacts({ what, view }: { what: string; view: (facts: DocsResponse) =
 function ModelsTable({ facts }: { facts: DocsResponse }) {
   const planName = (id: string) => facts.plans.find((p) => p.id === id)?.name ?? id;
   return (
-    <div className="table-wrap">
-      <table className="table doc-table" aria-label="Models">
-        <thead>
-          <tr>
-            <th>Model</th>
-            <th>Context window</th>
-            <th>Max output</th>
-            <th>Capabilities</th>
-            <th>Price / 1M tokens (in · out)</th>
-            <th>Plans</th>
-            <th>Status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {facts.models.map((m) => (
-            <tr key={m.id}>
-              <td>
-                <code>{m.id}</code>
-                <div className="muted small">
-                  {m.name}
-                  {m.aliases.length ? ` · also ${m.aliases.join(', ')}` : ''}
-                </div>
-              </td>
-              <td>{n(m.context_window)}</td>
-              <td>{n(m.max_output_tokens)}</td>
-              <td>{capabilities(m.capabilities) || '—'}</td>
-              <td>
-                {usd(m.input_price_per_mtok_micros)} · {usd(m.output_price_per_mtok_micros)}
-              </td>
-              <td>{m.plans.map(planName).join(', ') || '—'}</td>
-              <td>{m.status === 'available' ? 'available' : 'unavailable now'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ScrollTable
+      className="table doc-table"
+      label="Models"
+      head={
+        <>
+          <th>Model</th>
+          <th>Context window</th>
+          <th>Max output</th>
+          <th>Capabilities</th>
+          <th>Price / 1M tokens (in · out)</th>
+          <th>Plans</th>
+          <th>Status</th>
+        </>
+      }
+    >
+      {facts.models.map((m) => (
+        <tr key={m.id}>
+          <td>
+            <code>{m.id}</code>
+            <div className="muted small">
+              {m.name}
+              {m.aliases.length ? ` · also ${m.aliases.join(', ')}` : ''}
+            </div>
+          </td>
+          <td>{n(m.context_window)}</td>
+          <td>{n(m.max_output_tokens)}</td>
+          <td>{capabilities(m.capabilities) || '—'}</td>
+          <td>
+            {usd(m.input_price_per_mtok_micros)} · {usd(m.output_price_per_mtok_micros)}
+          </td>
+          <td>{m.plans.map(planName).join(', ') || '—'}</td>
+          <td>{m.status === 'available' ? 'available' : 'unavailable now'}</td>
+        </tr>
+      ))}
+    </ScrollTable>
   );
 }
 
@@ -72,51 +72,46 @@ const LIMITS: Array<[keyof DocsPlan['limits'], string]> = [
 
 function PlansTable({ plans }: { plans: DocsPlan[] }) {
   return (
-    <div className="table-wrap">
-      <table className="table doc-table" aria-label="Plan limits">
-        <thead>
-          <tr>
-            <th>Limit</th>
-            {plans.map((p) => (
-              <th key={p.id}>{p.name}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {LIMITS.map(([name, label]) => (
-            <tr key={name}>
-              <td>
-                {label}
-                <div className="muted small">
-                  <code>{name}</code>
-                </div>
-              </td>
-              {plans.map((p) => (
-                <td key={p.id}>{n(p.limits[name])}</td>
-              ))}
-            </tr>
+    <ScrollTable
+      className="table doc-table"
+      label="Plan limits"
+      head={
+        <>
+          <th>Limit</th>
+          {plans.map((p) => (
+            <th key={p.id}>{p.name}</th>
           ))}
-          <tr>
-            <td>Active keys</td>
-            {plans.map((p) => (
-              <td key={p.id}>{n(p.max_active_keys)}</td>
-            ))}
-          </tr>
-          <tr>
-            <td>Billing</td>
-            {plans.map((p) => (
-              <td key={p.id}>
-                {p.kind === 'credits'
-                  ? 'prepaid credits'
-                  : p.kind === 'monthly_quota'
-                    ? 'monthly quota'
-                    : 'free'}
-              </td>
-            ))}
-          </tr>
-        </tbody>
-      </table>
-    </div>
+        </>
+      }
+    >
+      {LIMITS.map(([name, label]) => (
+        <tr key={name}>
+          <td>
+            {label}
+            <div className="muted small">
+              <code>{name}</code>
+            </div>
+          </td>
+          {plans.map((p) => (
+            <td key={p.id}>{n(p.limits[name])}</td>
+          ))}
+        </tr>
+      ))}
+      <tr>
+        <td>Active keys</td>
+        {plans.map((p) => (
+          <td key={p.id}>{n(p.max_active_keys)}</td>
+        ))}
+      </tr>
+      <tr>
+        <td>Billing</td>
+        {plans.map((p) => (
+          <td key={p.id}>
+            {p.kind === 'credits' ? 'prepaid credits' : p.kind === 'monthly_quota' ? 'monthly quota' : 'free'}
+          </td>
+        ))}
+      </tr>
+    </ScrollTable>
   );
 }
 

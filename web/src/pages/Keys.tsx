@@ -108,6 +108,20 @@ function KeysTable(props: { keys: ApiKey[]; onRename: (k: ApiKey) => void; onRev
   );
 }
 
+/** A key row's action: the verb shown, and the key's name for a screen reader ("Revoke ci"). */
+function RowAction(props: { verb: string; keyName: string; onClick: () => void; danger?: boolean }) {
+  return (
+    <button
+      type="button"
+      className={props.danger ? 'btn btn-small btn-quiet btn-danger-text' : 'btn btn-small btn-quiet'}
+      onClick={props.onClick}
+      aria-label={`${props.verb} ${props.keyName}`}
+    >
+      {props.verb}
+    </button>
+  );
+}
+
 function KeyRow({
   apiKey: k,
   ...props
@@ -134,22 +148,8 @@ function KeyRow({
       <td className="actions">
         {k.status !== 'revoked' && (
           <>
-            <button
-              type="button"
-              className="btn btn-small btn-quiet"
-              onClick={() => props.onRename(k)}
-              aria-label={`Rename ${k.name}`}
-            >
-              Rename
-            </button>
-            <button
-              type="button"
-              className="btn btn-small btn-quiet btn-danger-text"
-              onClick={() => props.onRevoke(k)}
-              aria-label={`Revoke ${k.name}`}
-            >
-              Revoke
-            </button>
+            <RowAction verb="Rename" keyName={k.name} onClick={() => props.onRename(k)} />
+            <RowAction verb="Revoke" keyName={k.name} onClick={() => props.onRevoke(k)} danger />
           </>
         )}
       </td>

@@ -3,6 +3,7 @@ import { ErrorState, Loading, Notice } from '../components/States';
 import { api, ApiError } from '../lib/api';
 import { formatDate, formatInt, microsToUsd } from '../lib/format';
 import type { Account, LedgerEntry, ModelList, PlanInfo, PlanResponse } from '../lib/types';
+import { TableCard } from '../components/TableCard';
 
 export function PlanPage({ account }: { account: Account }) {
   const plan = useQuery({
@@ -98,31 +99,18 @@ function ModelsCard({ data }: { data: PlanResponse | undefined }) {
 
 function BillingHistory({ ledger }: { ledger: LedgerEntry[] }) {
   return (
-    <section className="card">
-      <h2>Billing history</h2>
-      <div className="table-wrap">
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Date</th>
-              <th scope="col">Description</th>
-              <th scope="col" className="num">
-                Amount
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {ledger.map((e) => (
-              <tr key={e.id}>
-                <td>{formatDate(e.occurred_at)}</td>
-                <td>{e.description || e.kind}</td>
-                <td className="num">{microsToUsd(e.amount_micros)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </section>
+    <TableCard
+      title="Billing history"
+      columns={[{ label: 'Date' }, { label: 'Description' }, { label: 'Amount', num: true }]}
+    >
+      {ledger.map((e) => (
+        <tr key={e.id}>
+          <td>{formatDate(e.occurred_at)}</td>
+          <td>{e.description || e.kind}</td>
+          <td className="num">{microsToUsd(e.amount_micros)}</td>
+        </tr>
+      ))}
+    </TableCard>
   );
 }
 

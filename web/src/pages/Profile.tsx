@@ -3,6 +3,7 @@ import { Form, type Values } from '../components/Form';
 import { useAuthClient } from '../lib/auth/context';
 import { api } from '../lib/api';
 import type { Account } from '../lib/types';
+import type { ComponentProps } from 'react';
 import { validateName, validatePassword } from '../lib/validate';
 
 const PROVIDER_NAMES: Record<Account['auth_provider'], string> = {
@@ -46,6 +47,16 @@ export function ProfilePage({ account, onSignOut }: { account: Account; onSignOu
   );
 }
 
+/** One card of the page: its title over one form. */
+function FormCard({ title, ...form }: { title: string } & ComponentProps<typeof Form>) {
+  return (
+    <section className="card">
+      <h2>{title}</h2>
+      <Form {...form} />
+    </section>
+  );
+}
+
 function NameCard({ account }: { account: Account }) {
   const queryClient = useQueryClient();
   async function save(v: Values) {
@@ -54,25 +65,23 @@ function NameCard({ account }: { account: Account }) {
     return 'Saved.';
   }
   return (
-    <section className="card">
-      <h2>Account</h2>
-      <Form
-        fields={[
-          { name: 'name', label: 'Name', autoComplete: 'name' },
-          {
-            name: 'email',
-            label: 'Email',
-            readOnly: true,
-            disabled: true,
-            hint: 'Contact support to change your email.',
-          },
-        ]}
-        initial={{ name: account.user.name, email: account.user.email }}
-        validate={(v) => ({ name: validateName(v.name!) })}
-        onSubmit={save}
-        submitLabel="Save"
-      />
-    </section>
+    <FormCard
+      title="Account"
+      fields={[
+        { name: 'name', label: 'Name', autoComplete: 'name' },
+        {
+          name: 'email',
+          label: 'Email',
+          readOnly: true,
+          disabled: true,
+          hint: 'Contact support to change your email.',
+        },
+      ]}
+      initial={{ name: account.user.name, email: account.user.email }}
+      validate={(v) => ({ name: validateName(v.name!) })}
+      onSubmit={save}
+      submitLabel="Save"
+    />
   );
 }
 
@@ -85,44 +94,40 @@ function PasswordCard() {
     return 'Password changed.';
   }
   return (
-    <section className="card">
-      <h2>Password</h2>
-      <Form
-        fields={[
-          { name: 'current', label: 'Current password', type: 'password', autoComplete: 'current-password' },
-          {
-            name: 'next',
-            label: 'New password',
-            type: 'password',
-            autoComplete: 'new-password',
-            hint: 'At least 10 characters; not a common password. Other sessions are signed out.',
-          },
-        ]}
-        validate={(v) => ({
-          current: v.current ? null : 'Enter your current password.',
-          next: validatePassword(v.next!),
-        })}
-        onSubmit={change}
-        submitLabel="Change password"
-      />
-    </section>
+    <FormCard
+      title="Password"
+      fields={[
+        { name: 'current', label: 'Current password', type: 'password', autoComplete: 'current-password' },
+        {
+          name: 'next',
+          label: 'New password',
+          type: 'password',
+          autoComplete: 'new-password',
+          hint: 'At least 10 characters; not a common password. Other sessions are signed out.',
+        },
+      ]}
+      validate={(v) => ({
+        current: v.current ? null : 'Enter your current password.',
+        next: validatePassword(v.next!),
+      })}
+      onSubmit={change}
+      submitLabel="Change password"
+    />
   );
 }
 
 /** Supabase Auth has no hosted account page: a signed-in user sets a new password through the SDK. */
 function NewPasswordCard({ change }: { change: (password: string) => Promise<void> }) {
   return (
-    <section className="card">
-      <h2>Password</h2>
-      <Form
-        fields={[{ name: 'next', label: 'New password', type: 'password', autoComplete: 'new-password' }]}
-        validate={(v) => ({ next: validatePassword(v.next!) })}
-        onSubmit={async (v) => {
-          await change(v.next!);
-          return 'Password changed.';
-        }}
-        submitLabel="Change password"
-      />
-    </section>
+    <FormCard
+      title="Password"
+      fields={[{ name: 'next', label: 'New password', type: 'password', autoComplete: 'new-password' }]}
+      validate={(v) => ({ next: validatePassword(v.next!) })}
+      onSubmit={async (v) => {
+        await change(v.next!);
+        return 'Password changed.';
+      }}
+      submitLabel="Change password"
+    />
   );
 }

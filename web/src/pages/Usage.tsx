@@ -8,6 +8,7 @@ import { download, toCsv } from '../lib/csv';
 import { formatDateTime, formatInt, formatUsd, relativeTime } from '../lib/format';
 import { navigate } from '../lib/router';
 import type { Account, Usage, UsageWindow, WindowName } from '../lib/types';
+import { TableCard } from '../components/TableCard';
 
 const RANGES = {
   '24h': { days: 1, granularity: 'hour' },
@@ -205,40 +206,25 @@ function Breakdown({
 }) {
   if (!rows.length) return null;
   return (
-    <section className="card">
-      <h2>{title}</h2>
-      <div className="table-wrap">
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{title === 'By key' ? 'Key' : 'Model'}</th>
-              <th scope="col" className="num">
-                Requests
-              </th>
-              <th scope="col" className="num">
-                Input tokens
-              </th>
-              <th scope="col" className="num">
-                Output tokens
-              </th>
-              <th scope="col" className="num">
-                Cost
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.label}>
-                <td>{r.label}</td>
-                <td className="num">{formatInt(r.requests)}</td>
-                <td className="num">{formatInt(r.input_tokens)}</td>
-                <td className="num">{formatInt(r.output_tokens)}</td>
-                <td className="num">{formatUsd(r.cost)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </section>
+    <TableCard
+      title={title}
+      columns={[
+        { label: title === 'By key' ? 'Key' : 'Model' },
+        { label: 'Requests', num: true },
+        { label: 'Input tokens', num: true },
+        { label: 'Output tokens', num: true },
+        { label: 'Cost', num: true },
+      ]}
+    >
+      {rows.map((r) => (
+        <tr key={r.label}>
+          <td>{r.label}</td>
+          <td className="num">{formatInt(r.requests)}</td>
+          <td className="num">{formatInt(r.input_tokens)}</td>
+          <td className="num">{formatInt(r.output_tokens)}</td>
+          <td className="num">{formatUsd(r.cost)}</td>
+        </tr>
+      ))}
+    </TableCard>
   );
 }

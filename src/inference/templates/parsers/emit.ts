@@ -82,6 +82,18 @@ export function breakText(h: WsHold): void {
   h.trimStart = true;
 }
 
+/** What a parser for a family that reasons and calls tools keeps besides its mode (gemma4, hermes). */
+export interface ReasoningCallsState {
+  text: WsHold;
+  /** Its leading whitespace dropped: reasoning starts right after its opening marker. */
+  reasoning: WsHold;
+  calls: CallCounter;
+}
+
+export function createReasoningCallsState(calls: CallCounter): ReasoningCallsState {
+  return { text: createWsHold(), reasoning: createWsHold(true), calls };
+}
+
 export function textPiece(text: string): OutputPiece[] {
   return text ? [{ type: 'text', text }] : [];
 }

@@ -8,6 +8,7 @@ import { gemmaToJson } from '../gemma-value.js';
 import {
   breakText,
   callArgs,
+  createReasoningCallsState,
   createWsHold,
   openCall,
   passText,
@@ -15,7 +16,7 @@ import {
   textPiece,
   type CallCounter,
   type OutputPiece,
-  type WsHold,
+  type ReasoningCallsState,
 } from './emit.js';
 import type { Token } from './scanner.js';
 
@@ -29,24 +30,19 @@ export const GEMMA4_MARKERS = [
   '<|turn>',
 ];
 
-export interface Gemma4State {
+export interface Gemma4State extends ReasoningCallsState {
   mode: 'text' | 'thought' | 'call' | 'drop';
-  text: WsHold;
-  reasoning: WsHold;
   /** The start of a thought, until the `thought` label can be told apart. */
   label: string | undefined;
   call: string;
-  calls: CallCounter;
 }
 
 export function createGemma4State(calls: CallCounter): Gemma4State {
   return {
     mode: 'text',
-    text: createWsHold(),
-    reasoning: createWsHold(true),
+    ...createReasoningCallsState(calls),
     label: undefined,
     call: '',
-    calls,
   };
 }
 

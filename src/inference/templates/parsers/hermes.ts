@@ -7,6 +7,7 @@ import { createCallBody, endBody, pushBody, type BodyEvent, type CallBody } from
 import {
   breakText,
   callArgs,
+  createReasoningCallsState,
   createWsHold,
   openCall,
   passText,
@@ -14,27 +15,22 @@ import {
   textPiece,
   type CallCounter,
   type OutputPiece,
-  type WsHold,
+  type ReasoningCallsState,
 } from './emit.js';
 import type { Token } from './scanner.js';
 
 export const HERMES_MARKERS = ['<think>', '</think>', '<tool_call>', '</tool_call>'];
 
-export interface HermesState {
+export interface HermesState extends ReasoningCallsState {
   mode: 'text' | 'think' | 'call';
-  text: WsHold;
-  reasoning: WsHold;
   body: CallBody;
-  calls: CallCounter;
 }
 
 export function createHermesState(calls: CallCounter): HermesState {
   return {
     mode: 'text',
-    text: createWsHold(),
-    reasoning: createWsHold(true),
+    ...createReasoningCallsState(calls),
     body: createCallBody(),
-    calls,
   };
 }
 
