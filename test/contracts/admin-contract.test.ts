@@ -4,8 +4,8 @@
  * success body parses with its strict response schema and its real error body with the shared error schema.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { errorBody, type RouteContract } from '../../src/contracts/index.js';
-import { adminRoutes } from '../../src/contracts/admin-responses.js';
+import { errorBody, type RouteContract } from '#src/contracts/index.js';
+import { adminRoutes } from '#src/contracts/admin-responses.js';
 import { usePortal } from '../support/harness.js';
 import { recordExchanges, type Exchange } from './exchanges.js';
 

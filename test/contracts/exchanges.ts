@@ -3,7 +3,7 @@
  * contract tests (zod contracts, the OpenAPI document). Each call names the route as Hono registers it, so a
  * test can check that every registered route was exercised both ways. Streams are recorded as their text.
  */
-import type { RouteContract } from '../../src/contracts/index.js';
+import type { RouteContract } from '#src/contracts/index.js';
 import type { TestPortal } from '../support/harness.js';
 import { bearer, chatBody, type Caller } from '../support/http.js';
 

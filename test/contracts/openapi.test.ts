@@ -7,7 +7,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openApiPath } from '../../src/product/openapi/operation.js';
+import { openApiPath } from '#src/product/openapi/operation.js';
 import { usePortal } from '../support/harness.js';
 import { recordExchanges, type Exchange } from './exchanges.js';
 

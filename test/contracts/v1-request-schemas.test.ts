@@ -8,10 +8,10 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { chatCompletionRequest, completionRequest, messagesRequest } from '../../src/contracts/v1.js';
-import { messagesSchema } from '../../src/contracts/anthropic-requests.js';
-import { chatCompletionSchema, completionSchema } from '../../src/contracts/openai-requests.js';
-import { buildOpenApiDocument } from '../../src/product/openapi/document.js';
+import { chatCompletionRequest, completionRequest, messagesRequest } from '#src/contracts/v1.js';
+import { messagesSchema } from '#src/contracts/anthropic-requests.js';
+import { chatCompletionSchema, completionSchema } from '#src/contracts/openai-requests.js';
+import { buildOpenApiDocument } from '#src/product/openapi/document.js';
 
 const doc = buildOpenApiDocument({ version: 'test' });
 const ajv = new Ajv2020({ strict: false, validateFormats: false, validateSchema: false });

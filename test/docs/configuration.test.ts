@@ -6,9 +6,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_DESCRIPTIONS } from '../../src/platform/config/descriptions.js';
-import { ENV_OVERRIDES } from '../../src/platform/config/load.js';
-import { configOptions, configReferencePage } from '../../src/platform/config/reference.js';
+import { CONFIG_DESCRIPTIONS } from '#src/platform/config/descriptions.js';
+import { ENV_OVERRIDES } from '#src/platform/config/load.js';
+import { configOptions, configReferencePage } from '#src/platform/config/reference.js';
 import { search } from '../../web/src/docs/search.js';
 import { loadPages, ROOT } from './pages.js';
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Lexer, type Tokens } from 'marked';
 import { describe, expect, it } from 'vitest';
-import { describeCode, type ErrorCode } from '../../src/platform/http/errors.js';
+import { describeCode, type ErrorCode } from '#src/platform/http/errors.js';
 import { loadPages, ROOT } from './pages.js';
 
 /** The union's members, read from the source: the type has no runtime list. */

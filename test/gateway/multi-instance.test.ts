@@ -11,8 +11,8 @@ import { simPoolConfig, ADMIN_TOKEN, remote } from '../support/harness.js';
 import { chatBody, errorOf } from '../support/http.js';
 import { createAccount, upsertPlan } from '../support/fixtures.js';
 import { maxAdmittedInAnyWindow, randomLoad } from '../support/limit-check.js';
-import { openStore, type Store } from '../../src/platform/store/db.js';
-import { startSimulator, type RunningSimulator } from '../../src/inference/simulator/server.js';
+import { openStore, type Store } from '#src/platform/store/db.js';
+import { startSimulator, type RunningSimulator } from '#src/inference/simulator/server.js';
 
 const WINDOW_MS = 2_000;
 const SIM_KEY = 'multi-instance-sim-key';

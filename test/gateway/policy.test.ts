@@ -8,7 +8,7 @@ import { usePortal } from '../support/harness.js';
 import { chatBody, errorOf } from '../support/http.js';
 import { jumpWallClock } from '../support/clock.js';
 import { createAccount, createKey, setKeyStatus, type TestAccount } from '../support/fixtures.js';
-import { models, organizations, routerPools } from '../../src/platform/store/schema.js';
+import { models, organizations, routerPools } from '#src/platform/store/schema.js';
 
 const t = usePortal();
 let account: TestAccount;

@@ -4,7 +4,7 @@
  * in the prompt tokens.
  */
 import { describe, expect, it } from 'vitest';
-import { countTokens } from '../../src/inference/tokens.js';
+import { countTokens } from '#src/inference/tokens.js';
 import { useToolsPortal, weatherParameters } from '../support/tools.js';
 
 const ctx = useToolsPortal();

@@ -9,8 +9,8 @@ import { storeVariants, usePortal } from '../support/harness.js';
 import { chatBody, errorOf } from '../support/http.js';
 import { startFakeUnkey, type FakeUnkey } from '../support/fake-unkey.js';
 import { upsertPlan } from '../support/fixtures.js';
-import { apiKeys } from '../../src/platform/store/schema.js';
-import { hashKey } from '../../src/gateway/keys/format.js';
+import { apiKeys } from '#src/platform/store/schema.js';
+import { hashKey } from '#src/gateway/keys/format.js';
 
 const ROOT_KEY_ENV = 'PORTAL_TEST_UNKEY_ROOT_KEY';
 const ROOT_KEY = 'unkey_root_for_portal_tests';

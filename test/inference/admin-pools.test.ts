@@ -3,8 +3,8 @@
  * bus, and effective for routing at once.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { auditLog } from '../../src/platform/store/schema.js';
-import type { BusMessage } from '../../src/platform/bus/types.js';
+import { auditLog } from '#src/platform/store/schema.js';
+import type { BusMessage } from '#src/platform/bus/types.js';
 import { usePortal } from '../support/harness.js';
 
 describe('admin pools API', () => {

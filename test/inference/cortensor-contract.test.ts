@@ -3,8 +3,8 @@
  * the router API is known to have (see cortensor-router-api.md), over real HTTP.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PortalError } from '../../src/platform/http/errors.js';
-import { countTokens } from '../../src/inference/tokens.js';
+import { PortalError } from '#src/platform/http/errors.js';
+import { countTokens } from '#src/inference/tokens.js';
 import { rejectionOf } from '../support/rejection.js';
 import { piecesOf, readStream, startTestFleet, type TestFleet } from './support.js';
 

@@ -5,9 +5,9 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type client from 'prom-client';
-import { PortalError } from '../../src/platform/http/errors.js';
-import type { UpstreamError } from '../../src/inference/failures.js';
-import { setPoolState, setRouterState } from '../../src/inference/pools/store.js';
+import { PortalError } from '#src/platform/http/errors.js';
+import type { UpstreamError } from '#src/inference/failures.js';
+import { setPoolState, setRouterState } from '#src/inference/pools/store.js';
 import { sharedTestStore } from '../support/pglite.js';
 import { readStream, startTestFleet, type TestFleet } from './support.js';
 

@@ -5,18 +5,18 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryBus } from '../../src/platform/bus/memory.js';
-import { loadConfig } from '../../src/platform/config/load.js';
-import { poolSchema, type PoolConfig } from '../../src/platform/config/schema.js';
-import { createLogger } from '../../src/platform/log.js';
-import { createMetrics } from '../../src/platform/metrics.js';
-import type { Store } from '../../src/platform/store/db.js';
-import { models, routerPools, routers } from '../../src/platform/store/schema.js';
-import { seedCatalog } from '../../src/platform/store/seed.js';
-import { createCatalog } from '../../src/inference/catalog.js';
-import { createInference } from '../../src/inference/inference.js';
-import { DEMO_KEY_ENV } from '../../src/inference/pools/demo.js';
-import { loadPools, seedPools, setPoolState, setRouterState } from '../../src/inference/pools/store.js';
+import { createMemoryBus } from '#src/platform/bus/memory.js';
+import { loadConfig } from '#src/platform/config/load.js';
+import { poolSchema, type PoolConfig } from '#src/platform/config/schema.js';
+import { createLogger } from '#src/platform/log.js';
+import { createMetrics } from '#src/platform/metrics.js';
+import type { Store } from '#src/platform/store/db.js';
+import { models, routerPools, routers } from '#src/platform/store/schema.js';
+import { seedCatalog } from '#src/platform/store/seed.js';
+import { createCatalog } from '#src/inference/catalog.js';
+import { createInference } from '#src/inference/inference.js';
+import { DEMO_KEY_ENV } from '#src/inference/pools/demo.js';
+import { loadPools, seedPools, setPoolState, setRouterState } from '#src/inference/pools/store.js';
 import { storeTargets } from '../support/store.js';
 
 const config = loadConfig({ env: {} });

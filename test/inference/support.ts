@@ -4,10 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { CatalogModel, ChatMessage, InferenceRequest } from '../../src/inference/types.js';
-import type { UpstreamAdapter } from '../../src/inference/adapters/types.js';
-import { createSseDecoder } from '../../src/inference/upstream/sse.js';
-import type { StreamPiece } from '../../src/inference/types.js';
+import type { CatalogModel, ChatMessage, InferenceRequest } from '#src/inference/types.js';
+import type { UpstreamAdapter } from '#src/inference/adapters/types.js';
+import { createSseDecoder } from '#src/inference/upstream/sse.js';
+import type { StreamPiece } from '#src/inference/types.js';
 
 export function model(overrides: Partial<CatalogModel> = {}): CatalogModel {
   return {
@@ -92,19 +92,19 @@ export function replay(
 
 // ── a real fleet of simulated routers ──────────────────────────────────────────────────────────────────
 import { randomBytes } from 'node:crypto';
-import { createMemoryBus } from '../../src/platform/bus/memory.js';
-import type { Bus } from '../../src/platform/bus/types.js';
-import { loadConfig } from '../../src/platform/config/load.js';
-import { poolSchema, type PortalConfig } from '../../src/platform/config/schema.js';
-import { createLogger } from '../../src/platform/log.js';
-import { createMetrics, type Metrics } from '../../src/platform/metrics.js';
-import type { Store } from '../../src/platform/store/db.js';
+import { createMemoryBus } from '#src/platform/bus/memory.js';
+import type { Bus } from '#src/platform/bus/types.js';
+import { loadConfig } from '#src/platform/config/load.js';
+import { poolSchema, type PortalConfig } from '#src/platform/config/schema.js';
+import { createLogger } from '#src/platform/log.js';
+import { createMetrics, type Metrics } from '#src/platform/metrics.js';
+import type { Store } from '#src/platform/store/db.js';
 import { sharedTestStore } from '../support/pglite.js';
-import { seedCatalog } from '../../src/platform/store/seed.js';
-import { createCatalog, type Catalog } from '../../src/inference/catalog.js';
-import { createInference, type InferenceService } from '../../src/inference/inference.js';
-import { startSimulator, type RunningSimulator } from '../../src/inference/simulator/server.js';
-import type { SimOptionsInput } from '../../src/inference/simulator/options.js';
+import { seedCatalog } from '#src/platform/store/seed.js';
+import { createCatalog, type Catalog } from '#src/inference/catalog.js';
+import { createInference, type InferenceService } from '#src/inference/inference.js';
+import { startSimulator, type RunningSimulator } from '#src/inference/simulator/server.js';
+import type { SimOptionsInput } from '#src/inference/simulator/options.js';
 
 export interface TestFleet {
   sims: RunningSimulator[];

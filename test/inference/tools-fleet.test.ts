@@ -4,8 +4,8 @@
  * `toolCalling: prompt` — streamed and not, a call then an answer that uses the tool result.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPieces, type OutputPiece } from '../../src/inference/templates/parsers/index.js';
-import type { ChatMessage, InferenceRequest, ToolDefinition } from '../../src/inference/types.js';
+import { collectPieces, type OutputPiece } from '#src/inference/templates/parsers/index.js';
+import type { ChatMessage, InferenceRequest, ToolDefinition } from '#src/inference/types.js';
 import { piecesOf, startTestFleet, type TestFleet } from './support.js';
 
 const tools: ToolDefinition[] = [

@@ -5,7 +5,7 @@
  * ledger at their actual cost, and the balance never goes below zero. Memory and Redis counters.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defaultModels } from '../../src/platform/config/defaults.js';
+import { defaultModels } from '#src/platform/config/defaults.js';
 import { createAccount, type TestAccount } from '../support/fixtures.js';
 import { redisVariants, usePortal } from '../support/harness.js';
 import { chatBody } from '../support/http.js';

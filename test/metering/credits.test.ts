@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCredits, type CreditsGuard } from '../../src/platform/billing/credits.js';
-import { appendLedgerEntry, ledgerBalance } from '../../src/platform/billing/ledger.js';
-import type { Store } from '../../src/platform/store/db.js';
+import { createCredits, type CreditsGuard } from '#src/platform/billing/credits.js';
+import { appendLedgerEntry, ledgerBalance } from '#src/platform/billing/ledger.js';
+import type { Store } from '#src/platform/store/db.js';
 import { hasService } from '../support/services.js';
 import { storeTargets } from '../support/store.js';
 import { seedOrg } from './support.js';

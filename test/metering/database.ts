@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import type { Store } from '../../src/platform/store/db.js';
+import type { Store } from '#src/platform/store/db.js';
 import { openTestDatabase, type OpenTestDatabase } from '../support/store.js';
 import { seedOrg } from './support.js';
 

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import { createLogger } from '../../src/platform/log.js';
-import { createMetering } from '../../src/platform/metering/metering.js';
+import { createLogger } from '#src/platform/log.js';
+import { createMetering } from '#src/platform/metering/metering.js';
 import { describeWith } from '../support/services.js';
 import { setReachable } from './pg-control.js';
 import { useMeteringDatabase } from './database.js';

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import pg from 'pg';
-import type { Store } from '../../src/platform/store/db.js';
+import type { Store } from '#src/platform/store/db.js';
 
 /** Cuts one test database off (no new connections, existing ones killed), or lets it back, without touching others. */
 export async function setReachable(name: string, reachable: boolean) {

@@ -1,7 +1,7 @@
 /** Shared helpers of the metering suites: event factories, org seeding, raw-vs-rollup comparison. */
-import { newId } from '../../src/platform/ids.js';
-import type { Query } from '../../src/platform/store/db.js';
-import type { RequestLog, UsageEvent } from '../../src/platform/metering/types.js';
+import { newId } from '#src/platform/ids.js';
+import type { Query } from '#src/platform/store/db.js';
+import type { RequestLog, UsageEvent } from '#src/platform/metering/types.js';
 
 /** The fields a usage event and a request log of one request share. */
 function requestFields() {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { BusMessage } from '../../src/platform/bus/types.js';
+import type { BusMessage } from '#src/platform/bus/types.js';
 import { usePortal, type Session } from '../support/harness.js';
 import { usageEvent } from './support.js';
 

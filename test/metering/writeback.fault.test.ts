@@ -5,8 +5,8 @@
  * started again, whatever happens.
  */
 import { expect, it } from 'vitest';
-import { createLogger } from '../../src/platform/log.js';
-import { createMetering } from '../../src/platform/metering/metering.js';
+import { createLogger } from '#src/platform/log.js';
+import { createMetering } from '#src/platform/metering/metering.js';
 import { describeWith } from '../support/services.js';
 import { useMeteringDatabase } from './database.js';
 import { postgres, waitForPostgres } from './pg-control.js';

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/platform/log.js';
-import { createMetering } from '../../src/platform/metering/metering.js';
-import { toEventRow } from '../../src/platform/metering/rows.js';
-import { writeBatch } from '../../src/platform/metering/write-batch.js';
-import type { Store } from '../../src/platform/store/db.js';
+import { createLogger } from '#src/platform/log.js';
+import { createMetering } from '#src/platform/metering/metering.js';
+import { toEventRow } from '#src/platform/metering/rows.js';
+import { writeBatch } from '#src/platform/metering/write-batch.js';
+import type { Store } from '#src/platform/store/db.js';
 import { storeTargets } from '../support/store.js';
 import { count, requestLog, rollupMismatches, seedOrg, usageEvent } from './support.js';
 
@@ -117,7 +117,7 @@ for (const target of storeTargets()) {
 
 describe('request-log body retention', () => {
   it('clears bodies past their retention and keeps the metadata and younger bodies', async () => {
-    const { sweepExpiredBodies } = await import('../../src/platform/metering/retention.js');
+    const { sweepExpiredBodies } = await import('#src/platform/metering/retention.js');
     const [target] = storeTargets();
     const { store, close } = await target!.open();
     try {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/platform/store/db.js';
-import { openMemoryStore, openStore } from '../../src/platform/store/db.js';
-import { migrate } from '../../src/platform/store/migrate.js';
+import type { Store } from '#src/platform/store/db.js';
+import { openMemoryStore, openStore } from '#src/platform/store/db.js';
+import { migrate } from '#src/platform/store/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../support/store.js';
 import { describeWith } from '../support/services.js';
 

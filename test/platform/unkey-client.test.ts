@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUnkey, type FakeUnkey } from '../support/fake-unkey.js';
-import { createUnkeyClient, UnkeyError, unkeyClientFromConfig } from '../../src/platform/unkey/client.js';
+import { createUnkeyClient, UnkeyError, unkeyClientFromConfig } from '#src/platform/unkey/client.js';
 import { rejectionOf } from '../support/rejection.js';
 
 const ROOT_KEY = 'unkey_root_client_test';

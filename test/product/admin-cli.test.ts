@@ -4,8 +4,8 @@
  * organization disable / enable, each announced on the bus and audited.
  */
 import { beforeAll, afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { BusMessage } from '../../src/platform/bus/types.js';
+import { main } from '#src/cli/main.js';
+import type { BusMessage } from '#src/platform/bus/types.js';
 import { ADMIN_TOKEN, usePortal } from '../support/harness.js';
 import { chatBody, errorOf } from '../support/http.js';
 

@@ -13,7 +13,7 @@ import {
   usageQuery,
   type CreatedKey,
   type RouteContract,
-} from '../../src/contracts/index.js';
+} from '#src/contracts/index.js';
 import { usageEvent } from '../metering/support.js';
 import { usePortal, type Session } from '../support/harness.js';
 import { chatBody, type Caller } from '../support/http.js';

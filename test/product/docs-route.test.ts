@@ -4,7 +4,7 @@
  * the configured support contact.
  */
 import { describe, expect, it } from 'vitest';
-import { docsResponse, type DocsResponse } from '../../src/contracts/index.js';
+import { docsResponse, type DocsResponse } from '#src/contracts/index.js';
 import { startTestPortal, usePortal } from '../support/harness.js';
 
 describe('GET /api/docs', () => {

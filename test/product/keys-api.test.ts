@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { BusMessage } from '../../src/platform/bus/types.js';
+import type { BusMessage } from '#src/platform/bus/types.js';
 import { storeVariants, usePortal, type Session } from '../support/harness.js';
 import { chatBody, errorOf } from '../support/http.js';
 

@@ -3,13 +3,13 @@
  * row exist together or not at all; a key change and its audit row; a ledger entry and its audit row.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/platform/config/load.js';
-import { seedCatalog } from '../../src/platform/store/seed.js';
-import type { Store } from '../../src/platform/store/db.js';
-import { createMemoryBus } from '../../src/platform/bus/memory.js';
-import { createCredits } from '../../src/platform/billing/credits.js';
-import { createDomain, type Domain } from '../../src/domain/services.js';
-import { findOrCreateExternalUser } from '../../src/product/auth/external-users.js';
+import { loadConfig } from '#src/platform/config/load.js';
+import { seedCatalog } from '#src/platform/store/seed.js';
+import type { Store } from '#src/platform/store/db.js';
+import { createMemoryBus } from '#src/platform/bus/memory.js';
+import { createCredits } from '#src/platform/billing/credits.js';
+import { createDomain, type Domain } from '#src/domain/services.js';
+import { findOrCreateExternalUser } from '#src/product/auth/external-users.js';
 import { storeTargets } from '../support/store.js';
 import { createAccount } from '../support/fixtures.js';
 

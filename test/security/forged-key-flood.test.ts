@@ -8,9 +8,9 @@
 import { describe, expect, it } from 'vitest';
 import { usePortal } from '../support/harness.js';
 import { chatBody, errorOf } from '../support/http.js';
-import { generateKey } from '../../src/gateway/keys/format.js';
-import { TtlCache } from '../../src/gateway/keys/cache.js';
-import { sweepOldRequestLogs } from '../../src/platform/metering/retention.js';
+import { generateKey } from '#src/gateway/keys/format.js';
+import { TtlCache } from '#src/gateway/keys/cache.js';
+import { sweepOldRequestLogs } from '#src/platform/metering/retention.js';
 
 const LIMIT = 5;
 

@@ -4,11 +4,11 @@
  * a lock on the organization's row, in one transaction: never more active keys than the plan allows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeyService, type KeyService } from '../../src/domain/keys/key-service.js';
-import { createMemoryBus } from '../../src/platform/bus/memory.js';
-import { loadConfig } from '../../src/platform/config/load.js';
-import { seedCatalog } from '../../src/platform/store/seed.js';
-import type { Store } from '../../src/platform/store/db.js';
+import { createKeyService, type KeyService } from '#src/domain/keys/key-service.js';
+import { createMemoryBus } from '#src/platform/bus/memory.js';
+import { loadConfig } from '#src/platform/config/load.js';
+import { seedCatalog } from '#src/platform/store/seed.js';
+import type { Store } from '#src/platform/store/db.js';
 import { storeTargets } from '../support/store.js';
 import { createAccount } from '../support/fixtures.js';
 

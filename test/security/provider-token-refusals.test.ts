@@ -7,7 +7,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/platform/log.js';
+import { createLogger } from '#src/platform/log.js';
 import { createJwtIssuer, type JwtIssuer } from '../support/jwt-issuer.js';
 import { startFakeClerk, type FakeClerk } from '../support/fake-clerk.js';
 import { startFakeSupabase, type FakeSupabase } from '../support/fake-supabase.js';

@@ -6,7 +6,7 @@
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { usePortal } from '../support/harness.js';
-import { createAttemptGuard } from '../../src/product/auth/brute-force.js';
+import { createAttemptGuard } from '#src/product/auth/brute-force.js';
 import { testClock } from '../support/clock.js';
 
 /** POSTs JSON from a chosen loopback source address (127.0.0.x), as a distinct client would. */

@@ -5,7 +5,7 @@
  * LRU of addresses); `admin.allowIps` limits the admin API to operator networks.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/platform/config/load.js';
+import { ConfigError, loadConfig } from '#src/platform/config/load.js';
 import { ADMIN_TOKEN, usePortal } from '../support/harness.js';
 import { errorOf } from '../support/http.js';
 

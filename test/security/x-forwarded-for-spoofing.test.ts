@@ -9,10 +9,10 @@ import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { usePortal, type TestPortal } from '../support/harness.js';
 import type { TestAccount } from '../support/fixtures.js';
-import { createClientIp } from '../../src/platform/http/client-ip.js';
-import { installKernel } from '../../src/platform/http/kernel.js';
-import type { AppEnv } from '../../src/platform/http/context.js';
-import { createMetrics } from '../../src/platform/metrics.js';
+import { createClientIp } from '#src/platform/http/client-ip.js';
+import { installKernel } from '#src/platform/http/kernel.js';
+import type { AppEnv } from '#src/platform/http/context.js';
+import { createMetrics } from '#src/platform/metrics.js';
 
 /** Sends /v1/models as if through one proxy at 127.0.0.1 that appended `realClient` to the client's header. */
 async function viaProxy(t: TestPortal, account: TestAccount, claimed: string, realClient: string) {

@@ -3,10 +3,10 @@
  * (Sign-up and the key pages are exercised by the product suites; gateway suites only need the rows.)
  */
 import { eq } from 'drizzle-orm';
-import type { Store } from '../../src/platform/store/db.js';
-import { apiKeys, organizations, planSubscriptions, plans, users } from '../../src/platform/store/schema.js';
-import { newId } from '../../src/platform/ids.js';
-import { generateKey } from '../../src/gateway/keys/format.js';
+import type { Store } from '#src/platform/store/db.js';
+import { apiKeys, organizations, planSubscriptions, plans, users } from '#src/platform/store/schema.js';
+import { newId } from '#src/platform/ids.js';
+import { generateKey } from '#src/gateway/keys/format.js';
 
 export interface TestAccount {
   orgId: string;

@@ -14,8 +14,8 @@ import type {
   ModelList,
   PlanResponse,
   Usage,
-} from '../../src/contracts/product.js';
-import type { ErrorBody } from '../../src/contracts/errors.js';
+} from '#src/contracts/product.js';
+import type { ErrorBody } from '#src/contracts/errors.js';
 
 export type { ErrorBody };
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';

@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openMemoryStore, type Store } from '../../src/platform/store/db.js';
-import { listMigrations, migrate } from '../../src/platform/store/migrate.js';
+import { openMemoryStore, type Store } from '#src/platform/store/db.js';
+import { listMigrations, migrate } from '#src/platform/store/migrate.js';
 
 const templateFile = join(
   tmpdir(),

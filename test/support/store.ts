@@ -4,9 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openStore, type Store } from '../../src/platform/store/db.js';
+import { openStore, type Store } from '#src/platform/store/db.js';
 import { openTestStore } from './pglite.js';
-import { migrate } from '../../src/platform/store/migrate.js';
+import { migrate } from '#src/platform/store/migrate.js';
 import { hasService } from './services.js';
 
 export interface TestDatabase {

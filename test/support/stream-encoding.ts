@@ -1,6 +1,6 @@
 /** Runs pieces through a stream encoder as respond.ts does (start, a frame per piece, end) and returns the SSE text. */
-import type { StreamPiece } from '../../src/inference/types.js';
-import { pieceFrame, type StreamEncoder } from '../../src/gateway/format/types.js';
+import type { StreamPiece } from '#src/inference/types.js';
+import { pieceFrame, type StreamEncoder } from '#src/gateway/format/types.js';
 
 export function encodeStream(
   encoder: StreamEncoder,

@@ -3,7 +3,7 @@
  * `PORTAL_ADMIN_TOKEN`, else the token `portal serve` generated into the data dir (`PORTAL_DATA_DIR`, default
  * ./.portal). Commands never open the store themselves (an embedded store has one owner).
  */
-import { readSecretFile } from '../../platform/config/secret-file.js';
+import { readSecretFile } from '#src/platform/config/secret-file.js';
 import { CliError } from '../command.js';
 import { ADMIN_TOKEN_FILE } from './serve.js';
 

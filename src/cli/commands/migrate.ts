@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../platform/config/load.js';
-import { openStore } from '../../platform/store/db.js';
-import { migrate } from '../../platform/store/migrate.js';
+import { loadConfig } from '#src/platform/config/load.js';
+import { openStore } from '#src/platform/store/db.js';
+import { migrate } from '#src/platform/store/migrate.js';
 import type { Command } from '../command.js';
 
 export const migrateCommand: Command = {

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../platform/config/load.js';
-import { startPortal } from '../../server.js';
-import type { PortalConfig } from '../../platform/config/schema.js';
-import { secretFile } from '../../platform/config/secret-file.js';
+import { loadConfig } from '#src/platform/config/load.js';
+import { startPortal } from '#src/server.js';
+import type { PortalConfig } from '#src/platform/config/schema.js';
+import { secretFile } from '#src/platform/config/secret-file.js';
 import type { Command } from '../command.js';
 
 /** Where `serve` keeps the admin token it generates outside production; the CLI reads it from there. */

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { startSimulator } from '../../inference/simulator/server.js';
-import { simOptionsSchema } from '../../inference/simulator/options.js';
+import { startSimulator } from '#src/inference/simulator/server.js';
+import { simOptionsSchema } from '#src/inference/simulator/options.js';
 import { CliError, type Command } from '../command.js';
 
 /** Flags named after the simulator options (kebab-case); each maps to one option. */

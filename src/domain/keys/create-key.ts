@@ -6,13 +6,13 @@
  * fails, the issued key is deleted again so no usable key exists without its row.
  */
 import { sql } from 'drizzle-orm';
-import { inTransaction, type Db } from '../../platform/store/db.js';
-import { apiKeys } from '../../platform/store/schema.js';
-import { newId } from '../../platform/ids.js';
-import { PortalError } from '../../platform/http/errors.js';
-import { recordAudit, type Actor } from '../../platform/audit.js';
-import { displayParts, generateKey, hashKey } from '../../gateway/keys/format.js';
-import type { CreateKeyBody } from '../../contracts/index.js';
+import { inTransaction, type Db } from '#src/platform/store/db.js';
+import { apiKeys } from '#src/platform/store/schema.js';
+import { newId } from '#src/platform/ids.js';
+import { PortalError } from '#src/platform/http/errors.js';
+import { recordAudit, type Actor } from '#src/platform/audit.js';
+import { displayParts, generateKey, hashKey } from '#src/gateway/keys/format.js';
+import type { CreateKeyBody } from '#src/contracts/index.js';
 import { activePlan } from '../accounts.js';
 import { checkModels, countActiveKeys, newKeyColumns } from './key-rows.js';
 import { toKeyView, type KeyView } from './key-view.js';

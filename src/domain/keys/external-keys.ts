@@ -7,10 +7,10 @@
  *   const external = externalKeysFor(config);            // undefined with provider "portal"
  *   const { key, externalId } = await external.issue(row, 'ci');
  */
-import type { PortalConfig } from '../../platform/config/schema.js';
-import { PortalError } from '../../platform/http/errors.js';
-import { unkeyClientFromConfig, UnkeyError, type UnkeyClient } from '../../platform/unkey/client.js';
-import { toUnkeyMeta } from '../../platform/unkey/key-meta.js';
+import type { PortalConfig } from '#src/platform/config/schema.js';
+import { PortalError } from '#src/platform/http/errors.js';
+import { unkeyClientFromConfig, UnkeyError, type UnkeyClient } from '#src/platform/unkey/client.js';
+import { toUnkeyMeta } from '#src/platform/unkey/key-meta.js';
 
 export interface ExternalKeyRow {
   id: string;

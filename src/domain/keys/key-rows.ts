@@ -4,10 +4,10 @@
  * over a `Db`, so the service can run them inside its transactions.
  */
 import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
-import type { Db } from '../../platform/store/db.js';
-import { apiKeys, models } from '../../platform/store/schema.js';
-import { PortalError } from '../../platform/http/errors.js';
-import type { CreateKeyBody, UpdateKeyBody } from '../../contracts/index.js';
+import type { Db } from '#src/platform/store/db.js';
+import { apiKeys, models } from '#src/platform/store/schema.js';
+import { PortalError } from '#src/platform/http/errors.js';
+import type { CreateKeyBody, UpdateKeyBody } from '#src/contracts/index.js';
 
 export type KeyRow = typeof apiKeys.$inferSelect;
 export type KeyChange = Partial<typeof apiKeys.$inferInsert>;

@@ -11,12 +11,12 @@
  *   await keys.revoke(actor, orgId, view.id);                               // gateway answers 401 key_revoked
  */
 import { desc, eq } from 'drizzle-orm';
-import { inTransaction, type Store } from '../../platform/store/db.js';
-import type { Bus } from '../../platform/bus/types.js';
-import { apiKeys } from '../../platform/store/schema.js';
-import { PortalError } from '../../platform/http/errors.js';
-import { recordAudit, type Actor } from '../../platform/audit.js';
-import type { CreateKeyBody, UpdateKeyBody } from '../../contracts/index.js';
+import { inTransaction, type Store } from '#src/platform/store/db.js';
+import type { Bus } from '#src/platform/bus/types.js';
+import { apiKeys } from '#src/platform/store/schema.js';
+import { PortalError } from '#src/platform/http/errors.js';
+import { recordAudit, type Actor } from '#src/platform/audit.js';
+import type { CreateKeyBody, UpdateKeyBody } from '#src/contracts/index.js';
 import { toKeyView, type KeyView } from './key-view.js';
 import type { ExternalKeys } from './external-keys.js';
 import { createKey, type CreatedKey } from './create-key.js';

@@ -1,8 +1,8 @@
 /**
  * How a key is shown to its owner: display parts, status, scopes and limits — never the key or its hash.
  */
-import type { ApiKey } from '../../contracts/index.js';
-import type { apiKeys } from '../../platform/store/schema.js';
+import type { ApiKey } from '#src/contracts/index.js';
+import type { apiKeys } from '#src/platform/store/schema.js';
 
 type KeyRow = typeof apiKeys.$inferSelect;
 

@@ -1,9 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
-import type { StreamPiece } from '../../inference/types.js';
+import type { StreamPiece } from '#src/inference/types.js';
 import { messageBody, messageStreamEncoder, THINKING_SIGNATURE } from './anthropic.js';
 import type { StreamEncoder } from './types.js';
-import { answeringWith, encodeStream } from '../../../test/support/stream-encoding.js';
+import { answeringWith, encodeStream } from '#test/support/stream-encoding.js';
 
 const meta = { id: 'msg_1', model: 'qwen', created: 1_700_000_000 };
 const usage = { inputTokens: 30, outputTokens: 15 };

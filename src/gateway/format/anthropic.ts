@@ -4,8 +4,8 @@
  * before the next opens, as Anthropic streams them. Portal cannot sign thinking: `signature` carries the
  * opaque, unverifiable THINKING_SIGNATURE, and signatures clients send back are ignored.
  */
-import type { FinishReason, ToolCall } from '../../inference/types.js';
-import { errorBody, type PortalError } from '../../platform/http/errors.js';
+import type { FinishReason, ToolCall } from '#src/inference/types.js';
+import { errorBody, type PortalError } from '#src/platform/http/errors.js';
 import { anthropicToolId } from './ids.js';
 import {
   sse,

@@ -1,9 +1,9 @@
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import type { StreamPiece } from '../../inference/types.js';
+import type { StreamPiece } from '#src/inference/types.js';
 import { chatCompletionBody, chatStreamEncoder } from './openai.js';
 import type { StreamEncoder } from './types.js';
-import { answeringWith, encodeStream } from '../../../test/support/stream-encoding.js';
+import { answeringWith, encodeStream } from '#test/support/stream-encoding.js';
 
 const meta = { id: 'chatcmpl-1', model: 'oss-20b', created: 1_700_000_000 };
 const usage = { inputTokens: 20, outputTokens: 12 };

@@ -1,6 +1,6 @@
 /** OpenAI wire format: chat.completion(s), text_completion(s), and their SSE chunk streams. */
-import type { FinishReason, ToolCall } from '../../inference/types.js';
-import { errorBody, type PortalError } from '../../platform/http/errors.js';
+import type { FinishReason, ToolCall } from '#src/inference/types.js';
+import { errorBody, type PortalError } from '#src/platform/http/errors.js';
 import { openaiCallId } from './ids.js';
 import {
   sse,

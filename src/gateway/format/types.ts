@@ -2,8 +2,8 @@
  * Response formats: each wire format (OpenAI chat, OpenAI text completion, Anthropic messages) is a pure
  * function for the whole answer and a stream encoder that turns pieces into SSE frames. No I/O here.
  */
-import type { Completion, FinishReason, StreamPiece } from '../../inference/types.js';
-import type { PortalError } from '../../platform/http/errors.js';
+import type { Completion, FinishReason, StreamPiece } from '#src/inference/types.js';
+import type { PortalError } from '#src/platform/http/errors.js';
 
 export interface TokenUsage {
   inputTokens: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testClock } from '../../../test/support/clock.js';
+import { testClock } from '#test/support/clock.js';
 import { TtlCache } from './cache.js';
 
 function setup(overrides: { ttlMs?: number; negativeTtlMs?: number; maxEntries?: number } = {}) {

@@ -7,7 +7,7 @@
  * - "Not found" answers live in their own LRU, bounded by `negativeMaxEntries`: a flood of unknown keys
  *   evicts only other unknown keys, never a valid one (issue #10, Medium 5).
  */
-import { dropOldest } from '../../platform/bounded-map.js';
+import { dropOldest } from '#src/platform/bounded-map.js';
 
 export interface CacheOptions<V> {
   ttlMs: number;

@@ -3,9 +3,9 @@
  * `UPDATE … WHERE id = ANY(…)`, never per request. A failed write keeps the ids for the next flush.
  */
 import { inArray, sql } from 'drizzle-orm';
-import type { Logger } from '../../platform/log.js';
-import type { Store } from '../../platform/store/db.js';
-import { apiKeys } from '../../platform/store/schema.js';
+import type { Logger } from '#src/platform/log.js';
+import type { Store } from '#src/platform/store/db.js';
+import { apiKeys } from '#src/platform/store/schema.js';
 
 export interface TouchBatcher {
   touch(keyId: string): void;

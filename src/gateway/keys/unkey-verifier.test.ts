@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PortalError } from '../../platform/http/errors.js';
+import { PortalError } from '#src/platform/http/errors.js';
 import { fromUnkey } from './unkey-verifier.js';
 
 const meta = {

@@ -13,13 +13,13 @@
  *   await keys.verify('ptl_3ZbX…')   // -> { ok: true, key } | { ok: false, code: 'key_revoked' }
  */
 import { eq } from 'drizzle-orm';
-import type { Bus } from '../../platform/bus/types.js';
-import { PortalError } from '../../platform/http/errors.js';
-import type { Logger } from '../../platform/log.js';
-import type { Store } from '../../platform/store/db.js';
-import { apiKeys } from '../../platform/store/schema.js';
-import { UnkeyError, type UnkeyClient, type VerifyKeyData } from '../../platform/unkey/client.js';
-import { parseUnkeyMeta } from '../../platform/unkey/key-meta.js';
+import type { Bus } from '#src/platform/bus/types.js';
+import { PortalError } from '#src/platform/http/errors.js';
+import type { Logger } from '#src/platform/log.js';
+import type { Store } from '#src/platform/store/db.js';
+import { apiKeys } from '#src/platform/store/schema.js';
+import { UnkeyError, type UnkeyClient, type VerifyKeyData } from '#src/platform/unkey/client.js';
+import { parseUnkeyMeta } from '#src/platform/unkey/key-meta.js';
 import { TtlCache } from './cache.js';
 import { hashKey } from './format.js';
 import { createTouchBatcher } from './touch.js';

@@ -8,10 +8,10 @@
  *   if (!result.ok) throw new PortalError({ code: result.code, message: … });
  */
 import { eq } from 'drizzle-orm';
-import type { Bus } from '../../platform/bus/types.js';
-import type { Logger } from '../../platform/log.js';
-import type { Store } from '../../platform/store/db.js';
-import { apiKeys } from '../../platform/store/schema.js';
+import type { Bus } from '#src/platform/bus/types.js';
+import type { Logger } from '#src/platform/log.js';
+import type { Store } from '#src/platform/store/db.js';
+import { apiKeys } from '#src/platform/store/schema.js';
 import { checkKeyFormat, hashKey } from './format.js';
 import { createTouchBatcher } from './touch.js';
 import { TtlCache } from './cache.js';

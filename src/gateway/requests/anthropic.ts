@@ -4,8 +4,8 @@
  * thinking blocks the assistant's reasoning; custom tools, tool choice and extended thinking map to the neutral
  * fields. Images, documents and server tools are a 400 naming the block or tool.
  */
-import type { ChatMessage, ReasoningEffort, ToolChoice, ToolDefinition } from '../../inference/types.js';
-import { customToolSchema, type MessagesBody } from '../../contracts/anthropic-requests.js';
+import type { ChatMessage, ReasoningEffort, ToolChoice, ToolDefinition } from '#src/inference/types.js';
+import { customToolSchema, type MessagesBody } from '#src/contracts/anthropic-requests.js';
 import { parseWith } from '../schemas/parse.js';
 import type { GatewayCall, Tooling } from '../gateway.js';
 import { CallLedger, checkToolChoice, checkTools, invalid } from './tools.js';

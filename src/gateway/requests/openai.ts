@@ -9,9 +9,9 @@ import type {
   ResponseFormat,
   ToolChoice,
   ToolDefinition,
-} from '../../inference/types.js';
-import type { ChatCompletionBody } from '../../contracts/openai-requests.js';
-import { samplingOf } from '../../contracts/openai-requests.js';
+} from '#src/inference/types.js';
+import type { ChatCompletionBody } from '#src/contracts/openai-requests.js';
+import { samplingOf } from '#src/contracts/openai-requests.js';
 import type { GatewayCall, Tooling } from '../gateway.js';
 import { CallLedger, checkResponseFormat, checkToolChoice, checkTools, invalid } from './tools.js';
 

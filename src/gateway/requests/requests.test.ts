@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { PortalError } from '../../platform/http/errors.js';
-import { chatCompletionSchema } from '../../contracts/openai-requests.js';
-import { messagesSchema } from '../../contracts/anthropic-requests.js';
+import { PortalError } from '#src/platform/http/errors.js';
+import { chatCompletionSchema } from '#src/contracts/openai-requests.js';
+import { messagesSchema } from '#src/contracts/anthropic-requests.js';
 import { parseWith } from '../schemas/parse.js';
 import { chatCallOf } from './openai.js';
 import { messagesCallOf } from './anthropic.js';

@@ -3,9 +3,9 @@
  * one size bound, schemas that must be validated compile, a named tool choice names a tool, and every tool
  * result answers a call made earlier in the conversation. Each failure is a 400 naming the parameter.
  */
-import { PortalError } from '../../platform/http/errors.js';
-import type { ResponseFormat, ToolChoice, ToolDefinition } from '../../inference/types.js';
-import { TOOL_LIMITS } from '../../contracts/tool-schema.js';
+import { PortalError } from '#src/platform/http/errors.js';
+import type { ResponseFormat, ToolChoice, ToolDefinition } from '#src/inference/types.js';
+import { TOOL_LIMITS } from '#src/contracts/tool-schema.js';
 import { compileSchema } from '../structured/validate.js';
 
 export function invalid(param: string, message: string): never {

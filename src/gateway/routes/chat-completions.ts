@@ -1,9 +1,9 @@
 /** POST /v1/chat/completions — OpenAI chat completions (tools, response formats, reasoning), whole or streamed. */
 import type { Hono } from 'hono';
-import { routeLabel } from '../../platform/http/kernel.js';
-import { chatCompletionSchema } from '../../contracts/openai-requests.js';
+import { routeLabel } from '#src/platform/http/kernel.js';
+import { chatCompletionSchema } from '#src/contracts/openai-requests.js';
 import { parseWith } from '../schemas/parse.js';
-import { readJsonObject } from '../../platform/http/body.js';
+import { readJsonObject } from '#src/platform/http/body.js';
 import { chatCompletionBody, chatStreamEncoder } from '../format/openai.js';
 import type { GatewayEnv } from '../context.js';
 import { chatCallOf } from '../requests/openai.js';

@@ -1,9 +1,9 @@
 /** POST /v1/completions — OpenAI legacy text completions: the prompt goes upstream as is, no chat template. */
 import type { Hono } from 'hono';
-import { routeLabel } from '../../platform/http/kernel.js';
-import { completionSchema, samplingOf } from '../../contracts/openai-requests.js';
+import { routeLabel } from '#src/platform/http/kernel.js';
+import { completionSchema, samplingOf } from '#src/contracts/openai-requests.js';
 import { parseWith } from '../schemas/parse.js';
-import { readJsonObject } from '../../platform/http/body.js';
+import { readJsonObject } from '#src/platform/http/body.js';
 import { textCompletionBody, textStreamEncoder } from '../format/openai.js';
 import type { GatewayEnv } from '../context.js';
 import type { RespondDeps } from '../respond.js';

@@ -1,9 +1,9 @@
 /** POST /v1/messages — Anthropic Messages (system prompt, tools, thinking, streaming events). */
 import type { Hono } from 'hono';
-import { routeLabel } from '../../platform/http/kernel.js';
-import { messagesSchema } from '../../contracts/anthropic-requests.js';
+import { routeLabel } from '#src/platform/http/kernel.js';
+import { messagesSchema } from '#src/contracts/anthropic-requests.js';
 import { parseWith } from '../schemas/parse.js';
-import { readJsonObject } from '../../platform/http/body.js';
+import { readJsonObject } from '#src/platform/http/body.js';
 import { messageBody, messageStreamEncoder } from '../format/anthropic.js';
 import type { GatewayEnv } from '../context.js';
 import { messagesCallOf } from '../requests/anthropic.js';

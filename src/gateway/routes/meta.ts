@@ -1,4 +1,4 @@
-import { pooledRandomBytes } from '../../platform/ids.js';
+import { pooledRandomBytes } from '#src/platform/ids.js';
 import type { AnswerMeta } from '../format/types.js';
 
 /** Id, model and creation time of one answer (ids look like the upstream API's own: chatcmpl-…, msg_…). */

@@ -3,13 +3,13 @@
  * the client sends `anthropic-version` (the Anthropic SDK's models.list()).
  */
 import type { Hono } from 'hono';
-import { routeLabel } from '../../platform/http/kernel.js';
-import { PortalError } from '../../platform/http/errors.js';
-import type { CatalogModel } from '../../inference/types.js';
+import { routeLabel } from '#src/platform/http/kernel.js';
+import { PortalError } from '#src/platform/http/errors.js';
+import type { CatalogModel } from '#src/inference/types.js';
 import type { GatewayEnv } from '../context.js';
 import type { Gateway } from '../gateway.js';
-import { headerOf } from '../../platform/http/node-io.js';
-import { capabilitiesOf } from '../../inference/templates/chat-template.js';
+import { headerOf } from '#src/platform/http/node-io.js';
+import { capabilitiesOf } from '#src/inference/templates/chat-template.js';
 
 const toModel = (m: CatalogModel) => ({
   id: m.id,

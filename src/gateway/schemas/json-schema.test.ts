@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { schemaProblem } from '../../contracts/tool-schema.js';
+import { schemaProblem } from '#src/contracts/tool-schema.js';
 import { cachedSchemas, compileSchema } from '../structured/validate.js';
 
 describe('schemaProblem', () => {

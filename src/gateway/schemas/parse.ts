@@ -4,7 +4,7 @@
  * parameter, in OpenAI's wording. Never a 500 for bad input.
  */
 import type { z } from 'zod';
-import { PortalError } from '../../platform/http/errors.js';
+import { PortalError } from '#src/platform/http/errors.js';
 
 /** `at` is where `value` sits in the request body (e.g. "tools.2"), for the param named in errors. */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, at?: string): z.infer<S> {

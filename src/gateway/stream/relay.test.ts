@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PortalError } from '../../platform/http/errors.js';
-import type { StreamPiece } from '../../inference/types.js';
+import { PortalError } from '#src/platform/http/errors.js';
+import type { StreamPiece } from '#src/inference/types.js';
 import { chatStreamEncoder } from '../format/openai.js';
 import { startRelay, transition, type RelayEnd, type RelayOptions, type RelayPhase } from './relay.js';
 import type { SseSink } from './sinks.js';

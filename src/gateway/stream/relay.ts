@@ -4,8 +4,8 @@
  * cut (an error event, then the terminator), the client going away (nothing more is written), or a bug here
  * (the answer is ended). Free of HTTP: the sink (sinks.ts) owns the bytes, the caller's `finish` the metering.
  */
-import { PortalError, toPortalError } from '../../platform/http/errors.js';
-import type { FinishReason, StreamPiece, UpstreamUsage } from '../../inference/types.js';
+import { PortalError, toPortalError } from '#src/platform/http/errors.js';
+import type { FinishReason, StreamPiece, UpstreamUsage } from '#src/inference/types.js';
 import { pieceFrame, type StreamEncoder, type TokenUsage } from '../format/types.js';
 import type { SseSink } from './sinks.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CatalogModel, Completion, Inference, InferenceRequest } from '../../inference/types.js';
-import { PortalError } from '../../platform/http/errors.js';
+import type { CatalogModel, Completion, Inference, InferenceRequest } from '#src/inference/types.js';
+import { PortalError } from '#src/platform/http/errors.js';
 import { completeChecked, InvalidOutputError, mustBuffer, problemOf, replay, unfence } from './check.js';
 
 const weather = {

@@ -6,8 +6,8 @@
  * appended — and a second failure is `invalid_model_output` (502). Streams are checked only when strict
  * (buffered, then replayed): see docs/decisions/011-tool-calling.md.
  */
-import { PortalError } from '../../platform/http/errors.js';
-import { countChatTokens, countTokens } from '../../inference/tokens.js';
+import { PortalError } from '#src/platform/http/errors.js';
+import { countChatTokens, countTokens } from '#src/inference/tokens.js';
 import type {
   ChatMessage,
   Completion,
@@ -16,7 +16,7 @@ import type {
   InferenceRequest,
   StreamPiece,
   UpstreamUsage,
-} from '../../inference/types.js';
+} from '#src/inference/types.js';
 import { compileSchema, describeErrors } from './validate.js';
 import { toolingTokens } from './tokens.js';
 

@@ -5,8 +5,8 @@
  * The text is returned rather than counted here so that admission can bound it like the messages: its length
  * joins the cheap character bound, and a long one is counted in slices (docs/decisions/009).
  */
-import { countTokens } from '../../inference/tokens.js';
-import type { ChatMessage } from '../../inference/types.js';
+import { countTokens } from '#src/inference/tokens.js';
+import type { ChatMessage } from '#src/inference/types.js';
 import type { Tooling } from '../gateway.js';
 
 /** Framing tokens per earlier call (its markers around name and arguments). */

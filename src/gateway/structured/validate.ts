@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { JsonSchema } from '../../inference/types.js';
-import { dropOldest } from '../../platform/bounded-map.js';
+import type { JsonSchema } from '#src/inference/types.js';
+import { dropOldest } from '#src/platform/bounded-map.js';
 
 const OPTIONS = {
   strict: false,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chatRequest, fixture, model, replay } from '../../../test/inference/support.js';
+import { chatRequest, fixture, model, replay } from '#test/inference/support.js';
 import { collectPieces, type OutputPiece } from '../templates/parsers/index.js';
 import type { InferenceRequest, StreamPiece, ToolDefinition } from '../types.js';
 import { cortensorAdapter } from './cortensor.js';

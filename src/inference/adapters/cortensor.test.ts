@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chatRequest } from '../../../test/inference/support.js';
+import { chatRequest } from '#test/inference/support.js';
 import { cortensorAdapter } from './cortensor.js';
 import type { UpstreamAnswer } from './types.js';
 

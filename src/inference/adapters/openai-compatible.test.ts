@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chatRequest, fixture, replay } from '../../../test/inference/support.js';
+import { chatRequest, fixture, replay } from '#test/inference/support.js';
 import { createOpenAiCompatibleAdapter } from './openai-compatible.js';
 
 const adapter = createOpenAiCompatibleAdapter();

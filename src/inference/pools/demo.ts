@@ -4,7 +4,7 @@
  * own sessions). The router key is random per start and reaches the pool only by env var name.
  */
 import { randomBytes } from 'node:crypto';
-import type { ModelConfig, PoolConfig } from '../../platform/config/schema.js';
+import type { ModelConfig, PoolConfig } from '#src/platform/config/schema.js';
 import { startSimulator, type RunningSimulator } from '../simulator/server.js';
 
 export const DEMO_KEY_ENV = 'PORTAL_DEMO_ROUTER_KEY';

@@ -1,6 +1,6 @@
 /** Prometheus instruments of the inference layer: upstream attempts, their latency, breakers, in-flight. */
 import client from 'prom-client';
-import type { Metrics } from '../../platform/metrics.js';
+import type { Metrics } from '#src/platform/metrics.js';
 import type { Fleet } from './fleet.js';
 
 export interface InferenceMetrics {

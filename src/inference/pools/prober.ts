@@ -3,7 +3,7 @@
  * (`/api/v1/ping` and `/api/v1/status` for Cortensor). A failed probe counts against the breaker; a passing
  * one closes a breaker whose open period is over (the half-open trial).
  */
-import type { Logger } from '../../platform/log.js';
+import type { Logger } from '#src/platform/log.js';
 import type { UpstreamAdapter } from '../adapters/types.js';
 import type { UpstreamClient } from '../upstream/net.js';
 import type { Fleet, RouterRuntime } from './fleet.js';

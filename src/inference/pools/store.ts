@@ -4,9 +4,9 @@
  * removed (the demo pools too, once real ones are configured).
  */
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
-import type { PoolConfig } from '../../platform/config/schema.js';
-import type { Store } from '../../platform/store/db.js';
-import { models, routerPoolModels, routerPools, routers } from '../../platform/store/schema.js';
+import type { PoolConfig } from '#src/platform/config/schema.js';
+import type { Store } from '#src/platform/store/db.js';
+import { models, routerPoolModels, routerPools, routers } from '#src/platform/store/schema.js';
 
 export type FleetState = 'active' | 'draining' | 'disabled';
 

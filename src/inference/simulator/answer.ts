@@ -2,7 +2,7 @@
  * Writes generated answers: one JSON body, or an SSE stream paced by time-to-first-token and tokens per
  * second, optionally cut mid-way. Shared by the Cortensor and OpenAI-compatible routes.
  */
-import { abortableSleep } from '../../platform/abortable-sleep.js';
+import { abortableSleep } from '#src/platform/abortable-sleep.js';
 import type { ServerResponse } from 'node:http';
 import type { SimState } from './state.js';
 

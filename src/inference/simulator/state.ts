@@ -4,7 +4,7 @@
  */
 import { createRandom } from './text.js';
 import type { SimOptions } from './options.js';
-import { dropOldest } from '../../platform/bounded-map.js';
+import { dropOldest } from '#src/platform/bounded-map.js';
 
 export interface SimTask {
   id: number;

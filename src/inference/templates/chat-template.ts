@@ -4,7 +4,7 @@
  * per family; the rendered prompt says which stop sequences end the turn and what of the assistant's answer
  * the prompt already holds (`prefill`), for the output parser (./parsers).
  */
-import type { TemplateFamily } from '../../platform/config/schema.js';
+import type { TemplateFamily } from '#src/platform/config/schema.js';
 import type { ChatMessage, ModelCapabilities } from '../types.js';
 import { renderChatml } from './chatml-template.js';
 import { renderGemma3, renderGemma4 } from './gemma-template.js';

@@ -11,7 +11,7 @@ import type {
 import type { InferenceRequest, StreamPiece } from '../types.js';
 import { UpstreamCallError, type UpstreamClient } from './net.js';
 import { createSseDecoder } from './sse.js';
-import { abortableSleep } from '../../platform/abortable-sleep.js';
+import { abortableSleep } from '#src/platform/abortable-sleep.js';
 
 const FIRST_POLL_MS = 200;
 const MAX_POLL_MS = 2_000;

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeWith } from '../../../test/support/services.js';
+import { describeWith } from '#test/support/services.js';
 import { createLogger } from '../log.js';
 import { createBus } from './index.js';
 import { createRedisBus, parseBusMessage } from './redis.js';

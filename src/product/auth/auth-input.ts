@@ -5,11 +5,11 @@
  * field, like every other product form.
  */
 import { z } from 'zod';
-import { isPlainText } from '../../contracts/index.js';
-import { parseValue } from '../../platform/http/body.js';
-import { PortalError } from '../../platform/http/errors.js';
-import type { PublicOrigin } from '../../platform/config/public-origin.js';
-import { passwordProblem } from '../../domain/password-rules.js';
+import { isPlainText } from '#src/contracts/index.js';
+import { parseValue } from '#src/platform/http/body.js';
+import { PortalError } from '#src/platform/http/errors.js';
+import type { PublicOrigin } from '#src/platform/config/public-origin.js';
+import { passwordProblem } from '#src/domain/password-rules.js';
 
 const displayName = z
   .string({ error: 'name must be a string.' })

@@ -4,7 +4,7 @@
  * tokens. Errors are reduced to their type, code and first line without parameters; anything token-shaped
  * (20+ URL-safe characters in a row) is masked.
  */
-import type { Logger } from '../../platform/log.js';
+import type { Logger } from '#src/platform/log.js';
 
 const TOKEN_SHAPED = /[A-Za-z0-9_-]{20,}/g;
 

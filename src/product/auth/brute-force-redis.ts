@@ -5,7 +5,7 @@
  * its own (the memory guard) rather than letting every guess through.
  */
 import type { Redis } from 'ioredis';
-import type { Logger } from '../../platform/log.js';
+import type { Logger } from '#src/platform/log.js';
 import { createAttemptGuard, DEFAULT_POLICY, type AttemptGuard, type GuardPolicy } from './brute-force.js';
 
 // KEYS[1] = pair hash {c = counted attempts, b = blocked until}, KEYS[2] = address counter.

@@ -12,7 +12,7 @@
  *   const d = await guard.begin('ada@example.com', '203.0.113.7');
  *   if (!d.ok) refuse(429, d.retryAfterMs); else if (passwordRight) await guard.succeeded(…);
  */
-import { dropOldest } from '../../platform/bounded-map.js';
+import { dropOldest } from '#src/platform/bounded-map.js';
 
 export type AttemptDecision = { ok: true } | { ok: false; retryAfterMs: number };
 

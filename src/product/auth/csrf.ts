@@ -5,8 +5,8 @@
  * preflight — are refused outright. The session cookie is also SameSite=Lax.
  */
 import type { MiddlewareHandler } from 'hono';
-import { PortalError } from '../../platform/http/errors.js';
-import type { PublicOrigin } from '../../platform/config/public-origin.js';
+import { PortalError } from '#src/platform/http/errors.js';
+import type { PublicOrigin } from '#src/platform/config/public-origin.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];

@@ -8,8 +8,8 @@
  * `@clerk/backend`: docs/decisions/019-clerk-and-supabase-in-the-dashboard.md.
  */
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import type { PortalConfig } from '../../platform/config/schema.js';
-import type { Logger } from '../../platform/log.js';
+import type { PortalConfig } from '#src/platform/config/schema.js';
+import type { Logger } from '#src/platform/log.js';
 
 export interface ExternalIdentity {
   provider: 'clerk' | 'supabase';

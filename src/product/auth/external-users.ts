@@ -10,12 +10,12 @@
  * someone else's address into a provider's sign-up.
  */
 import { and, eq } from 'drizzle-orm';
-import { inTransaction, type Db } from '../../platform/store/db.js';
-import { users } from '../../platform/store/schema.js';
-import { newId } from '../../platform/ids.js';
-import { recordAudit } from '../../platform/audit.js';
-import type { Logger } from '../../platform/log.js';
-import { createPersonalOrg, findUserByEmail, recordPersonalOrgAudit } from '../../domain/accounts.js';
+import { inTransaction, type Db } from '#src/platform/store/db.js';
+import { users } from '#src/platform/store/schema.js';
+import { newId } from '#src/platform/ids.js';
+import { recordAudit } from '#src/platform/audit.js';
+import type { Logger } from '#src/platform/log.js';
+import { createPersonalOrg, findUserByEmail, recordPersonalOrgAudit } from '#src/domain/accounts.js';
 import type { ExternalIdentity } from './external-jwt.js';
 
 export type UserRow = typeof users.$inferSelect;

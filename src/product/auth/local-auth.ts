@@ -9,17 +9,17 @@
  */
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
-import type { Store } from '../../platform/store/db.js';
-import type { Logger } from '../../platform/log.js';
-import type { PublicOrigin } from '../../platform/config/public-origin.js';
-import { authAccounts, authSessions, authVerifications, users } from '../../platform/store/schema.js';
-import { newId } from '../../platform/ids.js';
-import { ensurePersonalOrg } from '../../domain/accounts.js';
+import type { Store } from '#src/platform/store/db.js';
+import type { Logger } from '#src/platform/log.js';
+import type { PublicOrigin } from '#src/platform/config/public-origin.js';
+import { authAccounts, authSessions, authVerifications, users } from '#src/platform/store/schema.js';
+import { newId } from '#src/platform/ids.js';
+import { ensurePersonalOrg } from '#src/domain/accounts.js';
 import type { Outbox } from './outbox.js';
 import { createRateLimitStore } from './rate-limit-store.js';
 import { authLogger } from './auth-log.js';
 import { withHashedSessionTokens } from './hashed-sessions.js';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../domain/password-rules.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '#src/domain/password-rules.js';
 
 export interface LocalAuthDeps {
   store: Store;

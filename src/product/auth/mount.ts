@@ -6,11 +6,11 @@
  * are logged scrubbed, never printed.
  */
 import type { Context, Hono } from 'hono';
-import type { AppEnv } from '../../platform/http/context.js';
-import type { Logger } from '../../platform/log.js';
-import type { PublicOrigin } from '../../platform/config/public-origin.js';
-import { PortalError } from '../../platform/http/errors.js';
-import { routeLabel } from '../../platform/http/kernel.js';
+import type { AppEnv } from '#src/platform/http/context.js';
+import type { Logger } from '#src/platform/log.js';
+import type { PublicOrigin } from '#src/platform/config/public-origin.js';
+import { PortalError } from '#src/platform/http/errors.js';
+import { routeLabel } from '#src/platform/http/kernel.js';
 import type { LocalAuth } from './local-auth.js';
 import type { AttemptGuard } from './brute-force.js';
 import { checkAuthInput, checkRedirects } from './auth-input.js';

@@ -5,8 +5,8 @@
  * `outbox.sent` (tests read the reset link there). A failed delivery is logged, never shown to the requester.
  */
 import { createTransport, type Transporter } from 'nodemailer';
-import type { Logger } from '../../platform/log.js';
-import type { PortalConfig } from '../../platform/config/schema.js';
+import type { Logger } from '#src/platform/log.js';
+import type { PortalConfig } from '#src/platform/config/schema.js';
 
 export interface MailMessage {
   to: string;

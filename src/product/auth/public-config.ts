@@ -4,8 +4,8 @@
  * values their browser SDKs are configured with (publishable / anon keys are public by design; no secret
  * key or JWT secret is ever included).
  */
-import type { PortalConfig } from '../../platform/config/schema.js';
-import type { AuthProviderResponse } from '../../contracts/index.js';
+import type { PortalConfig } from '#src/platform/config/schema.js';
+import type { AuthProviderResponse } from '#src/contracts/index.js';
 
 export function publicAuthConfig(
   auth: PortalConfig['auth'],

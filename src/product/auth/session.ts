@@ -7,12 +7,12 @@
 import { eq } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import type { Db } from '../../platform/store/db.js';
-import type { Logger } from '../../platform/log.js';
-import { authSessions, users } from '../../platform/store/schema.js';
-import { PortalError } from '../../platform/http/errors.js';
+import type { Db } from '#src/platform/store/db.js';
+import type { Logger } from '#src/platform/log.js';
+import { authSessions, users } from '#src/platform/store/schema.js';
+import { PortalError } from '#src/platform/http/errors.js';
 import type { ProductEnv } from '../context.js';
-import type { Accounts } from '../../domain/accounts.js';
+import type { Accounts } from '#src/domain/accounts.js';
 import type { LocalAuth } from './local-auth.js';
 import type { VerifyExternalToken } from './external-jwt.js';
 import { findOrCreateExternalUser, type UserRow } from './external-users.js';

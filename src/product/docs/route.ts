@@ -4,12 +4,12 @@
  * catalog as /v1/models, with the same fields and capabilities; disabled models are left out as they are there.
  */
 import type { Hono } from 'hono';
-import type { Services } from '../../app.js';
-import type { DocsModel, DocsPlan, DocsResponse } from '../../contracts/index.js';
-import { listPlans } from '../../platform/billing/plans.js';
-import type { AppEnv } from '../../platform/http/context.js';
-import { routeLabel } from '../../platform/http/kernel.js';
-import { capabilitiesOf } from '../../inference/templates/chat-template.js';
+import type { Services } from '#src/app.js';
+import type { DocsModel, DocsPlan, DocsResponse } from '#src/contracts/index.js';
+import { listPlans } from '#src/platform/billing/plans.js';
+import type { AppEnv } from '#src/platform/http/context.js';
+import { routeLabel } from '#src/platform/http/kernel.js';
+import { capabilitiesOf } from '#src/inference/templates/chat-template.js';
 
 export function registerDocsRoute(app: Hono<AppEnv>, services: Services) {
   app.get('/api/docs', routeLabel('/api/docs'), async function docsFacts(c) {

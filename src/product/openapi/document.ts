@@ -4,8 +4,8 @@
  * contract schemas and the error code union. Built once per public URL (start-up), served by ./route.ts.
  * better-auth's own `/api/auth/*` endpoints are not described: they are the dashboard's sign-in plumbing.
  */
-import { errorBody } from '../../contracts/index.js';
-import { anthropicError } from '../../contracts/v1.js';
+import { errorBody } from '#src/contracts/index.js';
+import { anthropicError } from '#src/contracts/v1.js';
 import { errorTable, HEADERS } from './errors.js';
 import { describeFields } from './field-docs.js';
 import { jsonSchema, openApiPath, renderOperation, type Operation } from './operation.js';

@@ -7,7 +7,7 @@
  * Schema form and are dropped: the document is a description, the zod schemas stay the validators.
  */
 import { z } from 'zod';
-import type { ErrorCode } from '../../platform/http/errors.js';
+import type { ErrorCode } from '#src/platform/http/errors.js';
 import { errorResponses, RATE_LIMIT_HEADERS } from './errors.js';
 
 type JsonSchema = Record<string, unknown>;

@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Hono } from 'hono';
-import type { AppEnv } from '../../platform/http/context.js';
-import { routeLabel } from '../../platform/http/kernel.js';
+import type { AppEnv } from '#src/platform/http/context.js';
+import { routeLabel } from '#src/platform/http/kernel.js';
 import { buildOpenApiDocument } from './document.js';
 
 const VERSION = (

@@ -4,8 +4,8 @@
  * route in a table without words fails the document build (and so the start-up test), so a new route gets
  * documented or the build says which one is missing.
  */
-import { productRoutes, type RouteContract } from '../../contracts/index.js';
-import { adminRoutes } from '../../contracts/admin-responses.js';
+import { productRoutes, type RouteContract } from '#src/contracts/index.js';
+import { adminRoutes } from '#src/contracts/admin-responses.js';
 import { codesFor } from './errors.js';
 import { jsonSchema, type Operation } from './operation.js';
 

@@ -17,7 +17,7 @@ import {
   textCompletionChunk,
   v1Model,
   v1ModelList,
-} from '../../contracts/v1.js';
+} from '#src/contracts/v1.js';
 import { codesFor } from './errors.js';
 import type { Operation } from './operation.js';
 

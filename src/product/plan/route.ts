@@ -3,14 +3,14 @@
  * derived from the ledger, minus open reservations), the newest ledger entries and every plan to compare.
  */
 import type { Hono } from 'hono';
-import type { PlanResponse } from '../../contracts/index.js';
-import type { Ledger } from '../../platform/billing/ledger.js';
-import type { Plans } from '../../platform/billing/plans.js';
-import type { Credits } from '../../platform/billing/types.js';
-import { routeLabel } from '../../platform/http/kernel.js';
+import type { PlanResponse } from '#src/contracts/index.js';
+import type { Ledger } from '#src/platform/billing/ledger.js';
+import type { Plans } from '#src/platform/billing/plans.js';
+import type { Credits } from '#src/platform/billing/types.js';
+import { routeLabel } from '#src/platform/http/kernel.js';
 import type { ProductEnv } from '../context.js';
 
-export type { PlanResponse } from '../../contracts/index.js';
+export type { PlanResponse } from '#src/contracts/index.js';
 
 export interface PlanDeps {
   plans: Plans;

@@ -1,9 +1,9 @@
 /** POST /api/keys — create a key; the full key is in this response only. */
-import { routeLabel } from '../../platform/http/kernel.js';
-import { createKeyBody } from '../../contracts/index.js';
-import { parseJsonBody } from '../../platform/http/body.js';
+import { routeLabel } from '#src/platform/http/kernel.js';
+import { createKeyBody } from '#src/contracts/index.js';
+import { parseJsonBody } from '#src/platform/http/body.js';
 import { userActor, type ProductApi } from '../deps.js';
-import type { KeyService } from '../../domain/keys/key-service.js';
+import type { KeyService } from '#src/domain/keys/key-service.js';
 
 export function registerCreateKey(api: ProductApi, { keys }: { keys: KeyService }) {
   api.post('/keys', routeLabel('/api/keys'), async (c) => {

@@ -3,11 +3,11 @@
  * backend is the demo pool (the dashboard shows a small note then).
  */
 import { and, eq } from 'drizzle-orm';
-import { routeLabel } from '../../platform/http/kernel.js';
-import { organizations, routerPools } from '../../platform/store/schema.js';
-import type { PortalConfig } from '../../platform/config/schema.js';
-import type { Db } from '../../platform/store/db.js';
-import type { Accounts } from '../../domain/accounts.js';
+import { routeLabel } from '#src/platform/http/kernel.js';
+import { organizations, routerPools } from '#src/platform/store/schema.js';
+import type { PortalConfig } from '#src/platform/config/schema.js';
+import type { Db } from '#src/platform/store/db.js';
+import type { Accounts } from '#src/domain/accounts.js';
 import type { ProductApi } from '../deps.js';
 
 export interface GetAccountDeps {

@@ -1,7 +1,7 @@
 /** GET /api/keys/:id — one key of the organization; another organization's id is 404. */
-import { routeLabel } from '../../platform/http/kernel.js';
+import { routeLabel } from '#src/platform/http/kernel.js';
 import type { ProductApi } from '../deps.js';
-import type { KeyService } from '../../domain/keys/key-service.js';
+import type { KeyService } from '#src/domain/keys/key-service.js';
 
 export function registerGetKey(api: ProductApi, { keys }: { keys: KeyService }) {
   api.get('/keys/:id', routeLabel('/api/keys/:id'), async (c) =>

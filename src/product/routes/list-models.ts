@@ -1,8 +1,8 @@
 /** GET /api/models — the enabled catalog, for the key-scope picker and the Plan page. */
 import { asc, eq } from 'drizzle-orm';
-import { routeLabel } from '../../platform/http/kernel.js';
-import { models } from '../../platform/store/schema.js';
-import type { Db } from '../../platform/store/db.js';
+import { routeLabel } from '#src/platform/http/kernel.js';
+import { models } from '#src/platform/store/schema.js';
+import type { Db } from '#src/platform/store/db.js';
 import type { ProductApi } from '../deps.js';
 
 export function registerListModels(api: ProductApi, { db }: { db: Db }) {

@@ -1,7 +1,7 @@
 /** DELETE /api/keys/:id — revoke now (every gateway instance drops it); the key stays listed as revoked. */
-import { routeLabel } from '../../platform/http/kernel.js';
+import { routeLabel } from '#src/platform/http/kernel.js';
 import { userActor, type ProductApi } from '../deps.js';
-import type { KeyService } from '../../domain/keys/key-service.js';
+import type { KeyService } from '#src/domain/keys/key-service.js';
 
 export function registerRevokeKey(api: ProductApi, { keys }: { keys: KeyService }) {
   api.delete('/keys/:id', routeLabel('/api/keys/:id'), async (c) =>

@@ -1,9 +1,9 @@
 /** PATCH /api/keys/:id — rename, change expiry, model scope or limits. */
-import { routeLabel } from '../../platform/http/kernel.js';
-import { updateKeyBody } from '../../contracts/index.js';
-import { parseJsonBody } from '../../platform/http/body.js';
+import { routeLabel } from '#src/platform/http/kernel.js';
+import { updateKeyBody } from '#src/contracts/index.js';
+import { parseJsonBody } from '#src/platform/http/body.js';
 import { userActor, type ProductApi } from '../deps.js';
-import type { KeyService } from '../../domain/keys/key-service.js';
+import type { KeyService } from '#src/domain/keys/key-service.js';
 
 export function registerUpdateKey(api: ProductApi, { keys }: { keys: KeyService }) {
   api.patch('/keys/:id', routeLabel('/api/keys/:id'), async (c) => {

@@ -3,7 +3,7 @@
  * raw events), so the answer costs the same at 300 rows or 5 million events: one index range scan over
  * (granularity, org_id, bucket_start) returning at most buckets × keys × models rows.
  */
-import type { Query } from '../../platform/store/db.js';
+import type { Query } from '#src/platform/store/db.js';
 
 export type Granularity = 'hour' | 'day';
 

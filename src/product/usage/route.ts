@@ -4,12 +4,12 @@
  * when they free up (from the gateway, when it runs in this process).
  */
 import type { Hono } from 'hono';
-import type { Query } from '../../platform/store/db.js';
-import { usageQuery, type Usage, type UsageWindow } from '../../contracts/index.js';
-import { PortalError } from '../../platform/http/errors.js';
-import { routeLabel } from '../../platform/http/kernel.js';
+import type { Query } from '#src/platform/store/db.js';
+import { usageQuery, type Usage, type UsageWindow } from '#src/contracts/index.js';
+import { PortalError } from '#src/platform/http/errors.js';
+import { routeLabel } from '#src/platform/http/kernel.js';
 import type { ProductEnv } from '../context.js';
-import { parseValue } from '../../platform/http/body.js';
+import { parseValue } from '#src/platform/http/body.js';
 import { BUCKET_MS, usageReport } from './query.js';
 
 const MAX_BUCKETS = { hour: 24 * 93, day: 732 } as const;

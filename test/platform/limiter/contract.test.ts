@@ -3,7 +3,7 @@
  * Time is injected: T0 is aligned to every bucket width used here, so bucket boundaries are easy to read.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LimitSpec, Limiter } from '../../../src/platform/limiter/types.js';
+import type { LimitSpec, Limiter } from '#src/platform/limiter/types.js';
 import { limiterTargets } from './targets.js';
 
 const T0 = 1_800_000_000_000;

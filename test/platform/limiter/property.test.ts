@@ -8,8 +8,8 @@
  * bucket is still inside the window; usage past the reservation is a new entry at settlement time.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Charge, LimitSpec } from '../../../src/platform/limiter/types.js';
-import { windowOf } from '../../../src/platform/limiter/window.js';
+import type { Charge, LimitSpec } from '#src/platform/limiter/types.js';
+import { windowOf } from '#src/platform/limiter/window.js';
 import { limiterTargets } from './targets.js';
 
 interface Entry {

@@ -3,7 +3,7 @@
  * the limiter's and the bus's reasons, and the limiter keeps deciding per instance.
  */
 import { expect, it } from 'vitest';
-import { usePortal } from '../../support/harness.js';
+import { usePortal } from '#test/support/harness.js';
 
 const t = usePortal({ redis: 'redis://127.0.0.1:1' });
 

@@ -6,10 +6,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
-import { createMemoryLimiter } from '../../../src/platform/limiter/memory.js';
-import { createRedisLimiter, runScript } from '../../../src/platform/limiter/redis.js';
-import type { Charge, LimitSpec, Limiter } from '../../../src/platform/limiter/types.js';
-import { describeWith } from '../../support/services.js';
+import { createMemoryLimiter } from '#src/platform/limiter/memory.js';
+import { createRedisLimiter, runScript } from '#src/platform/limiter/redis.js';
+import type { Charge, LimitSpec, Limiter } from '#src/platform/limiter/types.js';
+import { describeWith } from '#test/support/services.js';
 import { deleteKeys, testPrefix } from './targets.js';
 
 const CONNECTIONS = 6;

@@ -8,12 +8,12 @@ import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import client from 'prom-client';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/platform/log.js';
-import { PortalError } from '../../../src/platform/http/errors.js';
-import { createLimiter } from '../../../src/platform/limiter/index.js';
-import { createRedisLimiter, stallAware } from '../../../src/platform/limiter/redis.js';
-import type { LimitSpec, Limiter } from '../../../src/platform/limiter/types.js';
-import { describeWith } from '../../support/services.js';
+import { createLogger } from '#src/platform/log.js';
+import { PortalError } from '#src/platform/http/errors.js';
+import { createLimiter } from '#src/platform/limiter/index.js';
+import { createRedisLimiter, stallAware } from '#src/platform/limiter/redis.js';
+import type { LimitSpec, Limiter } from '#src/platform/limiter/types.js';
+import { describeWith } from '#test/support/services.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 import { deleteKeys, testPrefix } from './targets.js';
 

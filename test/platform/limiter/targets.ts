@@ -4,10 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createMemoryLimiter } from '../../../src/platform/limiter/memory.js';
-import { createRedisLimiter } from '../../../src/platform/limiter/redis.js';
-import type { Limiter } from '../../../src/platform/limiter/types.js';
-import { hasService } from '../../support/services.js';
+import { createMemoryLimiter } from '#src/platform/limiter/memory.js';
+import { createRedisLimiter } from '#src/platform/limiter/redis.js';
+import type { Limiter } from '#src/platform/limiter/types.js';
+import { hasService } from '#test/support/services.js';
 
 export interface LimiterTarget {
   name: 'memory' | 'redis';

@@ -20,4 +20,4 @@ export type {
   UpdateKeyRequest,
   UsageWindow,
   WindowName,
-} from '../../../src/contracts/index.js';
+} from '#src/contracts/index.js';

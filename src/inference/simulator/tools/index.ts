@@ -3,7 +3,7 @@
  * answer in its template family's syntax (cut at the request's stop sequences, as a router stops there),
  * so the demo fleet and tests exercise the real output parsers.
  */
-import { countTokens } from '../../tokens.js';
+import { countTokens } from '#src/inference/tokens.js';
 import type { SimOptions } from '../options.js';
 import type { GeneratedText } from '../text.js';
 import { answerPieces, MARKER, toolAnswerText } from './answer.js';

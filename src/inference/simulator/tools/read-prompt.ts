@@ -3,7 +3,7 @@
  * as a real one does): the tools offered, a forced call's opener left at the end, a tool result in the last
  * turn, the user's last words, a JSON answer asked for, and whether the assistant's channel is left open.
  */
-import { gemmaToJson } from '../../templates/gemma-value.js';
+import { gemmaToJson } from '#src/inference/templates/gemma-value.js';
 
 export type SimFamily = 'harmony' | 'chatml' | 'gemma4' | 'gemma' | 'llama3';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { chatRequest, model } from '../../../../test/inference/support.js';
-import { cortensorAdapter } from '../../adapters/cortensor.js';
-import { collectPieces } from '../../templates/parsers/index.js';
-import type { InferenceRequest, StreamPiece, ToolDefinition } from '../../types.js';
+import { chatRequest, model } from '#test/inference/support.js';
+import { cortensorAdapter } from '#src/inference/adapters/cortensor.js';
+import { collectPieces } from '#src/inference/templates/parsers/index.js';
+import type { InferenceRequest, StreamPiece, ToolDefinition } from '#src/inference/types.js';
 import { simOptionsSchema, type SimOptionsInput } from '../options.js';
 import { toolAnswer } from './index.js';
 

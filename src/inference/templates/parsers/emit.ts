@@ -4,7 +4,7 @@
  * a whitespace hold that keeps the blank lines around markup out of the answer.
  */
 import { randomBytes } from 'node:crypto';
-import type { StreamPiece } from '../../types.js';
+import type { StreamPiece } from '#src/inference/types.js';
 
 export type OutputPiece = Exclude<StreamPiece, { type: 'end' }>;
 

@@ -5,8 +5,8 @@
  * same parser over the whole text. A prefill (the start of the assistant turn the prompt already holds,
  * e.g. a forced call's opener) is read first, so the parser is in the state the model continues from.
  */
-import type { TemplateFamily } from '../../../platform/config/schema.js';
-import type { ToolCall, ToolDefinition } from '../../types.js';
+import type { TemplateFamily } from '#src/platform/config/schema.js';
+import type { ToolCall, ToolDefinition } from '#src/inference/types.js';
 import { identityNames, toolNameMap } from '../tool-names.js';
 import { createCallCounter, randomCallId, type CallCounter, type OutputPiece } from './emit.js';
 import { createGemma4State, GEMMA4_MARKERS, gemma4End, gemma4Step } from './gemma4.js';

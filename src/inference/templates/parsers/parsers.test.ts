@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ToolDefinition } from '../../types.js';
+import type { ToolDefinition } from '#src/inference/types.js';
 import { collectPieces, createOutputParser, parseOutput, type OutputParserOptions } from './index.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../__fixtures__/${name}`, import.meta.url), 'utf8');
