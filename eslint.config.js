@@ -97,4 +97,20 @@ export default tseslint.config(
     ignores: ['**/*.test.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'error' },
   },
+  {
+    // Imports that climb two or more folders use the package.json `imports` aliases (decision 016), so a
+    // module's imports say which layer they reach; `node scripts/alias-imports.mjs` rewrites them. Tests that
+    // check the dashboard's own modules (web/src) reach them by path: web/ is a separate bundle, not a layer.
+    files: ['src/**/*.{ts,tsx}', 'test/**/*.ts', 'bench/**/*.ts', 'web/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^\\.\\./\\.\\./(?!web/)', message: 'Use the #src/* or #test/* import alias.' },
+          ],
+        },
+      ],
+    },
+  },
 );
