@@ -34,6 +34,7 @@ const known = {
   'tool-parser': { args: ['1'], needs: [] },
   writeback: { args: ['50000', '500,2000'], needs: ['DATABASE_URL'] },
   'usage-api': { args: [], needs: ['DATABASE_URL'], optIn: true },
+  ab: { args: [], needs: [], optIn: true }, // needs --base: run it directly (see bench/ab.ts)
 };
 
 const found = readdirSync(here)

@@ -1,0 +1,121 @@
+/**
+ * A/B of two Portal builds in one run (issue #12: "the gateway figures within noise" after a refactor). This
+ * machine's load swings throughput by ±30 % from one minute to the next, so two separate `bench/gateway.ts`
+ * runs cannot tell a 10 % change from noise. Here both builds serve the same simulator at the same time and
+ * are loaded in turn, round after round, and each cell reports the median over rounds of the B/A ratio of
+ * Portal's CPU per request and of its req/s — the load of the moment hits both sides of each ratio alike.
+ *
+ * Run: `npx tsx bench/ab.ts --base /path/to/other/checkout [--rounds 5] [--seconds 3]`
+ *   A = the build of --base (built with its own bench/lib/build.ts when missing), B = this tree (built now).
+ * Memory mode (PGlite, memory limiter), model oss-20b on the OpenAI-compatible pool.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { buildPortal } from './lib/build.js';
+import { checkOnce, measure, median, type LoadSpec } from './lib/load.js';
+import { startPortalProcess, startSim, type PortalService } from './lib/stack.js';
+
+const { values: args } = parseArgs({
+  options: {
+    base: { type: 'string' },
+    rounds: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '3' },
+  },
+});
+if (!args.base) {
+  // `npm run bench -- --all` reaches every bench/*.ts: without a checkout to compare with there is nothing to do.
+  console.log('ab: skipped — pass --base /path/to/other/checkout (the A side)');
+  process.exit(0);
+}
+const rounds = Number(args.rounds);
+const seconds = Number(args.seconds);
+
+/** The other checkout's private bench build, built with its own tooling when it is not there yet. */
+function baseBin(dir: string): string {
+  const bin = join(dir, '.tmp/bench-build/bin/portal');
+  if (!existsSync(join(dir, '.tmp/bench-build/dist/cli/main.js')))
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '-e', "import('./bench/lib/build.ts').then((m) => m.buildPortal())"],
+      {
+        cwd: dir,
+        stdio: 'inherit',
+      },
+    );
+  return bin;
+}
+
+function spec(p: PortalService, stream: boolean, connections: number, secs: number): LoadSpec {
+  return {
+    url: `${p.url}/v1/chat/completions`,
+    headers: { authorization: `Bearer ${p.key}` },
+    body: JSON.stringify({
+      model: 'oss-20b',
+      messages: [{ role: 'user', content: 'Say hello to the benchmark.' }],
+      max_tokens: 32,
+      ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+    }),
+    connections,
+    seconds: secs,
+    serverCpuMs: p.child.cpuMs,
+  };
+}
+
+const CELLS = [
+  { stream: false, connections: 1 },
+  { stream: false, connections: 50 },
+  { stream: true, connections: 1 },
+  { stream: true, connections: 50 },
+];
+
+async function main() {
+  const binA = baseBin(args.base!);
+  const binB = buildPortal();
+  const sim = await startSim(binB);
+  const a = await startPortalProcess(binA, sim.url, { name: 'memory' });
+  const b = await startPortalProcess(binB, sim.url, { name: 'memory' });
+  const lines: string[] = [];
+  try {
+    for (const p of [a, b]) for (const stream of [false, true]) await checkOnce(spec(p, stream, 1, 1));
+    for (const cell of CELLS) {
+      const cpu: number[] = [];
+      const rps: number[] = [];
+      const raw: string[] = [];
+      for (const p of [a, b]) await measure(spec(p, cell.stream, cell.connections, 2)); // warm-up
+      for (let round = 0; round < rounds; round++) {
+        // Alternate which side goes first, so a load change within a round does not favour one side.
+        const order = round % 2 ? [b, a] : [a, b];
+        const got = new Map<PortalService, { cpu: number; rps: number }>();
+        for (const p of order) {
+          const r = await measure(spec(p, cell.stream, cell.connections, seconds));
+          if (r.failures) throw new Error(`failures during a cell: ${r.failures}`);
+          got.set(p, { cpu: r.cpuUsPerRequest, rps: r.rps });
+        }
+        const ra = got.get(a)!;
+        const rb = got.get(b)!;
+        cpu.push(rb.cpu / ra.cpu);
+        rps.push(rb.rps / ra.rps);
+        raw.push(`${ra.cpu.toFixed(0)}/${rb.cpu.toFixed(0)} µs`);
+      }
+      const line =
+        `${cell.stream ? 'stream' : 'json  '} c=${String(cell.connections).padEnd(2)}  ` +
+        `CPU/req B/A ${median(cpu).toFixed(2)} (rounds ${cpu.map((x) => x.toFixed(2)).join(' ')})  ` +
+        `req/s B/A ${median(rps).toFixed(2)}  [A/B CPU per round: ${raw.join(', ')}]`;
+      console.log(line);
+      lines.push(line);
+    }
+  } finally {
+    await a.close();
+    await b.close();
+    await sim.child.stop();
+  }
+  console.log(
+    `\nA = ${args.base}, B = this tree; ${rounds} rounds × ${seconds} s per side per cell\n${lines.join('\n')}`,
+  );
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+await main();
+process.exit(0);
