@@ -6,7 +6,8 @@
  * and removes its folders.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { inject } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -76,13 +77,43 @@ export interface BrowserPortal extends TestBrowser {
   baseURL: string;
 }
 
-let built = false;
+const REPO = join(import.meta.dirname, '../..');
+const BUILD_LOCK = join(REPO, '.tmp/web-build.lock');
+const BUILD_STAMP = join(REPO, '.tmp/web-build.run');
 
-/** Builds web/dist once per test file (a suite may start several Portals), so each serves the current code. */
-function buildDashboard() {
-  if (built) return;
-  execFileSync('npm', ['run', 'build:web'], { cwd: join(import.meta.dirname, '../..'), stdio: 'ignore' });
-  built = true;
+/**
+ * Builds web/dist once per `vitest run`, so every browser suite serves the current dashboard. Once, not once
+ * per file: Vite empties web/dist before writing it, so a second suite's build would pull the files out from
+ * under a page another worker is loading. A lock directory serialises the workers; the stamp names the run
+ * (test/support/global-setup.ts) that built last.
+ */
+async function buildDashboard() {
+  const runId = inject('runId');
+  mkdirSync(join(REPO, '.tmp'), { recursive: true });
+  await withLock(BUILD_LOCK, () => {
+    if (existsSync(BUILD_STAMP) && readFileSync(BUILD_STAMP, 'utf8') === runId) return;
+    execFileSync('npm', ['run', 'build:web'], { cwd: REPO, stdio: 'ignore' });
+    writeFileSync(BUILD_STAMP, runId);
+  });
+}
+
+/** Runs `fn` holding a lock directory; a lock older than 5 minutes is a crashed holder's and is taken over. */
+async function withLock(dir: string, fn: () => void) {
+  for (;;) {
+    try {
+      mkdirSync(dir);
+      break;
+    } catch {
+      const age = Date.now() - (statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 300_000) rmSync(dir, { force: true, recursive: true });
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    fn();
+  } finally {
+    rmSync(dir, { force: true, recursive: true });
+  }
 }
 
 /** Builds the dashboard, starts a Portal through the one harness and opens Chromium on it. */
@@ -91,7 +122,7 @@ export async function startBrowserPortal(options: {
   permissions?: string[];
   portal?: TestPortalOptions;
 }): Promise<BrowserPortal> {
-  buildDashboard();
+  await buildDashboard();
   mkdirSync(SCREENSHOTS, { recursive: true });
   const portal = await startTestPortal(options.portal ?? {});
   const baseURL = portal.url.replace('localhost', '127.0.0.1');
