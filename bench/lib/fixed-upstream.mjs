@@ -7,6 +7,7 @@
 // name, built on first sight); max_tokens, stop and the messages are ignored, the API key is not checked.
 // GET /v1/models answers too (Portal's health probe). Usage: node bench/lib/fixed-upstream.mjs [PORT]
 import { createServer } from 'node:http';
+import { pathToFileURL } from 'node:url';
 
 const WORDS = 32;
 const TEXT = Array.from({ length: WORDS }, (_, i) => `word${i + 1}`);
@@ -105,7 +106,7 @@ export function createFixedUpstream() {
   });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const server = createFixedUpstream();
   server.keepAliveTimeout = 65_000;
   server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {

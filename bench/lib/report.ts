@@ -79,7 +79,7 @@ function tableLine(
   const baseCpu = portal ? perRun(cells, row, stream, conns, (_p, b) => b.cpuUsPerRequest) : NaN;
   const failed = mine.reduce((sum, c) => sum + c.result.failures, 0);
   const rps = m((r) => r.rps);
-  const line = `| ${row.name} | ${row.upstream} | ${stream ? 'yes' : 'no'} | ${conns} | ${rps.toFixed(0)} | ${f2(m((r) => r.p50))} | ${f2(m((r) => r.p99))} | ${pct(ratio)} | ${f2(added)} | ${f2(overhead)} | ${Number.isFinite(cpu) ? cpu.toFixed(0) : '—'} | ${pct(cpuRatio)} | ${failed} |`;
+  const line = `| ${row.name} | ${stream ? 'yes' : 'no'} | ${conns} | ${rps.toFixed(0)} | ${f2(m((r) => r.p50))} | ${f2(m((r) => r.p99))} | ${pct(ratio)} | ${f2(added)} | ${f2(overhead)} | ${Number.isFinite(cpu) ? cpu.toFixed(0) : '—'} | ${pct(cpuRatio)} | ${failed} |`;
   return { line, figures: { rps, ratio, added, cpu, baseCpu } };
 }
 
@@ -108,8 +108,8 @@ function verdictsFor(row: TableRow, stream: boolean, conns: number, f: RowFigure
 /** Rows grouped by upstream, then streaming, then connections, in the order the targets were given. */
 export function buildTable(cells: Cell[], rows: TableRow[]): { markdown: string; verdicts: Verdict[] } {
   const lines = [
-    '| target | upstream | stream | conns | req/s | p50 ms | p99 ms | Portal / proxy req/s | added p50 ms | x-portal-overhead-ms p50 | server CPU µs/req | proxy / Portal CPU per req | failed |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| target | stream | conns | req/s | p50 ms | p99 ms | Portal / proxy req/s | added p50 ms | x-portal-overhead-ms p50 | server CPU µs/req | proxy / Portal CPU per req | failed |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const verdicts: Verdict[] = [];
   const upstreams = [...new Set(rows.map((r) => r.upstream))];

@@ -5,7 +5,7 @@
  */
 import type { LoadSpec } from './load.js';
 import type { PortalMode, PortalService, Service } from './stack.js';
-import { SIM_KEY } from './stack.js';
+import { FIXED_UPSTREAM_MODEL, SIM_KEY } from './stack.js';
 
 export type UpstreamName = 'sim' | 'fixed';
 
@@ -62,7 +62,7 @@ export interface UpstreamSide {
 
 /** The model Portal serves on each upstream's OpenAI-compatible pool, and what the upstream itself is asked. */
 const PORTAL_OPENAI_MODEL: Record<UpstreamName, string> = { sim: 'oss-20b', fixed: 'oss-120b' };
-const DIRECT_MODEL: Record<UpstreamName, string> = { sim: 'gpt-oss-20b', fixed: 'fixed-oss-120b' };
+const DIRECT_MODEL: Record<UpstreamName, string> = { sim: 'gpt-oss-20b', fixed: FIXED_UPSTREAM_MODEL };
 
 /** The rows of one upstream: directly, through the bare proxy, through each Portal process. */
 export function targetsFor(
