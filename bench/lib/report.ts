@@ -83,6 +83,20 @@ function tableLine(
   return { line, figures: { rps, ratio, added, cpu, baseCpu } };
 }
 
+/**
+ * CPU per request, Portal's and the proxy's on the same upstream, against two targets: issue 16's ≤ 400 µs
+ * (absolute, so it moves with the machine's speed) and the CPU that 60 % of the proxy's req/s needs when each
+ * has a core to itself (the proxy's µs / 0.6, which does not).
+ */
+function cpuVerdict(where: string, f: RowFigures): Verdict {
+  const needed = f.baseCpu / 0.6;
+  const miss = (limit: number) => (f.cpu <= limit ? 'met' : `missed by ${(f.cpu - limit).toFixed(0)} µs`);
+  return {
+    ok: f.cpu <= 400 && f.cpu <= needed,
+    text: `${where}: Portal ${f.cpu.toFixed(0)} µs CPU per request, the bare proxy ${f.baseCpu.toFixed(0)} µs (≤ 400 µs: ${miss(400)}; ≤ ${needed.toFixed(0)} µs for 60 % of the proxy on a core each: ${miss(needed)})`,
+  };
+}
+
 /** The issue's targets for an OpenAI-pool Portal row: ratio at 50 connections, added p50 at 1, CPU per request. */
 function verdictsFor(row: TableRow, stream: boolean, conns: number, f: RowFigures): Verdict[] {
   const where = `${row.name} (${UPSTREAM_LABEL[row.upstream]}), ${stream ? 'streamed' : 'non-streamed'}, ${conns} conn${conns === 1 ? '' : 's'}`;
@@ -98,10 +112,7 @@ function verdictsFor(row: TableRow, stream: boolean, conns: number, f: RowFigure
       ok: f.ratio >= 0.6,
       text: `${where}: ${pct(f.ratio)} of the bare proxy's req/s on the same upstream (target ≥ 60%${f.ratio >= 0.6 ? '' : `: missed by ${((0.6 - f.ratio) * 100).toFixed(0)} points`})`,
     },
-    {
-      ok: f.cpu <= 400,
-      text: `${where}: Portal ${f.cpu.toFixed(0)} µs CPU per request, the bare proxy ${f.baseCpu.toFixed(0)} µs (target ≤ 400 µs${f.cpu <= 400 ? '' : `: missed by ${(f.cpu - 400).toFixed(0)} µs`})`,
-    },
+    cpuVerdict(where, f),
   ];
 }
 
