@@ -3,8 +3,9 @@
 // one pre-serialised SSE sequence (32 one-word content chunks, a finish chunk, with
 // `stream_options.include_usage` a usage chunk, then `data: [DONE]`). The simulator shares the two cores with the
 // servers under test and spends 2-3 times this server's CPU per request (one run: 40-95 µs against 15-37 µs),
-// and a slow upstream flatters every Portal / proxy ratio. The reply echoes the request's model (one pre-serialised set of bodies per model
-// name, built on first sight); max_tokens, stop and the messages are ignored, the API key is not checked.
+// and a slow upstream flatters every Portal / proxy ratio. The reply echoes the request's model (one
+// pre-serialised set of bodies per model name, built on first sight); max_tokens, stop and the messages are
+// ignored, the API key is not checked.
 // GET /v1/models answers too (Portal's health probe). Usage: node bench/lib/fixed-upstream.mjs [PORT]
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
