@@ -1,33 +1,47 @@
 /**
- * Gateway benchmark (issue 4). In one run, on 127.0.0.1, each server in its own process:
+ * Gateway benchmark (issues 4 and 16). In one run, on 127.0.0.1, each server in its own process:
  *   (a) the router simulator directly (zero delay, OpenAI-compatible /v1/chat/completions),
  *   (b) a bare Node reverse proxy in front of it,
  *   (c) Portal with every check (key verify, per-key and per-org limits, entitlement, routing, normalization,
  *       usage event, request log) and an OpenAI-compatible pool on the simulator,
  *   (d) the same with a Cortensor pool,
+ *   (e) the same three on the fixed-reply upstream (lib/fixed-upstream.mjs: pre-serialised answers, no text
+ *       generation) — upstream, bare proxy in front of it, Portal's OpenAI-compatible pool oss-120b on it — since
+ *       the simulator's own CPU on the same cores flatters every Portal / proxy ratio (`--upstream sim|fixed|both`),
  * non-streamed and streamed, at 1 and 50 connections; Portal in memory mode (PGlite, memory limiter) and, with
  * DATABASE_URL and REDIS_URL, in Redis mode (fresh database, dropped afterwards). Then Portal's RSS with 1,000
  * concurrent streams, and with --profile a CPU profile of Portal under load.
  *
  * Run: `npx tsx bench/gateway.ts [--seconds 5] [--warmup 3] [--runs 1] [--streams 1000] [--rss-modes memory,redis] [--skip-build]
- *       [--no-load] [--no-rss] [--profile [--profile-mode memory|redis] [--profile-connections 50]]`
+ *       [--no-load] [--no-rss] [--upstream sim|fixed|both]
+ *       [--profile [--profile-mode memory|redis] [--profile-connections 50]]`
+ * The profile runs on the fixed-reply upstream when it is selected, else on the simulator.
  */
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildPortal, REPO } from './lib/build.js';
-import { checkOnce, measure, type LoadSpec } from './lib/load.js';
+import { checkOnce, measure, type LoadResult } from './lib/load.js';
 import { formatProfile, summariseProfile } from './lib/profile.js';
 import { buildTable, streamsLine, type Cell, type Verdict } from './lib/report.js';
 import {
-  SIM_KEY,
   startBareProxy,
+  startFixedUpstream,
   startPortalProcess,
   startSim,
   type PortalMode,
+  type PortalService,
   type Service,
 } from './lib/stack.js';
+import {
+  spec,
+  targetsFor,
+  UPSTREAM_LABEL,
+  type Target,
+  type UpstreamName,
+  type UpstreamSide,
+} from './lib/targets.js';
 import { holdStreams } from './lib/streams.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/store.js';
 
@@ -44,118 +58,124 @@ const { values: args } = parseArgs({
     'profile-mode': { type: 'string', default: 'memory' },
     'profile-connections': { type: 'string', default: '50' },
     'rss-modes': { type: 'string', default: 'memory,redis' },
+    upstream: { type: 'string', default: 'both' },
   },
 });
 const seconds = Number(args.seconds);
 const runs = Number(args.runs);
+const upstreamChoices: Record<string, UpstreamName[]> = {
+  sim: ['sim'],
+  fixed: ['fixed'],
+  both: ['sim', 'fixed'],
+};
+if (!upstreamChoices[args.upstream]) {
+  console.error(`--upstream must be sim, fixed or both (got ${args.upstream})`);
+  process.exit(2);
+}
+const upstreams = upstreamChoices[args.upstream] ?? [];
 
-interface Target {
-  name: string;
-  url: string;
-  key: string;
-  model: string;
-  portal: boolean;
-  /** CPU time of the process that serves this target (the simulator's own is not counted for the others). */
-  cpuMs?: () => number;
+/** Starts the bare proxy in front of each selected upstream (and the fixed-reply upstream itself). */
+async function startSides(sim: Service): Promise<UpstreamSide[]> {
+  const sides: UpstreamSide[] = [];
+  if (upstreams.includes('sim'))
+    sides.push({ name: 'sim', service: sim, proxy: await startBareProxy(sim.url) });
+  if (upstreams.includes('fixed')) {
+    const fixed = await startFixedUpstream();
+    sides.push({ name: 'fixed', service: fixed, proxy: await startBareProxy(fixed.url) });
+  }
+  return sides;
 }
 
-function spec(t: Target, stream: boolean, connections: number, secs: number): LoadSpec {
-  return {
-    url: `${t.url}/v1/chat/completions`,
-    headers: { authorization: `Bearer ${t.key}` },
-    body: JSON.stringify({
-      model: t.model,
-      messages: [{ role: 'user', content: 'Say hello to the benchmark.' }],
-      max_tokens: 32,
-      ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
-    }),
-    connections,
-    seconds: secs,
-    sampleHeader: t.portal ? 'x-portal-overhead-ms' : undefined,
-    serverCpuMs: t.cpuMs,
-  };
-}
-
-async function loadCells(bin: string, sim: Service): Promise<{ cells: Cell[]; names: string[] }> {
-  const simUrl = sim.url;
-  const proxy = await startBareProxy(simUrl);
+function portalModes(database: TestDatabase | undefined): PortalMode[] {
   const modes: PortalMode[] = [{ name: 'memory' }];
-  let database: TestDatabase | undefined;
-  if (process.env.DATABASE_URL && process.env.REDIS_URL) {
-    database = await createTestDatabase('portal_bench');
-    modes.push({ name: 'redis', databaseUrl: database.url, redisUrl: process.env.REDIS_URL });
-  } else console.log('redis mode skipped: set DATABASE_URL and REDIS_URL to measure it');
-  const portals = [];
-  try {
-    for (const mode of modes) portals.push({ mode, portal: await startPortalProcess(bin, simUrl, mode) });
-    const targets: Target[] = [
-      {
-        name: 'simulator',
-        url: simUrl,
-        key: SIM_KEY,
-        model: 'gpt-oss-20b',
-        portal: false,
-        cpuMs: sim.child.cpuMs,
-      },
-      {
-        name: 'bare proxy',
-        url: proxy.url,
-        key: SIM_KEY,
-        model: 'gpt-oss-20b',
-        portal: false,
-        cpuMs: proxy.child.cpuMs,
-      },
-      ...portals.flatMap(({ mode, portal }) => [
-        {
-          name: `portal openai ${mode.name}`,
-          url: portal.url,
-          key: portal.key,
-          model: 'oss-20b',
-          portal: true,
-          cpuMs: portal.child.cpuMs,
-        },
-        {
-          name: `portal cortensor ${mode.name}`,
-          url: portal.url,
-          key: portal.key,
-          model: 'gemma4',
-          portal: true,
-          cpuMs: portal.child.cpuMs,
-        },
-      ]),
-    ];
-    for (const t of targets) for (const stream of [false, true]) await checkOnce(spec(t, stream, 1, 1));
-    const cells: Cell[] = [];
-    const diagnosed = new Set<string>();
-    for (let run = 1; run <= runs; run++)
-      for (const stream of [false, true])
-        for (const connections of [1, 50])
-          for (const t of targets) {
-            // Warm-up at the cell's own load: JIT (a Portal process is measured first right after its start),
-            // keep-alive pools. Production servers are measured warm.
-            await measure(spec(t, stream, connections, Number(args.warmup)));
-            const result = await measure(spec(t, stream, connections, seconds));
-            cells.push({ target: t.name, stream, connections, run, result });
-            if (result.failures && !diagnosed.has(t.name)) {
-              diagnosed.add(t.name);
-              await checkOnce(spec(t, stream, 1, 1)).then(
-                () => console.log(`${t.name}: failures during the cell, but a single request now passes`),
-                (err: Error) => console.log(`${t.name} fails: ${err.message}`),
-              );
-            }
-            console.log(
-              `run ${run} ${t.name.padEnd(24)} ${stream ? 'stream' : 'json  '} c=${String(connections).padEnd(2)} ` +
-                `${result.rps.toFixed(0).padStart(6)} req/s p50 ${result.p50.toFixed(2)} p99 ${result.p99.toFixed(2)} ms` +
-                (result.headerMedian !== null ? ` overhead ${result.headerMedian.toFixed(2)} ms` : '') +
-                ` cpu ${result.cpuUsPerRequest.toFixed(0)} µs/req` +
-                (result.failures ? ` FAILED ${result.failures}` : ''),
+  if (database) modes.push({ name: 'redis', databaseUrl: database.url, redisUrl: process.env.REDIS_URL });
+  else console.log('redis mode skipped: set DATABASE_URL and REDIS_URL to measure it');
+  return modes;
+}
+
+/** `prompt/completion` tokens of a reply: the JSON body's usage, or the last SSE event's that carries one. */
+function usageIn(text: string, stream: boolean): string {
+  const events = stream
+    ? text
+        .split('\n')
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => line.slice(5).trim())
+    : [text];
+  for (const event of events.reverse()) {
+    if (!event.startsWith('{')) continue;
+    const { usage } = JSON.parse(event) as { usage?: { prompt_tokens?: number; completion_tokens?: number } };
+    if (usage) return `${usage.prompt_tokens}/${usage.completion_tokens}`;
+  }
+  return 'none';
+}
+
+/** Every target answers once, streamed and not, and Portal on the fixed upstream reports the upstream's usage
+ * (the figures it meters: finish.ts takes the upstream's counts when there are some). */
+async function checkTargets(targets: Target[]): Promise<void> {
+  for (const stream of [false, true]) {
+    const direct = new Map<string, string>();
+    for (const t of targets) {
+      const usage = usageIn(await checkOnce(spec(t, stream, 1, 1)), stream);
+      if (!t.portal) direct.set(t.upstream, usage);
+      else if (t.upstream === 'fixed' && usage !== direct.get('fixed'))
+        throw new Error(`${t.name} reports usage ${usage}, the fixed upstream sent ${direct.get('fixed')}`);
+    }
+  }
+}
+
+function logCell(run: number, t: Target, stream: boolean, connections: number, result: LoadResult) {
+  console.log(
+    `run ${run} ${t.name.padEnd(30)} ${stream ? 'stream' : 'json  '} c=${String(connections).padEnd(2)} ` +
+      `${result.rps.toFixed(0).padStart(6)} req/s p50 ${result.p50.toFixed(2)} p99 ${result.p99.toFixed(2)} ms` +
+      (result.headerMedian !== null ? ` overhead ${result.headerMedian.toFixed(2)} ms` : '') +
+      ` cpu ${result.cpuUsPerRequest.toFixed(0)} µs/req` +
+      (result.failures ? ` FAILED ${result.failures}` : ''),
+  );
+}
+
+async function measureCells(targets: Target[]): Promise<Cell[]> {
+  const cells: Cell[] = [];
+  const diagnosed = new Set<string>();
+  for (let run = 1; run <= runs; run++)
+    for (const stream of [false, true])
+      for (const connections of [1, 50])
+        for (const t of targets) {
+          // Warm-up at the cell's own load: JIT (a Portal process is measured first right after its start),
+          // keep-alive pools. Production servers are measured warm.
+          await measure(spec(t, stream, connections, Number(args.warmup)));
+          const result = await measure(spec(t, stream, connections, seconds));
+          cells.push({ target: t.name, stream, connections, run, result });
+          if (result.failures && !diagnosed.has(t.name)) {
+            diagnosed.add(t.name);
+            await checkOnce(spec(t, stream, 1, 1)).then(
+              () => console.log(`${t.name}: failures during the cell, but a single request now passes`),
+              (err: Error) => console.log(`${t.name} fails: ${err.message}`),
             );
-            await new Promise((r) => setTimeout(r, 500)); // let metering flush before the next cell
           }
-    return { cells, names: targets.map((t) => t.name) };
+          logCell(run, t, stream, connections, result);
+          await new Promise((r) => setTimeout(r, 500)); // let metering flush before the next cell
+        }
+  return cells;
+}
+
+async function loadCells(bin: string, sim: Service): Promise<{ cells: Cell[]; rows: Target[] }> {
+  const sides = await startSides(sim);
+  const fixedUrl = sides.find((s) => s.name === 'fixed')?.service.url;
+  const useRedis = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
+  const database = useRedis ? await createTestDatabase('portal_bench') : undefined;
+  const portals: { mode: PortalMode; portal: PortalService }[] = [];
+  try {
+    for (const mode of portalModes(database))
+      portals.push({ mode, portal: await startPortalProcess(bin, sim.url, mode, { fixedUrl }) });
+    const targets = sides.flatMap((side) => targetsFor(side, portals));
+    await checkTargets(targets);
+    return { cells: await measureCells(targets), rows: targets };
   } finally {
     for (const { portal } of portals) await portal.close();
-    await proxy.child.stop();
+    for (const side of sides) {
+      await side.proxy.child.stop();
+      if (side.name === 'fixed') await side.service.child.stop();
+    }
     await database?.drop();
   }
 }
@@ -175,8 +195,7 @@ async function streamsRss(bin: string, count: number, mode: PortalMode['name']):
       : { name: 'memory' },
   );
   try {
-    const t: Target = { name: 'warm', url: portal.url, key: portal.key, model: 'oss-20b', portal: true };
-    await checkOnce(spec(t, false, 1, 1));
+    await checkOnce(spec({ url: portal.url, key: portal.key, model: 'oss-20b', portal: true }, false, 1, 1));
     const result = await holdStreams({
       url: portal.url,
       key: portal.key,
@@ -202,20 +221,25 @@ async function profileRun(bin: string, simUrl: string): Promise<string> {
   const mode: PortalMode = database
     ? { name: 'redis', databaseUrl: database.url, redisUrl: process.env.REDIS_URL }
     : { name: 'memory' };
+  // On the fixed-reply upstream when it is selected: the profile then holds Portal's own work, not the wait.
+  const fixed = upstreams.includes('fixed') ? await startFixedUpstream() : undefined;
+  const upstream = UPSTREAM_LABEL[fixed ? 'fixed' : 'sim'];
   const portal = await startPortalProcess(bin, simUrl, mode, {
     nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
+    fixedUrl: fixed?.url,
   });
   try {
-    const t: Target = { name: 'profile', url: portal.url, key: portal.key, model: 'oss-20b', portal: true };
+    const t = { url: portal.url, key: portal.key, model: fixed ? 'oss-120b' : 'oss-20b', portal: true };
     for (const stream of [false, true]) await measure(spec(t, stream, connections, seconds));
   } finally {
     await portal.close();
+    await fixed?.child.stop();
     await database?.drop();
   }
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) return 'no CPU profile was written';
   const window = (2 * seconds + 1) * 1_000; // the two loads (and shutdown), not the start-up
-  return `Portal (${mode.name} mode) under ${connections} connection(s), non-streamed then streamed, last ${window / 1000} s.\n${formatProfile(summariseProfile(join(dir, file), 25, window))}\n(profile: ${join(dir, file)})`;
+  return `Portal (${mode.name} mode, ${upstream}) under ${connections} connection(s), non-streamed then streamed, last ${window / 1000} s.\n${formatProfile(summariseProfile(join(dir, file), 25, window))}\n(profile: ${join(dir, file)})`;
 }
 
 const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
@@ -228,8 +252,8 @@ async function main() {
   const verdicts: Verdict[] = [];
   try {
     if (!args['no-load']) {
-      const { cells, names } = await loadCells(bin, sim);
-      const table = buildTable(cells, names);
+      const { cells, rows } = await loadCells(bin, sim);
+      const table = buildTable(cells, rows);
       out.push(table.markdown);
       verdicts.push(...table.verdicts);
     }

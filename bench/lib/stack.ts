@@ -1,8 +1,10 @@
 /**
- * The processes a gateway benchmark measures: the router simulator, a bare reverse proxy in front of it, and
- * Portal itself (`bin/portal serve` with a generated config file), each in its own process. Portal gets one
- * OpenAI-compatible pool (model oss-20b) and one Cortensor pool (model gemma4), both on the same simulator, and
- * a plan whose four limits are set but high enough that nothing is refused.
+ * The processes a gateway benchmark measures: the router simulator, the fixed-reply upstream
+ * (./fixed-upstream.mjs), a bare reverse proxy in front of either, and Portal itself (`bin/portal serve` with a
+ * generated config file), each in its own process. Portal gets one OpenAI-compatible pool (model oss-20b) and
+ * one Cortensor pool (model gemma4), both on the same simulator, with a fixed upstream a second
+ * OpenAI-compatible pool on it (model oss-120b), and a plan whose four limits are set but high enough that
+ * nothing is refused.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +38,19 @@ export async function startSim(bin: string, options: { tokensPerSecond?: number 
   return { child, url: match[1]! };
 }
 
+/** Model name Portal sends to the fixed-reply upstream (which echoes it back). */
+export const FIXED_UPSTREAM_MODEL = 'fixed-oss-120b';
+
+export async function startFixedUpstream(): Promise<Service> {
+  const { child, match } = await startChild({
+    name: 'fixed upstream',
+    command: process.execPath,
+    args: [join(REPO, 'bench/lib/fixed-upstream.mjs')],
+    ready: /listening on (http:\/\/[\d.]+:\d+)/,
+  });
+  return { child, url: match[1]! };
+}
+
 export async function startBareProxy(upstream: string): Promise<Service> {
   const { child, match } = await startChild({
     name: 'bare proxy',
@@ -47,8 +62,9 @@ export async function startBareProxy(upstream: string): Promise<Service> {
 }
 
 /** `simUrl` may list several simulators: the OpenAI pool gets one router per URL (the upstream client opens
- * at most 256 connections per origin, so 1,000 concurrent streams need several origins). */
-export function portalConfig(port: number, dataDir: string, simUrl: string | string[]) {
+ * at most 256 connections per origin, so 1,000 concurrent streams need several origins). With `fixedUrl`, a
+ * third pool (model oss-120b) on the fixed-reply upstream. */
+export function portalConfig(port: number, dataDir: string, simUrl: string | string[], fixedUrl?: string) {
   const simUrls = typeof simUrl === 'string' ? [simUrl] : simUrl;
   const router = (id: string, url = simUrls[0]!) => ({
     id,
@@ -83,6 +99,16 @@ export function portalConfig(port: number, dataDir: string, simUrl: string | str
         models: ['gemma4'],
         routers: [{ ...router('sim-cortensor'), dedicatedSessions: [1, 2, 3, 4] }],
       },
+      ...(fixedUrl
+        ? [
+            {
+              id: 'bench-fixed',
+              kind: 'openai',
+              models: [{ id: 'oss-120b', upstreamModel: FIXED_UPSTREAM_MODEL }],
+              routers: [router('fixed-openai-1', fixedUrl)],
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -98,12 +124,15 @@ export async function startPortalProcess(
   bin: string,
   simUrl: string | string[],
   mode: PortalMode,
-  options: { nodeArgs?: string[]; logLevel?: string } = {},
+  options: { nodeArgs?: string[]; logLevel?: string; fixedUrl?: string } = {},
 ): Promise<PortalService> {
   const dir = mkdtempSync(join(tmpdir(), `portal-bench-${mode.name}-`));
   const port = await freePort();
   const configFile = join(dir, 'portal.json');
-  writeFileSync(configFile, JSON.stringify(portalConfig(port, join(dir, 'data'), simUrl), null, 2));
+  writeFileSync(
+    configFile,
+    JSON.stringify(portalConfig(port, join(dir, 'data'), simUrl, options.fixedUrl), null, 2),
+  );
   const env: Record<string, string | undefined> = {
     ...process.env,
     BENCH_SIM_KEY: SIM_KEY,
