@@ -10,7 +10,7 @@
  * `expires_at`, `refresh_token`, `user{id,aud,role,email,email_confirmed_at,app_metadata,user_metadata,…}`);
  * errors as `{code, error_code, msg}`; access-token claims (`iss <url>/auth/v1`, `aud authenticated`,
  * `sub`, `email`, `role`, `session_id`, `user_metadata.email_verified`); refresh tokens rotate and a used one
- * is refused; magic-link, recovery and confirmation links redirect to `redirect_to` with the session in
+ * is refused after GoTrue's 10-second reuse interval; magic-link, recovery and confirmation links redirect to `redirect_to` with the session in
  * the URL fragment (the implicit flow auth-js uses by default in a browser); CORS for the browser client.
  * Simplified: no email is sent (links go to `mail`, read by the test); OAuth `/authorize` skips the
  * provider's consent screen and signs in `<provider>-user@example.com` at once; no PKCE, MFA, phone,
@@ -22,6 +22,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { createJwtIssuer, type JwtIssuer } from './jwt-issuer.js';
 import { json, serveFake, type FakeRequest, type Json, type Reply } from './fake-http.js';
+
+/** GoTrue's default refresh-token reuse interval. */
+const REFRESH_REUSE_INTERVAL_MS = 10_000;
 
 interface FakeUser {
   id: string;
@@ -66,6 +69,7 @@ class GoTrue {
   refreshes = 0;
   private users = new Map<string, FakeUser>(); // by lower-cased email
   private refreshTokens = new Map<string, { userId: string; sessionId: string }>();
+  private usedRefreshTokens = new Map<string, { userId: string; sessionId: string; usedAt: number }>();
   private sessions = new Set<string>();
   private endedSessions = new Set<string>();
   private linkTokens = new Map<string, { email: string; type: SentMail['type'] }>();
@@ -143,8 +147,16 @@ class GoTrue {
     }
     if (grant !== 'refresh_token')
       return err(400, 'unsupported_grant_type', `unsupported grant_type ${grant}`);
-    const held = this.refreshTokens.get(String(body.refresh_token));
-    this.refreshTokens.delete(String(body.refresh_token)); // rotation: each refresh token works once
+    const presented = String(body.refresh_token);
+    // Rotation: a refresh token works once, except that GoTrue accepts a just-used one again for its reuse
+    // interval (GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL, 10 s by default), so a refresh whose answer
+    // was lost (a page reloaded mid-request) does not sign the user out.
+    const reused = this.usedRefreshTokens.get(presented);
+    const held =
+      this.refreshTokens.get(presented) ??
+      (reused && Date.now() - reused.usedAt <= REFRESH_REUSE_INTERVAL_MS ? reused : undefined);
+    if (held) this.usedRefreshTokens.set(presented, { ...held, usedAt: reused?.usedAt ?? Date.now() });
+    this.refreshTokens.delete(presented);
     const u = held && !this.endedSessions.has(held.sessionId) ? this.byId(held.userId) : undefined;
     if (!held || !u)
       return err(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
