@@ -7,7 +7,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { PortalConfig } from './platform/config/schema.js';
 import { createLogger, type Logger } from './platform/log.js';
-import { createMetrics, type Metrics } from './platform/metrics.js';
+import { createMetrics, registerStateGauges, type Metrics } from './platform/metrics.js';
 import { openStore, type Store } from './platform/store/db.js';
 import { migrate, isMigrated } from './platform/store/migrate.js';
 import { seedCatalog } from './platform/store/seed.js';
@@ -119,6 +119,7 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
     registry: metrics.registry,
   });
   closers.push({ name: 'gateway', close: () => gateway.close() });
+  registerStateGauges(metrics, { keyCache: () => gateway.keys.stats(), bus: () => bus.status() });
   const domain = createDomain({ config, store, bus, credits });
   const product = createProduct({ config, store, log, closers });
   log.info({ store: store.description, bus: bus.kind }, 'services ready');

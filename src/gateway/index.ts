@@ -17,12 +17,15 @@ import { registerCompletions } from './routes/completions.js';
 import { registerMessages } from './routes/messages.js';
 import { registerModels } from './routes/models.js';
 import { headerOf } from '../platform/http/node-io.js';
+import type { RequestMetrics } from './request-metrics.js';
 
 export interface GatewayRoutesDeps extends Omit<RespondDeps, 'requestLogs'> {
   metering: Metering;
   ipSalt: string;
   /** Failed authentications by code (they leave no request-log row). */
   authFailures?: client.Counter<'code'>;
+  /** Counts every request that has a request-log row (request-metrics.ts). */
+  requestMetrics?: RequestMetrics;
 }
 
 export function createV1App(deps: GatewayRoutesDeps): Hono<GatewayEnv> {

@@ -10,6 +10,7 @@ import type { Metering, RequestLog } from '../platform/metering/types.js';
 import { hashIp, type Admission, type Caller, type Outcome } from './gateway.js';
 import type { GatewayEnv } from './context.js';
 import type { TokenUsage } from './format/types.js';
+import type { RequestMetrics } from './request-metrics.js';
 
 /** The part of a row that depends on what became of the call. */
 interface CallFacts {
@@ -32,25 +33,38 @@ export interface RequestLogs {
   finished(c: Context<GatewayEnv>, admission: Admission, outcome: Outcome, counted: TokenUsage): void;
 }
 
-export function createRequestLogs(deps: { metering: Metering; ipSalt: string }): RequestLogs {
-  const record = (c: Context<GatewayEnv>, facts: CallFacts) =>
-    deps.metering.recordRequest(requestLogFrom(c, facts, deps.ipSalt));
+export function createRequestLogs(deps: {
+  metering: Metering;
+  ipSalt: string;
+  requestMetrics?: RequestMetrics;
+}): RequestLogs {
+  // The one place a /v1 request is recorded: its row, and from the same row its metrics.
+  const record = (c: Context<GatewayEnv>, facts: CallFacts, requested?: string) => {
+    const row = requestLogFrom(c, facts, deps.ipSalt);
+    deps.metering.recordRequest(row);
+    deps.requestMetrics?.record(row, requested);
+  };
   return {
     middleware: async function requestLogs(c, next) {
       await next();
       if (c.get('admission')) return; // respond.ts logs it when the call finishes
-      record(c, {
-        caller: c.get('caller'),
-        modelId: null,
-        poolId: null,
-        routerId: null,
-        stream: c.get('call')?.stream ?? false,
-        status: c.res.status,
-        errorCode: c.get('errorCode') ?? null,
-        ttftMs: null,
-        inputTokens: 0,
-        outputTokens: 0,
-      });
+      const call = c.get('call');
+      record(
+        c,
+        {
+          caller: c.get('caller'),
+          modelId: null,
+          poolId: null,
+          routerId: null,
+          stream: call?.stream ?? false,
+          status: c.res.status,
+          errorCode: c.get('errorCode') ?? null,
+          ttftMs: null,
+          inputTokens: 0,
+          outputTokens: 0,
+        },
+        call?.model,
+      );
     },
     finished(c, admission, outcome, counted) {
       record(c, {

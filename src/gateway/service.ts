@@ -22,6 +22,7 @@ import { createPolicyCache } from './policy.js';
 import { createAuthGuard } from './auth-guard.js';
 import client from 'prom-client';
 import { orgWindows, type UsageWindow } from './windows.js';
+import { createRequestMetrics } from './request-metrics.js';
 
 export interface GatewayService {
   gateway: Gateway;
@@ -94,6 +95,7 @@ export function createGatewayService(deps: GatewayServiceDeps): GatewayService {
           registers: [deps.registry],
         })
       : undefined,
+    requestMetrics: deps.registry ? createRequestMetrics(deps.registry, deps.catalog) : undefined,
   });
   return {
     gateway,

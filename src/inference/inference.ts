@@ -159,6 +159,7 @@ interface Runner {
 function recordFailure(run: Runner, lease: Lease, request: InferenceRequest, failure: UpstreamFailure) {
   run.fleet.recordFailure(lease.router, failure, Date.now());
   run.metrics.attempts.inc({ pool: lease.pool.id, router: lease.router.record.id, outcome: failure.kind });
+  run.metrics.errors.inc({ pool: lease.pool.id, router: lease.router.record.id, kind: failure.kind });
   run.log.warn(
     {
       requestId: request.requestId,

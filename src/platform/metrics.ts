@@ -30,3 +30,54 @@ export function createMetrics(): Metrics {
     }),
   };
 }
+
+/** What the scrape-time gauges read: nothing here is recorded per request. */
+export interface StateSources {
+  /** The gateway's key cache (hits and misses since start, entries now). */
+  keyCache(): { size: number; hits: number; misses: number };
+  /** The change bus: `ok`, or `degraded` while its transport is down. */
+  bus(): { state: 'ok' | 'degraded' };
+}
+
+/**
+ * Registers the instruments that read service state when Prometheus scrapes: key-cache hits, misses and
+ * entries, and whether the change bus is connected.
+ */
+export function registerStateGauges(metrics: Metrics, sources: StateSources) {
+  const registers = [metrics.registry];
+  const total = (name: string, help: string, read: () => number) =>
+    new client.Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  const gauge = (name: string, help: string, read: () => number) =>
+    new client.Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(read());
+      },
+    });
+  total(
+    'portal_key_cache_hits_total',
+    'Key lookups answered from memory (a valid key or a cached "not found")',
+    () => sources.keyCache().hits,
+  );
+  total(
+    'portal_key_cache_misses_total',
+    'Key lookups that went to the store (or Unkey)',
+    () => sources.keyCache().misses,
+  );
+  gauge('portal_key_cache_entries', 'Keys held in the gateway key cache', () => sources.keyCache().size);
+  gauge(
+    'portal_bus_connected',
+    '1 while the change bus delivers (always for the in-memory bus), 0 while caches rely on their TTLs',
+    () => (sources.bus().state === 'ok' ? 1 : 0),
+  );
+}

@@ -5,6 +5,8 @@ import type { Fleet } from './fleet.js';
 
 export interface InferenceMetrics {
   attempts: client.Counter<'pool' | 'router' | 'outcome'>;
+  /** Failed attempts by kind (error, timeout, unavailable): the failure path only, never a successful call. */
+  errors: client.Counter<'pool' | 'router' | 'kind'>;
   latency: client.Histogram<'pool' | 'router'>;
 }
 
@@ -57,6 +59,17 @@ export function createInferenceMetrics(metrics: Metrics, fleet: () => Fleet | un
           name: 'portal_upstream_attempts_total',
           help: 'Upstream attempts by outcome (ok, error, timeout, unavailable, aborted)',
           labelNames: ['pool', 'router', 'outcome'],
+          registers,
+        }),
+    ),
+    errors: reuse(
+      metrics.registry,
+      'portal_upstream_errors_total',
+      () =>
+        new client.Counter({
+          name: 'portal_upstream_errors_total',
+          help: 'Failed upstream attempts by pool, router and kind (error, timeout, unavailable)',
+          labelNames: ['pool', 'router', 'kind'],
           registers,
         }),
     ),

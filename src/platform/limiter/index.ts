@@ -71,7 +71,7 @@ function countingMemoryLimiter(metrics: ReturnType<typeof limiterMetrics>): Limi
     ...inner,
     async consume(limits, now) {
       const decision = await inner.consume(limits, now);
-      countDecision(metrics, 'memory', decision);
+      countDecision(metrics, 'memory', decision, limits);
       return decision;
     },
   };

@@ -54,15 +54,15 @@ export function createResilientLimiter(options: ResilientOptions): Limiter {
       assertValidSpecs(limits);
       const shared = await redis.run(() => primary.consume(limits, now));
       if (shared) {
-        countDecision(metrics, 'redis', shared);
+        countDecision(metrics, 'redis', shared, limits);
         return shared;
       }
       if (onFailure === 'closed') {
-        metrics?.decisions.inc({ backend: 'local', outcome: 'unavailable' });
+        metrics?.decision('local', 'unavailable', 'none');
         refuse();
       }
       const decision = await local.consume(scale(limits), now);
-      countDecision(metrics, 'local', decision);
+      countDecision(metrics, 'local', decision, limits);
       if (!decision.allowed) return decision;
       return { ...decision, charges: decision.charges.map((c) => ({ ...c, fallback: true })) };
     },

@@ -41,6 +41,11 @@ export function createMeteringInstruments(
     () => stats().spoolBytes,
   );
   gauge(
+    'portal_metering_spool_segments',
+    'Spool files on disk waiting for replay (0 when nothing is spooled)',
+    () => stats().spoolSegments,
+  );
+  gauge(
     'portal_metering_store_up',
     '1 while batches reach the store, 0 while they are spooled to disk',
     () => (stats().state === 'spooling' ? 0 : 1),

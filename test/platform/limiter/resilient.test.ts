@@ -91,7 +91,7 @@ describe('limiter when Redis is unreachable', () => {
       /portal_limiter_degraded 1/,
     );
     expect(await registry.getSingleMetricAsString('portal_limiter_decisions_total')).toMatch(
-      /backend="local",outcome="refused"} 1/,
+      /backend="local",decision="denied",window="rpm"} 1/,
     );
   });
 
