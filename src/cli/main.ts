@@ -8,8 +8,16 @@ import { migrateCommand } from './commands/migrate.js';
 import { usersCommand } from './commands/users.js';
 import { keysCommand } from './commands/keys.js';
 import { simCommand } from './commands/sim.js';
+import { adminCommand } from './commands/admin.js';
 
-const commands: Command[] = [serveCommand, migrateCommand, usersCommand, keysCommand, simCommand];
+const commands: Command[] = [
+  serveCommand,
+  migrateCommand,
+  usersCommand,
+  keysCommand,
+  adminCommand,
+  simCommand,
+];
 
 const EXPECTED_ERRORS = new Set(['CliError', 'ConfigError', 'StoreError', 'StartupError']);
 
