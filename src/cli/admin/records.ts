@@ -56,7 +56,8 @@ export const keys: Resource = {
         json: list,
         text: table(list.data, [
           ['ID', (k) => k.id],
-          ['ORG', (k) => k.org_id],
+          // Each key names its organization (older servers named it once, beside the list).
+          ['ORG', (k) => (k.org_id as string | undefined) ?? list.org_id],
           ['KEY', (k) => k.redacted],
           ['STATUS', (k) => k.status],
           ['CREATED', (k) => k.created_at.slice(0, 10)],

@@ -1,0 +1,113 @@
+/**
+ * `portal admin …` is the admin API from a terminal: the real `bin/portal` (built dist/) against a running
+ * Portal prints aligned tables by default and the API's own JSON with --json, passes --reason through to the
+ * audit trail, and turns an API error into its message on stderr with a non-zero exit.
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, usePortal } from '#test/support/harness.js';
+import { chatBody } from '#test/support/http.js';
+
+const BIN = fileURLToPath(new URL('../../bin/portal', import.meta.url));
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe('portal admin', { timeout: 60_000 }, () => {
+  const t = usePortal();
+
+  function cli(...args: string[]): Promise<Ran> {
+    const env = { ...process.env, PORTAL_URL: t.url, PORTAL_ADMIN_TOKEN: ADMIN_TOKEN };
+    return new Promise((resolve) => {
+      execFile(process.execPath, [BIN, 'admin', ...args], { env }, (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      });
+    });
+  }
+
+  /** The heading row and the row starting with `first`, split on the table's column gaps. */
+  function rowOf(stdout: string, first: string): string[] {
+    const line = stdout.split('\n').find((l) => l.startsWith(`${first} `));
+    expect(line, `a row for ${first} in:\n${stdout}`).toBeDefined();
+    return (line ?? '').split(/\s{2,}/);
+  }
+
+  it('models list: an aligned table, and with --json the API answer itself', async () => {
+    const text = await cli('models', 'list');
+    expect(text.code).toBe(0);
+    const [heading = '', ...lines] = text.stdout.trimEnd().split('\n');
+    expect(heading).toMatch(/^ID\s+STATUS\s+SERVABLE\s+CONTEXT\s+POOLS/);
+    expect(rowOf(text.stdout, 'oss-20b').slice(0, 3)).toEqual(['oss-20b', 'enabled', 'yes']);
+    // Aligned: every row's second column starts where the heading's does.
+    const at = heading.indexOf('STATUS');
+    for (const line of lines) expect(line[at - 1]).toBe(' ');
+    const json = await cli('models', 'list', '--json');
+    expect(JSON.parse(json.stdout)).toEqual(await (await t.admin.get('/admin/api/models')).json());
+  });
+
+  it('routers drain and undrain with a reason: the pool view after each, the state in the API', async () => {
+    const drained = await cli('routers', 'drain', 'test-pool-r1', '--reason', 'maintenance window 42');
+    expect(drained.code).toBe(0);
+    expect(drained.stdout).toContain('router test-pool-r1 is draining (pool test-pool)');
+    expect(rowOf(drained.stdout, 'test-pool-r1')[1]).toBe('draining');
+    const pool = (await (await t.admin.get('/admin/api/pools/test-pool')).json()) as {
+      routers: Array<{ id: string; state: string }>;
+    };
+    expect(pool.routers.find((r) => r.id === 'test-pool-r1')?.state).toBe('draining');
+    const back = await cli('routers', 'undrain', 'test-pool-r1', '--json');
+    expect(back.code).toBe(0);
+    const view = JSON.parse(back.stdout) as { id: string; routers: Array<{ id: string; state: string }> };
+    expect(view.id).toBe('test-pool');
+    expect(view.routers.find((r) => r.id === 'test-pool-r1')?.state).toBe('active');
+  });
+
+  it('pools show, orgs show, keys list and requests list read what the API holds', async () => {
+    const { orgId, keyId, key } = await t.account({ plan: 'pro' });
+    expect((await t.as(key).post('/v1/chat/completions', chatBody())).status).toBe(200);
+    const pool = await cli('pools', 'show', 'test-pool');
+    expect(pool.stdout).toMatch(/^id\s+test-pool$/m);
+    expect(rowOf(pool.stdout, 'test-pool-r1')[1]).toBe('active');
+    const org = await cli('orgs', 'show', orgId);
+    expect(org.stdout).toMatch(new RegExp(`^id\\s+${orgId}$`, 'm'));
+    expect(org.stdout).toMatch(/^status\s+active$/m);
+    const keys = await cli('keys', 'list', '--org-id', orgId);
+    expect(rowOf(keys.stdout, keyId)[1]).toBe(orgId);
+    await t.services.metering.flush();
+    const requests = await cli('requests', 'list', '--org-id', orgId, '--json');
+    const page = JSON.parse(requests.stdout) as { data: Array<{ keyId: string; status: number }> };
+    expect(page.data).toEqual([expect.objectContaining({ keyId, status: 200 })]);
+    const table = await cli('requests', 'list', '--org-id', orgId);
+    expect(table.stdout.split('\n')[0]).toMatch(/^REQUEST\s+WHEN\s+ORG\s+MODEL\s+STATUS/);
+    expect(table.stdout).toContain('oss-20b');
+  });
+
+  it('orgs disable with a reason, then enable: the organization state follows', async () => {
+    const { orgId } = await t.account();
+    const off = await cli('orgs', 'disable', orgId, '--reason', 'chargeback', '--json');
+    expect(JSON.parse(off.stdout)).toMatchObject({
+      id: orgId,
+      status: 'disabled',
+      disabled_reason: 'chargeback',
+    });
+    const on = await cli('orgs', 'enable', orgId);
+    expect(on.stdout.trim()).toBe(`organization ${orgId} is active`);
+  });
+
+  it('an API error prints its message and exits non-zero; a missing id names what is missing', async () => {
+    const missing = await cli('orgs', 'show', 'org_does_not_exist');
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toMatch(/^portal: .*not/i);
+    const noId = await cli('pools', 'drain');
+    expect(noId.code).toBe(1);
+    expect(noId.stderr).toContain('missing POOL_ID');
+    const unknown = await cli('widgets', 'list');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('unknown admin resource "widgets"');
+  });
+});
