@@ -14,8 +14,8 @@ export interface Sample {
 export interface Scraped {
   text: string;
   samples: Sample[];
-  /** Names declared by `# TYPE` lines (a histogram's name, not its _bucket series). */
-  families: Set<string>;
+  /** Types declared by `# TYPE` lines, by family name (a histogram's name, not its _bucket series). */
+  families: Map<string, string>;
 }
 
 const LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)$/;
@@ -23,10 +23,10 @@ const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
 
 export function parseMetrics(text: string): Scraped {
   const samples: Sample[] = [];
-  const families = new Set<string>();
+  const families = new Map<string, string>();
   for (const line of text.split('\n')) {
-    const type = /^# TYPE (\S+) /.exec(line);
-    if (type?.[1]) families.add(type[1]);
+    const type = /^# TYPE (\S+) (\S+)/.exec(line);
+    if (type?.[1] && type[2]) families.set(type[1], type[2]);
     const m = LINE.exec(line);
     if (!m || line.startsWith('#')) continue;
     const labels: Record<string, string> = {};
@@ -49,7 +49,15 @@ export function value(scraped: Scraped, name: string, labels: Record<string, str
   return sum;
 }
 
-/** Every sample name exposed, and for histograms and summaries their family names too. */
+/** Every name a query may use: each family (declared even before its first sample), a histogram's _bucket,
+ * _sum and _count series, a summary's _sum and _count, and every sample's name. */
 export function exposedNames(scraped: Scraped): Set<string> {
-  return new Set([...scraped.families, ...scraped.samples.map((s) => s.name)]);
+  const names = new Set(scraped.samples.map((s) => s.name));
+  for (const [name, type] of scraped.families) {
+    names.add(name);
+    if (type === 'histogram') names.add(`${name}_bucket`);
+    if (type === 'histogram' || type === 'summary')
+      for (const part of ['_sum', '_count']) names.add(name + part);
+  }
+  return names;
 }
