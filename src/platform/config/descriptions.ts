@@ -226,7 +226,7 @@ export const OTHER_ENV: Array<{ name: string; text: string }> = [
   { name: 'LOG_LEVEL', text: 'pino log level (`info` by default).' },
   {
     name: 'PORTAL_URL',
-    text: 'CLI only (`portal users`, `portal keys`): the server to call; default: port 8080 on localhost.',
+    text: 'CLI only (`portal users`, `portal keys`, `portal admin`): the server to call; default: port 8080 on localhost.',
   },
   {
     name: 'PORTAL_DEMO_ROUTER_KEY',
