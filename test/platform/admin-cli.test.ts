@@ -17,7 +17,7 @@ interface Ran {
   stderr: string;
 }
 
-describe('portal admin', { timeout: 60_000 }, () => {
+describe('portal admin', { timeout: 180_000 }, () => {
   const t = usePortal();
 
   function cli(...args: string[]): Promise<Ran> {
@@ -96,6 +96,21 @@ describe('portal admin', { timeout: 60_000 }, () => {
     });
     const on = await cli('orgs', 'enable', orgId);
     expect(on.stdout.trim()).toBe(`organization ${orgId} is active`);
+  });
+
+  it('keys show and keys list --prefix find a key; keys revoke --reason revokes it', async () => {
+    const { orgId, keyId, key } = await t.account();
+    const shown = await cli('keys', 'show', keyId);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(new RegExp(`^organization\\s+${orgId}$`, 'm'));
+    expect(shown.stdout).toMatch(/^status\s+active$/m);
+    expect(shown.stdout).not.toContain(key); // only the redacted form
+    const found = await cli('keys', 'list', '--prefix', key.slice(0, 10), '--json');
+    const list = JSON.parse(found.stdout) as { data: Array<{ id: string }> };
+    expect(list.data.map((k) => k.id)).toContain(keyId);
+    const revoked = await cli('keys', 'revoke', keyId, '--reason', 'leaked in a public repo');
+    expect(revoked.stdout.trim()).toBe(`key ${keyId} is revoked`);
+    expect((await t.as(key).post('/v1/chat/completions', chatBody())).status).toBe(401);
   });
 
   it('an API error prints its message and exits non-zero; a missing id names what is missing', async () => {
