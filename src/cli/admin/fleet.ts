@@ -23,8 +23,9 @@ const ROUTER_COLUMNS: ReadonlyArray<Column<RouterView & { pool?: string }>> = [
   ['STATE', (r) => r.state],
   ['BREAKER', (r) => r.breaker.state],
   ['IN FLIGHT', (r) => `${r.inFlight}/${r.maxConcurrency}`],
-  ['EWMA MS', (r) => (r.ewmaMs === null ? null : Math.round(r.ewmaMs))],
-  ['ERRORS', (r) => (r.errorRate === null ? null : `${(r.errorRate * 100).toFixed(1)}%`)],
+  // `typeof`: a server from before these fields answers without them.
+  ['EWMA MS', (r) => (typeof r.ewmaMs === 'number' ? Math.round(r.ewmaMs) : null)],
+  ['ERRORS', (r) => (typeof r.errorRate === 'number' ? `${(r.errorRate * 100).toFixed(1)}%` : null)],
   ['WEIGHT', (r) => r.weight],
   ['SOURCE', (r) => r.source],
   ['URL', (r) => r.baseUrl],

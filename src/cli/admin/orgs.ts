@@ -37,7 +37,7 @@ export const orgText = (o: AdminOrg) =>
     ['plan', o.plan ? `${o.plan.id} (${o.plan.name}, ${o.plan.kind})` : null],
     ['owner', o.owner_email],
     ['active keys', o.key_count],
-    ['credit balance', o.credit_balance === null ? null : dollars(o.credit_balance)],
+    ['credit balance', typeof o.credit_balance === 'number' ? dollars(o.credit_balance) : null],
     ['created', o.created_at],
   ]);
 
