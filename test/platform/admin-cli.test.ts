@@ -81,9 +81,17 @@ describe('portal admin', { timeout: 180_000 }, () => {
     const requests = await cli('requests', 'list', '--org-id', orgId, '--json');
     const page = JSON.parse(requests.stdout) as { data: Array<{ keyId: string; status: number }> };
     expect(page.data).toEqual([expect.objectContaining({ keyId, status: 200 })]);
-    const table = await cli('requests', 'list', '--org-id', orgId);
-    expect(table.stdout.split('\n')[0]).toMatch(/^REQUEST\s+WHEN\s+ORG\s+MODEL\s+STATUS/);
-    expect(table.stdout).toContain('oss-20b');
+    expect((await t.as(key).post('/v1/chat/completions', chatBody({ model: 'qwen' }))).status).toBe(200);
+    await t.services.metering.flush();
+    // One row per page: the table ends with the command for the next page, filters kept.
+    const first = await cli('requests', 'list', '--org-id', orgId, '--limit', '1');
+    expect(first.stdout.split('\n')[0]).toMatch(/^REQUEST\s+WHEN\s+ORG\s+MODEL\s+STATUS/);
+    expect(first.stdout).toContain('qwen');
+    const more = /^more: portal admin (requests list .*)$/m.exec(first.stdout);
+    expect(more?.[1]).toMatch(new RegExp(`^requests list --org-id ${orgId} --limit 1 --cursor \\S+$`));
+    const second = await cli(...(more?.[1] ?? '').split(' '));
+    expect(second.stdout).toContain('oss-20b');
+    expect(second.stdout).not.toContain('qwen');
   });
 
   it('orgs disable with a reason, then enable: the organization state follows', async () => {

@@ -19,6 +19,8 @@ export interface ActionContext {
   /** `{ reason }` when --reason was given, else `{}`: spread into a request body. */
   reason: { reason?: string };
   api<T>(method: string, path: string, body?: unknown): Promise<T>;
+  /** The line under a page that has a next one: this same command with `--cursor`, filters kept. */
+  nextPage(cursor: string | null | undefined): string;
 }
 
 export interface Printed {
@@ -42,7 +44,8 @@ const SHARED: ParseArgsOptionsConfig = {
   reason: { type: 'string' },
 };
 
-export async function runAction(action: Action, argv: string[]): Promise<void> {
+/** Runs `portal admin NAME…` (`name` is "resource action") with the arguments after it. */
+export async function runAction(action: Action, name: string, argv: string[]): Promise<void> {
   const parsed = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -61,6 +64,7 @@ export async function runAction(action: Action, argv: string[]): Promise<void> {
     values,
     reason,
     api: (method, path, body) => adminRequest(method, path, body),
+    nextPage: (cursor) => (cursor ? `\n\nmore: portal admin ${name} ${withCursor(argv, cursor)}` : ''),
   });
   emit(values.json === true, printed.json, printed.text);
 }
@@ -88,9 +92,17 @@ export function wholeNumber(flag: string, value: string | boolean | undefined, m
   return n;
 }
 
-/** The paging hint under a list: how to ask for the next page. */
-export function nextPage(cursor: string | null | undefined, usage: string): string {
-  return cursor ? `\n\nmore: portal admin ${usage} --cursor ${cursor}` : '';
+/** The arguments with `--cursor` set to `cursor` (any earlier one dropped), quoted for a POSIX shell. */
+function withCursor(argv: string[], cursor: string): string {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--cursor') i++;
+    else if (!arg.startsWith('--cursor=')) kept.push(arg);
+  }
+  return [...kept, '--cursor', cursor]
+    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))
+    .join(' ');
 }
 
 /** The option table of string options, for actions that only filter. */

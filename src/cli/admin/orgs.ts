@@ -12,7 +12,7 @@ import type {
 } from '#src/contracts/admin-responses.js';
 import { CliError } from '../command.js';
 import { fields, table, type Column } from '../output.js';
-import { nextPage, query, seg, stringOptions, type Action, type Resource } from './action.js';
+import { query, seg, stringOptions, type Action, type Resource } from './action.js';
 
 type AdminLedger = z.infer<typeof adminLedger>;
 type PlanChange = z.infer<typeof planChange>;
@@ -57,10 +57,10 @@ export const orgs: Resource = {
   list: {
     usage: 'orgs list [--q TEXT] [--status active|disabled] [--plan PLAN_ID] [--limit N] [--cursor C]',
     options: stringOptions('q', 'status', 'plan', 'limit', 'cursor'),
-    async run({ api, values }) {
+    async run({ api, values, nextPage }) {
       const q = query(values, { q: 'q', status: 'status', plan: 'plan', limit: 'limit', cursor: 'cursor' });
       const page = await api<AdminOrgPage>('GET', `/orgs${q}`);
-      return { json: page, text: table(page.data, ORG_COLUMNS) + nextPage(page.next_cursor, 'orgs list') };
+      return { json: page, text: table(page.data, ORG_COLUMNS) + nextPage(page.next_cursor) };
     },
   },
   show: {

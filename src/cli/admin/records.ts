@@ -11,7 +11,7 @@ import type {
 import type { apiKey } from '#src/contracts/product.js';
 import { CliError } from '../command.js';
 import { fields, table } from '../output.js';
-import { nextPage, query, seg, stringOptions, type Action, type Resource } from './action.js';
+import { query, seg, stringOptions, type Action, type Resource } from './action.js';
 
 type ApiKey = z.infer<typeof apiKey>;
 
@@ -114,7 +114,7 @@ export const requests: Resource = {
     usage:
       'requests list [--org-id ID] [--key-id ID] [--model ID] [--status N] [--error-code CODE] [--since ISO] [--until ISO] [--limit N] [--cursor C]',
     options: stringOptions(...Object.keys(REQUEST_FILTERS)),
-    async run({ api, values }) {
+    async run({ api, values, nextPage }) {
       const page = await api<RequestLogPage>('GET', `/requests${query(values, REQUEST_FILTERS)}`);
       const rows = table(page.data, [
         ['REQUEST', (r) => r.requestId],
@@ -127,7 +127,7 @@ export const requests: Resource = {
         ['TOKENS', (r) => `${r.inputTokens}/${r.outputTokens}`],
         ['ENDPOINT', (r) => r.endpoint],
       ]);
-      return { json: page, text: rows + nextPage(page.next_cursor, 'requests list') };
+      return { json: page, text: rows + nextPage(page.next_cursor) };
     },
   },
   show: {
@@ -159,7 +159,7 @@ export const audit: Resource = {
     usage:
       'audit list [--actor-id ID] [--action NAME] [--target-type TYPE] [--target-id ID] [--org-id ID] [--since ISO] [--until ISO] [--limit N] [--cursor C]',
     options: stringOptions(...Object.keys(AUDIT_FILTERS)),
-    async run({ api, values }) {
+    async run({ api, values, nextPage }) {
       const page = await api<AuditPage>('GET', `/audit${query(values, AUDIT_FILTERS)}`);
       const rows = table(page.data, [
         ['WHEN', (e) => e.occurred_at.slice(0, 19)],
@@ -169,7 +169,7 @@ export const audit: Resource = {
         ['ORG', (e) => e.org_id],
         ['REASON', (e) => e.reason],
       ]);
-      return { json: page, text: rows + nextPage(page.next_cursor, 'audit list') };
+      return { json: page, text: rows + nextPage(page.next_cursor) };
     },
   },
 };

@@ -45,6 +45,6 @@ export const adminCommand: Command = {
       throw new CliError(
         `unknown action "${actionName}" for admin ${resourceName} (one of: ${Object.keys(resource).join(', ')})\n\n${usage(resourceName)}`,
       );
-    await runAction(action, rest);
+    await runAction(action, `${resourceName} ${actionName}`, rest);
   },
 };
