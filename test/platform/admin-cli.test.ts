@@ -121,6 +121,62 @@ describe('portal admin', { timeout: 180_000 }, () => {
     expect((await t.as(key).post('/v1/chat/completions', chatBody())).status).toBe(401);
   });
 
+  it('orgs list finds an organization by its owner; orgs usage shows its days', async () => {
+    const user = await t.signUp();
+    const found = await cli('orgs', 'list', '--q', user.email, '--json');
+    expect(found.code).toBe(0);
+    const page = JSON.parse(found.stdout) as { data: Array<{ id: string; owner_email: string }> };
+    expect(page.data).toEqual([expect.objectContaining({ owner_email: user.email })]);
+    const orgId = page.data[0]?.id ?? '';
+    const table = await cli('orgs', 'list', '--q', user.email);
+    expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+NAME\s+STATUS\s+PLAN\s+OWNER\s+KEYS\s+CREATED$/);
+    expect(rowOf(table.stdout, orgId)).toContain(user.email);
+    const usage = await cli('orgs', 'usage', orgId, '--days', '2');
+    expect(usage.code).toBe(0);
+    expect(usage.stdout).toMatch(/^total\s+0\s+0\s+0\s+\$0\.000000$/m);
+  });
+
+  it('routers add, edit and remove with reasons; audit list shows each, by the CLI, with its reason', async () => {
+    const added = await cli(
+      'routers',
+      'add',
+      'test-pool',
+      '--url',
+      t.sim.url,
+      '--id',
+      'cli-r9',
+      '--sessions',
+      '5,6',
+      '--weight',
+      '2',
+      '--reason',
+      'capacity test',
+    );
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toContain('router cli-r9 added (pool test-pool)');
+    expect(rowOf(added.stdout, 'cli-r9')).toEqual(expect.arrayContaining(['active', '2', 'admin']));
+    const edited = await cli('routers', 'edit', 'cli-r9', '--max-concurrency', '7', '--json');
+    const pool = JSON.parse(edited.stdout) as { routers: Array<{ id: string; maxConcurrency: number }> };
+    expect(pool.routers.find((r) => r.id === 'cli-r9')?.maxConcurrency).toBe(7);
+    const removed = await cli('routers', 'remove', 'cli-r9', '--reason', 'done testing');
+    expect(removed.stdout).toContain('router cli-r9 removed');
+    expect(removed.stdout).not.toMatch(/^cli-r9 /m);
+    const audit = await cli('audit', 'list', '--target-type', 'router', '--target-id', 'cli-r9', '--json');
+    const entries = (
+      JSON.parse(audit.stdout) as {
+        data: Array<{ action: string; actor: { kind: string }; reason: string | null }>;
+      }
+    ).data;
+    expect(entries.map((e) => [e.action, e.actor.kind, e.reason])).toEqual([
+      ['router.removed', 'cli', 'done testing'],
+      ['router.updated', 'cli', null],
+      ['router.added', 'cli', 'capacity test'],
+    ]);
+    const table = await cli('audit', 'list', '--target-id', 'cli-r9');
+    expect(table.stdout.split('\n')[0]).toMatch(/^WHEN\s+ACTOR\s+ACTION\s+TARGET\s+ORG\s+REASON$/);
+    expect(table.stdout).toMatch(/cli\s+router\.added\s+router:cli-r9\s+-\s+capacity test/);
+  });
+
   it('an API error prints its message and exits non-zero; a missing id names what is missing', async () => {
     const missing = await cli('orgs', 'show', 'org_does_not_exist');
     expect(missing.code).toBe(1);
