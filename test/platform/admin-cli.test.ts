@@ -177,6 +177,30 @@ describe('portal admin', { timeout: 180_000 }, () => {
     expect(table.stdout).toMatch(/cli\s+router\.added\s+router:cli-r9\s+-\s+capacity test/);
   });
 
+  it('orgs plan, orgs credit and orgs ledger; models disable and enable', async () => {
+    const { orgId } = await t.account();
+    const plan = await cli('orgs', 'plan', orgId, '--plan', 'pro', '--reason', 'upgrade by support');
+    expect(plan.stdout.trim()).toBe(`organization ${orgId}: plan free → pro`);
+    const credit = await cli(
+      'orgs',
+      'credit',
+      orgId,
+      '--amount-micros',
+      '2500000',
+      '--description',
+      'goodwill',
+    );
+    expect(credit.code, credit.stderr).toBe(0);
+    expect(credit.stdout).toMatch(/^grant \$2\.500000 recorded \(\S+\); balance \$2\.500000$/m);
+    const ledger = await cli('orgs', 'ledger', orgId);
+    expect(ledger.stdout).toMatch(/^balance \$2\.500000$/m);
+    expect(ledger.stdout).toMatch(/grant\s+\$2\.500000\s+goodwill/);
+    const off = await cli('models', 'disable', 'gemma4', '--reason', 'bad outputs');
+    expect(off.stdout.trim()).toBe('model gemma4 is disabled');
+    const on = await cli('models', 'enable', 'gemma4', '--json');
+    expect(JSON.parse(on.stdout)).toMatchObject({ id: 'gemma4', status: 'enabled' });
+  });
+
   it('an API error prints its message and exits non-zero; a missing id names what is missing', async () => {
     const missing = await cli('orgs', 'show', 'org_does_not_exist');
     expect(missing.code).toBe(1);
