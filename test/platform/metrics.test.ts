@@ -5,6 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { steadySimEach, usePortal } from '#test/support/harness.js';
+import { describeWith } from '#test/support/services.js';
 import { chatBody } from '#test/support/http.js';
 import { scrape, value, type Scraped } from '#test/support/prometheus.js';
 
@@ -121,5 +122,24 @@ describe('/metrics after real /v1 requests', () => {
       'portal_metering_spool_segments',
     ])
       expect(after.samples.some((s) => s.name === gauge)).toBe(true);
+  });
+});
+
+describeWith(['redis'], '/metrics with the Redis limiter', () => {
+  const t = usePortal({ redis: true });
+  steadySimEach(t, 4);
+
+  it('counts a shared-limit refusal as backend redis, decision denied, window rpm', async () => {
+    const { key } = await t.account({ plan: 'pro', key: { requestsPerMinute: 1 } });
+    const denied = { backend: 'redis', decision: 'denied', window: 'rpm' };
+    const before = await scrape(t.admin);
+    expect((await t.as(key).post('/v1/chat/completions', chatBody())).status).toBe(200);
+    expect((await t.as(key).post('/v1/chat/completions', chatBody())).status).toBe(429);
+    const after = await scrape(t.admin);
+    expect(value(after, 'portal_limiter_decisions_total', denied)).toBe(
+      value(before, 'portal_limiter_decisions_total', denied) + 1,
+    );
+    expect(value(after, 'portal_limiter_degraded')).toBe(0);
+    expect(value(after, 'portal_bus_connected')).toBe(1);
   });
 });
