@@ -15,6 +15,8 @@ export interface FieldSpec extends Omit<
   name: string;
   label: string;
   hint?: ReactNode;
+  /** A choice from a list (drawn as a select). */
+  options?: ReadonlyArray<{ value: string; label: string }>;
 }
 
 export type Values = Record<string, string>;
@@ -38,6 +40,10 @@ export interface FormProps {
   /** Buttons before the submit button (e.g. Cancel). */
   actions?: ReactNode;
   onValues?: (values: Values) => void;
+  /** Shown above the fields (a confirmation's sentence). */
+  intro?: ReactNode;
+  /** The submit button is a destructive action's red one. */
+  danger?: boolean;
 }
 
 const CLASS = { auth: undefined, card: 'narrow', dialog: 'dialog-body' } as const;
@@ -69,14 +75,16 @@ export function Form(props: FormProps) {
   }
 
   if (done && variant === 'auth') return <Notice>{done}</Notice>;
-  const change = (name: string) => (e: React.ChangeEvent<HTMLInputElement>) => {
+  const change = (name: string) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => {
     const next = { ...values, [name]: e.target.value };
     setValues(next);
     props.onValues?.(next);
   };
   const button = (
     <button
-      className={variant === 'auth' ? 'btn btn-primary btn-block' : 'btn btn-primary'}
+      className={
+        variant === 'auth' ? 'btn btn-primary btn-block' : props.danger ? 'btn btn-danger' : 'btn btn-primary'
+      }
       type="submit"
       disabled={busy}
     >
@@ -85,6 +93,7 @@ export function Form(props: FormProps) {
   );
   return (
     <form onSubmit={submit} noValidate className={CLASS[variant]}>
+      {props.intro}
       {problems.form && <Notice tone="error">{problems.form}</Notice>}
       {fields.map(({ name, ...spec }, i) => (
         <Field

@@ -1,0 +1,76 @@
+/**
+ * The add / edit router form: its fields, their checks and the request body they make. The secret is a
+ * reference (an environment variable's name), never the router's key itself.
+ */
+import type { FieldSpec } from '../../components/Form';
+import type { RouterView } from '../../lib/types';
+
+type Values = Record<string, string>;
+
+const positiveInt = (s: string) => /^\d+$/.test(s.trim()) && Number(s) >= 1;
+
+export function routerForm(existing: RouterView | null) {
+  const fields: FieldSpec[] = [
+    ...(existing
+      ? []
+      : [{ name: 'id', label: 'Router ID (optional)', hint: 'Letters, digits, - and _; made up when empty.' }]),
+    { name: 'url', label: 'URL', type: 'url', placeholder: 'http://10.0.0.5:5010' },
+    {
+      name: 'secret_ref',
+      label: 'Secret reference (optional)',
+      placeholder: 'ROUTER_A_KEY',
+      hint: 'The environment variable holding the router’s bearer key: its name, not the key.',
+    },
+    {
+      name: 'sessions',
+      label: 'Dedicated sessions (optional)',
+      placeholder: '12, 13',
+      hint: 'Session ids on this router, separated by commas.',
+    },
+    { name: 'weight', label: 'Weight', inputMode: 'numeric' },
+    { name: 'max_concurrency', label: 'Max concurrency', inputMode: 'numeric' },
+  ];
+  const initial: Values = {
+    url: existing?.baseUrl ?? '',
+    secret_ref: existing?.authSecretRef ?? '',
+    sessions: '',
+    weight: String(existing?.weight ?? 1),
+    max_concurrency: String(existing?.maxConcurrency ?? 64),
+  };
+  function validate(v: Values): Record<string, string | null> {
+    let url: URL | null = null;
+    try {
+      url = new URL((v.url ?? '').trim());
+    } catch {
+      url = null;
+    }
+    return {
+      id: v.id && !/^[A-Za-z0-9_-]{1,64}$/.test(v.id.trim()) ? 'Use letters, digits, - and _.' : null,
+      url: url && /^https?:$/.test(url.protocol) ? null : 'Enter the router’s http(s) URL.',
+      secret_ref:
+        v.secret_ref && !/^[A-Z_][A-Z0-9_]*$/.test(v.secret_ref.trim())
+          ? 'An environment variable name: capitals, digits and _.'
+          : null,
+      sessions:
+        v.sessions && !/^\s*\d+(\s*,\s*\d+)*\s*$/.test(v.sessions) ? 'Whole numbers separated by commas.' : null,
+      weight: positiveInt(v.weight ?? '') ? null : 'A whole number of at least 1.',
+      max_concurrency: positiveInt(v.max_concurrency ?? '') ? null : 'A whole number of at least 1.',
+    };
+  }
+  function toRequest(v: Values) {
+    const sessions = (v.sessions ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map(Number);
+    return {
+      ...(v.id?.trim() ? { id: v.id.trim() } : {}),
+      url: (v.url ?? '').trim(),
+      ...(v.secret_ref?.trim() ? { secret_ref: v.secret_ref.trim() } : {}),
+      ...(sessions.length ? { sessions } : {}),
+      weight: Number(v.weight),
+      max_concurrency: Number(v.max_concurrency),
+    };
+  }
+  return { fields, initial, validate, toRequest };
+}
