@@ -91,13 +91,18 @@ describeWith(['chromium'], 'operations console and customer Requests in a real b
 
   it('the customer finds the call on Requests and opens it by its x-request-id', async () => {
     await customer.reload();
-    await customer.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Requests' }).click();
+    await customer
+      .getByRole('navigation', { name: 'Account' })
+      .getByRole('link', { name: 'Requests' })
+      .click();
     await customer.getByRole('heading', { level: 1, name: 'Requests' }).waitFor();
     const row = customer.getByRole('row').filter({ hasText: requestId });
-    await expect.poll(async () => {
-      await customer.getByRole('button', { name: 'Apply filters' }).click();
-      return row.count();
-    }).toBe(1);
+    await expect
+      .poll(async () => {
+        await customer.getByRole('button', { name: 'Apply filters' }).click();
+        return row.count();
+      })
+      .toBe(1);
     await expect.poll(() => row.textContent()).toContain('oss-20b');
     await shot(customer, 'requests');
     await customer.getByLabel('Request ID').fill(requestId);
@@ -217,7 +222,9 @@ describeWith(['chromium'], 'operations console and customer Requests in a real b
     expect(await disabled.textContent()).toContain(ADMIN.email);
     await admin.getByLabel('Action').fill('key.disabled');
     await admin.getByRole('button', { name: 'Apply filters' }).click();
-    await expect.poll(() => admin.getByRole('row').filter({ hasText: 'e2e: rotated upstream' }).count()).toBe(0);
+    await expect
+      .poll(() => admin.getByRole('row').filter({ hasText: 'e2e: rotated upstream' }).count())
+      .toBe(0);
     await admin.getByRole('row').filter({ hasText: 'e2e: suspected leak' }).waitFor();
     await admin.getByRole('button', { name: 'Clear' }).click();
     await admin.getByRole('cell', { name: 'e2e: maintenance window' }).waitFor();

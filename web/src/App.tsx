@@ -22,7 +22,7 @@ import { UsagePage } from './pages/Usage';
 // The docs (Markdown renderer and pages) load only when someone opens them.
 const DocsSite = lazy(() => import('./docs/DocsSite'));
 // The operations console loads only for an operator who opens it.
-const AdminSection = lazy(() => import('./pages/admin/AdminSection'));
+const AdminSection = lazy(() => import('./pages/AdminSection'));
 
 const PUBLIC = ['/sign-in', '/sign-up', '/forgot-password', '/reset-password'];
 const TITLES: Record<string, string> = {
@@ -84,7 +84,8 @@ function SignedInApp({ auth }: { auth: AuthClient }) {
   const admin = account.data?.is_admin === true && isAdminPath(path);
   useEffect(() => {
     // The console titles its own pages.
-    if (!docs && !admin) document.title = `${titleOf(path) ?? (account.data ? 'Not found' : 'Portal')} · Portal`;
+    if (!docs && !admin)
+      document.title = `${titleOf(path) ?? (account.data ? 'Not found' : 'Portal')} · Portal`;
   }, [path, docs, admin, account.data]);
   useEffect(() => {
     if (docs) return; // the docs are public, signed in or not
@@ -136,7 +137,15 @@ function SignedInApp({ auth }: { auth: AuthClient }) {
 }
 
 /** The signed-in customer's page at `path`; a path no page answers is a 404 (so is /admin for a customer). */
-function AccountPage({ account, path, onSignOut }: { account: Account; path: string; onSignOut: () => void }) {
+function AccountPage({
+  account,
+  path,
+  onSignOut,
+}: {
+  account: Account;
+  path: string;
+  onSignOut: () => void;
+}) {
   if (path === '/keys' || path === '/' || PUBLIC.includes(path)) return <KeysPage account={account} />;
   if (path === '/usage') return <UsagePage account={account} />;
   if (path === '/plan') return <PlanPage account={account} />;

@@ -4,21 +4,21 @@
  * its plan, grant credit — each confirmed with a reason.
  */
 import { useQuery } from '@tanstack/react-query';
-import { useConfirm } from '../../components/ConfirmDialog';
-import { Facts } from '../../components/Facts';
-import { EmptyState, ErrorState, Loading } from '../../components/States';
-import { TableCard } from '../../components/TableCard';
-import { UsageChart } from '../../components/UsageChart';
-import { adminGet, adminKey, seg, useAdminAction } from '../../lib/admin';
-import { ApiError } from '../../lib/api';
-import { formatDate, formatDateTime, formatInt, microsToUsd } from '../../lib/format';
-import type { AdminKeyList, AdminLedger, AdminOrgDetail, AuditList, OrgLimits, OrgUsage } from '../../lib/types';
-import { Allowance } from '../Usage';
+import { useConfirm } from '../components/ConfirmDialog';
+import { Facts } from '../components/Facts';
+import { EmptyState, ErrorState, Loading } from '../components/States';
+import { TableCard } from '../components/TableCard';
+import { UsageChart } from '../components/UsageChart';
+import { adminGet, adminKey, seg, useAdminAction } from '../lib/admin';
+import { ApiError } from '../lib/api';
+import { formatDate, formatDateTime, formatInt, microsToUsd } from '../lib/format';
+import type { AdminKeyList, AdminLedger, AdminOrgDetail, AuditList, OrgLimits, OrgUsage } from '../lib/types';
+import { Allowance } from './Usage';
 import { AdminKeysTable } from './AdminKeys';
-import { AuditTable } from './Audit';
-import { orgActions } from './org-actions';
-import { usePlans } from './Orgs';
-import { AdminHead, Link, StatePill } from './parts';
+import { AuditTable } from './AdminAudit';
+import { orgActions } from './admin-org-actions';
+import { usePlans } from './AdminOrgs';
+import { AdminHead, Link, StatePill } from './AdminParts';
 
 export function OrgDetailPage({ id }: { id: string }) {
   const org = useQuery({
@@ -77,7 +77,12 @@ function OrgBody({ org: o }: { org: AdminOrgDetail }) {
             ['Status', <StatePill key="s" state={o.status} />],
             ['Disabled because', o.disabled_reason],
             ['Owner', o.owner_email],
-            ['Plan', <span key="p" className="badge">{o.plan}</span>],
+            [
+              'Plan',
+              <span key="p" className="badge">
+                {o.plan}
+              </span>,
+            ],
             ['Keys', formatInt(o.key_count)],
             ['Credit balance', o.credit_balance === null ? null : microsToUsd(o.credit_balance)],
             ['Created', formatDate(o.created_at)],
@@ -134,7 +139,9 @@ function OrgLimitsCard({ id }: { id: string }) {
       {limits.isLoading && <Loading label="Loading windows…" />}
       {limits.isError && <ErrorState error={limits.error} onRetry={() => limits.refetch()} />}
       {limits.data?.data.length === 0 && <p className="muted">No limits apply to this organization.</p>}
-      {limits.data?.data.map((w) => <Allowance key={`${w.name}-${w.key_id ?? 'org'}`} window={w} />)}
+      {limits.data?.data.map((w) => (
+        <Allowance key={`${w.name}-${w.key_id ?? 'org'}`} window={w} />
+      ))}
     </section>
   );
 }
@@ -166,7 +173,12 @@ function OrgLedgerCard({ id }: { id: string }) {
   return (
     <TableCard
       title="Credit ledger"
-      columns={[{ label: 'When' }, { label: 'Kind' }, { label: 'Description' }, { label: 'Amount', num: true }]}
+      columns={[
+        { label: 'When' },
+        { label: 'Kind' },
+        { label: 'Description' },
+        { label: 'Amount', num: true },
+      ]}
     >
       {entries.map((e) => (
         <tr key={e.id}>

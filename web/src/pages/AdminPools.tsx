@@ -3,14 +3,14 @@
  * drain, undrain or disable a pool or a router, and add, edit or remove a router. Refreshes every 5 s.
  */
 import { useQuery } from '@tanstack/react-query';
-import { useConfirm, type Ask } from '../../components/ConfirmDialog';
-import { EmptyState, ErrorState, Loading, Notice } from '../../components/States';
-import { ScrollTable } from '../../components/TableCard';
-import { adminGet, adminKey, seg, useAdminAction } from '../../lib/admin';
-import { formatInt, relativeTime } from '../../lib/format';
-import type { PoolList, PoolView, RouterView } from '../../lib/types';
-import { AdminHead, RowAction, StatePill } from './parts';
-import { routerForm } from './router-form';
+import { useConfirm, type Ask } from '../components/ConfirmDialog';
+import { EmptyState, ErrorState, Loading, Notice } from '../components/States';
+import { ScrollTable } from '../components/TableCard';
+import { adminGet, adminKey, seg, useAdminAction } from '../lib/admin';
+import { formatInt, relativeTime } from '../lib/format';
+import type { PoolList, PoolView, RouterView } from '../lib/types';
+import { AdminHead, RowAction, StatePill } from './AdminParts';
+import { routerForm } from './admin-router-form';
 
 type FleetState = PoolView['state'];
 type Asker = (ask: Ask) => void;
@@ -208,7 +208,9 @@ function RouterRow({ router: r, ask, act }: { router: RouterView; ask: Asker; ac
       <td>
         {r.lastProbe ? (
           <>
-            <span className={r.lastProbe.ok ? 'ok-text' : 'error-text'}>{r.lastProbe.ok ? 'OK' : 'Failed'}</span>{' '}
+            <span className={r.lastProbe.ok ? 'ok-text' : 'error-text'}>
+              {r.lastProbe.ok ? 'OK' : 'Failed'}
+            </span>{' '}
             <span className="muted small">{relativeTime(r.lastProbe.at)}</span>
             {r.lastProbe.detail && <span className="muted small block">{r.lastProbe.detail}</span>}
           </>

@@ -1,6 +1,6 @@
 /** Small pieces every console page shares: its heading, a status pill, a row action and a JSON view. */
 import type { ReactNode } from 'react';
-import { go } from '../../lib/router';
+import { go } from '../lib/router';
 
 export function AdminHead({
   title,

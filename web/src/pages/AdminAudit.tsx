@@ -1,15 +1,15 @@
 /** The audit log: who changed what and when, why, and the value before and after; filterable, paged. */
-import { Filters, type FilterSpec } from '../../components/Filters';
-import { LoadMore } from '../../components/Paging';
-import { EmptyState, ErrorState, Loading } from '../../components/States';
-import { ScrollTable } from '../../components/TableCard';
-import { adminKey, seg } from '../../lib/admin';
-import { useCursorList } from '../../lib/cursor-list';
-import { formatDateTime } from '../../lib/format';
-import { useQueryParams } from '../../lib/query-params';
-import type { AuditEntry } from '../../lib/types';
+import { Filters, type FilterSpec } from '../components/Filters';
+import { LoadMore } from '../components/Paging';
+import { EmptyState, ErrorState, Loading } from '../components/States';
+import { ScrollTable } from '../components/TableCard';
+import { adminKey, seg } from '../lib/admin';
+import { useCursorList } from '../lib/cursor-list';
+import { formatDateTime } from '../lib/format';
+import { useQueryParams } from '../lib/query-params';
+import type { AuditEntry } from '../lib/types';
 import { toIso } from './AdminRequests';
-import { AdminHead, Json, Link } from './parts';
+import { AdminHead, Json, Link } from './AdminParts';
 
 const FILTERS = ['actor_id', 'action', 'target_type', 'target_id', 'org_id', 'since', 'until'] as const;
 const SPECS: FilterSpec[] = [

@@ -1,12 +1,12 @@
 /** The model catalog as operators see it: state, price, which pools serve each model; enable or disable. */
 import { useQuery } from '@tanstack/react-query';
-import { useConfirm } from '../../components/ConfirmDialog';
-import { EmptyState, ErrorState, Loading } from '../../components/States';
-import { ScrollTable } from '../../components/TableCard';
-import { adminGet, adminKey, seg, useAdminAction } from '../../lib/admin';
-import { microsToUsd } from '../../lib/format';
-import type { AdminModel, AdminModelList } from '../../lib/types';
-import { AdminHead, Link, RowAction, StatePill } from './parts';
+import { useConfirm } from '../components/ConfirmDialog';
+import { EmptyState, ErrorState, Loading } from '../components/States';
+import { ScrollTable } from '../components/TableCard';
+import { adminGet, adminKey, seg, useAdminAction } from '../lib/admin';
+import { microsToUsd } from '../lib/format';
+import type { AdminModel, AdminModelList } from '../lib/types';
+import { AdminHead, Link, RowAction, StatePill } from './AdminParts';
 
 export function ModelsPage() {
   const models = useQuery({

@@ -3,16 +3,16 @@
  * id or a member's email); disable, enable or revoke it — each with a reason for the audit log.
  */
 import { useQuery } from '@tanstack/react-query';
-import { useConfirm } from '../../components/ConfirmDialog';
-import { Filters, type FilterSpec } from '../../components/Filters';
-import { EmptyState, ErrorState, Loading } from '../../components/States';
-import { ScrollTable } from '../../components/TableCard';
-import { adminGet, adminKey, seg, useAdminAction } from '../../lib/admin';
-import { ApiError } from '../../lib/api';
-import { formatDate, relativeTime } from '../../lib/format';
-import { useQueryParams } from '../../lib/query-params';
-import type { AdminKey, AdminKeyList } from '../../lib/types';
-import { AdminHead, Link, RowAction, StatePill } from './parts';
+import { useConfirm } from '../components/ConfirmDialog';
+import { Filters, type FilterSpec } from '../components/Filters';
+import { EmptyState, ErrorState, Loading } from '../components/States';
+import { ScrollTable } from '../components/TableCard';
+import { adminGet, adminKey, seg, useAdminAction } from '../lib/admin';
+import { ApiError } from '../lib/api';
+import { formatDate, relativeTime } from '../lib/format';
+import { useQueryParams } from '../lib/query-params';
+import type { AdminKey, AdminKeyList } from '../lib/types';
+import { AdminHead, Link, RowAction, StatePill } from './AdminParts';
 
 const LOOKUP = ['id', 'prefix', 'email', 'org_id'] as const;
 const SPECS: FilterSpec[] = [
@@ -87,8 +87,8 @@ export function AdminKeysTable({ keys, showOrg = true }: { keys: AdminKey[]; sho
       title: 'Revoke key?',
       body: (
         <p>
-          <strong>{k.name}</strong> (<code>{k.redacted}</code>) stops working for good; the customer must create
-          a new key. This cannot be undone.
+          <strong>{k.name}</strong> (<code>{k.redacted}</code>) stops working for good; the customer must
+          create a new key. This cannot be undone.
         </p>
       ),
       confirmLabel: 'Revoke key',
@@ -129,9 +129,15 @@ export function AdminKeysTable({ keys, showOrg = true }: { keys: AdminKey[]; sho
               <StatePill state={k.status} />
             </td>
             <td className="actions">
-              {k.status === 'active' && <RowAction verb="Disable" what={k.name} onClick={() => change(k, 'disable')} />}
-              {k.status === 'disabled' && <RowAction verb="Enable" what={k.name} onClick={() => change(k, 'enable')} />}
-              {k.status !== 'revoked' && <RowAction verb="Revoke" what={k.name} onClick={() => revoke(k)} danger />}
+              {k.status === 'active' && (
+                <RowAction verb="Disable" what={k.name} onClick={() => change(k, 'disable')} />
+              )}
+              {k.status === 'disabled' && (
+                <RowAction verb="Enable" what={k.name} onClick={() => change(k, 'enable')} />
+              )}
+              {k.status !== 'revoked' && (
+                <RowAction verb="Revoke" what={k.name} onClick={() => revoke(k)} danger />
+              )}
             </td>
           </tr>
         ))}

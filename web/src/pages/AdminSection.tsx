@@ -3,16 +3,16 @@
  * everyone else the 404 page, and the server answers 404 on /admin/api for them). One page per path.
  */
 import { useEffect } from 'react';
-import { navigate } from '../../lib/router';
-import { NotFoundPage } from '../NotFound';
-import { AuditPage } from './Audit';
+import { navigate } from '../lib/router';
+import { NotFoundPage } from './NotFound';
+import { AuditPage } from './AdminAudit';
 import { AdminKeysPage } from './AdminKeys';
 import { AdminRequestDetail, AdminRequestsPage } from './AdminRequests';
-import { MeteringPage } from './Metering';
-import { ModelsPage } from './Models';
-import { OrgDetailPage } from './OrgDetail';
-import { OrgsPage } from './Orgs';
-import { PoolsPage } from './Pools';
+import { MeteringPage } from './AdminMetering';
+import { ModelsPage } from './AdminModels';
+import { OrgDetailPage } from './AdminOrgDetail';
+import { OrgsPage } from './AdminOrgs';
+import { PoolsPage } from './AdminPools';
 
 const PAGES: Record<string, { title: string; page: () => React.ReactNode }> = {
   '/admin/orgs': { title: 'Organizations', page: () => <OrgsPage /> },

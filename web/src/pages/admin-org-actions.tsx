@@ -1,8 +1,8 @@
 /** An organization's three operator actions, each a confirmation with a reason for the audit log. */
-import type { Ask } from '../../components/ConfirmDialog';
-import type { useAdminAction } from '../../lib/admin';
-import { seg } from '../../lib/admin';
-import type { AdminOrgDetail, PlanInfo } from '../../lib/types';
+import type { Ask } from '../components/ConfirmDialog';
+import type { useAdminAction } from '../lib/admin';
+import { seg } from '../lib/admin';
+import type { AdminOrgDetail, PlanInfo } from '../lib/types';
 
 const DOLLARS = /^\d+(\.\d{1,2})?$/;
 
@@ -39,7 +39,9 @@ export function orgActions(
       title: `Change ${o.name}’s plan`,
       body: <p>The new plan’s limits and models apply to the next request.</p>,
       confirmLabel: 'Change plan',
-      fields: [{ name: 'plan_id', label: 'Plan', options: plans.map((p) => ({ value: p.id, label: p.name })) }],
+      fields: [
+        { name: 'plan_id', label: 'Plan', options: plans.map((p) => ({ value: p.id, label: p.name })) },
+      ],
       initial: { plan_id: plans.find((p) => p.id === o.plan || p.name === o.plan)?.id ?? plans[0]?.id ?? '' },
       validate: (v) => ({ plan_id: v.plan_id ? null : 'Choose a plan.' }),
       onConfirm: async ({ plan_id, reason }) => {

@@ -1,11 +1,11 @@
 /** The usage writer's health: its queue, the disk spool an outage fills, and the last flush to the store. */
 import { useQuery } from '@tanstack/react-query';
-import { Facts } from '../../components/Facts';
-import { ErrorState, Loading, Notice } from '../../components/States';
-import { adminGet, adminKey } from '../../lib/admin';
-import { formatDateTime, formatInt, relativeTime } from '../../lib/format';
-import type { MeteringStats } from '../../lib/types';
-import { AdminHead } from './parts';
+import { Facts } from '../components/Facts';
+import { ErrorState, Loading, Notice } from '../components/States';
+import { adminGet, adminKey } from '../lib/admin';
+import { formatDateTime, formatInt, relativeTime } from '../lib/format';
+import type { MeteringStats } from '../lib/types';
+import { AdminHead } from './AdminParts';
 
 export function MeteringPage() {
   const stats = useQuery({

@@ -4,21 +4,21 @@
  */
 import { useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { Facts } from '../../components/Facts';
-import { Field } from '../../components/Field';
-import { Filters, type FilterSpec } from '../../components/Filters';
-import { LoadMore } from '../../components/Paging';
-import { EmptyState, ErrorState, Loading, Notice } from '../../components/States';
-import { ScrollTable } from '../../components/TableCard';
-import { adminGet, adminKey, seg } from '../../lib/admin';
-import { ApiError } from '../../lib/api';
-import { useCursorList } from '../../lib/cursor-list';
-import { formatDateTime, formatInt } from '../../lib/format';
-import { useQueryParams } from '../../lib/query-params';
-import { navigate } from '../../lib/router';
-import type { RequestLog } from '../../lib/types';
-import { formatMs, HttpStatus } from '../Requests';
-import { AdminHead, Json, Link } from './parts';
+import { Facts } from '../components/Facts';
+import { Field } from '../components/Field';
+import { Filters, type FilterSpec } from '../components/Filters';
+import { LoadMore } from '../components/Paging';
+import { EmptyState, ErrorState, Loading, Notice } from '../components/States';
+import { ScrollTable } from '../components/TableCard';
+import { adminGet, adminKey, seg } from '../lib/admin';
+import { ApiError } from '../lib/api';
+import { useCursorList } from '../lib/cursor-list';
+import { formatDateTime, formatInt } from '../lib/format';
+import { useQueryParams } from '../lib/query-params';
+import { navigate } from '../lib/router';
+import type { RequestLog } from '../lib/types';
+import { formatMs, HttpStatus } from './Requests';
+import { AdminHead, Json, Link } from './AdminParts';
 
 const FILTERS = ['org_id', 'key_id', 'model', 'status', 'error_code', 'since', 'until'] as const;
 const SPECS: FilterSpec[] = [

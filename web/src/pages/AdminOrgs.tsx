@@ -1,15 +1,15 @@
 /** Organizations: search by name, id or owner email, filter by status and plan, open one. */
 import { useQuery } from '@tanstack/react-query';
-import { Filters, type FilterSpec } from '../../components/Filters';
-import { LoadMore } from '../../components/Paging';
-import { EmptyState, ErrorState, Loading } from '../../components/States';
-import { ScrollTable } from '../../components/TableCard';
-import { adminGet, adminKey, seg } from '../../lib/admin';
-import { useCursorList } from '../../lib/cursor-list';
-import { formatDate, formatInt } from '../../lib/format';
-import { useQueryParams } from '../../lib/query-params';
-import type { AdminOrgSummary, AdminPlanList } from '../../lib/types';
-import { AdminHead, Link, StatePill } from './parts';
+import { Filters, type FilterSpec } from '../components/Filters';
+import { LoadMore } from '../components/Paging';
+import { EmptyState, ErrorState, Loading } from '../components/States';
+import { ScrollTable } from '../components/TableCard';
+import { adminGet, adminKey, seg } from '../lib/admin';
+import { useCursorList } from '../lib/cursor-list';
+import { formatDate, formatInt } from '../lib/format';
+import { useQueryParams } from '../lib/query-params';
+import type { AdminOrgSummary, AdminPlanList } from '../lib/types';
+import { AdminHead, Link, StatePill } from './AdminParts';
 
 const FILTERS = ['q', 'status', 'plan'] as const;
 

@@ -2,8 +2,8 @@
  * The add / edit router form: its fields, their checks and the request body they make. The secret is a
  * reference (an environment variable's name), never the router's key itself.
  */
-import type { FieldSpec } from '../../components/Form';
-import type { RouterView } from '../../lib/types';
+import type { FieldSpec } from '../components/Form';
+import type { RouterView } from '../lib/types';
 
 type Values = Record<string, string>;
 
@@ -13,7 +13,13 @@ export function routerForm(existing: RouterView | null) {
   const fields: FieldSpec[] = [
     ...(existing
       ? []
-      : [{ name: 'id', label: 'Router ID (optional)', hint: 'Letters, digits, - and _; made up when empty.' }]),
+      : [
+          {
+            name: 'id',
+            label: 'Router ID (optional)',
+            hint: 'Letters, digits, - and _; made up when empty.',
+          },
+        ]),
     { name: 'url', label: 'URL', type: 'url', placeholder: 'http://10.0.0.5:5010' },
     {
       name: 'secret_ref',
@@ -38,7 +44,7 @@ export function routerForm(existing: RouterView | null) {
     max_concurrency: String(existing?.maxConcurrency ?? 64),
   };
   function validate(v: Values): Record<string, string | null> {
-    let url: URL | null = null;
+    let url: URL | null;
     try {
       url = new URL((v.url ?? '').trim());
     } catch {
@@ -52,7 +58,9 @@ export function routerForm(existing: RouterView | null) {
           ? 'An environment variable name: capitals, digits and _.'
           : null,
       sessions:
-        v.sessions && !/^\s*\d+(\s*,\s*\d+)*\s*$/.test(v.sessions) ? 'Whole numbers separated by commas.' : null,
+        v.sessions && !/^\s*\d+(\s*,\s*\d+)*\s*$/.test(v.sessions)
+          ? 'Whole numbers separated by commas.'
+          : null,
       weight: positiveInt(v.weight ?? '') ? null : 'A whole number of at least 1.',
       max_concurrency: positiveInt(v.max_concurrency ?? '') ? null : 'A whole number of at least 1.',
     };
