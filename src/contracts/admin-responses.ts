@@ -8,14 +8,29 @@ import { z } from 'zod';
 import { isoTime, count, listOf } from './primitives.js';
 import {
   adminCreateKeyBody,
+  adminKeysQuery,
+  adminOrgsQuery,
+  auditQuery,
   changePlanBody,
+  createRouterBody,
   createUserBody,
   disableOrgBody,
   ledgerEntryBody,
+  orgUsageQuery,
   poolStateBody,
+  reasonBody,
   requestLogQuery,
+  updateRouterBody,
 } from './admin.js';
-import { apiKey, createdKey, ledgerEntry, planInfo, usageWindow, type RouteContract } from './product.js';
+import {
+  apiKey,
+  createdKey,
+  ledgerEntry,
+  planInfo,
+  usageTotals,
+  usageWindow,
+  type RouteContract,
+} from './product.js';
 
 /** A user as the admin API shows it. */
 export const adminUser = z
@@ -40,17 +55,89 @@ export const adminUserList = listOf(adminUser);
 /** POST /admin/api/keys (201): the key view, the full key (this response only) and the owning organization. */
 export const adminCreatedKey = createdKey.extend({ org_id: z.string() }).strict();
 
-export const adminKeyList = listOf(apiKey, { org_id: z.string() });
+/** A key as operators see it: the owner's view plus the organization it belongs to. */
+export const adminKey = apiKey.extend({ org_id: z.string() }).strict();
 
-export const adminOrg = z
+/**
+ * GET /admin/api/keys: an organization's keys (`org_id` or `email`; `org_id` is that organization), or the
+ * keys whose visible prefix starts with `prefix` (`org_id` null: they may belong to several).
+ */
+export const adminKeyList = listOf(adminKey, { org_id: z.string().nullable() });
+
+/** The plan an organization is on (its active subscription), or null when it has none. */
+const orgPlan = z
+  .object({ id: z.string(), name: z.string(), kind: z.enum(['free', 'monthly_quota', 'credits']) })
+  .strict()
+  .nullable();
+
+/** One organization in the operators' list (GET /admin/api/orgs). */
+export const adminOrgSummary = z
   .object({
     id: z.string(),
     name: z.string(),
     status: z.enum(['active', 'disabled']),
     disabled_reason: z.string().nullable(),
+    plan: orgPlan,
+    /** The email of the organization's owner (the first owner when there are several); null when none. */
+    owner_email: z.string().nullable(),
+    /** Keys that are active (not revoked, disabled or expired). */
+    key_count: count,
     created_at: isoTime,
   })
   .strict();
+
+/** GET /admin/api/orgs/:id and the answer of every organization action. */
+export const adminOrg = adminOrgSummary
+  .extend({
+    /** Micro-dollars; only for organizations on a credits plan, else null. */
+    credit_balance: z.number().int().nullable(),
+  })
+  .strict();
+
+/** GET /admin/api/orgs: newest first, cursor paging. */
+export const adminOrgPage = listOf(adminOrgSummary, { next_cursor: z.string().nullable() });
+
+/** GET /admin/api/orgs/:id/usage: daily buckets (UTC) of one organization, the dashboard's own numbers. */
+export const adminOrgUsage = z
+  .object({
+    org_id: z.string(),
+    from: isoTime,
+    to: isoTime,
+    granularity: z.literal('day'),
+    totals: usageTotals,
+    series: z.array(usageTotals.extend({ bucket: isoTime }).strict()),
+  })
+  .strict();
+
+/** Who did something, as the audit log names them; `email` is the user's when `kind` is `user`. */
+export const auditActor = z
+  .object({
+    kind: z.enum(['user', 'admin', 'system', 'cli']),
+    id: z.string().nullable(),
+    email: z.string().nullable(),
+  })
+  .strict();
+
+/** One audit entry: who, what, when, on what, why, and the target's state before and after. */
+export const auditEntry = z
+  .object({
+    id: z.string(),
+    occurred_at: isoTime,
+    actor: auditActor,
+    action: z.string(),
+    target_type: z.string(),
+    target_id: z.string(),
+    org_id: z.string().nullable(),
+    reason: z.string().nullable(),
+    /** The changed fields before the action (null for a creation or an entry that recorded none). */
+    before: z.record(z.string(), z.unknown()).nullable(),
+    /** The changed fields after it (null for a removal or an entry that recorded none). */
+    after: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .strict();
+
+/** GET /admin/api/audit: newest first, cursor paging. */
+export const auditPage = listOf(auditEntry, { next_cursor: z.string().nullable() });
 
 /** GET /admin/api/metering: the usage writer's numbers, or `{ state: 'unknown' }` when it reports none. */
 export const meteringStats = z.union([
@@ -95,12 +182,18 @@ export const ledgerAppended = z.object({ entry: ledgerEntry, balance_micros: z.n
 
 const fleetState = z.enum(['active', 'draining', 'disabled']);
 
-/** One router of a pool with its live health. */
+/**
+ * One router of a pool with its live health. `source`: `config` (defined in the config file, changed there) or
+ * `admin` (added through the admin API, changed there). `authSecretRef` is the NAME of the variable holding the
+ * key, never the key. `errorRate`: share of failed attempts, an exponentially weighted average (null before
+ * the first attempt).
+ */
 export const routerView = z
   .object({
     id: z.string(),
     baseUrl: z.string(),
     authSecretRef: z.string().nullable(),
+    source: z.enum(['config', 'admin']),
     state: fleetState,
     weight: z.number(),
     maxConcurrency: count,
@@ -108,6 +201,7 @@ export const routerView = z
     ephemeralSessions: count,
     inFlight: count,
     ewmaMs: z.number().nullable(),
+    errorRate: z.number().min(0).max(1).nullable(),
     breaker: z
       .object({
         state: z.enum(['closed', 'open', 'half_open']),
@@ -155,9 +249,18 @@ export const catalogModel = z
   })
   .strict();
 
-export const adminModelList = z
-  .object({ data: z.array(catalogModel.extend({ servable: z.boolean() }).strict()) })
+/** A model's list price, micro-dollars per million tokens (the catalog's; plans do not override it). */
+export const modelPricing = z
+  .object({ input_per_mtok_micros: count, output_per_mtok_micros: count })
+  .strict()
+  .nullable();
+
+/** GET /admin/api/models: the catalog row, whether a pool can serve it now, its price and its pools. */
+export const adminModel = catalogModel
+  .extend({ servable: z.boolean(), pricing: modelPricing, pools: z.array(z.string()) })
   .strict();
+
+export const adminModelList = z.object({ data: z.array(adminModel) }).strict();
 
 /** One request-log row as stored (camelCase); bodies only when the organization turned body logging on. */
 export const requestLog = z
@@ -194,14 +297,23 @@ export const orgLimits = z.object({ data: z.array(usageWindow) }).strict();
 
 export type AdminUser = z.infer<typeof adminUser>;
 export type PoolView = z.infer<typeof poolView>;
+export type RouterView = z.infer<typeof routerView>;
 export type RequestLog = z.infer<typeof requestLog>;
+export type RequestLogPage = z.infer<typeof requestLogPage>;
+export type AdminKey = z.infer<typeof adminKey>;
+export type AdminKeyList = z.infer<typeof adminKeyList>;
+export type AdminOrg = z.infer<typeof adminOrg>;
+export type AdminOrgSummary = z.infer<typeof adminOrgSummary>;
+export type AdminOrgPage = z.infer<typeof adminOrgPage>;
+export type AdminOrgUsage = z.infer<typeof adminOrgUsage>;
+export type AdminModel = z.infer<typeof adminModel>;
+export type AuditEntry = z.infer<typeof auditEntry>;
+export type AuditPage = z.infer<typeof auditPage>;
+export type MeteringStats = z.infer<typeof meteringStats>;
+export type OrgLimits = z.infer<typeof orgLimits>;
 
 /** GET /admin/api/users: find one user by email (else the first 500). Read by the route from the query. */
 export const adminUsersQuery = z.object({ email: z.string().optional() }).strict();
-/** GET /admin/api/keys: whose keys, by a user's email or an organization id (one of them is required). */
-export const adminKeysQuery = z
-  .object({ email: z.string().optional(), org_id: z.string().optional() })
-  .strict();
 
 const route = (
   method: RouteContract['method'],
@@ -217,10 +329,14 @@ export const adminRoutes: readonly RouteContract[] = [
   route('GET', '/users/:id', adminUser),
   route('POST', '/keys', adminCreatedKey, { status: 201, request: adminCreateKeyBody }),
   route('GET', '/keys', adminKeyList, { request: adminKeysQuery }),
+  route('GET', '/keys/:id', adminKey),
+  // DELETE takes the same optional `{reason}` body; the table documents bodies for POST/PATCH only.
   route('DELETE', '/keys/:id', apiKey),
-  route('POST', '/keys/:id/disable', apiKey),
-  route('POST', '/keys/:id/enable', apiKey),
+  route('POST', '/keys/:id/disable', apiKey, { request: reasonBody }),
+  route('POST', '/keys/:id/enable', apiKey, { request: reasonBody }),
+  route('GET', '/orgs', adminOrgPage, { request: adminOrgsQuery }),
   route('GET', '/orgs/:id', adminOrg),
+  route('GET', '/orgs/:id/usage', adminOrgUsage, { request: orgUsageQuery }),
   route('POST', '/orgs/:id/disable', adminOrg, { request: disableOrgBody }),
   route('POST', '/orgs/:id/enable', adminOrg, { request: disableOrgBody }),
   route('GET', '/metering', meteringStats),
@@ -232,10 +348,15 @@ export const adminRoutes: readonly RouteContract[] = [
   route('GET', '/pools/:id', poolView),
   route('POST', '/pools/:id/state', poolView, { request: poolStateBody }),
   route('POST', '/routers/:id/state', poolView, { request: poolStateBody }),
+  route('POST', '/pools/:id/routers', poolView, { status: 201, request: createRouterBody }),
+  route('PATCH', '/routers/:id', poolView, { request: updateRouterBody }),
+  // Takes an optional `{reason}` body, like DELETE /keys/:id.
+  route('DELETE', '/routers/:id', poolView),
   route('GET', '/models', adminModelList),
-  route('POST', '/models/:id/disable', catalogModel),
-  route('POST', '/models/:id/enable', catalogModel),
+  route('POST', '/models/:id/disable', catalogModel, { request: reasonBody }),
+  route('POST', '/models/:id/enable', catalogModel, { request: reasonBody }),
   route('GET', '/requests', requestLogPage, { request: requestLogQuery }),
   route('GET', '/requests/:id', requestLog),
   route('GET', '/orgs/:id/limits', orgLimits),
+  route('GET', '/audit', auditPage, { request: auditQuery }),
 ];

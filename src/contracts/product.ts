@@ -96,6 +96,19 @@ export const usageQuery = z
   })
   .strict();
 
+/** GET /api/requests — the signed-in organization's request log, newest first. */
+export const customerRequestQuery = z
+  .object({
+    model: z.string().max(64).optional(),
+    status: z.coerce.number().int().min(100).max(599).optional(),
+    error_code: z.string().max(64).optional(),
+    key_id: z.string().max(64).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+    /** Opaque cursor from the previous page's `next_cursor`. */
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+
 /** What the dashboard's name fields say before sending: the server's own rule, its first message or null. */
 export function keyNameProblem(name: string): string | null {
   const result = keyName.safeParse(name);
@@ -148,6 +161,11 @@ export const accountResponse = z
       .strict(),
     auth_provider: authProvider,
     demo_backend: z.boolean(),
+    /**
+     * Whether this user may use the operations console (/admin/api/* with this session): `is_admin` in the
+     * store, or the email listed in `admin.emails` (docs/decisions/020-admins-as-people.md).
+     */
+    is_admin: z.boolean(),
   })
   .strict();
 
@@ -283,6 +301,32 @@ export const planResponse = z
   })
   .strict();
 
+/**
+ * One request of the signed-in organization (GET /api/requests, /api/requests/:request_id): no bodies, no
+ * client address, no router. `request_id` is the `x-request-id` response header of the call.
+ */
+export const customerRequest = z
+  .object({
+    request_id: z.string(),
+    occurred_at: isoTime,
+    key_id: z.string().nullable(),
+    /** The key's current name; null when the key is gone. */
+    key_name: z.string().nullable(),
+    model: z.string().nullable(),
+    endpoint: z.string(),
+    stream: z.boolean(),
+    status: z.number().int(),
+    error_code: z.string().nullable(),
+    latency_ms: count,
+    ttft_ms: count.nullable(),
+    input_tokens: count,
+    output_tokens: count,
+  })
+  .strict();
+
+/** GET /api/requests: newest first; `next_cursor` fetches the next page (null on the last one). */
+export const customerRequestPage = listOf(customerRequest, { next_cursor: z.string().nullable() });
+
 // ── types ─────────────────────────────────────────────────────────────────────────────────────────────────
 
 export type CreateKeyBody = z.infer<typeof createKeyBody>;
@@ -303,6 +347,9 @@ export type Usage = z.infer<typeof usageResponse>;
 export type PlanInfo = z.infer<typeof planInfo>;
 export type LedgerEntry = z.infer<typeof ledgerEntry>;
 export type PlanResponse = z.infer<typeof planResponse>;
+export type CustomerRequestQuery = z.input<typeof customerRequestQuery>;
+export type CustomerRequest = z.infer<typeof customerRequest>;
+export type CustomerRequestPage = z.infer<typeof customerRequestPage>;
 
 // ── the route table ───────────────────────────────────────────────────────────────────────────────────────
 
@@ -329,4 +376,12 @@ export const productRoutes: readonly RouteContract[] = [
   { method: 'GET', path: '/api/usage', status: 200, request: usageQuery, response: usageResponse },
   { method: 'GET', path: '/api/plan', status: 200, response: planResponse },
   { method: 'GET', path: '/api/docs', status: 200, response: docsResponse },
+  {
+    method: 'GET',
+    path: '/api/requests',
+    status: 200,
+    request: customerRequestQuery,
+    response: customerRequestPage,
+  },
+  { method: 'GET', path: '/api/requests/:request_id', status: 200, response: customerRequest },
 ];

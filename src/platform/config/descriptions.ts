@@ -52,6 +52,10 @@ export const CONFIG_DESCRIPTIONS: Record<string, { text: string; default?: strin
     text: 'Addresses/CIDRs the admin API (and `/metrics` on the main port) answers; others get 403.',
     default: 'any address',
   },
+  'admin.emails': {
+    text: 'Emails of the people who are admins: their dashboard session also works on `/admin/api` (the operations console). Case-insensitive, checked on every request, so removing an address takes admin away at once (unless the user was created with `portal users create --admin`). A list, or comma-separated in `PORTAL_ADMIN_EMAILS`.',
+    default: 'none',
+  },
   'auth.provider': {
     text: 'Who signs dashboard users in: `local` (email and password), `clerk` or `supabase`.',
   },

@@ -69,6 +69,7 @@ export const ENV_OVERRIDES: Array<{ name: string; path: [string] | [string, stri
   { name: 'DATABASE_URL', path: ['database', 'url'] },
   { name: 'REDIS_URL', path: ['redis', 'url'] },
   { name: 'PORTAL_ADMIN_TOKEN', path: ['admin', 'token'] },
+  { name: 'PORTAL_ADMIN_EMAILS', path: ['admin', 'emails'] },
   { name: 'PORTAL_AUTH_SECRET', path: ['auth', 'secret'] },
   { name: 'PORTAL_AUTH_PROVIDER', path: ['auth', 'provider'] },
   { name: 'PORTAL_SUPPORT_URL', path: ['support', 'url'] },

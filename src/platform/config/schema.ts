@@ -169,6 +169,17 @@ export const configSchema = z
           .optional(),
         /** Addresses / CIDRs the admin API (and /metrics on the main port) answers from; absent: any. */
         allowIps: cidrs.optional(),
+        /**
+         * Emails of people who are admins (their dashboard session works on /admin/api), compared
+         * case-insensitively on every request; a list, or comma-separated (PORTAL_ADMIN_EMAILS).
+         */
+        emails: z
+          .union([z.array(z.string()), z.string()])
+          .transform((v) =>
+            (typeof v === 'string' ? v.split(',') : v).map((e) => e.trim().toLowerCase()).filter(Boolean),
+          )
+          .pipe(z.array(z.email('an email address')).max(1000))
+          .default([]),
       })
       .strict()
       .prefault({}),

@@ -105,7 +105,9 @@ export function buildOpenApiDocument(options: DocumentOptions) {
         adminToken: {
           type: 'http',
           scheme: 'bearer',
-          description: 'The operator token (`PORTAL_ADMIN_TOKEN`): `Authorization: Bearer <token>`.',
+          description:
+            'The operator token (`PORTAL_ADMIN_TOKEN`): `Authorization: Bearer <token>`. An admin’s dashboard ' +
+            'session (`session`) works on /admin/api too; anyone else gets 404 there.',
         },
       },
     },

@@ -26,15 +26,40 @@ const WORDS: Record<string, [string, string, string]> = {
   'DELETE /api/keys/:id': ['revokeKey', 'Keys', 'Revoke a key (at every gateway instance within a second)'],
   'GET /api/usage': ['getUsage', 'Usage and plan', 'Usage totals, series, breakdowns and limit windows'],
   'GET /api/plan': ['getPlan', 'Usage and plan', 'The plan, credit balance, ledger and available plans'],
+  'GET /api/requests': [
+    'listRequests',
+    'Requests',
+    'The organization’s recent requests, newest first (filters: model, status, error code, key)',
+  ],
+  'GET /api/requests/:request_id': [
+    'getRequest',
+    'Requests',
+    'One request of the organization by its `x-request-id`',
+  ],
   'POST /admin/api/users': ['adminCreateUser', 'Admin: users', 'Create an email + password user'],
   'GET /admin/api/users': ['adminListUsers', 'Admin: users', 'List users (or find one by `email`)'],
   'GET /admin/api/users/:id': ['adminGetUser', 'Admin: users', 'Get one user'],
   'POST /admin/api/keys': ['adminCreateKey', 'Admin: keys', 'Create a key for a user or an organization'],
-  'GET /admin/api/keys': ['adminListKeys', 'Admin: keys', 'List an account’s keys (`email` or `org_id`)'],
+  'GET /admin/api/keys': [
+    'adminListKeys',
+    'Admin: keys',
+    'List an account’s keys (`email` or `org_id`), or find keys by their visible `prefix`',
+  ],
+  'GET /admin/api/keys/:id': ['adminGetKey', 'Admin: keys', 'Get one key and its organization'],
   'DELETE /admin/api/keys/:id': ['adminRevokeKey', 'Admin: keys', 'Revoke a key'],
   'POST /admin/api/keys/:id/disable': ['adminDisableKey', 'Admin: keys', 'Disable a key'],
   'POST /admin/api/keys/:id/enable': ['adminEnableKey', 'Admin: keys', 'Enable a disabled key'],
+  'GET /admin/api/orgs': [
+    'adminListOrgs',
+    'Admin: organizations',
+    'Search organizations by name, id or owner email; filter by status and plan',
+  ],
   'GET /admin/api/orgs/:id': ['adminGetOrg', 'Admin: organizations', 'Get one organization'],
+  'GET /admin/api/orgs/:id/usage': [
+    'adminOrgUsage',
+    'Admin: organizations',
+    'Daily usage of an organization',
+  ],
   'POST /admin/api/orgs/:id/disable': ['adminDisableOrg', 'Admin: organizations', 'Disable an organization'],
   'POST /admin/api/orgs/:id/enable': ['adminEnableOrg', 'Admin: organizations', 'Enable an organization'],
   'GET /admin/api/orgs/:id/limits': ['adminOrgLimits', 'Admin: organizations', 'Current limit windows'],
@@ -55,6 +80,22 @@ const WORDS: Record<string, [string, string, string]> = {
     'Admin: operations',
     'Activate, drain, disable',
   ],
+  'POST /admin/api/pools/:id/routers': [
+    'adminAddRouter',
+    'Admin: operations',
+    'Add a router to a pool (serving on every instance within a second)',
+  ],
+  'PATCH /admin/api/routers/:id': ['adminUpdateRouter', 'Admin: operations', 'Change a router added here'],
+  'DELETE /admin/api/routers/:id': [
+    'adminRemoveRouter',
+    'Admin: operations',
+    'Remove a router added here (in-flight requests finish)',
+  ],
+  'GET /admin/api/audit': [
+    'adminListAudit',
+    'Admin: audit',
+    'The audit log, newest first: who did what, when, why, before and after',
+  ],
   'GET /admin/api/models': ['adminListModels', 'Admin: models', 'The catalog with status and servability'],
   'POST /admin/api/models/:id/disable': ['adminDisableModel', 'Admin: models', 'Disable a model everywhere'],
   'POST /admin/api/models/:id/enable': ['adminEnableModel', 'Admin: models', 'Enable a model'],
@@ -66,10 +107,18 @@ const WORDS: Record<string, [string, string, string]> = {
 const PUBLIC = new Set(['GET /api/auth/provider', 'GET /api/docs']);
 
 /** Routes whose JSON body may be left out. */
-const OPTIONAL_BODY = new Set(['POST /admin/api/orgs/:id/disable', 'POST /admin/api/orgs/:id/enable']);
+const OPTIONAL_BODY = new Set([
+  'POST /admin/api/orgs/:id/disable',
+  'POST /admin/api/orgs/:id/enable',
+  'POST /admin/api/keys/:id/disable',
+  'POST /admin/api/keys/:id/enable',
+  'POST /admin/api/models/:id/disable',
+  'POST /admin/api/models/:id/enable',
+]);
 
 const SESSION = [{ session: [] }];
-const ADMIN = [{ adminToken: [] }];
+/** The admin token, or the dashboard session of an admin (docs/decisions/020-admins-as-people.md). */
+const ADMIN: Array<Record<string, string[]>> = [{ adminToken: [] }, { session: [] }];
 
 function fromTable(route: RouteContract, family: 'api' | 'admin'): Operation {
   const name = `${route.method} ${route.path}`;
