@@ -65,8 +65,8 @@ export function ModelsPage() {
                 <StatePill state={m.status} />
                 {!m.servable && <span className="muted small block">no healthy pool</span>}
               </td>
-              <td className="num">{microsToUsd(m.inputPricePerMTok)}</td>
-              <td className="num">{microsToUsd(m.outputPricePerMTok)}</td>
+              <td className="num">{m.pricing ? microsToUsd(m.pricing.input_per_mtok_micros) : '—'}</td>
+              <td className="num">{m.pricing ? microsToUsd(m.pricing.output_per_mtok_micros) : '—'}</td>
               <td>
                 {m.pools.length === 0 ? (
                   <span className="muted">No pool</span>

@@ -12,7 +12,7 @@ import { UsageChart } from '../components/UsageChart';
 import { adminGet, adminKey, seg, useAdminAction } from '../lib/admin';
 import { ApiError } from '../lib/api';
 import { formatDate, formatDateTime, formatInt, microsToUsd } from '../lib/format';
-import type { AdminKeyList, AdminLedger, AdminOrgDetail, AuditList, OrgLimits, OrgUsage } from '../lib/types';
+import type { AdminKeyList, AdminLedger, AdminOrg, AdminOrgUsage, AuditPage, OrgLimits } from '../lib/types';
 import { Allowance } from './Usage';
 import { AdminKeysTable } from './AdminKeys';
 import { AuditTable } from './AdminAudit';
@@ -23,7 +23,7 @@ import { AdminHead, Link, StatePill } from './AdminParts';
 export function OrgDetailPage({ id }: { id: string }) {
   const org = useQuery({
     queryKey: adminKey('org', id),
-    queryFn: () => adminGet<AdminOrgDetail>(`/orgs/${seg(id)}`),
+    queryFn: () => adminGet<AdminOrg>(`/orgs/${seg(id)}`),
     retry: (n, err) => !(err instanceof ApiError && err.status === 404) && n < 2,
   });
   const plans = usePlans();
@@ -68,7 +68,7 @@ export function OrgDetailPage({ id }: { id: string }) {
   );
 }
 
-function OrgBody({ org: o }: { org: AdminOrgDetail }) {
+function OrgBody({ org: o }: { org: AdminOrg }) {
   return (
     <>
       <section className="card" aria-label="Organization">
@@ -79,11 +79,15 @@ function OrgBody({ org: o }: { org: AdminOrgDetail }) {
             ['Owner', o.owner_email],
             [
               'Plan',
-              <span key="p" className="badge">
-                {o.plan}
-              </span>,
+              o.plan ? (
+                <span key="p" className="badge">
+                  {o.plan.name}
+                </span>
+              ) : (
+                'No plan'
+              ),
             ],
-            ['Keys', formatInt(o.key_count)],
+            ['Active keys', formatInt(o.key_count)],
             ['Credit balance', o.credit_balance === null ? null : microsToUsd(o.credit_balance)],
             ['Created', formatDate(o.created_at)],
           ]}
@@ -101,7 +105,7 @@ function OrgBody({ org: o }: { org: AdminOrgDetail }) {
 function OrgUsageCard({ id }: { id: string }) {
   const usage = useQuery({
     queryKey: adminKey('org-usage', id),
-    queryFn: () => adminGet<OrgUsage>(`/orgs/${seg(id)}/usage?days=30`),
+    queryFn: () => adminGet<AdminOrgUsage>(`/orgs/${seg(id)}/usage?days=30`),
   });
   const series = usage.data?.series ?? [];
   const times = series.map((p) => Math.floor(new Date(p.bucket).getTime() / 1000));
@@ -195,7 +199,7 @@ function OrgLedgerCard({ id }: { id: string }) {
 function OrgAuditCard({ id }: { id: string }) {
   const audit = useQuery({
     queryKey: adminKey('org-audit', id),
-    queryFn: () => adminGet<AuditList>(`/audit?org_id=${seg(id)}&limit=20`),
+    queryFn: () => adminGet<AuditPage>(`/audit?org_id=${seg(id)}&limit=20`),
   });
   return (
     <section className="card">

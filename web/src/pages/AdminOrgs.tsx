@@ -58,8 +58,8 @@ export function OrgsPage() {
       {list.items.length > 0 && (
         <ScrollTable
           label="Organizations"
-          head={['Organization', 'Owner', 'Plan', 'Keys', 'Status', 'Created'].map((h) => (
-            <th key={h} scope="col" className={h === 'Keys' ? 'num' : undefined}>
+          head={['Organization', 'Owner', 'Plan', 'Active keys', 'Status', 'Created'].map((h) => (
+            <th key={h} scope="col" className={h === 'Active keys' ? 'num' : undefined}>
               {h}
             </th>
           ))}
@@ -72,7 +72,7 @@ export function OrgsPage() {
               </td>
               <td>{o.owner_email ?? '—'}</td>
               <td>
-                <span className="badge">{o.plan}</span>
+                {o.plan ? <span className="badge">{o.plan.name}</span> : <span className="muted">None</span>}
               </td>
               <td className="num">{formatInt(o.key_count)}</td>
               <td>

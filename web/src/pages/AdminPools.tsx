@@ -90,7 +90,7 @@ function PoolCard({ pool, ask, act }: { pool: PoolView; ask: Asker; act: Act }) 
       title: `Add a router to ${pool.id}`,
       body: <p className="muted">The router joins the pool at once and is probed before it takes traffic.</p>,
       confirmLabel: 'Add router',
-      reason: 'none',
+      reason: 'optional',
       fields: form.fields,
       initial: form.initial,
       validate: form.validate,
@@ -138,7 +138,18 @@ function PoolCard({ pool, ask, act }: { pool: PoolView; ask: Asker; act: Act }) 
 
 function RoutersTable({ pool, ask, act }: { pool: PoolView; ask: Asker; act: Act }) {
   if (pool.routers.length === 0) return <p className="muted">No routers: this pool cannot serve.</p>;
-  const head = ['Router', 'State', 'Circuit', 'In flight', 'EWMA', 'Last probe', 'Sessions', 'Weight', ''];
+  const head = [
+    'Router',
+    'State',
+    'Circuit',
+    'In flight',
+    'EWMA',
+    'Errors',
+    'Last probe',
+    'Sessions',
+    'Weight',
+    '',
+  ];
   return (
     <ScrollTable
       label={`Routers of ${pool.id}`}
@@ -162,7 +173,7 @@ function RouterRow({ router: r, ask, act }: { router: RouterView; ask: Asker; ac
       title: `Edit router ${r.id}`,
       body: <p className="muted">Changes apply to new requests at once.</p>,
       confirmLabel: 'Save router',
-      reason: 'none',
+      reason: 'optional',
       fields: form.fields,
       initial: form.initial,
       validate: form.validate,
@@ -180,9 +191,9 @@ function RouterRow({ router: r, ask, act }: { router: RouterView; ask: Asker; ac
       ),
       confirmLabel: 'Remove router',
       danger: true,
-      reason: 'none',
-      onConfirm: async () => {
-        await act('DELETE', `/routers/${seg(r.id)}`);
+      reason: 'optional',
+      onConfirm: async ({ reason }) => {
+        await act('DELETE', `/routers/${seg(r.id)}`, reason ? { reason } : undefined);
       },
     });
   return (
@@ -191,6 +202,7 @@ function RouterRow({ router: r, ask, act }: { router: RouterView; ask: Asker; ac
         <code>{r.id}</code>
         <span className="muted small block url">{r.baseUrl}</span>
         {r.authSecretRef && <span className="muted small block">secret: {r.authSecretRef}</span>}
+        {r.source === 'config' && <span className="muted small block">from the config file</span>}
       </td>
       <td>
         <StatePill state={r.state} />
@@ -205,6 +217,7 @@ function RouterRow({ router: r, ask, act }: { router: RouterView; ask: Asker; ac
         {formatInt(r.inFlight)} / {formatInt(r.maxConcurrency)}
       </td>
       <td className="num">{r.ewmaMs === null ? '—' : `${formatInt(Math.round(r.ewmaMs))} ms`}</td>
+      <td className="num">{r.errorRate === null ? '—' : `${(r.errorRate * 100).toFixed(1)} %`}</td>
       <td>
         {r.lastProbe ? (
           <>
@@ -233,8 +246,12 @@ function RouterRow({ router: r, ask, act }: { router: RouterView; ask: Asker; ac
             onClick={() => ask(stateAsk('router', r.id, verb, to, act))}
           />
         ))}
-        <RowAction verb="Edit" what={`router ${r.id}`} onClick={edit} />
-        <RowAction verb="Remove" what={`router ${r.id}`} onClick={remove} danger />
+        {r.source === 'admin' && (
+          <>
+            <RowAction verb="Edit" what={`router ${r.id}`} onClick={edit} />
+            <RowAction verb="Remove" what={`router ${r.id}`} onClick={remove} danger />
+          </>
+        )}
       </td>
     </tr>
   );

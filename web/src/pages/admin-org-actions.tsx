@@ -2,12 +2,12 @@
 import type { Ask } from '../components/ConfirmDialog';
 import type { useAdminAction } from '../lib/admin';
 import { seg } from '../lib/admin';
-import type { AdminOrgDetail, PlanInfo } from '../lib/types';
+import type { AdminOrg, PlanInfo } from '../lib/types';
 
 const DOLLARS = /^\d+(\.\d{1,2})?$/;
 
 export function orgActions(
-  o: AdminOrgDetail,
+  o: AdminOrg,
   plans: PlanInfo[],
   act: ReturnType<typeof useAdminAction>,
   ask: (a: Ask) => void,
@@ -42,7 +42,7 @@ export function orgActions(
       fields: [
         { name: 'plan_id', label: 'Plan', options: plans.map((p) => ({ value: p.id, label: p.name })) },
       ],
-      initial: { plan_id: plans.find((p) => p.id === o.plan || p.name === o.plan)?.id ?? plans[0]?.id ?? '' },
+      initial: { plan_id: o.plan?.id ?? plans[0]?.id ?? '' },
       validate: (v) => ({ plan_id: v.plan_id ? null : 'Choose a plan.' }),
       onConfirm: async ({ plan_id, reason }) => {
         await act('POST', `${base}/plan`, { plan_id, reason });
@@ -53,16 +53,25 @@ export function orgActions(
       title: `Grant credits to ${o.name}`,
       body: <p>Credit is added to the organization’s prepaid balance and shown on its Plan page.</p>,
       confirmLabel: 'Grant credits',
-      fields: [{ name: 'amount', label: 'Amount (USD)', inputMode: 'decimal', placeholder: '25.00' }],
+      fields: [
+        { name: 'amount', label: 'Amount (USD)', inputMode: 'decimal', placeholder: '25.00' },
+        {
+          name: 'description',
+          label: 'Ledger line',
+          maxLength: 500,
+          hint: 'Shown to the customer on their Plan page.',
+        },
+      ],
+      initial: { description: 'Credit grant' },
       validate: (v) => ({
         amount:
           DOLLARS.test((v.amount ?? '').trim()) && Number(v.amount) > 0
             ? null
             : 'A positive amount in dollars, e.g. 25 or 12.50.',
       }),
-      onConfirm: async ({ amount, reason }) => {
+      onConfirm: async ({ amount, description, reason }) => {
         const amount_micros = Math.round(Number(amount) * 1_000_000);
-        await act('POST', `${base}/ledger`, { kind: 'grant', amount_micros, description: reason });
+        await act('POST', `${base}/ledger`, { kind: 'grant', amount_micros, description, reason });
       },
     });
   return { toggle, changePlan, grant };

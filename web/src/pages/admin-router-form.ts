@@ -7,6 +7,14 @@ import type { RouterView } from '../lib/types';
 
 type Values = Record<string, string>;
 
+/** What is wrong with a router URL, or null: http(s), and no key, query or fragment in it. */
+function urlProblem(url: URL | null): string | null {
+  if (!url || !/^https?:$/.test(url.protocol)) return 'Enter the router’s http(s) URL.';
+  if (url.username || url.password || url.search || url.hash)
+    return 'No credentials, query or fragment in the URL: put the key in the secret reference.';
+  return null;
+}
+
 const positiveInt = (s: string) => /^\d+$/.test(s.trim()) && Number(s) >= 1;
 
 export function routerForm(existing: RouterView | null) {
@@ -17,7 +25,7 @@ export function routerForm(existing: RouterView | null) {
           {
             name: 'id',
             label: 'Router ID (optional)',
-            hint: 'Letters, digits, - and _; made up when empty.',
+            hint: 'Lowercase letters, digits, ".", "_" and "-"; made up when empty.',
           },
         ]),
     { name: 'url', label: 'URL', type: 'url', placeholder: 'http://10.0.0.5:5010' },
@@ -51,10 +59,13 @@ export function routerForm(existing: RouterView | null) {
       url = null;
     }
     return {
-      id: v.id && !/^[A-Za-z0-9_-]{1,64}$/.test(v.id.trim()) ? 'Use letters, digits, - and _.' : null,
-      url: url && /^https?:$/.test(url.protocol) ? null : 'Enter the router’s http(s) URL.',
+      id:
+        v.id && !/^[a-z0-9][a-z0-9._-]{0,62}$/.test(v.id.trim())
+          ? 'Up to 63 lowercase letters, digits, ".", "_" or "-".'
+          : null,
+      url: urlProblem(url),
       secret_ref:
-        v.secret_ref && !/^[A-Z_][A-Z0-9_]*$/.test(v.secret_ref.trim())
+        v.secret_ref && !/^[A-Z_][A-Z0-9_]{0,127}$/.test(v.secret_ref.trim())
           ? 'An environment variable name: capitals, digits and _.'
           : null,
       sessions:
@@ -74,10 +85,12 @@ export function routerForm(existing: RouterView | null) {
     return {
       ...(v.id?.trim() ? { id: v.id.trim() } : {}),
       url: (v.url ?? '').trim(),
-      ...(v.secret_ref?.trim() ? { secret_ref: v.secret_ref.trim() } : {}),
+      // Emptied on edit: the router no longer sends a key.
+      ...(v.secret_ref?.trim() ? { secret_ref: v.secret_ref.trim() } : existing ? { secret_ref: null } : {}),
       ...(sessions.length ? { sessions } : {}),
       weight: Number(v.weight),
       max_concurrency: Number(v.max_concurrency),
+      ...(v.reason ? { reason: v.reason } : {}),
     };
   }
   return { fields, initial, validate, toRequest };
