@@ -3,21 +3,13 @@
  * button, the server's refusal shown at the top (or at the field it names), and a done notice. Sign-in,
  * sign-up, password reset, profile and key dialogs are each a list of fields and one submit function.
  */
-import { useState, type FormEvent, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { errorMessage } from '../lib/api';
 import { Field } from './Field';
 import { Notice } from './States';
+import type { FieldSpec } from './field-spec';
 
-export interface FieldSpec extends Omit<
-  InputHTMLAttributes<HTMLInputElement>,
-  'name' | 'value' | 'onChange'
-> {
-  name: string;
-  label: string;
-  hint?: ReactNode;
-  /** A choice from a list (drawn as a select). */
-  options?: ReadonlyArray<{ value: string; label: string }>;
-}
+export type { FieldSpec };
 
 export type Values = Record<string, string>;
 export type Problems = Record<string, string | null | undefined>;

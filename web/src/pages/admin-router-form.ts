@@ -2,8 +2,9 @@
  * The add / edit router form: its fields, their checks and the request body they make. The secret is a
  * reference (an environment variable's name), never the router's key itself.
  */
-import type { FieldSpec } from '../components/Form';
-import type { RouterView } from '../lib/types';
+// With extensions: the server's tests import this module too (test/product/admin-router-form.test.ts).
+import type { FieldSpec } from '../components/field-spec.js';
+import type { RouterView } from '../lib/types.js';
 
 type Values = Record<string, string>;
 
