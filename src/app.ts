@@ -20,7 +20,7 @@ import { installKernel, routeLabel } from './platform/http/kernel.js';
 import { hsts } from './platform/http/hsts.js';
 import { resolvePublicOrigin } from './platform/config/public-origin.js';
 import { registerAdmin } from './admin/index.js';
-import { requireAdmin } from './admin/auth.js';
+import { createAdminAuth } from './admin/auth.js';
 import { createProduct, registerProduct, type Product } from './product/index.js';
 import { registerOpenApi } from './product/openapi/route.js';
 import { createDomain, type Domain } from './domain/services.js';
@@ -154,10 +154,15 @@ export function createApp(services: Services): Hono<AppEnv> {
   });
   if (resolvePublicOrigin(config.server).https) app.use('*', hsts());
   // One admin token check per app: its throttle of wrong tokens covers /metrics, /readyz and /admin/api.
-  const adminGuard = requireAdmin(config.admin);
-  registerHealth(app, services, adminGuard);
+  // /admin/api also opens to an admin's dashboard session, resolved as /api/* resolves it.
+  const adminAuth = createAdminAuth({
+    ...config.admin,
+    origin: resolvePublicOrigin(config.server),
+    resolveUser: services.product.resolveUser,
+  });
+  registerHealth(app, services, adminAuth.token);
   app.route('/v1', services.gateway.v1);
-  registerAdmin(app, services, adminGuard);
+  registerAdmin(app, services, adminAuth.api);
   registerOpenApi(app, { publicUrl: config.server.publicUrl });
   registerProduct(app, services);
   return app;

@@ -1,11 +1,13 @@
 /**
- * The admin API under /admin/api: operators disable keys, accounts and models, drain pools and routers, and
- * inspect request logs, usage and quota state. Every route needs the admin token (see ./auth.ts) and every
- * change is written to the audit log. One file per area registers its routes here.
+ * The admin API under /admin/api: operators disable keys, accounts and models, drain pools, add and change
+ * routers, and inspect organizations, request logs, usage, quota state and the audit log. Every route needs
+ * the admin token or an admin's dashboard session (./auth.ts) and every change is written to the audit log
+ * with who acted, why, and the state before and after. One file per area registers its routes here.
  */
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { Services } from '../app.js';
 import type { AppEnv } from '../platform/http/context.js';
+import type { AdminEnv } from './context.js';
 import { registerAdminUsers } from './users.js';
 import { registerAdminKeys } from './keys.js';
 import { registerAdminOrgs } from './orgs.js';
@@ -16,11 +18,11 @@ import { registerAdminModels } from './models.js';
 import { registerAdminRequests } from './requests.js';
 
 /**
- * Mounts the admin API behind `guard`, the admin token check (`requireAdmin` in ./auth.ts) the composition
+ * Mounts the admin API behind `guard`, the admin gate (`createAdminAuth(…).api` in ./auth.ts) the composition
  * root builds once per app, so its throttle of wrong tokens is shared with /metrics and /readyz.
  */
-export function registerAdmin(app: Hono<AppEnv>, services: Services, guard: MiddlewareHandler<AppEnv>) {
-  const admin = new Hono<AppEnv>();
+export function registerAdmin(app: Hono<AppEnv>, services: Services, guard: MiddlewareHandler<AdminEnv>) {
+  const admin = new Hono<AdminEnv>();
   admin.use('*', guard);
   // Each area is given the services it uses, all built once by the composition root.
   const { store, bus, keys, accounts, plans, ledger, inference, gateway, metering } = services;
@@ -33,5 +35,5 @@ export function registerAdmin(app: Hono<AppEnv>, services: Services, guard: Midd
   registerAdminPools(admin, { store, bus, inference });
   registerAdminModels(admin, { db, bus, canServe: (id) => inference.canServe(id) });
   registerAdminRequests(admin, { db, windows: (orgId) => gateway.windows(orgId) });
-  app.route('/admin/api', admin);
+  app.route('/admin/api', admin as unknown as Hono<AppEnv>);
 }

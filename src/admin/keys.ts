@@ -1,20 +1,21 @@
 /**
- * Admin API — keys: create a key for a user (by email) or an organization, list an account's keys, revoke,
- * disable and re-enable. The same key service instance as the dashboard (built once by the composition
- * root): audited, and announced on the bus so every gateway instance drops its cached copy. Used by
- * `portal keys …`.
+ * Admin API — keys: create a key for a user (by email) or an organization, list an account's keys, find keys
+ * by the visible prefix a customer reads out (`ptl_Ab12Cd…wXyZ`), read one, revoke, disable and re-enable
+ * (with an optional reason). The same key service instance as the dashboard (built once by the composition
+ * root): audited with the status before and after, and announced on the bus so every gateway instance drops
+ * its cached copy. Used by `portal keys …` and the operations console.
  */
-import { eq } from 'drizzle-orm';
-import type { Hono } from 'hono';
-import type { AppEnv } from '../platform/http/context.js';
+import { desc, eq, inArray } from 'drizzle-orm';
 import { PortalError } from '../platform/http/errors.js';
 import { routeLabel } from '../platform/http/kernel.js';
-import { parseJsonBody } from '../platform/http/body.js';
+import { parseJsonBody, parseValue, readOptionalJsonObject } from '../platform/http/body.js';
 import type { Db } from '../platform/store/db.js';
-import { organizations } from '../platform/store/schema.js';
+import { apiKeys, organizations } from '../platform/store/schema.js';
 import type { Accounts } from '../domain/accounts.js';
 import type { KeyService } from '../domain/keys/key-service.js';
-import { adminCreateKeyBody } from '../contracts/index.js';
+import { toKeyView } from '../domain/keys/key-view.js';
+import { adminCreateKeyBody, adminKeysQuery, reasonBody } from '../contracts/index.js';
+import type { AdminApi } from './context.js';
 import { adminActor } from './actor.js';
 
 export interface AdminKeysDeps {
@@ -23,7 +24,22 @@ export interface AdminKeysDeps {
   accounts: Pick<Accounts, 'findUserByEmail' | 'ensurePersonalOrg'>;
 }
 
-export function registerAdminKeys(admin: Hono<AppEnv>, { db, keys, accounts }: AdminKeysDeps) {
+/** Keys whose display prefix is a start of `prefix` (a pasted key, or its redacted form) — indexed lookups. */
+async function keysByPrefix(db: Db, prefix: string) {
+  const visible = prefix.split('…')[0]?.trim() ?? '';
+  const starts = [];
+  for (let n = 8; n <= Math.min(visible.length, 24); n++) starts.push(visible.slice(0, n));
+  if (!starts.length) return [];
+  const rows = await db
+    .select()
+    .from(apiKeys)
+    .where(inArray(apiKeys.displayPrefix, starts))
+    .orderBy(desc(apiKeys.createdAt))
+    .limit(50);
+  return rows.map((r) => ({ ...toKeyView(r), org_id: r.orgId }));
+}
+
+export function registerAdminKeys(admin: AdminApi, { db, keys, accounts }: AdminKeysDeps) {
   async function resolveOrg(email?: string, orgId?: string): Promise<string> {
     if (orgId) {
       const [org] = await db.select().from(organizations).where(eq(organizations.id, orgId)).limit(1);
@@ -34,7 +50,7 @@ export function registerAdminKeys(admin: Hono<AppEnv>, { db, keys, accounts }: A
     if (!email)
       throw new PortalError({
         code: 'invalid_request_error',
-        message: 'Give email or org_id.',
+        message: 'Give email, org_id or prefix.',
         param: 'email',
       });
     const user = await accounts.findUserByEmail(email);
@@ -52,17 +68,37 @@ export function registerAdminKeys(admin: Hono<AppEnv>, { db, keys, accounts }: A
   });
 
   admin.get('/keys', routeLabel('/admin/api/keys'), async (c) => {
-    const orgId = await resolveOrg(c.req.query('email'), c.req.query('org_id'));
-    return c.json({ object: 'list', org_id: orgId, data: await keys.list(orgId) });
+    const q = parseValue(adminKeysQuery, c.req.query());
+    if (q.prefix && !q.email && !q.org_id)
+      return c.json({ object: 'list', org_id: null, data: await keysByPrefix(db, q.prefix) });
+    const orgId = await resolveOrg(q.email, q.org_id);
+    const data = (await keys.list(orgId)).map((k) => ({ ...k, org_id: orgId }));
+    return c.json({ object: 'list', org_id: orgId, data });
   });
 
-  admin.delete('/keys/:id', routeLabel('/admin/api/keys/:id'), async (c) =>
-    c.json(await keys.revoke(adminActor(c), null, c.req.param('id'))),
-  );
-  admin.post('/keys/:id/disable', routeLabel('/admin/api/keys/:id/disable'), async (c) =>
-    c.json(await keys.setDisabled(adminActor(c), c.req.param('id'), true)),
-  );
-  admin.post('/keys/:id/enable', routeLabel('/admin/api/keys/:id/enable'), async (c) =>
-    c.json(await keys.setDisabled(adminActor(c), c.req.param('id'), false)),
-  );
+  admin.get('/keys/:id', routeLabel('/admin/api/keys/:id'), async (c) => {
+    const [row] = await db
+      .select()
+      .from(apiKeys)
+      .where(eq(apiKeys.id, c.req.param('id')))
+      .limit(1);
+    if (!row) throw new PortalError({ code: 'not_found', message: `No API key with id ${c.req.param('id')}.` });
+    return c.json({ ...toKeyView(row), org_id: row.orgId });
+  });
+
+  const reasonOf = async (c: Parameters<typeof readOptionalJsonObject>[0]) =>
+    parseValue(reasonBody, await readOptionalJsonObject(c)).reason;
+
+  admin.delete('/keys/:id', routeLabel('/admin/api/keys/:id'), async (c) => {
+    const reason = await reasonOf(c);
+    return c.json(await keys.revoke(adminActor(c), null, c.req.param('id'), reason));
+  });
+  admin.post('/keys/:id/disable', routeLabel('/admin/api/keys/:id/disable'), async (c) => {
+    const reason = await reasonOf(c);
+    return c.json(await keys.setDisabled(adminActor(c), c.req.param('id'), true, reason));
+  });
+  admin.post('/keys/:id/enable', routeLabel('/admin/api/keys/:id/enable'), async (c) => {
+    const reason = await reasonOf(c);
+    return c.json(await keys.setDisabled(adminActor(c), c.req.param('id'), false, reason));
+  });
 }

@@ -3,8 +3,7 @@
  * `model_disabled` within a second: `model.changed` on the bus) and enable it again. Audited.
  */
 import { eq, sql } from 'drizzle-orm';
-import type { Hono } from 'hono';
-import type { AppEnv } from '../platform/http/context.js';
+import type { AdminApi } from './context.js';
 import { PortalError } from '../platform/http/errors.js';
 import { routeLabel } from '../platform/http/kernel.js';
 import { models } from '../platform/store/schema.js';
@@ -20,7 +19,7 @@ export interface AdminModelsDeps {
   canServe(modelId: string): boolean;
 }
 
-export function registerAdminModels(admin: Hono<AppEnv>, { db, bus, canServe }: AdminModelsDeps) {
+export function registerAdminModels(admin: AdminApi, { db, bus, canServe }: AdminModelsDeps) {
   admin.get('/models', routeLabel('/admin/api/models'), async (c) => {
     const rows = await db.select().from(models).orderBy(models.sortOrder);
     return c.json({

@@ -3,9 +3,8 @@
  * change is announced as `org.changed`) and enable it again. Audited.
  */
 import { eq } from 'drizzle-orm';
-import type { Hono } from 'hono';
+import type { AdminApi } from './context.js';
 import { disableOrgBody } from '../contracts/index.js';
-import type { AppEnv } from '../platform/http/context.js';
 import { PortalError } from '../platform/http/errors.js';
 import { routeLabel } from '../platform/http/kernel.js';
 import { organizations } from '../platform/store/schema.js';
@@ -15,7 +14,7 @@ import type { Bus } from '../platform/bus/types.js';
 import { recordAudit } from '../platform/audit.js';
 import { adminActor } from './actor.js';
 
-export function registerAdminOrgs(admin: Hono<AppEnv>, { db, bus }: { db: Db; bus: Bus }) {
+export function registerAdminOrgs(admin: AdminApi, { db, bus }: { db: Db; bus: Bus }) {
   async function load(id: string) {
     const [org] = await db.select().from(organizations).where(eq(organizations.id, id)).limit(1);
     if (!org) throw new PortalError({ code: 'not_found', message: `No organization ${id}.` });

@@ -7,12 +7,11 @@
  *   POST /admin/api/orgs/:id/ledger       {kind: grant|adjustment|refund, amount_micros, description}
  */
 import { eq } from 'drizzle-orm';
-import type { Hono } from 'hono';
+import type { AdminApi } from './context.js';
 import { changePlanBody, ledgerEntryBody } from '../contracts/index.js';
 import type { Ledger } from '../platform/billing/ledger.js';
 import type { Plans } from '../platform/billing/plans.js';
 import type { Db } from '../platform/store/db.js';
-import type { AppEnv } from '../platform/http/context.js';
 import { PortalError } from '../platform/http/errors.js';
 import { routeLabel } from '../platform/http/kernel.js';
 import { organizations } from '../platform/store/schema.js';
@@ -25,7 +24,7 @@ export interface AdminPlansDeps {
   ledger: Ledger;
 }
 
-export function registerAdminPlans(admin: Hono<AppEnv>, { db, plans, ledger }: AdminPlansDeps) {
+export function registerAdminPlans(admin: AdminApi, { db, plans, ledger }: AdminPlansDeps) {
   async function requireOrg(id: string) {
     const [org] = await db
       .select({ id: organizations.id })

@@ -4,9 +4,8 @@
  * requests finish and sends new ones elsewhere. Every change is audited and announced with `pool.changed`
  * so every instance reloads its fleet.
  */
-import type { Hono } from 'hono';
+import type { AdminApi } from './context.js';
 import { poolStateBody } from '../contracts/index.js';
-import type { AppEnv } from '../platform/http/context.js';
 import { PortalError } from '../platform/http/errors.js';
 import { routeLabel } from '../platform/http/kernel.js';
 import { setPoolState, setRouterState } from '../inference/pools/store.js';
@@ -25,7 +24,7 @@ export interface AdminPoolsDeps {
 
 type Target = { kind: 'pool' | 'router'; id: string; before: string | undefined };
 
-export function registerAdminPools(admin: Hono<AppEnv>, { store, bus, inference }: AdminPoolsDeps) {
+export function registerAdminPools(admin: AdminApi, { store, bus, inference }: AdminPoolsDeps) {
   function poolView(poolId: string) {
     return inference.snapshot().find((p) => p.id === poolId);
   }

@@ -4,8 +4,7 @@
  * organization's current windows (what is used, what remains, when it frees up).
  */
 import { and, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
-import type { Hono } from 'hono';
-import type { AppEnv } from '../platform/http/context.js';
+import type { AdminApi } from './context.js';
 import { PortalError } from '../platform/http/errors.js';
 import { routeLabel } from '../platform/http/kernel.js';
 import { requestLogs } from '../platform/store/schema.js';
@@ -28,7 +27,7 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
   return { at: clampDate(date), id };
 }
 
-export function registerAdminRequests(admin: Hono<AppEnv>, { db, windows }: AdminRequestsDeps) {
+export function registerAdminRequests(admin: AdminApi, { db, windows }: AdminRequestsDeps) {
   admin.get('/requests', routeLabel('/admin/api/requests'), async (c) => {
     const q = parseValue(requestLogQuery, c.req.query());
     // drizzle's and()/or() skip undefined conditions, and type their result as possibly undefined.

@@ -3,9 +3,8 @@
  * users by email. Used by `portal users create`. The password is hashed the way better-auth verifies it.
  */
 import { eq } from 'drizzle-orm';
-import type { Hono } from 'hono';
+import type { AdminApi } from './context.js';
 import { hashPassword } from 'better-auth/crypto';
-import type { AppEnv } from '../platform/http/context.js';
 import { PortalError } from '../platform/http/errors.js';
 import { routeLabel } from '../platform/http/kernel.js';
 import { parseJsonBody } from '../platform/http/body.js';
@@ -21,7 +20,7 @@ export interface AdminUsersDeps {
   accounts: Pick<Accounts, 'findUserByEmail' | 'createUser'>;
 }
 
-export function registerAdminUsers(admin: Hono<AppEnv>, { db, accounts }: AdminUsersDeps) {
+export function registerAdminUsers(admin: AdminApi, { db, accounts }: AdminUsersDeps) {
   admin.post('/users', routeLabel('/admin/api/users'), async (c) => {
     const body = await parseJsonBody(c, createUserBody);
     const weak = await passwordProblem(body.password, [body.email, body.name ?? '']);

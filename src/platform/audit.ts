@@ -26,9 +26,19 @@ export interface AuditEntry {
   targetType: string;
   targetId: string;
   details?: Record<string, unknown>;
+  /** Why the actor did it (an operator's words, at most 500 characters). */
+  reason?: string | null;
+  /** The changed fields before and after (null before a creation, after a removal). No secrets. */
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
 }
 
+/** Reason, before and after are kept in `details` under these names, read back by the admin audit list. */
 export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
+  const details: Record<string, unknown> = { ...entry.details };
+  if (entry.reason) details.reason = entry.reason;
+  if (entry.before !== undefined) details.before = entry.before;
+  if (entry.after !== undefined) details.after = entry.after;
   await db.insert(auditLog).values({
     id: newId('aud'),
     actorKind: entry.actor.kind,
@@ -37,6 +47,6 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
     action: entry.action,
     targetType: entry.targetType,
     targetId: entry.targetId,
-    details: entry.details ?? {},
+    details,
   });
 }

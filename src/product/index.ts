@@ -26,7 +26,7 @@ import { resolveAuthSecret } from './auth/secret.js';
 import { createOutbox, type Outbox } from './auth/outbox.js';
 import { createAttemptGuard, type AttemptGuard } from './auth/brute-force.js';
 import { createRedisAttemptGuard } from './auth/brute-force-redis.js';
-import { csrfGuard } from './auth/csrf.js';
+import { csrfGuard } from '#src/platform/http/csrf.js';
 import { mountLocalAuth } from './auth/mount.js';
 import { createExternalVerifier } from './auth/external-jwt.js';
 import { providerCspSources, publicAuthConfig } from './auth/public-config.js';

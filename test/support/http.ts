@@ -83,8 +83,8 @@ export type Transport = (path: string, init: RequestInit) => Promise<Response>;
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * A caller over a transport. JSON bodies get their content type; a mutating `/api/*` request carries the
- * public Origin, as the dashboard's does (the CSRF guard refuses a foreign one, see src/product/auth/csrf.ts).
+ * A caller over a transport. JSON bodies get their content type; a mutating `/api/*` or `/admin/api/*` request carries the
+ * public Origin, as the dashboard's does (the CSRF guard refuses a foreign one, see src/platform/http/csrf.ts).
  */
 export function createCaller(
   send: Transport,
@@ -100,7 +100,7 @@ export function createCaller(
       body = JSON.stringify(options.json);
     }
     const full = `${prefix}${path}`;
-    if (!SAFE.has(method) && full.startsWith('/api/') && !headers.has('origin'))
+    if (!SAFE.has(method) && /^\/(admin\/)?api\//.test(full) && !headers.has('origin'))
       headers.set('origin', origin);
     return send(full, { method, headers, body, signal: options.signal }) as Promise<Reply>;
   };

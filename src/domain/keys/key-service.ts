@@ -15,7 +15,7 @@ import { inTransaction, type Store } from '#src/platform/store/db.js';
 import type { Bus } from '#src/platform/bus/types.js';
 import { apiKeys } from '#src/platform/store/schema.js';
 import { PortalError } from '#src/platform/http/errors.js';
-import { recordAudit, type Actor } from '#src/platform/audit.js';
+import { recordAudit, type Actor, type AuditEntry } from '#src/platform/audit.js';
 import type { CreateKeyBody, UpdateKeyBody } from '#src/contracts/index.js';
 import { toKeyView, type KeyView } from './key-view.js';
 import type { ExternalKeys } from './external-keys.js';
@@ -40,9 +40,9 @@ export interface KeyService {
   create(actor: Actor, orgId: string, input: CreateKeyBody): Promise<CreatedKey>;
   update(actor: Actor, orgId: string, keyId: string, input: UpdateKeyBody): Promise<KeyView>;
   /** Revokes for good (idempotent). The key stays listed as revoked. Pass orgId null for operators. */
-  revoke(actor: Actor, orgId: string | null, keyId: string): Promise<KeyView>;
+  revoke(actor: Actor, orgId: string | null, keyId: string, reason?: string): Promise<KeyView>;
   /** Operators: disable (reversible) or re-enable a key. A revoked key stays revoked. */
-  setDisabled(actor: Actor, keyId: string, disabled: boolean): Promise<KeyView>;
+  setDisabled(actor: Actor, keyId: string, disabled: boolean, reason?: string): Promise<KeyView>;
 }
 
 export function createKeyService(deps: KeyServiceDeps): KeyService {
@@ -67,24 +67,32 @@ export function createKeyService(deps: KeyServiceDeps): KeyService {
       const set = keyChangeOf(input);
       if (!Object.keys(set).length) return toKeyView(current);
       if (external && current.externalId) await external.sync(current.externalId, { ...current, ...set });
-      return change(actor, current, set, 'key.updated', { fields: Object.keys(set) });
+      return change(actor, current, set, 'key.updated', { details: { fields: Object.keys(set) } });
     },
-    async revoke(actor, orgId, keyId) {
+    async revoke(actor, orgId, keyId, reason) {
       const current = await loadKey(db, orgId, keyId);
       if (current.status === 'revoked') return toKeyView(current);
       if (external && current.externalId) await external.remove(current.externalId);
       const set = { status: 'revoked' as const, revokedAt: new Date(), revokedBy: actor.id ?? actor.kind };
-      return change(actor, current, set, 'key.revoked');
+      return change(actor, current, set, 'key.revoked', statusChange(current.status, 'revoked', reason));
     },
-    async setDisabled(actor, keyId, disabled) {
+    async setDisabled(actor, keyId, disabled, reason) {
       const current = await loadKey(db, null, keyId);
       if (current.status === 'revoked')
         throw new PortalError({ code: 'conflict', message: 'The key is revoked; it cannot change state.' });
       if (external && current.externalId) await external.setEnabled(current.externalId, !disabled);
       const status = disabled ? ('disabled' as const) : ('active' as const);
-      return change(actor, current, { status }, disabled ? 'key.disabled' : 'key.enabled');
+      const audit = statusChange(current.status, status, reason);
+      return change(actor, current, { status }, disabled ? 'key.disabled' : 'key.enabled', audit);
     },
   };
+}
+
+/** What a key's audit entry carries besides who and what: details, reason, before and after. */
+type KeyAudit = Pick<AuditEntry, 'details' | 'reason' | 'before' | 'after'>;
+
+function statusChange(from: string, to: string, reason: string | undefined): KeyAudit {
+  return { reason, before: { status: from }, after: { status: to } };
 }
 
 /**
@@ -97,7 +105,7 @@ function changeApplier(deps: KeyServiceDeps) {
     current: { id: string; orgId: string },
     set: KeyChange,
     action: string,
-    details?: Record<string, unknown>,
+    audit: KeyAudit = {},
   ): Promise<KeyView> {
     const row = await inTransaction(deps.store.db, async (tx) => {
       const updated = await updateKeyRow(tx, current.id, set);
@@ -107,7 +115,7 @@ function changeApplier(deps: KeyServiceDeps) {
         action,
         targetType: 'api_key',
         targetId: current.id,
-        details,
+        ...audit,
       };
       await recordAudit(tx, entry);
       return updated;

@@ -4,6 +4,7 @@
  * written by the metering writer (one per usage event); everything else comes through `Ledger.append`,
  * which writes the entry and its audit row in one transaction and then moves the credits counter.
  */
+import { eq, sql } from 'drizzle-orm';
 import { newId } from '../ids.js';
 import { inTransaction, type Db, type Query, type Store } from '../store/db.js';
 import { billingLedger } from '../store/schema.js';
@@ -95,7 +96,7 @@ export interface Ledger {
    * fails, the entry stands and the error reaches the caller; a counter not yet loaded reads the entry from
    * the ledger on first use.
    */
-  append(entry: Omit<NewLedgerEntry, 'createdBy'>, actor: Actor): Promise<LedgerEntry>;
+  append(entry: Omit<NewLedgerEntry, 'createdBy'>, actor: Actor, reason?: string): Promise<LedgerEntry>;
 }
 
 export function createLedger(deps: { store: Store; credits: CreditsGuard }): Ledger {
@@ -103,8 +104,13 @@ export function createLedger(deps: { store: Store; credits: CreditsGuard }): Led
   return {
     balance: (orgId) => ledgerBalance(store.query, orgId),
     list: (orgId, limit) => listLedger(store.query, orgId, limit),
-    async append(entry, actor) {
+    async append(entry, actor, reason) {
       const written = await inTransaction(store.db, async (tx) => {
+        const [sum] = await tx
+          .select({ balance: sql<string>`coalesce(sum(${billingLedger.amountMicros}), 0)::bigint` })
+          .from(billingLedger)
+          .where(eq(billingLedger.orgId, entry.orgId));
+        const before = Number(sum?.balance ?? 0);
         const row = await appendLedgerEntry(tx, { ...entry, createdBy: actor.kind });
         await recordAudit(tx, {
           actor,
@@ -113,6 +119,9 @@ export function createLedger(deps: { store: Store; credits: CreditsGuard }): Led
           targetType: 'organization',
           targetId: entry.orgId,
           details: { entry: row.id, amount_micros: entry.amountMicros },
+          reason,
+          before: { balance_micros: before },
+          after: { balance_micros: before + entry.amountMicros },
         });
         return row;
       });

@@ -85,6 +85,8 @@ export interface PlanChange {
   orgId: string;
   planId: string;
   actor: Actor;
+  /** Why (recorded in the audit entry). */
+  reason?: string;
 }
 
 export type PlanChangeResult =
@@ -119,6 +121,9 @@ export async function changePlan(db: Db, bus: Bus, change: PlanChange): Promise<
       targetType: 'organization',
       targetId: change.orgId,
       details: { from: previousPlanId, to: change.planId, subscription: subscriptionId },
+      reason: change.reason,
+      before: { plan_id: previousPlanId },
+      after: { plan_id: change.planId },
     });
     return { ok: true as const, subscriptionId, previousPlanId };
   });

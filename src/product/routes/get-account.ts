@@ -1,6 +1,7 @@
 /**
- * GET /api/account — who is signed in, the organization they act for, its plan, and whether the inference
- * backend is the demo pool (the dashboard shows a small note then).
+ * GET /api/account — who is signed in, the organization they act for, its plan, whether the inference
+ * backend is the demo pool (the dashboard shows a small note then) and whether the user is an admin (the
+ * dashboard shows the operations console then).
  */
 import { and, eq } from 'drizzle-orm';
 import { routeLabel } from '#src/platform/http/kernel.js';
@@ -8,6 +9,7 @@ import { organizations, routerPools } from '#src/platform/store/schema.js';
 import type { PortalConfig } from '#src/platform/config/schema.js';
 import type { Db } from '#src/platform/store/db.js';
 import type { Accounts } from '#src/domain/accounts.js';
+import { isAdminUser } from '#src/domain/admins.js';
 import type { ProductApi } from '../deps.js';
 
 export interface GetAccountDeps {
@@ -34,6 +36,8 @@ export function registerGetAccount(api: ProductApi, { db, accounts, config }: Ge
       plan: { id: plan.id, name: plan.name, kind: plan.kind, max_active_keys: plan.maxActiveKeys },
       auth_provider: config.auth.provider,
       demo_backend: demoPools.length > 0 || config.pools.length === 0,
+      // The session middleware refused a disabled user already.
+      is_admin: isAdminUser({ ...user, status: 'active' }, config.admin.emails),
     });
   });
 }

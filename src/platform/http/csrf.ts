@@ -1,12 +1,12 @@
 /**
- * CSRF defence for every mutating /api route (auth included): a browser's cross-site request is refused by
+ * CSRF defence for every mutating /api route (auth included) and every session-authenticated /admin/api one: a browser's cross-site request is refused by
  * its Fetch Metadata (`Sec-Fetch-Site`) or its `Origin` (only the public origin is this site, never one
  * derived from the request), and form encodings — the only bodies a cross-site page can post without a
  * preflight — are refused outright. The session cookie is also SameSite=Lax.
  */
 import type { MiddlewareHandler } from 'hono';
-import { PortalError } from '#src/platform/http/errors.js';
-import type { PublicOrigin } from '#src/platform/config/public-origin.js';
+import { PortalError } from './errors.js';
+import type { PublicOrigin } from '../config/public-origin.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
