@@ -113,7 +113,7 @@ export function AdminKeysTable({ keys, showOrg = true }: { keys: AdminKey[]; sho
               {k.name}
               <code className="muted small block">{k.id}</code>
             </td>
-            <td>
+            <td className="nowrap">
               <code>{k.redacted}</code>
             </td>
             {showOrg && (
