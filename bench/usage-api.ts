@@ -16,7 +16,7 @@ import pg from 'pg';
 import { loadConfig } from '../src/platform/config/load.js';
 import { createLogger } from '../src/platform/log.js';
 import { startPortal } from '../src/server.js';
-import { usageReport, type Granularity } from '../src/product/usage/query.js';
+import { usageReport, type Granularity } from '../src/domain/usage/report.js';
 
 const { values } = parseArgs({
   options: {

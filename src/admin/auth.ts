@@ -74,8 +74,7 @@ function createTokenCheck(options: AdminAuthOptions) {
         });
     },
     /** The bearer presented, '' when none. */
-    presented: (header: string | undefined) =>
-      header?.startsWith('Bearer ') ? header.slice(7).trim() : '',
+    presented: (header: string | undefined) => (header?.startsWith('Bearer ') ? header.slice(7).trim() : ''),
     matches: (presented: string) =>
       expected !== undefined && presented !== '' && timingSafeEqual(digest(presented), expected),
     refuse(ip: string, presented: string): never {

@@ -16,6 +16,7 @@ import { registerAdminPlans } from './plans.js';
 import { registerAdminPools } from './pools.js';
 import { registerAdminModels } from './models.js';
 import { registerAdminRequests } from './requests.js';
+import { registerAdminAudit } from './audit.js';
 
 /**
  * Mounts the admin API behind `guard`, the admin gate (`createAdminAuth(…).api` in ./auth.ts) the composition
@@ -29,11 +30,17 @@ export function registerAdmin(app: Hono<AppEnv>, services: Services, guard: Midd
   const db = store.db;
   registerAdminUsers(admin, { db, accounts });
   registerAdminKeys(admin, { db, keys, accounts });
-  registerAdminOrgs(admin, { db, bus });
+  registerAdminOrgs(admin, { store, bus, ledger, defaultPlanId: services.config.defaultPlan });
   registerAdminMetering(admin, { metering });
   registerAdminPlans(admin, { db, plans, ledger });
   registerAdminPools(admin, { store, bus, inference });
-  registerAdminModels(admin, { db, bus, canServe: (id) => inference.canServe(id) });
+  registerAdminModels(admin, {
+    db,
+    bus,
+    canServe: (id) => inference.canServe(id),
+    poolsServing: (id) => inference.snapshot().flatMap((p) => (p.models.includes(id) ? [p.id] : [])),
+  });
   registerAdminRequests(admin, { db, windows: (orgId) => gateway.windows(orgId) });
+  registerAdminAudit(admin, { db });
   app.route('/admin/api', admin as unknown as Hono<AppEnv>);
 }

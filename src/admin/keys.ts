@@ -82,7 +82,8 @@ export function registerAdminKeys(admin: AdminApi, { db, keys, accounts }: Admin
       .from(apiKeys)
       .where(eq(apiKeys.id, c.req.param('id')))
       .limit(1);
-    if (!row) throw new PortalError({ code: 'not_found', message: `No API key with id ${c.req.param('id')}.` });
+    if (!row)
+      throw new PortalError({ code: 'not_found', message: `No API key with id ${c.req.param('id')}.` });
     return c.json({ ...toKeyView(row), org_id: row.orgId });
   });
 

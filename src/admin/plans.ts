@@ -1,10 +1,11 @@
 /**
  * Admin API — plans and the billing ledger:
  *   GET  /admin/api/plans                 every plan with limits and models
- *   POST /admin/api/orgs/:id/plan         {plan_id} → ends the active subscription, starts a new one
+ *   POST /admin/api/orgs/:id/plan         {plan_id, reason?} → ends the active subscription, starts a new one
  *                                          (audited; `plan.changed` on the bus, the gateway follows in < 1 s)
  *   GET  /admin/api/orgs/:id/ledger       balance (sum of the ledger) and the newest entries
- *   POST /admin/api/orgs/:id/ledger       {kind: grant|adjustment|refund, amount_micros, description}
+ *   POST /admin/api/orgs/:id/ledger       {kind: grant|adjustment|refund, amount_micros, description, reason?}
+ * Both audited with the operator's reason and the plan / balance before and after.
  */
 import { eq } from 'drizzle-orm';
 import type { AdminApi } from './context.js';
@@ -39,8 +40,8 @@ export function registerAdminPlans(admin: AdminApi, { db, plans, ledger }: Admin
 
   admin.post('/orgs/:id/plan', routeLabel('/admin/api/orgs/:id/plan'), async (c) => {
     const orgId = await requireOrg(c.req.param('id'));
-    const { plan_id } = await parseJsonBody(c, changePlanBody);
-    const result = await plans.change({ orgId, planId: plan_id, actor: adminActor(c) });
+    const { plan_id, reason } = await parseJsonBody(c, changePlanBody);
+    const result = await plans.change({ orgId, planId: plan_id, actor: adminActor(c), reason });
     if (!result.ok)
       throw new PortalError({ code: 'not_found', message: `No plan ${plan_id}.`, param: 'plan_id' });
     return c.json({
@@ -63,6 +64,7 @@ export function registerAdminPlans(admin: AdminApi, { db, plans, ledger }: Admin
     const entry = await ledger.append(
       { orgId, kind: body.kind, amountMicros: body.amount_micros, description: body.description },
       adminActor(c),
+      body.reason,
     );
     return c.json({ entry, balance_micros: await ledger.balance(orgId) }, 201);
   });

@@ -1,10 +1,10 @@
 /**
- * Admin API — router pools: list pools and routers with live health (breaker, in-flight, latency EWMA,
- * last probe), and set a pool's or a router's state (active / draining / disabled). Draining lets in-flight
- * requests finish and sends new ones elsewhere. Every change is audited and announced with `pool.changed`
- * so every instance reloads its fleet.
+ * Admin API — router pools: list pools and routers with live health (breaker, in-flight, latency EWMA, error
+ * rate, last probe), set a pool's or a router's state (active / draining / disabled), and add, change or
+ * remove routers without a restart (./routers.ts). Draining lets in-flight requests finish and sends new ones
+ * elsewhere. Every change and its audit row (before, after, reason) are one transaction; then `pool.changed`
+ * has every instance reload its fleet.
  */
-import type { AdminApi } from './context.js';
 import { poolStateBody } from '../contracts/index.js';
 import { PortalError } from '../platform/http/errors.js';
 import { routeLabel } from '../platform/http/kernel.js';
@@ -14,7 +14,9 @@ import { inTransaction, type Store } from '../platform/store/db.js';
 import type { Bus } from '../platform/bus/types.js';
 import { recordAudit, type Actor } from '../platform/audit.js';
 import type { InferenceService } from '../inference/inference.js';
+import type { AdminApi } from './context.js';
 import { adminActor } from './actor.js';
+import { registerAdminRouters } from './routers.js';
 
 export interface AdminPoolsDeps {
   store: Store;
@@ -29,6 +31,13 @@ export function registerAdminPools(admin: AdminApi, { store, bus, inference }: A
     return inference.snapshot().find((p) => p.id === poolId);
   }
 
+  /** This instance reloads now (its answer shows the change); the others on `pool.changed`. */
+  async function announce(poolId: string) {
+    await inference.reload();
+    await bus.publish({ type: 'pool.changed', poolId });
+    return poolView(poolId);
+  }
+
   /**
    * Writes a pool's or router's new state and its audit row in one transaction (the pool store writes
    * through `db` only, so it is handed the transaction as its store), then has every instance reload.
@@ -37,7 +46,7 @@ export function registerAdminPools(admin: AdminApi, { store, bus, inference }: A
   async function changeState(
     actor: Actor,
     target: Target,
-    state: string,
+    change: { state: string; reason?: string },
     write: (tx: Store) => Promise<string | undefined>,
   ) {
     const poolId = await inTransaction(store.db, async (tx) => {
@@ -50,14 +59,15 @@ export function registerAdminPools(admin: AdminApi, { store, bus, inference }: A
         action: `${target.kind}.state_changed`,
         targetType: target.kind === 'router' ? 'router' : 'router_pool',
         targetId: target.id,
-        details: { ...where, from: target.before ?? null, to: state },
+        details: { ...where, from: target.before ?? null, to: change.state },
+        reason: change.reason,
+        before: { state: target.before ?? null },
+        after: { state: change.state },
       });
       return pool;
     });
     if (!poolId) throw new PortalError({ code: 'not_found', message: `No ${target.kind} ${target.id}.` });
-    await inference.reload();
-    await bus.publish({ type: 'pool.changed', poolId });
-    return poolView(poolId);
+    return announce(poolId);
   }
 
   admin.get('/pools', routeLabel('/admin/api/pools'), (c) =>
@@ -72,17 +82,20 @@ export function registerAdminPools(admin: AdminApi, { store, bus, inference }: A
 
   admin.post('/pools/:id/state', routeLabel('/admin/api/pools/:id/state'), async (c) => {
     const id = c.req.param('id');
-    const { state } = await parseJsonBody(c, poolStateBody);
+    const body = await parseJsonBody(c, poolStateBody);
     const target: Target = { kind: 'pool', id, before: poolView(id)?.state };
-    const write = async (tx: Store) => ((await setPoolState(tx, id, state)) ? id : undefined);
-    return c.json(await changeState(adminActor(c), target, state, write));
+    const write = async (tx: Store) => ((await setPoolState(tx, id, body.state)) ? id : undefined);
+    return c.json(await changeState(adminActor(c), target, body, write));
   });
 
   admin.post('/routers/:id/state', routeLabel('/admin/api/routers/:id/state'), async (c) => {
     const id = c.req.param('id');
-    const { state } = await parseJsonBody(c, poolStateBody);
+    const body = await parseJsonBody(c, poolStateBody);
     const routers = inference.snapshot().flatMap((p) => p.routers);
     const target: Target = { kind: 'router', id, before: routers.find((r) => r.id === id)?.state };
-    return c.json(await changeState(adminActor(c), target, state, (tx) => setRouterState(tx, id, state)));
+    const write = (tx: Store) => setRouterState(tx, id, body.state);
+    return c.json(await changeState(adminActor(c), target, body, write));
   });
+
+  registerAdminRouters(admin, { store, announce });
 }

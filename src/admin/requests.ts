@@ -10,6 +10,7 @@ import { routeLabel } from '../platform/http/kernel.js';
 import { requestLogs } from '../platform/store/schema.js';
 import { clampDate, requestLogQuery } from '../contracts/index.js';
 import { parseValue } from '../platform/http/body.js';
+import { decodeCursor, pageOf } from '../platform/http/cursor.js';
 import type { Db } from '../platform/store/db.js';
 
 export interface AdminRequestsDeps {
@@ -18,22 +19,15 @@ export interface AdminRequestsDeps {
   windows(orgId: string): Promise<unknown>;
 }
 
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const date = new Date(at ?? '');
-  // eslint-disable-next-line no-control-regex
-  if (!id || Number.isNaN(date.getTime()) || /[\u0000-\u001f\u007f\ufffd]/.test(id))
-    throw new PortalError({ code: 'invalid_request_error', param: 'cursor', message: 'Invalid cursor.' });
-  return { at: clampDate(date), id };
-}
-
 export function registerAdminRequests(admin: AdminApi, { db, windows }: AdminRequestsDeps) {
   admin.get('/requests', routeLabel('/admin/api/requests'), async (c) => {
     const q = parseValue(requestLogQuery, c.req.query());
+    const org = q.org_id ?? q.org;
+    const key = q.key_id ?? q.key;
     // drizzle's and()/or() skip undefined conditions, and type their result as possibly undefined.
     const where: Array<SQL | undefined> = [];
-    if (q.org) where.push(eq(requestLogs.orgId, q.org));
-    if (q.key) where.push(eq(requestLogs.keyId, q.key));
+    if (org) where.push(eq(requestLogs.orgId, org));
+    if (key) where.push(eq(requestLogs.keyId, key));
     if (q.model) where.push(eq(requestLogs.modelId, q.model));
     if (q.status) where.push(eq(requestLogs.status, q.status));
     if (q.error_code) where.push(eq(requestLogs.errorCode, q.error_code));
@@ -54,15 +48,8 @@ export function registerAdminRequests(admin: AdminApi, { db, windows }: AdminReq
       .where(where.length ? and(...where) : undefined)
       .orderBy(desc(requestLogs.occurredAt), desc(requestLogs.requestId))
       .limit(q.limit + 1);
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
-    return c.json({
-      data: page,
-      next_cursor:
-        rows.length > q.limit && last
-          ? Buffer.from(`${last.occurredAt.toISOString()}|${last.requestId}`).toString('base64url')
-          : null,
-    });
+    const { page, next_cursor } = pageOf(rows, q.limit, (r) => ({ at: r.occurredAt, id: r.requestId }));
+    return c.json({ data: page, next_cursor });
   });
 
   admin.get('/requests/:id', routeLabel('/admin/api/requests/:id'), async (c) => {

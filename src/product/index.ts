@@ -39,6 +39,7 @@ import { registerUpdateKey } from './routes/update-key.js';
 import { registerRevokeKey } from './routes/revoke-key.js';
 import { registerListModels } from './routes/list-models.js';
 import { registerGetAccount } from './routes/get-account.js';
+import { registerListRequests } from './routes/list-requests.js';
 import { registerUsageRoutes } from './usage/route.js';
 import { registerPlanRoutes } from './plan/route.js';
 import { registerDocsRoute } from './docs/route.js';
@@ -116,6 +117,7 @@ export function registerProduct(app: Hono<AppEnv>, services: Services): void {
   registerUpdateKey(api, { keys });
   registerRevokeKey(api, { keys });
   registerUsageRoutes(api, { query: store.query, windows: (orgId) => services.gateway.windows(orgId) });
+  registerListRequests(api, { db: store.db });
   registerPlanRoutes(api, { plans: services.plans, ledger: services.ledger, credits: services.credits });
   app.route('/api', api as unknown as Hono<AppEnv>);
 

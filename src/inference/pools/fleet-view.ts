@@ -10,6 +10,7 @@ export interface RouterView {
   id: string;
   baseUrl: string;
   authSecretRef: string | null;
+  source: RouterRecord['source'];
   state: RouterRecord['state'];
   weight: number;
   maxConcurrency: number;
@@ -17,6 +18,7 @@ export interface RouterView {
   ephemeralSessions: number;
   inFlight: number;
   ewmaMs: number | null;
+  errorRate: number | null;
   breaker: BreakerSnapshot;
   cooldownUntil: number | null;
   lastProbe: { ok: boolean; at: string; detail?: string } | null;
@@ -55,6 +57,7 @@ function routerView(record: RouterRecord, r: RouterRuntime | undefined, now: num
     id: record.id,
     baseUrl: record.baseUrl,
     authSecretRef: record.authSecretRef,
+    source: record.source,
     state: record.state,
     weight: record.weight,
     maxConcurrency: record.maxConcurrency,
@@ -62,6 +65,7 @@ function routerView(record: RouterRecord, r: RouterRuntime | undefined, now: num
     ephemeralSessions: record.ephemeralSessionIds.length,
     inFlight: r?.inFlight ?? 0,
     ewmaMs: r?.ewmaMs === undefined ? null : Math.round(r.ewmaMs * 10) / 10,
+    errorRate: r?.errorRate === undefined ? null : Math.round(r.errorRate * 1000) / 1000,
     breaker: r?.breaker.snapshot(now) ?? { state: 'closed', consecutiveFailures: 0, openedAt: null },
     cooldownUntil: r && r.cooldownUntil > now ? r.cooldownUntil : null,
     lastProbe: r?.lastProbe ? { ...r.lastProbe, at: new Date(r.lastProbe.at).toISOString() } : null,

@@ -13,6 +13,7 @@ function router(id: string, extra: Partial<RouterRecord> = {}): RouterRecord {
     weight: 1,
     maxConcurrency: 10,
     state: 'active',
+    source: 'config',
     ...extra,
   };
 }

@@ -17,6 +17,8 @@ export interface RouterRuntime {
   sessionLoad: Map<number, number>;
   /** Latency EWMA of successful attempts, ms. */
   ewmaMs: number | undefined;
+  /** Share of failed attempts, an EWMA over attempts (undefined before the first); for operators only. */
+  errorRate: number | undefined;
   /** When the EWMA last got a sample (it fades toward the pool's best while the router sits idle). */
   sampledAt: number;
   /** Not chosen before this time (upstream asked to back off with retry-after / 429). */
@@ -100,6 +102,7 @@ function load(state: FleetState, next: PoolRecord[]) {
           inFlight: 0,
           sessionLoad: new Map(),
           ewmaMs: undefined,
+          errorRate: undefined,
           sampledAt: 0,
           cooldownUntil: 0,
         });
@@ -206,8 +209,16 @@ function availability(state: FleetState, modelId: string, now: number): Availabi
   return { ok: false, reason: 'unhealthy', retryAfterS: Math.max(1, Math.ceil((next - now) / 1000)) };
 }
 
+const ERROR_ALPHA = 0.1;
+
+function countAttempt(r: RouterRuntime, failed: boolean) {
+  const x = failed ? 1 : 0;
+  r.errorRate = r.errorRate === undefined ? x : r.errorRate + ERROR_ALPHA * (x - r.errorRate);
+}
+
 function recordSuccess(r: RouterRuntime, latencyMs: number) {
   r.breaker.onSuccess();
+  countAttempt(r, false);
   r.ewmaMs = r.ewmaMs === undefined ? latencyMs : r.ewmaMs + EWMA_ALPHA * (latencyMs - r.ewmaMs);
   r.sampledAt = Date.now();
 }
@@ -215,6 +226,7 @@ function recordSuccess(r: RouterRuntime, latencyMs: number) {
 /** Counts a failed attempt: back-off answers cool the router down, broken ones feed its breaker. */
 function recordFailure(r: RouterRuntime, failure: UpstreamFailure, now: number) {
   const status = failure.status;
+  countAttempt(r, true);
   if (failure.retryAfterMs) r.cooldownUntil = Math.max(r.cooldownUntil, now + failure.retryAfterMs);
   if (status === 429) {
     r.cooldownUntil = Math.max(r.cooldownUntil, now + 1_000);

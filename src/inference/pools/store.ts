@@ -1,7 +1,9 @@
 /**
- * Router pools in the store. Config owns definitions (URLs, sessions, weights, models); operators own state:
- * a pool or router an admin drained or disabled stays so across restarts. Pools no longer configured are
- * removed (the demo pools too, once real ones are configured).
+ * Router pools in the store. Config owns the definitions of pools and of the routers it lists (URLs,
+ * sessions, weights, models); operators own state: a pool or router an admin drained or disabled stays so
+ * across restarts. Routers added through the admin API (`source: 'admin'`) are owned by the store: a start
+ * never removes or rewrites them. Pools no longer configured are removed with all their routers (the demo
+ * pools too, once real ones are configured).
  */
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { PoolConfig } from '#src/platform/config/schema.js';
@@ -21,6 +23,8 @@ export interface RouterRecord {
   weight: number;
   maxConcurrency: number;
   state: FleetState;
+  /** `config`: the config file defines it; `admin`: added through the admin API. */
+  source: 'config' | 'admin';
 }
 
 export interface PoolRecord {
@@ -85,7 +89,9 @@ export async function seedPools(store: Store, pools: PoolConfig[], options: { de
       await tx.delete(routerPoolModels).where(eq(routerPoolModels.poolId, pool.id));
       await tx.insert(routerPoolModels).values(modelEntries(pool).map((m) => ({ poolId: pool.id, ...m })));
       const ids = pool.routers.map((r) => r.id);
-      await tx.delete(routers).where(and(eq(routers.poolId, pool.id), notInArray(routers.id, ids)));
+      await tx
+        .delete(routers)
+        .where(and(eq(routers.poolId, pool.id), eq(routers.source, 'config'), notInArray(routers.id, ids)));
       for (const r of pool.routers) {
         const routerDef = {
           poolId: pool.id,
@@ -95,6 +101,8 @@ export async function seedPools(store: Store, pools: PoolConfig[], options: { de
           ephemeralSessionIds: r.ephemeralSessions,
           weight: r.weight,
           maxConcurrency: r.maxConcurrency,
+          // A router the config now lists is the config's, even if an admin added one by that id before.
+          source: 'config' as const,
         };
         await tx
           .insert(routers)
@@ -143,6 +151,7 @@ export async function loadPools(store: Store): Promise<PoolRecord[]> {
         weight: r.weight,
         maxConcurrency: r.maxConcurrency,
         state: r.state,
+        source: r.source,
       })),
   }));
 }
@@ -169,4 +178,73 @@ export async function setRouterState(
     .where(eq(routers.id, routerId))
     .returning({ poolId: routers.poolId });
   return rows[0]?.poolId;
+}
+
+/** A router's definition as the admin API writes it. */
+export interface RouterDefinition {
+  baseUrl: string;
+  authSecretRef: string | null;
+  dedicatedSessionIds: number[];
+  weight: number;
+  maxConcurrency: number;
+}
+
+export type RouterWrite =
+  | { ok: true; before: RouterRecord | null; after: RouterRecord | null }
+  | { ok: false; code: 'no_pool' | 'no_router' | 'id_taken' | 'config_owned' };
+
+function recordOf(r: typeof routers.$inferSelect): RouterRecord {
+  return {
+    id: r.id,
+    poolId: r.poolId,
+    baseUrl: r.baseUrl,
+    authSecretRef: r.authSecretRef,
+    dedicatedSessionIds: r.dedicatedSessionIds,
+    ephemeralSessionIds: r.ephemeralSessionIds,
+    weight: r.weight,
+    maxConcurrency: r.maxConcurrency,
+    state: r.state,
+    source: r.source,
+  };
+}
+
+/** Adds a router to a pool, owned by the store (`source: 'admin'`). Pass the transaction of its audit row. */
+export async function addRouter(
+  store: Store,
+  poolId: string,
+  id: string,
+  def: RouterDefinition,
+): Promise<RouterWrite> {
+  const [pool] = await store.db
+    .select({ id: routerPools.id })
+    .from(routerPools)
+    .where(eq(routerPools.id, poolId));
+  if (!pool) return { ok: false, code: 'no_pool' };
+  const [row] = await store.db
+    .insert(routers)
+    .values({ id, poolId, ...def, source: 'admin' })
+    .onConflictDoNothing()
+    .returning();
+  return row ? { ok: true, before: null, after: recordOf(row) } : { ok: false, code: 'id_taken' };
+}
+
+/** Changes (or, with `def` null, removes) a router the admin API added; config routers are refused. */
+export async function changeRouter(
+  store: Store,
+  id: string,
+  def: Partial<RouterDefinition> | null,
+): Promise<RouterWrite> {
+  const [current] = await store.db.select().from(routers).where(eq(routers.id, id)).for('update');
+  if (!current) return { ok: false, code: 'no_router' };
+  if (current.source !== 'admin') return { ok: false, code: 'config_owned' };
+  if (!def) {
+    await store.db.delete(routers).where(eq(routers.id, id));
+    return { ok: true, before: recordOf(current), after: null };
+  }
+  const [row] = await store.db
+    .update(routers)
+    .set({ ...def, updatedAt: sql`now()` })
+    .where(eq(routers.id, id))
+    .returning();
+  return { ok: true, before: recordOf(current), after: row ? recordOf(row) : null };
 }

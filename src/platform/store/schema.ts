@@ -271,6 +271,10 @@ export const routers = pgTable(
     state: text('state', { enum: ['active', 'draining', 'disabled'] })
       .notNull()
       .default('active'),
+    /** Who owns the definition: the config file (re-seeded at start) or the admin API (kept across starts). */
+    source: text('source', { enum: ['config', 'admin'] })
+      .notNull()
+      .default('config'),
     createdAt: created(),
     updatedAt: updated(),
   },
@@ -308,7 +312,11 @@ export const apiKeys = pgTable(
     /** The key's id at the external issuer (Unkey `keyId`) when keys.provider is unkey; null otherwise. */
     externalId: text('external_id'),
   },
-  (t) => [index('api_keys_org_idx').on(t.orgId, t.createdAt)],
+  (t) => [
+    index('api_keys_org_idx').on(t.orgId, t.createdAt),
+    // Operators look a key up by the prefix a customer reads out.
+    index('api_keys_display_prefix_idx').on(t.displayPrefix),
+  ],
 );
 
 // ── metering, logs, billing, audit (append-only) ────────────────────────────────────────────────────────
@@ -434,5 +442,8 @@ export const auditLog = pgTable(
   (t) => [
     index('audit_log_org_time_idx').on(t.orgId, t.occurredAt),
     index('audit_log_target_idx').on(t.targetType, t.targetId),
+    // The audit list: newest first, or one actor's entries newest first.
+    index('audit_log_time_idx').on(t.occurredAt, t.id),
+    index('audit_log_actor_time_idx').on(t.actorId, t.occurredAt),
   ],
 );

@@ -1,6 +1,6 @@
 /**
  * GET /api/usage?from&to&granularity=day|hour&key&model — the signed-in organization's requests, tokens and
- * cost per bucket, by key and by model (from the rollups, see query.ts), plus its current limit windows and
+ * cost per bucket, by key and by model (from the rollups, see src/domain/usage/report.ts), plus its current limit windows and
  * when they free up (from the gateway, when it runs in this process).
  */
 import type { Hono } from 'hono';
@@ -10,7 +10,7 @@ import { PortalError } from '#src/platform/http/errors.js';
 import { routeLabel } from '#src/platform/http/kernel.js';
 import type { ProductEnv } from '../context.js';
 import { parseValue } from '#src/platform/http/body.js';
-import { BUCKET_MS, usageReport } from './query.js';
+import { BUCKET_MS, usageReport } from '#src/domain/usage/report.js';
 
 const MAX_BUCKETS = { hour: 24 * 93, day: 732 } as const;
 
