@@ -35,6 +35,7 @@ describeWith(['chromium'], 'operations console and customer Requests in a real b
   let key = '';
   let keyPrefix = '';
   let requestId = '';
+  let failedId = '';
 
   beforeAll(async () => {
     running = await startBrowserPortal({
@@ -87,6 +88,11 @@ describeWith(['chromium'], 'operations console and customer Requests in a real b
     expect(res.status).toBe(200);
     requestId = res.headers.get('x-request-id') ?? '';
     expect(requestId).not.toBe('');
+    const failed = await portal
+      .as(key)
+      .post('/v1/chat/completions', chatBody({ model: 'oss-120b', max_tokens: 0 }));
+    expect(failed.status).toBe(400);
+    failedId = failed.headers.get('x-request-id') ?? '';
   });
 
   it('the customer finds the call on Requests and opens it by its x-request-id', async () => {
@@ -104,6 +110,15 @@ describeWith(['chromium'], 'operations console and customer Requests in a real b
       })
       .toBe(1);
     await expect.poll(() => row.textContent()).toContain('oss-20b');
+    await customer.getByLabel('Status').fill('400');
+    await customer.getByRole('button', { name: 'Apply filters' }).click();
+    expect(new URL(customer.url()).searchParams.get('status')).toBe('400');
+    const failedRow = customer.getByRole('row').filter({ hasText: failedId });
+    await failedRow.getByText('invalid_request_error').waitFor();
+    expect(await row.count()).toBe(0);
+    await shot(customer, 'requests-failed');
+    await customer.getByRole('button', { name: 'Clear' }).click();
+    await row.waitFor();
     await shot(customer, 'requests');
     await customer.getByLabel('Request ID').fill(requestId);
     await customer.getByRole('button', { name: 'Find request' }).click();
@@ -228,7 +243,8 @@ describeWith(['chromium'], 'operations console and customer Requests in a real b
     await admin.getByRole('row').filter({ hasText: 'e2e: suspected leak' }).waitFor();
     await admin.getByRole('button', { name: 'Clear' }).click();
     await admin.getByRole('cell', { name: 'e2e: maintenance window' }).waitFor();
-    await admin.getByText('Before / after').first().click();
+    await admin.getByRole('button', { name: 'Before / after' }).first().click();
+    await admin.getByRole('heading', { name: 'After' }).waitFor();
     await shot(admin, 'admin-audit');
   });
 

@@ -70,6 +70,8 @@ export function Form(props: FormProps) {
   const change = (name: string) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => {
     const next = { ...values, [name]: e.target.value };
     setValues(next);
+    // A field's complaint goes once it is edited; the next submit checks again.
+    if (problems[name]) setProblems({ ...problems, [name]: null });
     props.onValues?.(next);
   };
   const button = (

@@ -1,4 +1,5 @@
 /** The audit log: who changed what and when, why, and the value before and after; filterable, paged. */
+import { useState } from 'react';
 import { Filters, type FilterSpec } from '../components/Filters';
 import { LoadMore } from '../components/Paging';
 import { EmptyState, ErrorState, Loading } from '../components/States';
@@ -48,57 +49,97 @@ export function AuditPage() {
 
 /** The audit entries as a table; an organization's page shows its own with `showOrg` off. */
 export function AuditTable({ rows, showOrg = true }: { rows: AuditEntry[]; showOrg?: boolean }) {
-  const head = ['When', 'Who', 'Action', 'Target', ...(showOrg ? ['Organization'] : []), 'Reason', 'Change'];
+  const [open, setOpen] = useState<string | null>(null);
+  const head = ['When', 'Who', 'What', ...(showOrg ? ['Organization'] : []), 'Reason', ''];
   return (
     <ScrollTable
       label="Audit entries"
       head={head.map((h) => (
-        <th key={h} scope="col">
-          {h}
+        <th key={h || 'change'} scope="col">
+          {h || <span className="sr-only">Change</span>}
         </th>
       ))}
     >
       {rows.map((e) => (
-        <tr key={e.id} data-audit-id={e.id}>
-          <td className="nowrap">{formatDateTime(e.occurred_at)}</td>
-          <td>
-            {e.actor.email ?? e.actor.kind}
-            {e.actor.email && <span className="muted small block">{e.actor.kind}</span>}
-          </td>
-          <td>
-            <code>{e.action}</code>
-          </td>
-          <td>
-            <span className="muted small block">{e.target_type}</span>
-            <code>{e.target_id}</code>
-          </td>
-          {showOrg && (
-            <td>
-              {e.org_id ? (
-                <Link to={`/admin/orgs/${seg(e.org_id)}`}>
-                  <code>{e.org_id}</code>
-                </Link>
-              ) : (
-                '—'
-              )}
-            </td>
-          )}
-          <td className="reason">{e.reason ?? <span className="muted">—</span>}</td>
-          <td>
-            {e.before === null && e.after === null ? (
-              <span className="muted">—</span>
-            ) : (
-              <details>
-                <summary>Before / after</summary>
-                <div className="before-after">
-                  <Json value={e.before} label="Before" />
-                  <Json value={e.after} label="After" />
-                </div>
-              </details>
-            )}
-          </td>
-        </tr>
+        <AuditRow
+          key={e.id}
+          entry={e}
+          showOrg={showOrg}
+          columns={head.length}
+          open={open === e.id}
+          onToggle={() => setOpen(open === e.id ? null : e.id)}
+        />
       ))}
     </ScrollTable>
+  );
+}
+
+/** One entry; its before and after open in a full-width row under it. */
+function AuditRow(props: {
+  entry: AuditEntry;
+  showOrg: boolean;
+  columns: number;
+  open: boolean;
+  onToggle: () => void;
+}) {
+  const { entry: e, open } = props;
+  const changed = e.before !== null || e.after !== null;
+  return (
+    <>
+      <tr data-audit-id={e.id}>
+        <td className="nowrap">{formatDateTime(e.occurred_at)}</td>
+        <td className="who">
+          {e.actor.email ?? e.actor.kind}
+          {e.actor.email && <span className="muted small block">{e.actor.kind}</span>}
+        </td>
+        <td>
+          <code>{e.action}</code>
+          <span className="muted small block">
+            {e.target_type} <code>{e.target_id}</code>
+          </span>
+        </td>
+        {props.showOrg && (
+          <td>
+            {e.org_id ? (
+              <Link to={`/admin/orgs/${seg(e.org_id)}`}>
+                <code className="small">{e.org_id}</code>
+              </Link>
+            ) : (
+              <span className="muted">—</span>
+            )}
+          </td>
+        )}
+        <td className="reason">{e.reason ?? <span className="muted">—</span>}</td>
+        <td className="actions">
+          {changed && (
+            <button
+              type="button"
+              className="btn btn-small btn-quiet"
+              aria-expanded={open}
+              aria-controls={`change-${e.id}`}
+              onClick={props.onToggle}
+            >
+              {open ? 'Hide change' : 'Before / after'}
+            </button>
+          )}
+        </td>
+      </tr>
+      {open && (
+        <tr id={`change-${e.id}`} className="detail-row">
+          <td colSpan={props.columns}>
+            <div className="before-after">
+              <div>
+                <h3>Before</h3>
+                <Json value={e.before} label="Before" />
+              </div>
+              <div>
+                <h3>After</h3>
+                <Json value={e.after} label="After" />
+              </div>
+            </div>
+          </td>
+        </tr>
+      )}
+    </>
   );
 }

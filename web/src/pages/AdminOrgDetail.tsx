@@ -34,7 +34,9 @@ export function OrgDetailPage({ id }: { id: string }) {
   const actions = o ? orgActions(o, plans.data?.plans ?? [], act, ask) : null;
   return (
     <>
-      <Link to="/admin/orgs">← All organizations</Link>
+      <Link className="back" to="/admin/orgs">
+        ← All organizations
+      </Link>
       <AdminHead
         title={o?.name ?? 'Organization'}
         actions={

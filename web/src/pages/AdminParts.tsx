@@ -51,9 +51,10 @@ export function RowAction(props: { verb: string; what: string; onClick: () => vo
 }
 
 /** An in-app link. */
-export function Link({ to, children, label }: { to: string; children: ReactNode; label?: string }) {
+export function Link(props: { to: string; children: ReactNode; label?: string; className?: string }) {
+  const { to, children, label, className } = props;
   return (
-    <a href={to} onClick={go(to)} aria-label={label}>
+    <a href={to} onClick={go(to)} aria-label={label} className={className}>
       {children}
     </a>
   );

@@ -236,7 +236,7 @@ function RouterRow({ router: r, ask, act }: { router: RouterView; ask: Asker; ac
         {r.ephemeralSessions > 0 && <span className="muted small"> +{r.ephemeralSessions}</span>}
       </td>
       <td className="num">{r.weight}</td>
-      <td className="actions">
+      <td className="actions actions-wrap">
         {transitions(r.state).map(([verb, to]) => (
           <RowAction
             key={verb}

@@ -128,7 +128,9 @@ export function AdminRequestDetail({ id }: { id: string }) {
   const missing = record.error instanceof ApiError && record.error.status === 404;
   return (
     <>
-      <Link to="/admin/requests">← All requests</Link>
+      <Link className="back" to="/admin/requests">
+        ← All requests
+      </Link>
       <AdminHead title="Request">
         <code>{id}</code>
       </AdminHead>
@@ -154,7 +156,14 @@ function FullRecord({ r }: { r: RequestLog }) {
             ['Request ID', <code key="id">{r.requestId}</code>],
             ['Time', formatDateTime(r.occurredAt)],
             ['Organization', org],
-            ['Key', r.keyId ? <code key="k">{r.keyId}</code> : null],
+            [
+              'Key',
+              r.keyId ? (
+                <Link key="k" to={`/admin/keys?id=${seg(r.keyId)}`}>
+                  <code>{r.keyId}</code>
+                </Link>
+              ) : null,
+            ],
             ['Model', r.modelId],
             ['Pool', r.poolId],
             ['Router', r.routerId],
