@@ -41,6 +41,7 @@ export async function recordExchanges(portal: TestPortal): Promise<Exchange[]> {
   const key = (await call(alice, 'POST', '/api/keys', { json: { name: 'v1 calls' } })).key as string;
   await v1Calls(call, key);
   await portal.services.metering.flush();
+  await requestCalls(call, alice, bob);
   await adminCalls(call, portal.admin, alice);
   return exchanges;
 }
@@ -77,6 +78,17 @@ async function productCalls(call: Call, alice: Caller, bob: Caller) {
   await call(alice, 'PATCH', '/api/keys/:id', { path: at, json: { colour: 'red' } });
   await call(bob, 'DELETE', '/api/keys/:id', { path: at });
   await call(alice, 'DELETE', '/api/keys/:id', { path: at });
+}
+
+/** The organization's own request log (after the /v1 calls were written). */
+async function requestCalls(call: Call, alice: Caller, bob: Caller) {
+  const list = await call(alice, 'GET', '/api/requests', { path: '/api/requests?limit=5' });
+  await call(alice, 'GET', '/api/requests', { path: '/api/requests?limit=0' });
+  await call(null, 'GET', '/api/requests');
+  const first = (list.data as Array<{ request_id: string }>)[0]!;
+  const path = `/api/requests/${first.request_id}`;
+  await call(alice, 'GET', '/api/requests/:request_id', { path });
+  await call(bob, 'GET', '/api/requests/:request_id', { path });
 }
 
 async function v1Calls(call: Call, key: string) {
@@ -140,6 +152,8 @@ async function adminCalls(call: Call, admin: Caller, alice: Caller) {
     { json: { name: 'x' } },
   );
   await both('GET', '/admin/api/keys', { path: `/admin/api/keys?org_id=${orgId}` }, {});
+  const keyById = { path: `/admin/api/keys/${String(key.id)}` };
+  await both('GET', '/admin/api/keys/:id', keyById, { path: '/admin/api/keys/key_nope' });
   for (const action of ['disable', 'enable']) {
     const ok = { path: `/admin/api/keys/${String(key.id)}/${action}` };
     await both('POST', `/admin/api/keys/:id/${action}`, ok, { path: `/admin/api/keys/key_nope/${action}` });
@@ -153,6 +167,14 @@ async function adminCalls(call: Call, admin: Caller, alice: Caller) {
 async function orgCalls(both: Both, orgId: string) {
   const org = `/admin/api/orgs/${orgId}`;
   await both('GET', '/admin/api/orgs/:id', { path: org }, { path: '/admin/api/orgs/nope' });
+  await both(
+    'GET',
+    '/admin/api/orgs',
+    { path: '/admin/api/orgs?q=ops' },
+    { path: '/admin/api/orgs?limit=0' },
+  );
+  const usage = { path: `${org}/usage?days=7` };
+  await both('GET', '/admin/api/orgs/:id/usage', usage, { path: '/admin/api/orgs/nope/usage' });
   for (const action of ['disable', 'enable']) {
     const ok = { path: `${org}/${action}`, json: { reason: 'test' } };
     await both('POST', `/admin/api/orgs/:id/${action}`, ok, { path: `/admin/api/orgs/nope/${action}` });
@@ -179,14 +201,48 @@ async function orgCalls(both: Both, orgId: string) {
   await both('GET', '/admin/api/orgs/:id/ledger', { path: ledger }, { path: '/admin/api/orgs/nope/ledger' });
   const grant = (amount_micros: number) => ({ path: ledger, json: { kind: 'grant', amount_micros } });
   await both('POST', '/admin/api/orgs/:id/ledger', grant(5), grant(0));
+  await both(
+    'GET',
+    '/admin/api/audit',
+    { path: '/admin/api/audit?limit=5' },
+    { path: '/admin/api/audit?limit=0' },
+  );
+}
+
+/** A router added, changed and removed (at the demo simulator's URL, so it would serve). */
+async function routerCalls(
+  call: Call,
+  admin: Caller,
+  pool: { id: string; routers: Array<{ baseUrl: string }> },
+) {
+  const add = '/admin/api/pools/:id/routers';
+  const url = pool.routers[0]!.baseUrl;
+  await call(admin, 'POST', add, {
+    path: `/admin/api/pools/${pool.id}/routers`,
+    json: { id: 'contract-rtr', url },
+  });
+  await call(admin, 'POST', add, { path: `/admin/api/pools/${pool.id}/routers`, json: { url: 'ftp://x' } });
+  const at = '/admin/api/routers/contract-rtr';
+  await call(admin, 'PATCH', '/admin/api/routers/:id', { path: at, json: { weight: 2, reason: 'test' } });
+  await call(admin, 'PATCH', '/admin/api/routers/:id', {
+    path: '/admin/api/routers/nope',
+    json: { weight: 2 },
+  });
+  await call(admin, 'DELETE', '/admin/api/routers/:id', { path: at });
+  await call(admin, 'DELETE', '/admin/api/routers/:id', { path: at });
 }
 
 async function fleetCalls(call: Call, admin: Caller, alice: Caller) {
   const pools = await call(admin, 'GET', '/admin/api/pools');
   await call(alice, 'GET', '/admin/api/pools');
   const pool = (
-    pools.data as Array<{ id: string; state: string; routers: Array<{ id: string; state: string }> }>
+    pools.data as Array<{
+      id: string;
+      state: string;
+      routers: Array<{ id: string; state: string; baseUrl: string }>;
+    }>
   )[0]!;
+  await routerCalls(call, admin, pool);
   await call(admin, 'GET', '/admin/api/pools/:id', { path: `/admin/api/pools/${pool.id}` });
   await call(admin, 'GET', '/admin/api/pools/:id', { path: '/admin/api/pools/nope' });
   const state = (path: string, value: string) => ({ path, json: { state: value } });

@@ -158,6 +158,25 @@ describe('product API contract', () => {
     await fails(alice, 'GET', '/api/usage', 400, { path: '/api/usage?colour=red' });
   });
 
+  it('GET /api/requests and /api/requests/:request_id: the organization’s own calls, 404 for another’s', async () => {
+    const chat = await portal.as(key.key).post('/v1/chat/completions', chatBody());
+    const requestId = chat.headers.get('x-request-id') ?? '';
+    await portal.services.metering.flush();
+    const page = await ok<{ data: Array<{ request_id: string; key_name: string | null }> }>(
+      alice,
+      'GET',
+      '/api/requests',
+      '/api/requests?limit=2',
+    );
+    expect(page.data[0]).toMatchObject({ request_id: requestId, key_name: 'renamed' });
+    await fails(alice, 'GET', '/api/requests', 400, { path: '/api/requests?limit=0' });
+    await fails(portal.anon, 'GET', '/api/requests', 401);
+    await ok(alice, 'GET', '/api/requests/:request_id', `/api/requests/${requestId}`);
+    await fails(bob, 'GET', '/api/requests/:request_id', 404, { path: `/api/requests/${requestId}` });
+    const bobs = await ok<{ data: unknown[] }>(bob, 'GET', '/api/requests');
+    expect(bobs.data).toEqual([]);
+  });
+
   it('GET /api/plan: 200 signed in, 401 signed out', async () => {
     await ok(alice, 'GET', '/api/plan');
     await fails(portal.anon, 'GET', '/api/plan', 401);
