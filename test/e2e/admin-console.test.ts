@@ -159,6 +159,31 @@ describeWith(['chromium'], 'operations console and customer Requests in a real b
     await shot(admin, 'admin-org');
   });
 
+  it('moves the customer to a credits plan and grants credit, each with a reason', async () => {
+    await admin.getByRole('button', { name: 'Change plan' }).click();
+    const plan = admin.getByRole('dialog', { name: /Change .* plan/ });
+    await plan.getByLabel('Plan').selectOption({ label: 'Pay as you go' });
+    await plan.getByLabel('Reason').fill('e2e: moved to prepaid');
+    await plan.getByRole('button', { name: 'Change plan' }).click();
+    await plan.waitFor({ state: 'hidden' });
+    const facts = admin.getByRole('region', { name: 'Organization' });
+    await facts.getByText('Pay as you go').waitFor();
+
+    await admin.getByRole('button', { name: 'Grant credits' }).click();
+    const grant = admin.getByRole('dialog', { name: /Grant credits/ });
+    await grant.getByLabel('Amount (USD)').fill('-3');
+    await grant.getByLabel('Reason').fill('e2e: goodwill');
+    await grant.getByRole('button', { name: 'Grant credits' }).click();
+    await grant.getByText('A positive amount in dollars, e.g. 25 or 12.50.').waitFor();
+    await grant.getByLabel('Amount (USD)').fill('12.50');
+    await grant.getByLabel('Ledger line').fill('Welcome credit');
+    await shot(admin, 'admin-org-grant');
+    await grant.getByRole('button', { name: 'Grant credits' }).click();
+    await grant.waitFor({ state: 'hidden' });
+    await facts.getByText('$12.50').waitFor();
+    await admin.getByRole('table').filter({ hasText: 'Welcome credit' }).waitFor();
+  });
+
   it('disables and enables the customer key with a reason; the gateway follows', async () => {
     await openAdmin('Keys');
     await admin.getByLabel('Key prefix').fill(keyPrefix);
@@ -231,7 +256,13 @@ describeWith(['chromium'], 'operations console and customer Requests in a real b
 
   it('the audit log shows who did what, when and why', async () => {
     await openAdmin('Audit log');
-    for (const reason of ['e2e: suspected leak', 'e2e: rotated upstream', 'e2e: maintenance window'])
+    for (const reason of [
+      'e2e: suspected leak',
+      'e2e: rotated upstream',
+      'e2e: maintenance window',
+      'e2e: moved to prepaid',
+      'e2e: goodwill',
+    ])
       await admin.getByRole('cell', { name: reason }).waitFor();
     const disabled = admin.getByRole('row').filter({ hasText: 'e2e: suspected leak' });
     expect(await disabled.textContent()).toContain(ADMIN.email);
