@@ -279,6 +279,21 @@ describeWith(['chromium'], 'operations console and customer Requests in a real b
     await shot(admin, 'admin-audit');
   });
 
+  it('pages the audit log with a cursor: "Load more" appends the next page', async () => {
+    await admin.goto('/admin/audit?limit=3');
+    const rows = admin.getByRole('table', { name: 'Audit entries' }).locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(3);
+    const firstPage = await rows.allTextContents();
+    await admin.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => rows.count()).toBe(6);
+    const both = await rows.allTextContents();
+    expect(both.slice(0, 3)).toEqual(firstPage);
+    const ids = await admin
+      .locator('[data-audit-id]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-audit-id')));
+    expect(new Set(ids).size).toBe(6);
+  });
+
   it('shows the metering queue, spool and last flush', async () => {
     await openAdmin('Metering');
     await admin.getByText('Last flush', { exact: true }).first().waitFor();

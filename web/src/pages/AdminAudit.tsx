@@ -24,7 +24,8 @@ const SPECS: FilterSpec[] = [
 ];
 
 export function AuditPage() {
-  const [params, setParams] = useQueryParams(FILTERS);
+  // `?limit=` sets the page size from the address (no field: the API's default suits a person).
+  const [params, setParams] = useQueryParams([...FILTERS, 'limit'] as const);
   const list = useCursorList<AuditEntry>(adminKey('audit'), '/admin/api/audit', {
     ...params,
     since: toIso(params.since),

@@ -39,7 +39,8 @@ export function toIso(local: string): string {
 }
 
 export function AdminRequestsPage() {
-  const [params, setParams] = useQueryParams(FILTERS);
+  // `?limit=` sets the page size from the address (no field: the API's default suits a person).
+  const [params, setParams] = useQueryParams([...FILTERS, 'limit'] as const);
   const list = useCursorList<RequestLog>(adminKey('requests'), '/admin/api/requests', {
     ...params,
     since: toIso(params.since),

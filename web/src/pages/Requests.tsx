@@ -26,7 +26,8 @@ export function RequestsPage({ path }: { path: string }) {
 }
 
 function RequestList() {
-  const [params, setParams] = useQueryParams(FILTERS);
+  // `?limit=` sets the page size from the address (no field: the API's default suits a person).
+  const [params, setParams] = useQueryParams([...FILTERS, 'limit'] as const);
   const keys = useQuery({ queryKey: ['keys'], queryFn: () => api<KeyList>('/api/keys') });
   const list = useCursorList<CustomerRequest>(['requests'], '/api/requests', params);
   const filtered = FILTERS.some((f) => params[f]);
