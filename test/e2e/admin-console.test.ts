@@ -54,6 +54,8 @@ describeWith(['chromium'], 'operations console and customer Requests in a real b
 
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  /** A dialog is shot in the viewport: a full-page shot would stop its backdrop at the window's height. */
+  const dialogShot = (name: string) => admin.screenshot({ path: join(SHOTS, `${name}.png`) });
   const adminNav = () => admin.getByRole('navigation', { name: 'Admin' });
   /** Opens a console page from the Admin navigation and waits for its heading and its data. */
   async function openAdmin(label: string, heading = label) {
@@ -177,7 +179,7 @@ describeWith(['chromium'], 'operations console and customer Requests in a real b
     await grant.getByText('A positive amount in dollars, e.g. 25 or 12.50.').waitFor();
     await grant.getByLabel('Amount (USD)').fill('12.50');
     await grant.getByLabel('Ledger line').fill('Welcome credit');
-    await shot(admin, 'admin-org-grant');
+    await dialogShot('admin-org-grant');
     await grant.getByRole('button', { name: 'Grant credits' }).click();
     await grant.waitFor({ state: 'hidden' });
     await facts.getByText('$12.50').waitFor();
@@ -189,7 +191,7 @@ describeWith(['chromium'], 'operations console and customer Requests in a real b
     await admin.getByLabel('Key prefix').fill(keyPrefix);
     await admin.getByRole('button', { name: 'Apply filters' }).click();
     await admin.getByRole('button', { name: 'Disable backend' }).click();
-    await shot(admin, 'admin-key-disable-confirm');
+    await dialogShot('admin-key-disable-confirm');
     await confirmWith('Disable key?', 'Disable key', 'e2e: suspected leak');
     await admin.getByRole('row').filter({ hasText: 'backend' }).getByText('disabled').waitFor();
     await expect
@@ -229,7 +231,7 @@ describeWith(['chromium'], 'operations console and customer Requests in a real b
     await add.getByText('Enter the router’s http(s) URL.').waitFor();
     await add.getByLabel('URL').fill(portal.sim.url);
     await add.getByLabel('Dedicated sessions (optional)').fill('7, 8');
-    await shot(admin, 'admin-router-add');
+    await dialogShot('admin-router-add');
     await add.getByRole('button', { name: 'Add router' }).click();
     await add.waitFor({ state: 'hidden' });
     const extra = admin.locator('tr[data-router-id="e2e-extra"]');

@@ -51,7 +51,7 @@ export function AuditPage() {
 /** The audit entries as a table; an organization's page shows its own with `showOrg` off. */
 export function AuditTable({ rows, showOrg = true }: { rows: AuditEntry[]; showOrg?: boolean }) {
   const [open, setOpen] = useState<string | null>(null);
-  const head = ['When', 'Who', 'What', ...(showOrg ? ['Organization'] : []), 'Reason', ''];
+  const head = ['When', 'Who', 'What', 'Reason', ''];
   return (
     <ScrollTable
       label="Audit entries"
@@ -98,18 +98,15 @@ function AuditRow(props: {
           <span className="muted small block">
             {e.target_type} <code>{e.target_id}</code>
           </span>
-        </td>
-        {props.showOrg && (
-          <td>
-            {e.org_id ? (
+          {props.showOrg && e.org_id && (
+            <span className="muted small block">
+              in{' '}
               <Link to={`/admin/orgs/${seg(e.org_id)}`}>
-                <code className="small">{e.org_id}</code>
+                <code>{e.org_id}</code>
               </Link>
-            ) : (
-              <span className="muted">—</span>
-            )}
-          </td>
-        )}
+            </span>
+          )}
+        </td>
         <td className="reason">{e.reason ?? <span className="muted">—</span>}</td>
         <td className="actions">
           {changed && (
