@@ -59,10 +59,13 @@ describe('admin pools API', () => {
     expect(t.services.inference.canServe('gemma4')).toBe(true);
   });
 
-  it('404 for an unknown pool or router, 400 for an unknown state, 401 without the token', async () => {
+  it('404 for an unknown pool or router, 400 for an unknown state, 404 without the token, 401 with a wrong one', async () => {
     expect((await req('/pools/nope/state', { state: 'draining' })).status).toBe(404);
     expect((await req('/routers/nope/state', { state: 'draining' })).status).toBe(404);
     expect((await req('/routers/demo-qwen-sim/state', { state: 'paused' })).status).toBe(400);
-    expect((await t.anon.get('/admin/api/pools')).status).toBe(401);
+    // Anonymous callers are not told the admin API exists (docs/decisions/020-admins-as-people.md).
+    expect((await t.anon.get('/admin/api/pools')).status).toBe(404);
+    const wrong = { authorization: 'Bearer wrong-admin-token-0123456789abcdef' };
+    expect((await t.anon.with(wrong).get('/admin/api/pools')).status).toBe(401);
   });
 });

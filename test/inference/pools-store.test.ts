@@ -16,7 +16,14 @@ import { seedCatalog } from '#src/platform/store/seed.js';
 import { createCatalog } from '#src/inference/catalog.js';
 import { createInference } from '#src/inference/inference.js';
 import { DEMO_KEY_ENV } from '#src/inference/pools/demo.js';
-import { loadPools, seedPools, setPoolState, setRouterState } from '#src/inference/pools/store.js';
+import {
+  addRouter,
+  changeRouter,
+  loadPools,
+  seedPools,
+  setPoolState,
+  setRouterState,
+} from '#src/inference/pools/store.js';
 import { storeTargets } from '../support/store.js';
 
 const config = loadConfig({ env: {} });
@@ -56,6 +63,33 @@ describe.each(storeTargets())('pools in the store ($name)', (target) => {
       ['r1', 'http://a2:5010', 'disabled', 'ROUTER_KEY'],
       ['r3', 'http://c:5010', 'active', 'ROUTER_KEY'],
     ]);
+  });
+
+  it('keeps routers added through the admin API across a re-seed; refuses to change config routers', async () => {
+    await seedPools(store, [pool({ r1: 'http://a:5010' })]);
+    const def = {
+      baseUrl: 'http://x:5010',
+      authSecretRef: null,
+      dedicatedSessionIds: [5],
+      weight: 2,
+      maxConcurrency: 8,
+    };
+    expect(await addRouter(store, 'main', 'added', def)).toMatchObject({ ok: true, before: null });
+    expect(await addRouter(store, 'main', 'added', def)).toEqual({ ok: false, code: 'id_taken' });
+    expect(await addRouter(store, 'nope', 'other', def)).toEqual({ ok: false, code: 'no_pool' });
+    await seedPools(store, [pool({ r1: 'http://a:5010' })]);
+    const [main] = await loadPools(store);
+    expect(main!.routers.map((r) => [r.id, r.source])).toEqual([
+      ['added', 'admin'],
+      ['r1', 'config'],
+    ]);
+    expect(await changeRouter(store, 'r1', { weight: 3 })).toEqual({ ok: false, code: 'config_owned' });
+    expect(await changeRouter(store, 'added', { weight: 3 })).toMatchObject({
+      ok: true,
+      after: { weight: 3 },
+    });
+    expect(await changeRouter(store, 'added', null)).toMatchObject({ ok: true, after: null });
+    expect(await changeRouter(store, 'added', null)).toEqual({ ok: false, code: 'no_router' });
   });
 
   it('refuses a pool serving a model the catalog does not know', async () => {

@@ -155,7 +155,7 @@ describe('usage and plan API', () => {
     const res = await admin().get('/metering');
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ state: 'ok', queueDepth: 0, eventsWritten: expect.any(Number) });
-    expect((await portal.anon.get('/admin/api/metering')).status).toBe(401);
+    expect((await portal.anon.get('/admin/api/metering')).status).toBe(404); // not revealed to anonymous callers
     expect((await portal.anon.get('/metrics')).status).toBe(401); // the admin token, or the ops listener
     const metrics = await (await portal.admin.get('/metrics')).text();
     for (const name of [

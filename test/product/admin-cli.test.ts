@@ -138,8 +138,10 @@ describe('CLI and admin API for users and keys', () => {
     expect((await chat(key.key)).status).toBe(200);
   });
 
-  it('the admin endpoints need the admin token', async () => {
+  it('the admin endpoints need the admin token: 404 without one, 401 with a wrong one', async () => {
     const res = await portal.anon.get('/admin/api/keys?email=ops@example.com');
-    expect(res.status).toBe(401);
+    expect(res.status).toBe(404);
+    const wrong = portal.anon.with({ authorization: 'Bearer wrong-admin-token-0123456789abcdef' });
+    expect((await wrong.get('/admin/api/keys?email=ops@example.com')).status).toBe(401);
   });
 });
