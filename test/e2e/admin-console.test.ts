@@ -131,6 +131,16 @@ describeWith(['chromium'], 'operations console and customer Requests in a real b
     await shot(customer, 'requests-detail');
   });
 
+  it('the Requests page works at 375 px wide', async () => {
+    await customer.setViewportSize({ width: 375, height: 812 });
+    await customer.goto('/requests');
+    await customer.getByRole('row').filter({ hasText: requestId }).waitFor();
+    const overflow = await customer.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot(customer, 'requests-mobile');
+    await customer.setViewportSize({ width: 1280, height: 900 });
+  });
+
   it('every /admin page is a 404 for a customer, in the dashboard and the API', async () => {
     for (const name of [...ADMIN_PAGES, 'orgs/org_x', 'requests/req_x']) {
       await customer.goto(`/admin/${name}`);
