@@ -276,6 +276,48 @@ describe('admins as people', () => {
     }
   });
 
+  it('a router removed while a stream runs on it lets the stream finish; new requests find no router', async () => {
+    const { key } = await t.account();
+    const added = await admin.post('/admin/api/pools/test-pool/routers', {
+      id: 'inflight-r',
+      url: t.sim.url,
+      secret_ref: 'PORTAL_TEST_SIM_KEY',
+      sessions: [9],
+    });
+    expect(added.status).toBe(201);
+    expect((await admin.post('/admin/api/routers/test-pool-r1/state', { state: 'disabled' })).status).toBe(
+      200,
+    );
+    const saved = t.sim.options();
+    t.sim.configure({ ttftMs: 0, tokensPerSecond: 25, outputTokens: 25, errorRate: 0 });
+    try {
+      const res = await t.as(key).post('/v1/chat/completions', chatBody({ stream: true }));
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = decoder.decode((await reader.read()).value, { stream: true });
+      expect(text).not.toContain('[DONE]'); // still running on the router when it is removed
+      expect((await admin.delete('/admin/api/routers/inflight-r')).status).toBe(200);
+      const pool = (await (await admin.get('/admin/api/pools/test-pool')).json()) as {
+        routers: Array<{ id: string }>;
+      };
+      expect(pool.routers.map((r) => r.id)).not.toContain('inflight-r');
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+      }
+      expect(text).toContain('data: [DONE]');
+      expect(text).not.toContain('"error"');
+      const after = await t.as(key).post('/v1/chat/completions', chatBody());
+      expect((await errorOf(after)).code).toBe('upstream_unavailable');
+    } finally {
+      t.sim.configure(saved);
+      await admin.post('/admin/api/routers/test-pool-r1/state', { state: 'active' });
+    }
+    expect((await t.as(key).post('/v1/chat/completions', chatBody())).status).toBe(200);
+  });
+
   it('org usage: daily buckets over the asked days', async () => {
     const { key, orgId } = await t.account();
     await t.as(key).post('/v1/chat/completions', chatBody());

@@ -7,7 +7,7 @@ import { beforeAll, afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '#src/cli/main.js';
 import type { BusMessage } from '#src/platform/bus/types.js';
 import { ADMIN_TOKEN, usePortal } from '../support/harness.js';
-import { chatBody, errorOf } from '../support/http.js';
+import { chatBody, errorOf, sessionCookie } from '../support/http.js';
 
 const OPS_USER = ['users', 'create', '--email', 'ops@example.com', '--password', 'operator-pass-1'];
 
@@ -63,6 +63,12 @@ describe('CLI and admin API for users and keys', () => {
       password: 'operator-pass-1',
     });
     expect(signIn.status).toBe(200);
+    // --admin makes a person an admin: their dashboard session opens the admin API.
+    const session = portal.withCookie(sessionCookie(signIn));
+    expect((await session.get('/admin/api/pools')).status).toBe(200);
+    const created = await portal.admin.get('/admin/api/audit?action=user.created&limit=1');
+    const [entry] = ((await created.json()) as { data: Array<{ actor: { kind: string } }> }).data;
+    expect(entry?.actor).toEqual({ kind: 'cli', id: null, email: null });
     const dup = await cli(...OPS_USER);
     expect(dup.code).toBe(1);
     expect(dup.err).toMatch(/exists/);

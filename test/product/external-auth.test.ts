@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair } from 'jose';
-import { usePortal, type TestPortal } from '../support/harness.js';
+import { ADMIN_TOKEN, usePortal, type TestPortal } from '../support/harness.js';
 import { serveJwks, signJwt as sign, type Claims, type Jwks } from '../support/jwks.js';
 
 async function account(portal: TestPortal, token: string) {
@@ -22,6 +22,7 @@ describe('Clerk session JWTs', () => {
   });
   const portal = usePortal(() => ({
     config: {
+      admin: { token: ADMIN_TOKEN, emails: ['clerk-admin@example.com'] },
       auth: {
         provider: 'clerk',
         clerk: { jwksUrl: jwks.url, issuer: ISSUER, audience: 'portal', authorizedParties: [APP] },
@@ -55,6 +56,16 @@ describe('Clerk session JWTs', () => {
     const token = await good({ sub: 'user_clerk_2' });
     const created = await portal.as(token).post('/api/keys', { name: 'from clerk' });
     expect(created.status).toBe(201);
+  });
+
+  it('a Clerk admin’s token opens the admin API; a non-admin’s gets 404, a forged one 401', async () => {
+    const adminToken = await good({ sub: 'user_clerk_admin', email: 'clerk-admin@example.com' });
+    expect((await portal.as(adminToken).get('/admin/api/pools')).status).toBe(200);
+    expect(await (await portal.as(adminToken).get('/api/account')).json()).toMatchObject({ is_admin: true });
+    const plain = await good({ sub: 'user_clerk_plain', email: 'plain@example.com' });
+    expect((await portal.as(plain).get('/admin/api/pools')).status).toBe(404);
+    const forged = await good({ sub: 'user_clerk_admin' }, { issuer: 'https://evil.example' });
+    expect((await portal.as(forged).get('/admin/api/pools')).status).toBe(401);
   });
 
   it('accepts the token from the __session cookie', async () => {
