@@ -196,6 +196,22 @@ describeWith(['chromium'], 'operations console and customer Requests in a real b
     await admin.getByRole('table').filter({ hasText: 'Welcome credit' }).waitFor();
   });
 
+  it('disables the organization with a reason (its keys are refused) and enables it again', async () => {
+    const facts = admin.getByRole('region', { name: 'Organization' });
+    await admin.getByRole('button', { name: 'Disable organization' }).click();
+    await confirmWith(/^Disable .*\?$/, 'Disable organization', 'e2e: unpaid invoice');
+    await facts.getByText('e2e: unpaid invoice').waitFor();
+    const refused = await portal.as(key).post('/v1/chat/completions', chatBody());
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('account_disabled');
+    await admin.getByRole('button', { name: 'Enable organization' }).click();
+    await confirmWith(/^Enable .*\?$/, 'Enable organization', 'e2e: invoice paid');
+    await admin.getByRole('button', { name: 'Disable organization' }).waitFor();
+    await expect
+      .poll(async () => (await portal.as(key).post('/v1/chat/completions', chatBody())).status)
+      .toBe(200);
+  });
+
   it('disables and enables the customer key with a reason; the gateway follows', async () => {
     await openAdmin('Keys');
     await admin.getByLabel('Key prefix').fill(keyPrefix);
@@ -216,11 +232,23 @@ describeWith(['chromium'], 'operations console and customer Requests in a real b
       .toBe(200);
   });
 
-  it('shows the model catalog with prices and the pools serving each model', async () => {
+  it('shows the model catalog with prices and pools; disables and enables a model with a reason', async () => {
     await openAdmin('Models');
     const row = admin.getByRole('row').filter({ hasText: 'oss-20b' }).first();
     await row.getByText('test-pool').waitFor();
     await shot(admin, 'admin-models');
+    await admin.getByRole('button', { name: 'Disable qwen' }).click();
+    await confirmWith('Disable qwen?', 'Disable model', 'e2e: bad outputs');
+    await admin.getByRole('button', { name: 'Enable qwen' }).waitFor();
+    await expect
+      .poll(async () => {
+        const res = await portal.as(key).post('/v1/chat/completions', chatBody({ model: 'qwen' }));
+        return ((await res.json()) as { error?: { code: string } }).error?.code;
+      })
+      .toBe('model_disabled');
+    await admin.getByRole('button', { name: 'Enable qwen' }).click();
+    await confirmWith('Enable qwen?', 'Enable model', 'e2e: fixed');
+    await admin.getByRole('button', { name: 'Disable qwen' }).waitFor();
   });
 
   it('drains and undrains a pool, adds a router and removes it', async () => {
