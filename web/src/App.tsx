@@ -91,7 +91,9 @@ function SignedInApp({ auth }: { auth: AuthClient }) {
     if (docs) return; // the docs are public, signed in or not
     if (signedOut && !isPublic) navigate('/sign-in', { replace: true });
     // A provider's recovery link signs in as it lands on /reset-password: the new password comes first.
-    if (account.data && path !== '/reset-password' && (isPublic || path === '/'))
+    // A sign-in provider's own steps (/sign-in/…, /sign-up/…) end on the keys too, not on the 404 page.
+    const signInStep = /^\/sign-(in|up)\//.test(path);
+    if (account.data && path !== '/reset-password' && (isPublic || path === '/' || signInStep))
       navigate('/keys', { replace: true });
   }, [signedOut, isPublic, account.data, path, docs]);
 
