@@ -60,9 +60,9 @@ export function registerAdminKeys(admin: AdminApi, { db, keys, accounts }: Admin
   }
 
   admin.post('/keys', routeLabel('/admin/api/keys'), async (c) => {
-    const { email, org_id, ...body } = await parseJsonBody(c, adminCreateKeyBody);
+    const { email, org_id, reason, ...body } = await parseJsonBody(c, adminCreateKeyBody);
     const orgId = await resolveOrg(email, org_id);
-    const { key, view } = await keys.create(adminActor(c), orgId, body);
+    const { key, view } = await keys.create(adminActor(c), orgId, body, reason);
     c.header('cache-control', 'no-store');
     return c.json({ ...view, key, org_id: orgId }, 201);
   });

@@ -1,15 +1,23 @@
 /**
- * The admin API (`/admin/api/*`, behind the admin token): the request schemas its routes validate with. Same
+ * The admin API (`/admin/api/*`, behind the admin token or an admin's session): the request schemas its routes validate with. Same
  * rules as the product API where a field is shared (a key's name, expiry, scope and limits). Imports only zod.
  */
 import { z } from 'zod';
 import { createKeyBody } from './product.js';
 import { isPlainText } from './values.js';
 
+/** Why an operator acted: recorded in the audit entry of every customer-affecting change. */
+export const reason = z
+  .string({ error: 'reason must be a string.' })
+  .trim()
+  .max(500, 'reason can be at most 500 characters.')
+  .refine(isPlainText, 'reason cannot contain control characters, bidi overrides or invisible characters.');
+
 /** POST /admin/api/keys — a product key body plus whose key it is (a user by email, or an organization). */
 export const adminCreateKeyBody = createKeyBody.extend({
   email: z.email('email must be a valid email address.').optional(),
   org_id: z.string().min(1).optional(),
+  reason: reason.optional(),
 });
 
 /** POST /admin/api/users */
@@ -31,13 +39,6 @@ export const createUserBody = z
     admin: z.boolean().optional(),
   })
   .strict();
-
-/** Why an operator acted: recorded in the audit entry of every customer-affecting change. */
-export const reason = z
-  .string({ error: 'reason must be a string.' })
-  .trim()
-  .max(500, 'reason can be at most 500 characters.')
-  .refine(isPlainText, 'reason cannot contain control characters, bidi overrides or invisible characters.');
 
 /**
  * The optional body of an admin action that only needs a reason: keys (disable, enable, DELETE), organizations

@@ -146,6 +146,23 @@ describe('admins as people', () => {
     });
   });
 
+  it('a key an admin creates for a customer is audited with the reason', async () => {
+    const { orgId } = await t.account();
+    const res = await admin.post('/admin/api/keys', { org_id: orgId, name: 'support', reason: 'ticket 7' });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    const page = (await (await admin.get(`/admin/api/audit?target_id=${id}`)).json()) as AuditPage;
+    expect(page.data).toEqual([
+      expect.objectContaining({
+        action: 'key.created',
+        actor: { kind: 'user', id: adminId, email: ADMIN_EMAIL },
+        reason: 'ticket 7',
+        before: null,
+        after: { name: 'support', status: 'active' },
+      }),
+    ]);
+  });
+
   it('the audit list pages newest first with a cursor and filters by action', async () => {
     const { orgId } = await t.account();
     for (const action of ['disable', 'enable', 'disable'])

@@ -137,6 +137,11 @@ describeWith(['postgres', 'redis'], 'the operations console across two instances
 
   it('a router added through A serves traffic on B within 1 s; removing it hands back to the config router', async () => {
     const { key } = await a.account();
+    // The config router is disabled first: B has no router left, so only the new one can serve.
+    const off = await admin.post('/admin/api/routers/test-pool-r1/state', { state: 'disabled' });
+    expect(off.status).toBe(200);
+    expect(await refusedOnB(key, 'upstream_unavailable')).toBeLessThan(1_000);
+    const before = extraSim.stats().completions;
     const added = await admin.post('/admin/api/pools/test-pool/routers', {
       id: 'added-r2',
       url: extraSim.url,
@@ -146,12 +151,8 @@ describeWith(['postgres', 'redis'], 'the operations console across two instances
     });
     expect(added.status).toBe(201);
     expect(((await added.json()) as PoolView).routers.map((r) => r.id)).toContain('added-r2');
-    // The config router is disabled: only the new one can serve now.
-    const off = await admin.post('/admin/api/routers/test-pool-r1/state', { state: 'disabled' });
-    expect(off.status).toBe(200);
-    const before = extraSim.stats().requests;
     expect(await servesOnB(key)).toBeLessThan(1_000);
-    expect(extraSim.stats().requests).toBeGreaterThan(before);
+    expect(extraSim.stats().completions).toBeGreaterThan(before);
     const onB = ((await (await b.admin.get('/admin/api/pools/test-pool')).json()) as PoolView).routers;
     expect(onB.find((r) => r.id === 'added-r2')).toMatchObject({
       source: 'admin',

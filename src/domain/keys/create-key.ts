@@ -35,6 +35,7 @@ export async function createKey(
   actor: Actor,
   orgId: string,
   input: CreateKeyBody,
+  reason?: string,
 ): Promise<CreatedKey> {
   await checkModels(deps.db, input.models);
   let issuedExternalId: string | undefined;
@@ -67,6 +68,9 @@ export async function createKey(
         targetType: 'api_key',
         targetId: id,
         details,
+        reason,
+        before: null,
+        after: { name: row.name, status: row.status },
       });
       return { key: material.key, view: toKeyView(row) };
     });

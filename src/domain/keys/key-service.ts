@@ -37,7 +37,7 @@ export interface KeyService {
    * Creates a key; the returned `key` is the only time the full key exists outside the caller. Never more
    * active keys than the plan allows, however many creates run at once (see ./create-key.ts).
    */
-  create(actor: Actor, orgId: string, input: CreateKeyBody): Promise<CreatedKey>;
+  create(actor: Actor, orgId: string, input: CreateKeyBody, reason?: string): Promise<CreatedKey>;
   update(actor: Actor, orgId: string, keyId: string, input: UpdateKeyBody): Promise<KeyView>;
   /** Revokes for good (idempotent). The key stays listed as revoked. Pass orgId null for operators. */
   revoke(actor: Actor, orgId: string | null, keyId: string, reason?: string): Promise<KeyView>;
@@ -59,8 +59,8 @@ export function createKeyService(deps: KeyServiceDeps): KeyService {
       return rows.map(toKeyView);
     },
     get: async (orgId, keyId) => toKeyView(await loadKey(db, orgId, keyId)),
-    create: (actor, orgId, input) =>
-      createKey({ db, defaultPlanId: deps.defaultPlanId, external }, actor, orgId, input),
+    create: (actor, orgId, input, reason) =>
+      createKey({ db, defaultPlanId: deps.defaultPlanId, external }, actor, orgId, input, reason),
     async update(actor, orgId, keyId, input) {
       const current = await loadKey(db, orgId, keyId);
       await checkModels(db, input.models);
