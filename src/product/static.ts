@@ -1,13 +1,14 @@
 /**
  * Serves the dashboard (web/dist, built by `npm run build:web`) from the same server. Runs after routing: only
  * a GET that no route answered (404) and that is not an API path gets a file, or index.html for SPA routes.
- * /v1, /api, /admin and the health endpoints keep the kernel's JSON 404.
+ * /v1, /api, /admin/api and the health endpoints keep the kernel's JSON 404; /admin/* is the dashboard's
+ * operations console (drawn for operators only: everyone else gets the dashboard's 404 page).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { MiddlewareHandler } from 'hono';
 
-const API_PREFIXES = ['/v1', '/api', '/admin', '/healthz', '/readyz', '/metrics'];
+const API_PREFIXES = ['/v1', '/api', '/admin/api', '/healthz', '/readyz', '/metrics'];
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',

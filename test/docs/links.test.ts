@@ -13,6 +13,7 @@ const OTHER_ROUTES = new Set([
   '/sign-up',
   '/keys',
   '/usage',
+  '/requests',
   '/plan',
   '/profile',
 ]);

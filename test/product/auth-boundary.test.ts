@@ -218,7 +218,7 @@ describe('sign-in boundary', () => {
   it('the dashboard is served for app routes; API paths keep JSON 404s', async () => {
     const api404 = await portal.anon.get('/v1/nope');
     expect(api404.headers.get('content-type')).toMatch(/json/);
-    const admin404 = await portal.anon.get('/admin/nope');
+    const admin404 = await portal.anon.get('/admin/api/nope');
     expect(admin404.headers.get('content-type')).toMatch(/json/);
   });
 });

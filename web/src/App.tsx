@@ -13,12 +13,16 @@ import { KeysPage } from './pages/Keys';
 import { PlanPage } from './pages/Plan';
 import { ProfilePage } from './pages/Profile';
 import { ForgotPassword, ResetPassword } from './pages/ResetPassword';
+import { NotFoundPage } from './pages/NotFound';
+import { RequestsPage } from './pages/Requests';
 import { SignIn } from './pages/SignIn';
 import { SignUp } from './pages/SignUp';
 import { UsagePage } from './pages/Usage';
 
 // The docs (Markdown renderer and pages) load only when someone opens them.
 const DocsSite = lazy(() => import('./docs/DocsSite'));
+// The operations console loads only for an operator who opens it.
+const AdminSection = lazy(() => import('./pages/AdminSection'));
 
 const PUBLIC = ['/sign-in', '/sign-up', '/forgot-password', '/reset-password'];
 const TITLES: Record<string, string> = {
@@ -30,7 +34,17 @@ const TITLES: Record<string, string> = {
   '/usage': 'Usage',
   '/plan': 'Plan',
   '/profile': 'Profile',
+  '/requests': 'Requests',
 };
+
+const isAdminPath = (path: string) => path === '/admin' || path.startsWith('/admin/');
+
+/** The tab title of a signed-in path: its page's, "Request" for one request, null for no such page. */
+function titleOf(path: string): string | null {
+  if (TITLES[path]) return TITLES[path];
+  if (/^\/requests\/[^/]+$/.test(path)) return 'Request';
+  return null;
+}
 
 /** Loads this deployment's sign-in client first (its SDK, in Clerk / Supabase mode), then the account. */
 export function App() {
@@ -67,16 +81,20 @@ function SignedInApp({ auth }: { auth: AuthClient }) {
   const isPublic = PUBLIC.includes(path);
   const docs = isDocsPath(path);
 
+  const admin = account.data?.is_admin === true && isAdminPath(path);
   useEffect(() => {
-    if (!docs) document.title = `${TITLES[path] ?? 'Portal'} · Portal`;
-  }, [path, docs]);
+    // The console titles its own pages.
+    if (!docs && !admin)
+      document.title = `${titleOf(path) ?? (account.data ? 'Not found' : 'Portal')} · Portal`;
+  }, [path, docs, admin, account.data]);
   useEffect(() => {
     if (docs) return; // the docs are public, signed in or not
     if (signedOut && !isPublic) navigate('/sign-in', { replace: true });
     // A provider's recovery link signs in as it lands on /reset-password: the new password comes first.
-    if (account.data && path !== '/reset-password' && (isPublic || path === '/'))
+    // A sign-in provider's own steps (/sign-in/…, /sign-up/…) end on the keys too, not on the 404 page.
+    const signInStep = /^\/sign-(in|up)\//.test(path);
+    if (account.data && path !== '/reset-password' && (isPublic || path === '/' || signInStep))
       navigate('/keys', { replace: true });
-    if (account.data && !isPublic && !TITLES[path] && path !== '/') navigate('/keys', { replace: true });
   }, [signedOut, isPublic, account.data, path, docs]);
 
   /** Ends the provider's session and Portal's, and forgets everything cached for this user. */
@@ -109,10 +127,31 @@ function SignedInApp({ auth }: { auth: AuthClient }) {
   const data = account.data;
   return (
     <Shell account={data} path={path} onSignOut={signOut}>
-      {path === '/usage' && <UsagePage account={data} />}
-      {path === '/plan' && <PlanPage account={data} />}
-      {path === '/profile' && <ProfilePage account={data} onSignOut={signOut} />}
-      {(path === '/keys' || !TITLES[path] || PUBLIC.includes(path)) && <KeysPage account={data} />}
+      {admin ? (
+        <Suspense fallback={<Loading label="Loading the console…" />}>
+          <AdminSection path={path} />
+        </Suspense>
+      ) : (
+        <AccountPage account={data} path={path} onSignOut={signOut} />
+      )}
     </Shell>
   );
+}
+
+/** The signed-in customer's page at `path`; a path no page answers is a 404 (so is /admin for a customer). */
+function AccountPage({
+  account,
+  path,
+  onSignOut,
+}: {
+  account: Account;
+  path: string;
+  onSignOut: () => void;
+}) {
+  if (path === '/keys' || path === '/' || PUBLIC.includes(path)) return <KeysPage account={account} />;
+  if (path === '/usage') return <UsagePage account={account} />;
+  if (path === '/plan') return <PlanPage account={account} />;
+  if (path === '/profile') return <ProfilePage account={account} onSignOut={onSignOut} />;
+  if (path === '/requests' || /^\/requests\/[^/]+$/.test(path)) return <RequestsPage path={path} />;
+  return <NotFoundPage path={path} />;
 }

@@ -3,19 +3,13 @@
  * button, the server's refusal shown at the top (or at the field it names), and a done notice. Sign-in,
  * sign-up, password reset, profile and key dialogs are each a list of fields and one submit function.
  */
-import { useState, type FormEvent, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { errorMessage } from '../lib/api';
 import { Field } from './Field';
 import { Notice } from './States';
+import type { FieldSpec } from './field-spec';
 
-export interface FieldSpec extends Omit<
-  InputHTMLAttributes<HTMLInputElement>,
-  'name' | 'value' | 'onChange'
-> {
-  name: string;
-  label: string;
-  hint?: ReactNode;
-}
+export type { FieldSpec };
 
 export type Values = Record<string, string>;
 export type Problems = Record<string, string | null | undefined>;
@@ -38,6 +32,10 @@ export interface FormProps {
   /** Buttons before the submit button (e.g. Cancel). */
   actions?: ReactNode;
   onValues?: (values: Values) => void;
+  /** Shown above the fields (a confirmation's sentence). */
+  intro?: ReactNode;
+  /** The submit button is a destructive action's red one. */
+  danger?: boolean;
 }
 
 const CLASS = { auth: undefined, card: 'narrow', dialog: 'dialog-body' } as const;
@@ -69,14 +67,18 @@ export function Form(props: FormProps) {
   }
 
   if (done && variant === 'auth') return <Notice>{done}</Notice>;
-  const change = (name: string) => (e: React.ChangeEvent<HTMLInputElement>) => {
+  const change = (name: string) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => {
     const next = { ...values, [name]: e.target.value };
     setValues(next);
+    // A field's complaint goes once it is edited; the next submit checks again.
+    if (problems[name]) setProblems({ ...problems, [name]: null });
     props.onValues?.(next);
   };
   const button = (
     <button
-      className={variant === 'auth' ? 'btn btn-primary btn-block' : 'btn btn-primary'}
+      className={
+        variant === 'auth' ? 'btn btn-primary btn-block' : props.danger ? 'btn btn-danger' : 'btn btn-primary'
+      }
       type="submit"
       disabled={busy}
     >
@@ -85,6 +87,7 @@ export function Form(props: FormProps) {
   );
   return (
     <form onSubmit={submit} noValidate className={CLASS[variant]}>
+      {props.intro}
       {problems.form && <Notice tone="error">{problems.form}</Notice>}
       {fields.map(({ name, ...spec }, i) => (
         <Field

@@ -7,10 +7,52 @@ import type { Account } from '../lib/types';
 export const NAV = [
   { path: '/keys', label: 'API Keys' },
   { path: '/usage', label: 'Usage' },
+  { path: '/requests', label: 'Requests' },
   { path: '/plan', label: 'Plan' },
   { path: '/docs', label: 'Docs' },
   { path: '/profile', label: 'Profile' },
 ] as const;
+
+/** The operations console's pages: shown to operators (`is_admin`) only. */
+export const ADMIN_NAV = [
+  { path: '/admin/orgs', label: 'Organizations' },
+  { path: '/admin/keys', label: 'Keys' },
+  { path: '/admin/models', label: 'Models' },
+  { path: '/admin/pools', label: 'Pools & routers' },
+  { path: '/admin/requests', label: 'Requests' },
+  { path: '/admin/audit', label: 'Audit log' },
+  { path: '/admin/metering', label: 'Metering' },
+] as const;
+
+/** A nav item is current on its own path and on the pages under it (a request under Requests). */
+const isCurrent = (item: string, path: string) => path === item || path.startsWith(`${item}/`);
+
+function NavList({
+  items,
+  path,
+  go,
+}: {
+  items: ReadonlyArray<{ path: string; label: string }>;
+  path: string;
+  go: (to: string) => (e: React.MouseEvent) => void;
+}) {
+  return (
+    <ul>
+      {items.map((item) => (
+        <li key={item.path}>
+          <a
+            href={item.path}
+            onClick={go(item.path)}
+            aria-current={isCurrent(item.path, path) ? 'page' : undefined}
+            className={isCurrent(item.path, path) ? 'nav-link active' : 'nav-link'}
+          >
+            {item.label}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 /** The signed-in account shell: left navigation (a drawer below 720 px) and the page. */
 export function Shell({
@@ -50,20 +92,15 @@ export function Shell({
           </span>
           <span className="badge">{account.plan.name}</span>
         </div>
-        <ul>
-          {NAV.map((item) => (
-            <li key={item.path}>
-              <a
-                href={item.path}
-                onClick={go(item.path)}
-                aria-current={path === item.path ? 'page' : undefined}
-                className={path === item.path ? 'nav-link active' : 'nav-link'}
-              >
-                {item.label}
-              </a>
-            </li>
-          ))}
-        </ul>
+        <NavList items={NAV} path={path} go={go} />
+        {account.is_admin && (
+          <nav aria-labelledby="admin-nav-title" className="admin-nav">
+            <h2 id="admin-nav-title" className="nav-section">
+              Admin
+            </h2>
+            <NavList items={ADMIN_NAV} path={path} go={go} />
+          </nav>
+        )}
         <div className="sidenav-foot">
           <span className="muted small" title={account.user.email}>
             {account.user.email}

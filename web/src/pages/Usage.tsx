@@ -168,7 +168,7 @@ function Stat({ label, value }: { label: string; value: string }) {
   );
 }
 
-function Allowance({ window: w }: { window: UsageWindow }) {
+export function Allowance({ window: w }: { window: UsageWindow }) {
   const pct = w.limit > 0 ? Math.min(100, (w.used / w.limit) * 100) : 0;
   const label = `${WINDOW_LABEL[w.name]}${w.subject === 'key' ? ' (per key)' : ''}`;
   return (
