@@ -9,6 +9,7 @@
  */
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWith } from '../support/services.js';
 import { SCREENSHOTS, startBrowserPortal, type BrowserPortal } from '../support/browser.js';
@@ -48,6 +49,71 @@ async function start(auth: Record<string, unknown>, server: Record<string, unkno
   return { ...running, scripts };
 }
 
+/** How a person signs up, in and out on a provider's sign-in pages. */
+interface SignInUi {
+  /** The signed-out visitor's sign-in page is showing (waits for it). */
+  signInPage(page: Page): Promise<void>;
+  signUp(page: Page, email: string): Promise<void>;
+  signIn(page: Page, email: string): Promise<void>;
+  signOut(page: Page): Promise<void>;
+}
+
+/** Portal's own forms (built-in auth, Supabase): the same labels and buttons in both modes. */
+const portalForms: SignInUi = {
+  async signInPage(page) {
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Email').waitFor();
+    await page.getByLabel('Password').waitFor();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+  },
+  async signUp(page, email) {
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByLabel('Name').fill('Ada Lovelace');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+  },
+  async signIn(page, email) {
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  },
+  async signOut(page) {
+    await page.getByRole('navigation').getByRole('button', { name: 'Sign out' }).click();
+  },
+};
+
+/** Clerk's own components (`@clerk/ui`), found by the labels and names Clerk renders (en-US). */
+const clerkComponents: SignInUi = {
+  async signInPage(page) {
+    const card = page.getByTestId('provider-auth');
+    await card.getByRole('heading', { name: /^Sign in to / }).waitFor();
+    await card.getByLabel('Email address').waitFor();
+    await card.getByRole('button', { name: 'Continue', exact: true }).waitFor();
+  },
+  async signUp(page, email) {
+    await page.getByRole('link', { name: 'Sign up' }).click();
+    const card = page.getByTestId('provider-auth');
+    await card.getByRole('heading', { name: 'Create your account' }).waitFor();
+    await card.getByLabel('Email address').fill(email);
+    await card.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await card.getByRole('button', { name: 'Continue', exact: true }).click();
+  },
+  async signIn(page, email) {
+    const card = page.getByTestId('provider-auth');
+    await card.getByLabel('Email address').fill(email);
+    await card.getByRole('button', { name: 'Continue', exact: true }).click();
+    // Clerk asks for the identifier first, then the password on its next step (/sign-in/factor-one).
+    await card.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await card.getByRole('button', { name: 'Continue', exact: true }).click();
+  },
+  async signOut(page) {
+    // Clerk's user menu (<UserButton/>) in the dashboard's navigation.
+    await page.getByTestId('user-menu').getByRole('button', { name: 'Open user menu' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Sign out' }).click();
+  },
+};
+
 /** The journey every provider must support, from the signed-out sign-in page to being refused again. */
 function journey(
   provider: 'local' | 'clerk' | 'supabase',
@@ -57,21 +123,15 @@ function journey(
 ) {
   const email = `e2e-${provider}-${Date.now()}@example.com`;
   const keyName = `e2e ${provider}`;
+  const ui = provider === 'clerk' ? clerkComponents : portalForms;
   let key = '';
 
-  it(`${provider}: a signed-out visitor sees the sign-in form and creates an account`, async () => {
+  it(`${provider}: a signed-out visitor sees the sign-in page and creates an account`, async () => {
     const { page } = r();
     await page.goto('/keys');
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await page.getByLabel('Email').waitFor();
-    await page.getByLabel('Password').waitFor();
-    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    await ui.signInPage(page);
     await page.screenshot({ path: join(SCREENSHOTS, `sign-in-${provider}.png`), fullPage: true });
-    await page.getByRole('link', { name: 'Create an account' }).click();
-    await page.getByLabel('Name').fill('Ada Lovelace');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Create account' }).click();
+    await ui.signUp(page, email);
     await page.getByRole('heading', { name: 'Create your first API key' }).waitFor();
   });
 
@@ -109,16 +169,14 @@ function journey(
 
   it(`${provider}: after signing out the dashboard is refused, and signing in again works`, async () => {
     const { page } = r();
-    await page.getByRole('navigation').getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await ui.signOut(page);
+    await ui.signInPage(page);
     const status = await page.evaluate(async () => (await fetch('/api/keys')).status);
     expect(status).toBe(401);
     if (liveProviderSessions) expect(liveProviderSessions()).toBe(0); // the provider's session ended too
     await page.reload();
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await ui.signInPage(page);
+    await ui.signIn(page, email);
     await page.getByRole('heading', { name: 'API Keys' }).waitFor();
     await page.getByText(keyName).waitFor();
   });
@@ -236,5 +294,17 @@ describeWith(['chromium'], 'sign-in providers in a real browser', () => {
       await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Usage' }).click();
       await page.getByRole('row').filter({ hasText: 'e2e clerk' }).waitFor();
     }, 90_000);
+
+    it('clerk: the Profile page holds Clerk’s <UserProfile/>, and the fake answered every request', async () => {
+      const { page } = running!;
+      await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Profile' }).click();
+      const profile = page.getByTestId('provider-profile');
+      await profile.getByRole('heading', { name: 'Profile details' }).waitFor();
+      await profile
+        .getByText(/^e2e-clerk-.*@example\.com$/)
+        .first()
+        .waitFor();
+      expect(clerk.unhandled).toEqual([]);
+    });
   });
 });

@@ -3,11 +3,17 @@ import { Form, type Values } from '../components/Form';
 import { useAuthClient } from '../lib/auth/context';
 import { navigate } from '../lib/router';
 import { validateEmail, validateName, validatePassword } from '../lib/validate';
-import { AuthLayout, linkTo } from './AuthLayout';
+import { AuthLayout, linkTo, ProviderAuthPage } from './AuthLayout';
 
 export const NEW_PASSWORD_HINT = 'At least 10 characters; not a common password.';
 
+/** Create an account: Clerk's own <SignUp/> in Clerk mode; else Portal's form. */
 export function SignUp() {
+  const auth = useAuthClient();
+  return auth.components ? <ProviderAuthPage mount={auth.components.signUp} /> : <PortalSignUp />;
+}
+
+function PortalSignUp() {
   const auth = useAuthClient();
   const queryClient = useQueryClient();
 
