@@ -31,6 +31,8 @@ async function freePort(): Promise<number> {
 interface Running extends BrowserPortal {
   /** Paths of the scripts the dashboard loaded. */
   scripts: string[];
+  /** Origins of every http(s) request the page made (scripts, styles, images, fonts, XHR). */
+  origins: Set<string>;
 }
 
 /**
@@ -43,10 +45,13 @@ async function start(auth: Record<string, unknown>, server: Record<string, unkno
     portal: { config: { server, auth } },
   });
   const scripts: string[] = [];
+  const origins = new Set<string>();
   running.page.on('request', (q) => {
-    if (q.resourceType() === 'script') scripts.push(new URL(q.url()).pathname);
+    const url = new URL(q.url());
+    if (url.protocol.startsWith('http')) origins.add(url.origin);
+    if (q.resourceType() === 'script') scripts.push(url.pathname);
   });
-  return { ...running, scripts };
+  return { ...running, scripts, origins };
 }
 
 /** How a person signs up, in and out on a provider's sign-in pages. */
@@ -110,6 +115,8 @@ const clerkComponents: SignInUi = {
   async signOut(page) {
     // Clerk's user menu (<UserButton/>) in the dashboard's navigation.
     await page.getByTestId('user-menu').getByRole('button', { name: 'Open user menu' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Manage account' }).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'user-menu-clerk.png') });
     await page.getByRole('dialog').getByRole('button', { name: 'Sign out' }).click();
   },
 };
@@ -295,6 +302,13 @@ describeWith(['chromium'], 'sign-in providers in a real browser', () => {
       await page.getByRole('row').filter({ hasText: 'e2e clerk' }).waitFor();
     }, 90_000);
 
+    it('clerk: the page fetched nothing but Portal and the Frontend API (no code, style or image from a CDN)', () => {
+      const { baseURL, origins } = running!;
+      expect([...origins].sort()).toEqual([new URL(baseURL).origin, clerk.url].sort());
+      // Clerk's components came in the dashboard's own chunks, loaded only in this mode.
+      expect(running!.scripts.filter((p) => p.startsWith('/assets/')).length).toBeGreaterThan(5);
+    });
+
     it('clerk: the Profile page holds Clerk’s <UserProfile/>, and the fake answered every request', async () => {
       const { page } = running!;
       await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Profile' }).click();
@@ -304,6 +318,7 @@ describeWith(['chromium'], 'sign-in providers in a real browser', () => {
         .getByText(/^e2e-clerk-.*@example\.com$/)
         .first()
         .waitFor();
+      await page.screenshot({ path: join(SCREENSHOTS, 'profile-clerk.png'), fullPage: true });
       expect(clerk.unhandled).toEqual([]);
     });
   });

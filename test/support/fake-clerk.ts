@@ -26,7 +26,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createJwtIssuer, type JwtIssuer } from './jwt-issuer.js';
-import { environment, userJson, type ClerkUser } from './fake-clerk-json.js';
+import { AVATAR_URL, environment, userJson, type ClerkUser } from './fake-clerk-json.js';
 import { form, serveFake, type FakeRequest, type Json, type Reply } from './fake-http.js';
 
 interface ClerkSession {
@@ -225,7 +225,7 @@ class FrontendApi {
         ? { object: 'verification', status: 'verified', strategy: 'password', attempts: 1, expire_at: null }
         : null,
       second_factor_verification: null,
-      user_data: { first_name: a.user.firstName, last_name: null, image_url: '', has_image: false },
+      user_data: { first_name: a.user.firstName, last_name: null, image_url: AVATAR_URL, has_image: false },
       abandon_at: Date.now() + 86_400_000,
       created_at: Date.now(),
       updated_at: Date.now(),
@@ -341,7 +341,7 @@ class FrontendApi {
         identifier: u?.email,
         first_name: null,
         last_name: null,
-        image_url: '',
+        image_url: AVATAR_URL,
         has_image: false,
       },
       created_at: now,

@@ -68,8 +68,11 @@ export function Shell({
           ))}
         </ul>
         {userButton ? (
-          // Clerk mode: Clerk's user menu (<UserButton/>: the account page, sign out).
-          <div className="sidenav-foot">
+          // Clerk mode: Clerk's user menu (<UserButton/>: the account page, sign out) beside the address.
+          <div className="sidenav-foot sidenav-foot-row">
+            <span className="muted small" title={account.user.email}>
+              {account.user.email}
+            </span>
             <ProviderMount mount={userButton} className="provider-user-button" testId="user-menu" />
           </div>
         ) : (

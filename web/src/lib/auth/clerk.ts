@@ -91,7 +91,6 @@ export async function clerkAuth(settings: {
       userButton: mounter(
         (n) =>
           clerk.mountUserButton(n, {
-            showName: true,
             userProfileMode: 'navigation',
             userProfileUrl: hosted ? clerk.buildUserProfileUrl() : CLERK_PATHS.profile,
           }),
