@@ -28,7 +28,7 @@ function PortalSignIn() {
   const [byLink, setByLink] = useState(false);
 
   async function signIn(v: Values) {
-    await auth.signIn(v.email!.trim(), v.password!);
+    await auth.signIn!(v.email!.trim(), v.password!);
     await queryClient.invalidateQueries();
     navigate('/keys', { replace: true });
   }

@@ -19,7 +19,7 @@ function PortalSignUp() {
 
   async function signUp(v: Values) {
     const email = v.email!.trim();
-    const result = await auth.signUp(v.name!.trim(), email, v.password!);
+    const result = await auth.signUp!(v.name!.trim(), email, v.password!);
     if (!result.signedIn)
       return `We sent a link to ${email}. Open it to confirm your address, then sign in. (If the address already has an account, sign in or reset your password instead.)`;
     await queryClient.invalidateQueries();

@@ -61,9 +61,6 @@ export async function clerkAuth(settings: {
     provider: 'clerk',
     label: 'Clerk',
     hostedSignInUrl: hosted,
-    // The pages mount Clerk's components instead of calling these; they stay for the interface's sake.
-    signIn: () => Promise.reject(new Error('Sign in with Clerk’s form above.')),
-    signUp: () => Promise.reject(new Error('Sign up with Clerk’s form above.')),
     getToken: async () => (clerk.session ? await clerk.session.getToken() : null),
     signOut: () => clerk.signOut(),
     // Clerk's Account Portal when hosted pages are configured; else <UserProfile/> on the Profile page.

@@ -17,8 +17,9 @@ export interface AuthClient {
   provider: ProviderName;
   /** The person-facing name: "Portal", "Clerk", "Supabase Auth". */
   label: string;
-  signIn(email: string, password: string): Promise<void>;
-  signUp(name: string, email: string, password: string): Promise<SignUpResult>;
+  /** Portal's sign-in / sign-up forms call these; absent when the provider's own components do it (Clerk). */
+  signIn?(email: string, password: string): Promise<void>;
+  signUp?(name: string, email: string, password: string): Promise<SignUpResult>;
   /** Mails a link to choose a new password; it lands on /reset-password. Absent: the provider's own page
    * resets passwords (Clerk: `hostedSignInUrl`). */
   requestPasswordReset?(email: string): Promise<void>;
