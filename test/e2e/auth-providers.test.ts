@@ -1,11 +1,13 @@
 /**
  * Each sign-in provider end to end in a real browser (Chromium via playwright-core) against a real server:
- * built-in auth, Clerk (its browser SDK `@clerk/clerk-js` against the Frontend API contract fake, reached
- * through Clerk's `proxyUrl`) and Supabase Auth (`@supabase/supabase-js` against the GoTrue contract fake).
- * For each: sign up, create a key, call /v1 with it, see the request on the Usage page, see the provider on
- * the Profile page, sign out (the provider's session ends too) and be refused, then sign in again with the
- * same form; Supabase also by magic link, OAuth button and password reset. Screenshots of each provider's
- * sign-in page go to docs/screenshots/sign-in-<provider>.png.
+ * built-in auth, Clerk (its browser SDK `@clerk/clerk-js` and its prebuilt components `@clerk/ui` against the
+ * Frontend API contract fake, reached through Clerk's `proxyUrl`) and Supabase Auth (`@supabase/supabase-js`
+ * against the GoTrue contract fake). For each: sign up, create a key, call /v1 with it, see the request on
+ * the Usage page, see the provider on the Profile page, sign out (the provider's session ends too) and be
+ * refused, then sign in again — on Portal's form (built-in, Supabase) or in Clerk's own <SignIn/>, <SignUp/>
+ * and user menu (Clerk); Supabase also by magic link, OAuth button and password reset; Clerk also token
+ * refresh, <UserProfile/>, and no request outside Portal and the Frontend API. Screenshots of each
+ * provider's sign-in page go to docs/screenshots/sign-in-<provider>.png (Clerk's user menu and profile too).
  */
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -309,9 +311,11 @@ describeWith(['chromium'], 'sign-in providers in a real browser', () => {
       expect(running!.scripts.filter((p) => p.startsWith('/assets/')).length).toBeGreaterThan(5);
     });
 
-    it('clerk: the Profile page holds Clerk’s <UserProfile/>, and the fake answered every request', async () => {
+    it('clerk: the user menu’s “Manage account” opens Clerk’s <UserProfile/> on the Profile page, and the fake answered every request', async () => {
       const { page } = running!;
-      await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Profile' }).click();
+      await page.getByTestId('user-menu').getByRole('button', { name: 'Open user menu' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Manage account' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Profile' }).waitFor();
       const profile = page.getByTestId('provider-profile');
       await profile.getByRole('heading', { name: 'Profile details' }).waitFor();
       await profile
