@@ -326,4 +326,35 @@ describeWith(['chromium'], 'sign-in providers in a real browser', () => {
       expect(clerk.unhandled).toEqual([]);
     });
   });
+  describe('Clerk with its hosted pages (auth.clerk.signInUrl)', () => {
+    let running: Running | undefined;
+    let clerk: FakeClerk;
+    beforeAll(async () => {
+      const port = await freePort();
+      const origin = `http://127.0.0.1:${port}`;
+      clerk = await startFakeClerk({ authorizedParty: origin });
+      const config = { ...clerk.portalConfig([origin]), signInUrl: `${clerk.url}/sign-in` };
+      running = await start({ provider: 'clerk', clerk: config }, { port });
+    }, 120_000);
+    afterAll(async () => {
+      await running?.close();
+      await clerk.close();
+    });
+
+    it('clerk hosted: the Profile page links to Clerk’s account page instead of embedding <UserProfile/>', async () => {
+      const { page } = running!;
+      await page.goto('/sign-up');
+      const card = page.getByTestId('provider-auth');
+      await card.getByRole('heading', { name: 'Create your account' }).waitFor();
+      await card.getByLabel('Email address').fill(`e2e-hosted-${Date.now()}@example.com`);
+      await card.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await card.getByRole('button', { name: 'Continue', exact: true }).click();
+      await page.getByRole('heading', { name: 'Create your first API key' }).waitFor();
+      await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Profile' }).click();
+      const link = page.getByRole('link', { name: 'Clerk account' });
+      expect(await link.getAttribute('href')).toMatch(new RegExp(`^${clerk.url}/user`));
+      expect(await page.getByTestId('provider-profile').count()).toBe(0);
+      expect(clerk.unhandled).toEqual([]);
+    });
+  });
 });
