@@ -315,7 +315,7 @@ describeWith(['chromium'], 'sign-in providers in a real browser', () => {
       const { page } = running!;
       await page.getByTestId('user-menu').getByRole('button', { name: 'Open user menu' }).click();
       await page.getByRole('dialog').getByRole('button', { name: 'Manage account' }).click();
-      await page.getByRole('heading', { level: 1, name: 'Profile' }).waitFor();
+      await page.getByRole('heading', { level: 1, name: 'Profile', exact: true }).waitFor();
       const profile = page.getByTestId('provider-profile');
       await profile.getByRole('heading', { name: 'Profile details' }).waitFor();
       await profile
