@@ -4,6 +4,7 @@
  * /v1, /api, /admin/api and the health endpoints keep the kernel's JSON 404; /admin/* is the dashboard's
  * operations console (drawn for operators only: everyone else gets the dashboard's 404 page).
  */
+import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { MiddlewareHandler } from 'hono';
@@ -23,9 +24,10 @@ const TYPES: Record<string, string> = {
 
 /** The dashboard's CSP: the Vite bundle is same-origin files only (no inline script or style element; React
  * sets styles through the CSSOM, which style-src does not govern); `csp` adds what the sign-in provider's SDK
- * needs in Clerk / Supabase mode (./auth/public-config.ts). The kernel sets the other headers. */
-const dashboardCsp = (extra: DashboardCspSources) =>
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+ * needs in Clerk / Supabase mode (./auth/public-config.ts). `nonce`: Clerk's components (emotion) write
+ * <style> elements, allowed only with this response's nonce. The kernel sets the other headers. */
+const dashboardCsp = (extra: DashboardCspSources, nonce?: string) =>
+  `default-src 'self'; script-src 'self'; style-src 'self'${nonce ? ` 'nonce-${nonce}'` : ''}; img-src 'self' data:; ` +
   `connect-src ${["'self'", ...extra.connect].join(' ')}; worker-src ${["'self'", ...extra.worker].join(' ')}; ` +
   "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
@@ -42,6 +44,17 @@ const referenceCspFor = (extra: DashboardCspSources) =>
 export interface DashboardCspSources {
   connect: string[];
   worker: string[];
+  /** The SDK writes <style> elements (Clerk's components): each page gets a nonce for them, in the CSP and in
+   * `<meta property="csp-nonce" nonce>` where the dashboard reads it (Vite's convention for the tag). */
+  styleNonce?: boolean;
+}
+
+/** index.html with a fresh style nonce for this response, and that nonce. */
+function withStyleNonce(html: Uint8Array): { body: Uint8Array<ArrayBuffer>; nonce: string } {
+  const nonce = randomBytes(18).toString('base64');
+  const tag = `<meta property="csp-nonce" nonce="${nonce}" />`;
+  const text = new TextDecoder().decode(html).replace('<head>', `<head>\n    ${tag}`);
+  return { body: new TextEncoder().encode(text), nonce };
 }
 
 export function serveDashboard(options: { root: string; csp?: DashboardCspSources }): MiddlewareHandler {
@@ -56,7 +69,9 @@ export function serveDashboard(options: { root: string; csp?: DashboardCspSource
     if (API_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) return;
     const file = await findFile(root, path);
     if (!file) return; // no build: keep the JSON 404
-    const body = await readFile(file);
+    let body: Uint8Array<ArrayBuffer> = await readFile(file);
+    let nonce: string | undefined;
+    if (sources.styleNonce && extname(file) === '.html') ({ body, nonce } = withStyleNonce(body));
     const immutable = file.includes(`${sep}assets${sep}`);
     c.res = new Response(c.req.method === 'HEAD' ? null : body, {
       status: 200,
@@ -66,7 +81,10 @@ export function serveDashboard(options: { root: string; csp?: DashboardCspSource
       },
     });
     // After the assignment: Hono copies the 404's headers (the API CSP) onto a replaced response.
-    c.header('content-security-policy', path === '/docs/reference' ? referenceCsp : csp);
+    c.header(
+      'content-security-policy',
+      path === '/docs/reference' ? referenceCsp : nonce ? dashboardCsp(sources, nonce) : csp,
+    );
   };
 }
 

@@ -1,14 +1,17 @@
 /**
  * Each sign-in provider end to end in a real browser (Chromium via playwright-core) against a real server:
- * built-in auth, Clerk (its browser SDK `@clerk/clerk-js` against the Frontend API contract fake, reached
- * through Clerk's `proxyUrl`) and Supabase Auth (`@supabase/supabase-js` against the GoTrue contract fake).
- * For each: sign up, create a key, call /v1 with it, see the request on the Usage page, see the provider on
- * the Profile page, sign out (the provider's session ends too) and be refused, then sign in again with the
- * same form; Supabase also by magic link, OAuth button and password reset. Screenshots of each provider's
- * sign-in page go to docs/screenshots/sign-in-<provider>.png.
+ * built-in auth, Clerk (its browser SDK `@clerk/clerk-js` and its prebuilt components `@clerk/ui` against the
+ * Frontend API contract fake, reached through Clerk's `proxyUrl`) and Supabase Auth (`@supabase/supabase-js`
+ * against the GoTrue contract fake). For each: sign up, create a key, call /v1 with it, see the request on
+ * the Usage page, see the provider on the Profile page, sign out (the provider's session ends too) and be
+ * refused, then sign in again — on Portal's form (built-in, Supabase) or in Clerk's own <SignIn/>, <SignUp/>
+ * and user menu (Clerk); Supabase also by magic link, OAuth button and password reset; Clerk also token
+ * refresh, <UserProfile/>, and no request outside Portal and the Frontend API. Screenshots of each
+ * provider's sign-in page go to docs/screenshots/sign-in-<provider>.png (Clerk's user menu and profile too).
  */
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWith } from '../support/services.js';
 import { SCREENSHOTS, startBrowserPortal, type BrowserPortal } from '../support/browser.js';
@@ -30,6 +33,8 @@ async function freePort(): Promise<number> {
 interface Running extends BrowserPortal {
   /** Paths of the scripts the dashboard loaded. */
   scripts: string[];
+  /** Origins of every http(s) request the page made (scripts, styles, images, fonts, XHR). */
+  origins: Set<string>;
 }
 
 /**
@@ -42,11 +47,81 @@ async function start(auth: Record<string, unknown>, server: Record<string, unkno
     portal: { config: { server, auth } },
   });
   const scripts: string[] = [];
+  const origins = new Set<string>();
   running.page.on('request', (q) => {
-    if (q.resourceType() === 'script') scripts.push(new URL(q.url()).pathname);
+    const url = new URL(q.url());
+    if (url.protocol.startsWith('http')) origins.add(url.origin);
+    if (q.resourceType() === 'script') scripts.push(url.pathname);
   });
-  return { ...running, scripts };
+  return { ...running, scripts, origins };
 }
+
+/** How a person signs up, in and out on a provider's sign-in pages. */
+interface SignInUi {
+  /** The signed-out visitor's sign-in page is showing (waits for it). */
+  signInPage(page: Page): Promise<void>;
+  signUp(page: Page, email: string): Promise<void>;
+  signIn(page: Page, email: string): Promise<void>;
+  signOut(page: Page): Promise<void>;
+}
+
+/** Portal's own forms (built-in auth, Supabase): the same labels and buttons in both modes. */
+const portalForms: SignInUi = {
+  async signInPage(page) {
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Email').waitFor();
+    await page.getByLabel('Password').waitFor();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+  },
+  async signUp(page, email) {
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByLabel('Name').fill('Ada Lovelace');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+  },
+  async signIn(page, email) {
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  },
+  async signOut(page) {
+    await page.getByRole('navigation').getByRole('button', { name: 'Sign out' }).click();
+  },
+};
+
+/** Clerk's own components (`@clerk/ui`), found by the labels and names Clerk renders (en-US). */
+const clerkComponents: SignInUi = {
+  async signInPage(page) {
+    const card = page.getByTestId('provider-auth');
+    await card.getByRole('heading', { name: /^Sign in to / }).waitFor();
+    await card.getByLabel('Email address').waitFor();
+    await card.getByRole('button', { name: 'Continue', exact: true }).waitFor();
+  },
+  async signUp(page, email) {
+    await page.getByRole('link', { name: 'Sign up' }).click();
+    const card = page.getByTestId('provider-auth');
+    await card.getByRole('heading', { name: 'Create your account' }).waitFor();
+    await card.getByLabel('Email address').fill(email);
+    await card.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await card.getByRole('button', { name: 'Continue', exact: true }).click();
+  },
+  async signIn(page, email) {
+    const card = page.getByTestId('provider-auth');
+    await card.getByLabel('Email address').fill(email);
+    await card.getByRole('button', { name: 'Continue', exact: true }).click();
+    // Clerk asks for the identifier first, then the password on its next step (/sign-in/factor-one).
+    await card.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await card.getByRole('button', { name: 'Continue', exact: true }).click();
+  },
+  async signOut(page) {
+    // Clerk's user menu (<UserButton/>) in the dashboard's navigation.
+    await page.getByTestId('user-menu').getByRole('button', { name: 'Open user menu' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Manage account' }).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'user-menu-clerk.png') });
+    await page.getByRole('dialog').getByRole('button', { name: 'Sign out' }).click();
+  },
+};
 
 /** The journey every provider must support, from the signed-out sign-in page to being refused again. */
 function journey(
@@ -57,21 +132,15 @@ function journey(
 ) {
   const email = `e2e-${provider}-${Date.now()}@example.com`;
   const keyName = `e2e ${provider}`;
+  const ui = provider === 'clerk' ? clerkComponents : portalForms;
   let key = '';
 
-  it(`${provider}: a signed-out visitor sees the sign-in form and creates an account`, async () => {
+  it(`${provider}: a signed-out visitor sees the sign-in page and creates an account`, async () => {
     const { page } = r();
     await page.goto('/keys');
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await page.getByLabel('Email').waitFor();
-    await page.getByLabel('Password').waitFor();
-    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    await ui.signInPage(page);
     await page.screenshot({ path: join(SCREENSHOTS, `sign-in-${provider}.png`), fullPage: true });
-    await page.getByRole('link', { name: 'Create an account' }).click();
-    await page.getByLabel('Name').fill('Ada Lovelace');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Create account' }).click();
+    await ui.signUp(page, email);
     await page.getByRole('heading', { name: 'Create your first API key' }).waitFor();
   });
 
@@ -109,16 +178,14 @@ function journey(
 
   it(`${provider}: after signing out the dashboard is refused, and signing in again works`, async () => {
     const { page } = r();
-    await page.getByRole('navigation').getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await ui.signOut(page);
+    await ui.signInPage(page);
     const status = await page.evaluate(async () => (await fetch('/api/keys')).status);
     expect(status).toBe(401);
     if (liveProviderSessions) expect(liveProviderSessions()).toBe(0); // the provider's session ended too
     await page.reload();
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await ui.signInPage(page);
+    await ui.signIn(page, email);
     await page.getByRole('heading', { name: 'API Keys' }).waitFor();
     await page.getByText(keyName).waitFor();
   });
@@ -236,5 +303,58 @@ describeWith(['chromium'], 'sign-in providers in a real browser', () => {
       await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Usage' }).click();
       await page.getByRole('row').filter({ hasText: 'e2e clerk' }).waitFor();
     }, 90_000);
+
+    it('clerk: the page fetched nothing but Portal and the Frontend API (no code, style or image from a CDN)', () => {
+      const { baseURL, origins } = running!;
+      expect([...origins].sort()).toEqual([new URL(baseURL).origin, clerk.url].sort());
+      // Clerk's components came in the dashboard's own chunks, loaded only in this mode.
+      expect(running!.scripts.filter((p) => p.startsWith('/assets/')).length).toBeGreaterThan(5);
+    });
+
+    it('clerk: the user menu’s “Manage account” opens Clerk’s <UserProfile/> on the Profile page, and the fake answered every request', async () => {
+      const { page } = running!;
+      await page.getByTestId('user-menu').getByRole('button', { name: 'Open user menu' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Manage account' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Profile', exact: true }).waitFor();
+      const profile = page.getByTestId('provider-profile');
+      await profile.getByRole('heading', { name: 'Profile details' }).waitFor();
+      await profile
+        .getByText(/^e2e-clerk-.*@example\.com$/)
+        .first()
+        .waitFor();
+      await page.screenshot({ path: join(SCREENSHOTS, 'profile-clerk.png'), fullPage: true });
+      expect(clerk.unhandled).toEqual([]);
+    });
+  });
+  describe('Clerk with its hosted pages (auth.clerk.signInUrl)', () => {
+    let running: Running | undefined;
+    let clerk: FakeClerk;
+    beforeAll(async () => {
+      const port = await freePort();
+      const origin = `http://127.0.0.1:${port}`;
+      clerk = await startFakeClerk({ authorizedParty: origin });
+      const config = { ...clerk.portalConfig([origin]), signInUrl: `${clerk.url}/sign-in` };
+      running = await start({ provider: 'clerk', clerk: config }, { port });
+    }, 120_000);
+    afterAll(async () => {
+      await running?.close();
+      await clerk.close();
+    });
+
+    it('clerk hosted: the Profile page links to Clerk’s account page instead of embedding <UserProfile/>', async () => {
+      const { page } = running!;
+      await page.goto('/sign-up');
+      const card = page.getByTestId('provider-auth');
+      await card.getByRole('heading', { name: 'Create your account' }).waitFor();
+      await card.getByLabel('Email address').fill(`e2e-hosted-${Date.now()}@example.com`);
+      await card.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await card.getByRole('button', { name: 'Continue', exact: true }).click();
+      await page.getByRole('heading', { name: 'Create your first API key' }).waitFor();
+      await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Profile' }).click();
+      const link = page.getByRole('link', { name: 'Clerk account' });
+      expect(await link.getAttribute('href')).toMatch(new RegExp(`^${clerk.url}/user`));
+      expect(await page.getByTestId('provider-profile').count()).toBe(0);
+      expect(clerk.unhandled).toEqual([]);
+    });
   });
 });

@@ -46,8 +46,46 @@ describe('security headers', () => {
     }
   });
 
+  it('built-in auth: no style nonce (the dashboard writes no <style> element)', async () => {
+    const res = await t.anon.get('/keys');
+    expect(res.headers.get('content-security-policy')).toMatch(/style-src 'self';/);
+    expect(await res.text()).not.toContain('csp-nonce');
+  });
+
   it('the built dashboard has no inline scripts', () => {
     const html = readFileSync(new URL('../../web/dist/index.html', import.meta.url), 'utf8');
     expect(html.match(/<script(?![^>]*\bsrc=)[^>]*>/g) ?? []).toEqual([]);
+  });
+});
+
+describe('security headers in Clerk mode', () => {
+  const clerk = usePortal({
+    config: {
+      auth: {
+        provider: 'clerk',
+        clerk: {
+          jwksUrl: 'https://clerk.portal.test/.well-known/jwks.json',
+          issuer: 'https://clerk.portal.test',
+          authorizedParties: ['https://portal.test'],
+          publishableKey: `pk_live_${Buffer.from('clerk.portal.test$').toString('base64')}`,
+        },
+      },
+    },
+  });
+
+  it("each page gets a fresh style nonce for Clerk's components, in its CSP and in its meta tag", async () => {
+    const nonces: string[] = [];
+    for (const path of ['/sign-in', '/sign-in']) {
+      const res = await clerk.anon.get(path);
+      const csp = res.headers.get('content-security-policy')!;
+      const html = await res.text();
+      const nonce = /<meta property="csp-nonce" nonce="([A-Za-z0-9+/=]+)"/.exec(html)?.[1] ?? '';
+      expect(nonce.length).toBeGreaterThanOrEqual(24);
+      expect(csp).toContain(`style-src 'self' 'nonce-${nonce}';`);
+      expect(csp).toMatch(/script-src 'self';/); // scripts stay same-origin files only
+      expect(csp).not.toContain("'unsafe-inline'");
+      nonces.push(nonce);
+    }
+    expect(nonces[0]).not.toBe(nonces[1]);
   });
 });

@@ -14,6 +14,14 @@ export interface ClerkUser {
   createdAt: number;
 }
 
+/** The user's avatar. Clerk's `image_url` is an address on its image service (img.clerk.com, a default
+ * avatar until the user uploads one); the fake cannot serve that host, so it hands a data: URI instead. */
+export const AVATAR_URL =
+  'data:image/svg+xml;base64,' +
+  Buffer.from(
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="16" fill="#6c47ff"/></svg>',
+  ).toString('base64');
+
 export function userJson(u: ClerkUser): Json {
   const emailId = `idn_${u.id.slice(5)}`;
   return {
@@ -22,7 +30,7 @@ export function userJson(u: ClerkUser): Json {
     first_name: u.firstName,
     last_name: null,
     username: null,
-    image_url: '',
+    image_url: AVATAR_URL,
     has_image: false,
     primary_email_address_id: emailId,
     primary_phone_number_id: null,

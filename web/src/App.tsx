@@ -68,10 +68,23 @@ export function App() {
   );
 }
 
+/** Clerk's components route their steps under their page (/sign-in/factor-one, /profile/security, …). */
+const PROVIDER_SUBPATHS = /^\/(sign-in|sign-up|profile)\/./;
+
 function SignedInApp({ auth }: { auth: AuthClient }) {
-  const path = usePath();
+  const location = usePath();
+  const path = auth.components && PROVIDER_SUBPATHS.test(location) ? `/${location.split('/')[1]}` : location;
   const queryClient = useQueryClient();
   setTokenSource(auth.getToken);
+  // Clerk's own components sign in and out by themselves: the dashboard follows the provider's session.
+  useEffect(
+    () =>
+      auth.onSessionChange?.((signedIn) => {
+        if (!signedIn) queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'auth-client' });
+        void queryClient.invalidateQueries({ queryKey: ['account'] });
+      }),
+    [auth, queryClient],
+  );
   const account = useQuery({
     queryKey: ['account'],
     queryFn: () => api<Account>('/api/account'),
@@ -89,13 +102,13 @@ function SignedInApp({ auth }: { auth: AuthClient }) {
   }, [path, docs, admin, account.data]);
   useEffect(() => {
     if (docs) return; // the docs are public, signed in or not
-    if (signedOut && !isPublic) navigate('/sign-in', { replace: true });
+    if (signedOut && !isPublic && !account.isFetching) navigate('/sign-in', { replace: true });
     // A provider's recovery link signs in as it lands on /reset-password: the new password comes first.
     // A sign-in provider's own steps (/sign-in/…, /sign-up/…) end on the keys too, not on the 404 page.
     const signInStep = /^\/sign-(in|up)\//.test(path);
     if (account.data && path !== '/reset-password' && (isPublic || path === '/' || signInStep))
       navigate('/keys', { replace: true });
-  }, [signedOut, isPublic, account.data, path, docs]);
+  }, [signedOut, isPublic, account.data, account.isFetching, path, docs]);
 
   /** Ends the provider's session and Portal's, and forgets everything cached for this user. */
   async function signOut() {

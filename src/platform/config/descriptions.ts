@@ -76,13 +76,12 @@ export const CONFIG_DESCRIPTIONS: Record<string, { text: string; default?: strin
   'auth.clerk.authorizedParties': {
     text: 'Origins whose Clerk session tokens are accepted (the token’s `azp`), at least the dashboard’s.',
   },
-  'auth.clerk.secretKeyEnv': {
-    text: 'Name of an environment variable for a Clerk secret key. Accepted but not read by this version.',
-  },
   'auth.clerk.publishableKey': {
     text: 'The dashboard’s Clerk instance (`pk_live_…`/`pk_test_…`); without it the dashboard cannot sign in.',
   },
-  'auth.clerk.signInUrl': { text: 'Clerk’s hosted sign-in page, linked from the dashboard’s sign-in.' },
+  'auth.clerk.signInUrl': {
+    text: 'Clerk’s hosted sign-in page (Account Portal). When set, “Manage account” opens Clerk’s hosted account page.',
+  },
   'auth.clerk.proxyUrl': { text: 'Clerk Frontend API proxy URL, when you proxy Clerk.' },
   'auth.supabase.url': { text: 'The Supabase project URL.' },
   'auth.supabase.jwtSecretEnv': {

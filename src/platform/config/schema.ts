@@ -199,13 +199,12 @@ export const configSchema = z
             audience: z.string().optional(),
             /** Origins of the apps whose Clerk session tokens are accepted (the token's `azp`). */
             authorizedParties: z.array(z.url()).min(1, "list at least one origin (the dashboard's)"),
-            secretKeyEnv: z.string().optional(),
             /** The dashboard's Clerk instance (`pk_live_…` / `pk_test_…`); without it the dashboard cannot sign in. */
             publishableKey: z
               .string()
               .regex(/^pk_(live|test)_[A-Za-z0-9+/=_-]+$/, 'a Clerk publishable key (pk_live_… or pk_test_…)')
               .optional(),
-            /** Clerk's hosted sign-in page (Account Portal); the dashboard links to it besides its own form. */
+            /** Clerk's hosted pages (Account Portal): the user menu's account page goes there, not to <UserProfile/>. */
             signInUrl: z.url().optional(),
             /** Clerk's documented Frontend API proxy (`proxyUrl`), when the operator proxies Clerk. */
             proxyUrl: z.url().optional(),

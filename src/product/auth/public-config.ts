@@ -6,6 +6,7 @@
  */
 import type { PortalConfig } from '#src/platform/config/schema.js';
 import type { AuthProviderResponse } from '#src/contracts/index.js';
+import type { DashboardCspSources } from '#src/product/static.js';
 
 export function publicAuthConfig(
   auth: PortalConfig['auth'],
@@ -37,15 +38,17 @@ export function publicAuthConfig(
 /**
  * What the dashboard's CSP must allow for the provider's SDK: the origin it talks to (`connect-src`) —
  * Clerk's Frontend API (its proxy when one is set, else the host a publishable key names, base64 of
- * `<host>$`) or the Supabase project — and, for clerk-js, `blob:` workers (its timers run in one, as
- * Clerk's CSP guide says).
+ * `<host>$`) or the Supabase project — and, for Clerk, `blob:` workers (clerk-js runs its timers in one, as
+ * Clerk's CSP guide says) and a style nonce for its components' <style> elements.
  */
-export function providerCspSources(auth: PortalConfig['auth']): { connect: string[]; worker: string[] } {
+export function providerCspSources(auth: PortalConfig['auth']): DashboardCspSources {
   if (auth.provider === 'clerk' && auth.clerk) {
-    if (auth.clerk.proxyUrl) return { connect: [new URL(auth.clerk.proxyUrl).origin], worker: ['blob:'] };
+    // Clerk's components (`@clerk/ui`) style themselves with emotion's <style> elements: a per-page nonce.
+    const clerk = { worker: ['blob:'], styleNonce: true };
+    if (auth.clerk.proxyUrl) return { connect: [new URL(auth.clerk.proxyUrl).origin], ...clerk };
     const encoded = auth.clerk.publishableKey?.replace(/^pk_(live|test)_/, '');
     const host = encoded ? Buffer.from(encoded, 'base64').toString('utf8').replace(/\$$/, '') : '';
-    return { connect: /^[a-z0-9.-]+(:\d+)?$/i.test(host) ? [`https://${host}`] : [], worker: ['blob:'] };
+    return { connect: /^[a-z0-9.-]+(:\d+)?$/i.test(host) ? [`https://${host}`] : [], ...clerk };
   }
   if (auth.provider === 'supabase' && auth.supabase)
     return { connect: [new URL(auth.supabase.url).origin], worker: [] };

@@ -1,5 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { navigate } from '../lib/router';
+import { useAuthClient } from '../lib/auth/context';
+import { ProviderMount } from './ProviderMount';
 import { SupportLink } from '../docs/Support';
 import { DisclosureButton } from './DisclosureButton';
 import type { Account } from '../lib/types';
@@ -67,6 +69,7 @@ export function Shell({
   children: ReactNode;
 }) {
   const [menuOpen, setMenuOpen] = useState(false);
+  const userButton = useAuthClient().components?.userButton;
   const go = (to: string) => (e: React.MouseEvent) => {
     if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
     e.preventDefault();
@@ -101,14 +104,24 @@ export function Shell({
             <NavList items={ADMIN_NAV} path={path} go={go} />
           </nav>
         )}
-        <div className="sidenav-foot">
-          <span className="muted small" title={account.user.email}>
-            {account.user.email}
-          </span>
-          <button type="button" className="btn btn-small btn-quiet" onClick={onSignOut}>
-            Sign out
-          </button>
-        </div>
+        {userButton ? (
+          // Clerk mode: Clerk's user menu (<UserButton/>: the account page, sign out) beside the address.
+          <div className="sidenav-foot sidenav-foot-row">
+            <span className="muted small" title={account.user.email}>
+              {account.user.email}
+            </span>
+            <ProviderMount mount={userButton} className="provider-user-button" testId="user-menu" />
+          </div>
+        ) : (
+          <div className="sidenav-foot">
+            <span className="muted small" title={account.user.email}>
+              {account.user.email}
+            </span>
+            <button type="button" className="btn btn-small btn-quiet" onClick={onSignOut}>
+              Sign out
+            </button>
+          </div>
+        )}
       </nav>
       <main id="main" className="main" tabIndex={-1}>
         {account.organization.status === 'disabled' && (

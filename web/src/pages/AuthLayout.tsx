@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { ProviderMount } from '../components/ProviderMount';
 
 export function AuthLayout({
   title,
@@ -16,6 +17,18 @@ export function AuthLayout({
         <h1>{title}</h1>
         {subtitle && <p className="muted">{subtitle}</p>}
         {children}
+      </div>
+    </main>
+  );
+}
+
+/** A page that is one of the provider's own components (Clerk's <SignIn/> or <SignUp/>) under Portal's name. */
+export function ProviderAuthPage({ mount }: { mount: (node: HTMLDivElement) => () => void }) {
+  return (
+    <main className="auth" id="main">
+      <div className="provider-auth">
+        <div className="brand auth-brand">Portal</div>
+        <ProviderMount mount={mount} testId="provider-auth" />
       </div>
     </main>
   );

@@ -5,6 +5,7 @@ import { api } from '../lib/api';
 import type { Account } from '../lib/types';
 import type { ComponentProps } from 'react';
 import { validateName, validatePassword } from '../lib/validate';
+import { ProviderMount } from '../components/ProviderMount';
 
 const PROVIDER_NAMES: Record<Account['auth_provider'], string> = {
   local: 'Portal (email and password)',
@@ -39,6 +40,12 @@ export function ProfilePage({ account, onSignOut }: { account: Account; onSignOu
           Sign out
         </button>
       </section>
+      {account.auth_provider === 'clerk' && auth.components && !accountUrl && (
+        // Clerk's own <UserProfile/> (email addresses, password, sessions) when no Account Portal is set.
+        <section className="card provider-profile">
+          <ProviderMount mount={auth.components.userProfile} testId="provider-profile" />
+        </section>
+      )}
       {account.auth_provider === 'local' && <PasswordCard />}
       {account.auth_provider === 'supabase' && auth.changePassword && (
         <NewPasswordCard change={auth.changePassword} />

@@ -4,7 +4,7 @@ import { Form, type Values } from '../components/Form';
 import { useAuthClient } from '../lib/auth/context';
 import { navigate } from '../lib/router';
 import { validateEmail } from '../lib/validate';
-import { AuthLayout, linkTo } from './AuthLayout';
+import { AuthLayout, linkTo, ProviderAuthPage } from './AuthLayout';
 
 const EMAIL = { name: 'email', label: 'Email', type: 'email', autoComplete: 'email' };
 const PASSWORD = { name: 'password', label: 'Password', type: 'password', autoComplete: 'current-password' };
@@ -15,14 +15,20 @@ const OAUTH_NAMES: Record<string, string> = {
   azure: 'Microsoft',
 };
 
-/** Sign in: email + password in every mode; Supabase adds a magic link and its OAuth providers. */
+/** Sign in: Clerk's own <SignIn/> in Clerk mode; else Portal's form (email + password; Supabase adds a
+ * magic link and its OAuth providers). */
 export function SignIn() {
+  const auth = useAuthClient();
+  return auth.components ? <ProviderAuthPage mount={auth.components.signIn} /> : <PortalSignIn />;
+}
+
+function PortalSignIn() {
   const auth = useAuthClient();
   const queryClient = useQueryClient();
   const [byLink, setByLink] = useState(false);
 
   async function signIn(v: Values) {
-    await auth.signIn(v.email!.trim(), v.password!);
+    await auth.signIn!(v.email!.trim(), v.password!);
     await queryClient.invalidateQueries();
     navigate('/keys', { replace: true });
   }
@@ -67,12 +73,6 @@ export function SignIn() {
           Continue with {OAUTH_NAMES[p] ?? p}
         </button>
       ))}
-      {auth.hostedSignInUrl && (
-        <p className="muted small">
-          Or use <a href={auth.hostedSignInUrl}>Clerk’s sign-in page</a> (other sign-in methods, password
-          reset).
-        </p>
-      )}
       <p className="auth-links">
         <a href="/forgot-password" onClick={linkTo(navigate, '/forgot-password')}>
           Forgot password?

@@ -3,17 +3,23 @@ import { Form, type Values } from '../components/Form';
 import { useAuthClient } from '../lib/auth/context';
 import { navigate } from '../lib/router';
 import { validateEmail, validateName, validatePassword } from '../lib/validate';
-import { AuthLayout, linkTo } from './AuthLayout';
+import { AuthLayout, linkTo, ProviderAuthPage } from './AuthLayout';
 
 export const NEW_PASSWORD_HINT = 'At least 10 characters; not a common password.';
 
+/** Create an account: Clerk's own <SignUp/> in Clerk mode; else Portal's form. */
 export function SignUp() {
+  const auth = useAuthClient();
+  return auth.components ? <ProviderAuthPage mount={auth.components.signUp} /> : <PortalSignUp />;
+}
+
+function PortalSignUp() {
   const auth = useAuthClient();
   const queryClient = useQueryClient();
 
   async function signUp(v: Values) {
     const email = v.email!.trim();
-    const result = await auth.signUp(v.name!.trim(), email, v.password!);
+    const result = await auth.signUp!(v.name!.trim(), email, v.password!);
     if (!result.signedIn)
       return `We sent a link to ${email}. Open it to confirm your address, then sign in. (If the address already has an account, sign in or reset your password instead.)`;
     await queryClient.invalidateQueries();

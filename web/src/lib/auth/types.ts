@@ -17,8 +17,9 @@ export interface AuthClient {
   provider: ProviderName;
   /** The person-facing name: "Portal", "Clerk", "Supabase Auth". */
   label: string;
-  signIn(email: string, password: string): Promise<void>;
-  signUp(name: string, email: string, password: string): Promise<SignUpResult>;
+  /** Portal's sign-in / sign-up forms call these; absent when the provider's own components do it (Clerk). */
+  signIn?(email: string, password: string): Promise<void>;
+  signUp?(name: string, email: string, password: string): Promise<SignUpResult>;
   /** Mails a link to choose a new password; it lands on /reset-password. Absent: the provider's own page
    * resets passwords (Clerk: `hostedSignInUrl`). */
   requestPasswordReset?(email: string): Promise<void>;
@@ -37,6 +38,15 @@ export interface AuthClient {
   signInWithOAuth?(provider: string): Promise<void>;
   /** Clerk: its hosted sign-in page (Account Portal), when configured. */
   hostedSignInUrl?: string | null;
+  /** Clerk: its prebuilt components, each mounted into a node (the returned function unmounts it). The
+   * pages mount them instead of Portal's forms; the shell shows `userButton` as the user menu. */
+  components?: Record<
+    'signIn' | 'signUp' | 'userButton' | 'userProfile',
+    (node: HTMLDivElement) => () => void
+  >;
+  /** Clerk: calls `listener` when the provider's session starts (true) or ends (false) on its own — after
+   * its sign-in component completes, or a sign-out from its user menu. Returns the unsubscribe. */
+  onSessionChange?(listener: (signedIn: boolean) => void): () => void;
   /** Set a new password while signed in (Supabase; built-in auth uses its own form with the current one). */
   changePassword?(password: string): Promise<void>;
 }
