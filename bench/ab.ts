@@ -5,9 +5,13 @@
  * are loaded in turn, round after round, and each cell reports the median over rounds of the B/A ratio of
  * Portal's CPU per request and of its req/s — the load of the moment hits both sides of each ratio alike.
  *
- * Run: `npx tsx bench/ab.ts --base /path/to/other/checkout [--rounds 5] [--seconds 3]`
+ * Run: `npx tsx bench/ab.ts --base /path/to/other/checkout [--rounds 5] [--seconds 3] [--upstream sim|fixed]
+ *        [--mode memory|redis] [--cells json1,json50,stream1,stream50] [--skip-build]`
  *   A = the build of --base (built with its own bench/lib/build.ts when missing), B = this tree (built now).
- * Memory mode (PGlite, memory limiter), model oss-20b on the OpenAI-compatible pool.
+ * Memory mode (PGlite, memory limiter) by default; `--mode redis` gives each build its own fresh database on
+ * DATABASE_URL and shares REDIS_URL (each key its own limiter counters). Model oss-20b on the simulator, or
+ * with `--upstream fixed` oss-120b on the fixed-reply upstream (bench/lib/fixed-upstream.mjs), where Portal's
+ * own work is not hidden behind the simulator's.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,13 +19,24 @@ import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { buildPortal } from './lib/build.js';
 import { checkOnce, measure, median, type LoadSpec } from './lib/load.js';
-import { startPortalProcess, startSim, type PortalService } from './lib/stack.js';
+import {
+  startFixedUpstream,
+  startPortalProcess,
+  startSim,
+  type PortalMode,
+  type PortalService,
+} from './lib/stack.js';
+import { createTestDatabase } from '../test/support/store.js';
 
 const { values: args } = parseArgs({
   options: {
     base: { type: 'string' },
     rounds: { type: 'string', default: '5' },
     seconds: { type: 'string', default: '3' },
+    upstream: { type: 'string', default: 'sim' },
+    mode: { type: 'string', default: 'memory' },
+    cells: { type: 'string', default: 'json1,json50,stream1,stream50' },
+    'skip-build': { type: 'boolean', default: false },
   },
 });
 if (!args.base) {
@@ -31,6 +46,12 @@ if (!args.base) {
 }
 const rounds = Number(args.rounds);
 const seconds = Number(args.seconds);
+const fixed = args.upstream === 'fixed';
+const model = fixed ? 'oss-120b' : 'oss-20b';
+if (args.mode === 'redis' && !(process.env.DATABASE_URL && process.env.REDIS_URL)) {
+  console.error('ab: --mode redis needs DATABASE_URL and REDIS_URL');
+  process.exit(1);
+}
 
 /** The other checkout's private bench build, built with its own tooling when it is not there yet. */
 function baseBin(dir: string): string {
@@ -52,7 +73,7 @@ function spec(p: PortalService, stream: boolean, connections: number, secs: numb
     url: `${p.url}/v1/chat/completions`,
     headers: { authorization: `Bearer ${p.key}` },
     body: JSON.stringify({
-      model: 'oss-20b',
+      model,
       messages: [{ role: 'user', content: 'Say hello to the benchmark.' }],
       max_tokens: 32,
       ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
@@ -64,18 +85,34 @@ function spec(p: PortalService, stream: boolean, connections: number, secs: numb
 }
 
 const CELLS = [
-  { stream: false, connections: 1 },
-  { stream: false, connections: 50 },
-  { stream: true, connections: 1 },
-  { stream: true, connections: 50 },
-];
+  { name: 'json1', stream: false, connections: 1 },
+  { name: 'json50', stream: false, connections: 50 },
+  { name: 'stream1', stream: true, connections: 1 },
+  { name: 'stream50', stream: true, connections: 50 },
+].filter((c) => args.cells.split(',').includes(c.name));
+
+async function startSide(bin: string, simUrl: string, fixedUrl: string | undefined) {
+  const database = args.mode === 'redis' ? await createTestDatabase('portal_ab') : undefined;
+  const mode: PortalMode = database
+    ? { name: 'redis', databaseUrl: database.url, redisUrl: process.env.REDIS_URL }
+    : { name: 'memory' };
+  const portal = await startPortalProcess(bin, simUrl, mode, { fixedUrl });
+  return {
+    ...portal,
+    async close() {
+      await portal.close();
+      await database?.drop();
+    },
+  };
+}
 
 async function main() {
   const binA = baseBin(args.base!);
-  const binB = buildPortal();
+  const binB = buildPortal({ skip: args['skip-build'] });
   const sim = await startSim(binB);
-  const a = await startPortalProcess(binA, sim.url, { name: 'memory' });
-  const b = await startPortalProcess(binB, sim.url, { name: 'memory' });
+  const upstream = fixed ? await startFixedUpstream() : undefined;
+  const a = await startSide(binA, sim.url, upstream?.url);
+  const b = await startSide(binB, sim.url, upstream?.url);
   const lines: string[] = [];
   try {
     for (const p of [a, b]) for (const stream of [false, true]) await checkOnce(spec(p, stream, 1, 1));
@@ -110,9 +147,11 @@ async function main() {
     await a.close();
     await b.close();
     await sim.child.stop();
+    await upstream?.child.stop();
   }
   console.log(
-    `\nA = ${args.base}, B = this tree; ${rounds} rounds × ${seconds} s per side per cell\n${lines.join('\n')}`,
+    `\nA = ${args.base}, B = this tree; ${args.mode} mode, ${fixed ? 'fixed-reply upstream' : 'simulator'}; ` +
+      `${rounds} rounds × ${seconds} s per side per cell\n${lines.join('\n')}`,
   );
 }
 
