@@ -11,7 +11,9 @@
  * Memory mode (PGlite, memory limiter) by default; `--mode redis` gives each build its own fresh database on
  * DATABASE_URL and shares REDIS_URL (each key its own limiter counters). Model oss-20b on the simulator, or
  * with `--upstream fixed` oss-120b on the fixed-reply upstream (bench/lib/fixed-upstream.mjs), where Portal's
- * own work is not hidden behind the simulator's.
+ * own work is not hidden behind the simulator's. In Redis mode each cell also reports the Redis commands and the
+ * Redis server's own µs per request (INFO commandstats around each load) — exact counts, unlike CPU time on a
+ * shared machine; point REDIS_URL at a private Redis, or other users' commands are counted too.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +29,7 @@ import {
   type PortalService,
 } from './lib/stack.js';
 import { createTestDatabase } from '../test/support/store.js';
+import { Redis } from 'ioredis';
 
 const { values: args } = parseArgs({
   options: {
@@ -106,6 +109,21 @@ async function startSide(bin: string, simUrl: string, fixedUrl: string | undefin
   };
 }
 
+/** Scripts run (EVALSHA/EVAL: one round trip each) and the server's µs in them, from INFO commandstats
+ * (the commands a script runs are listed there too; their time is inside the script's). */
+async function redisTotals(redis: Redis | undefined): Promise<{ scripts: number; usec: number }> {
+  if (!redis) return { scripts: 0, usec: 0 };
+  const info = await redis.info('commandstats');
+  let scripts = 0;
+  let usec = 0;
+  for (const m of info.matchAll(/^cmdstat_(\w+):calls=(\d+),usec=(\d+)/gm)) {
+    if (m[1] !== 'evalsha' && m[1] !== 'eval') continue;
+    scripts += Number(m[2]);
+    usec += Number(m[3]);
+  }
+  return { scripts, usec };
+}
+
 async function main() {
   const binA = baseBin(args.base!);
   const binB = buildPortal({ skip: args['skip-build'] });
@@ -113,6 +131,7 @@ async function main() {
   const upstream = fixed ? await startFixedUpstream() : undefined;
   const a = await startSide(binA, sim.url, upstream?.url);
   const b = await startSide(binB, sim.url, upstream?.url);
+  const stats = args.mode === 'redis' ? new Redis(process.env.REDIS_URL ?? '') : undefined;
   const lines: string[] = [];
   try {
     for (const p of [a, b]) for (const stream of [false, true]) await checkOnce(spec(p, stream, 1, 1));
@@ -120,14 +139,25 @@ async function main() {
       const cpu: number[] = [];
       const rps: number[] = [];
       const raw: string[] = [];
+      const redisPerRequest = new Map<PortalService, string[]>([
+        [a, []],
+        [b, []],
+      ]);
       for (const p of [a, b]) await measure(spec(p, cell.stream, cell.connections, 2)); // warm-up
       for (let round = 0; round < rounds; round++) {
         // Alternate which side goes first, so a load change within a round does not favour one side.
         const order = round % 2 ? [b, a] : [a, b];
         const got = new Map<PortalService, { cpu: number; rps: number }>();
         for (const p of order) {
+          const before = await redisTotals(stats);
           const r = await measure(spec(p, cell.stream, cell.connections, seconds));
           if (r.failures) throw new Error(`failures during a cell: ${r.failures}`);
+          const after = await redisTotals(stats);
+          redisPerRequest
+            .get(p)
+            ?.push(
+              `${((after.scripts - before.scripts) / r.requests).toFixed(2)} scripts ${((after.usec - before.usec) / r.requests).toFixed(0)} µs in Redis`,
+            );
           got.set(p, { cpu: r.cpuUsPerRequest, rps: r.rps });
         }
         const ra = got.get(a)!;
@@ -139,7 +169,10 @@ async function main() {
       const line =
         `${cell.stream ? 'stream' : 'json  '} c=${String(cell.connections).padEnd(2)}  ` +
         `CPU/req B/A ${median(cpu).toFixed(2)} (rounds ${cpu.map((x) => x.toFixed(2)).join(' ')})  ` +
-        `req/s B/A ${median(rps).toFixed(2)}  [A/B CPU per round: ${raw.join(', ')}]`;
+        `req/s B/A ${median(rps).toFixed(2)}  [A/B CPU per round: ${raw.join(', ')}]` +
+        (stats
+          ? `\n         Redis per request, A: ${redisPerRequest.get(a)?.join(', ')}; B: ${redisPerRequest.get(b)?.join(', ')}`
+          : '');
       console.log(line);
       lines.push(line);
     }
@@ -148,6 +181,7 @@ async function main() {
     await b.close();
     await sim.child.stop();
     await upstream?.child.stop();
+    await stats?.quit();
   }
   console.log(
     `\nA = ${args.base}, B = this tree; ${args.mode} mode, ${fixed ? 'fixed-reply upstream' : 'simulator'}; ` +
