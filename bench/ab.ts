@@ -109,19 +109,25 @@ async function startSide(bin: string, simUrl: string, fixedUrl: string | undefin
   };
 }
 
-/** Scripts run (EVALSHA/EVAL: one round trip each) and the server's µs in them, from INFO commandstats
- * (the commands a script runs are listed there too; their time is inside the script's). */
-async function redisTotals(redis: Redis | undefined): Promise<{ scripts: number; usec: number }> {
-  if (!redis) return { scripts: 0, usec: 0 };
+/** Scripts run (EVALSHA/EVAL: one round trip each), the commands run inside them (and any others) and the
+ * server's µs in the scripts, from INFO commandstats. */
+async function redisTotals(
+  redis: Redis | undefined,
+): Promise<{ scripts: number; usec: number; inner: number }> {
+  if (!redis) return { scripts: 0, usec: 0, inner: 0 };
   const info = await redis.info('commandstats');
   let scripts = 0;
   let usec = 0;
+  let inner = 0;
   for (const m of info.matchAll(/^cmdstat_(\w+):calls=(\d+),usec=(\d+)/gm)) {
-    if (m[1] !== 'evalsha' && m[1] !== 'eval') continue;
-    scripts += Number(m[2]);
-    usec += Number(m[3]);
+    if (m[1] === 'info') continue;
+    if (m[1] !== 'evalsha' && m[1] !== 'eval') inner += Number(m[2]);
+    else {
+      scripts += Number(m[2]);
+      usec += Number(m[3]);
+    }
   }
-  return { scripts, usec };
+  return { scripts, usec, inner };
 }
 
 async function main() {
@@ -156,7 +162,9 @@ async function main() {
           redisPerRequest
             .get(p)
             ?.push(
-              `${((after.scripts - before.scripts) / r.requests).toFixed(2)} scripts ${((after.usec - before.usec) / r.requests).toFixed(0)} µs in Redis`,
+              `${((after.scripts - before.scripts) / r.requests).toFixed(2)} scripts ` +
+                `(${((after.inner - before.inner) / r.requests).toFixed(1)} commands) ` +
+                `${((after.usec - before.usec) / r.requests).toFixed(0)} µs in Redis`,
             );
           got.set(p, { cpu: r.cpuUsPerRequest, rps: r.rps });
         }

@@ -32,15 +32,19 @@ local function save(c)
   end
 end
 
+-- The key lives until its newest bucket leaves the window. When bucket k already holds an amount (k is the
+-- newest, hi), the add that first charged it set that expiry at a time >= k * b, which is no earlier than
+-- (k + 1) * b + W: nothing to renew (one command less per limit on most admissions).
 local function add(c, amount)
   local k = math.floor(t / c.b)
+  local renew = c.s <= 0 or k ~= c.hi
   if c.s <= 0 then c.lo = k; c.hi = k end
   redis.call('HINCRBY', c.key, d(k), d(amount))
   c.s = c.s + amount
   if k < c.lo then c.lo = k end
   if k > c.hi then c.hi = k end
   save(c)
-  redis.call('PEXPIRE', c.key, d(c.W + c.b))
+  if renew then redis.call('PEXPIRE', c.key, d(c.W + c.b)) end
   return k
 end
 

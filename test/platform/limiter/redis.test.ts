@@ -169,4 +169,24 @@ describeWith(['redis'], 'redis limiter across connections', () => {
     expect(slotTag('rl:{}:k')).toBe('rl:{}:k');
     expect(slotTag('no-tag')).toBe('no-tag');
   });
+
+  it("renews a key's expiry only when a newer bucket is charged (it lives until its newest bucket leaves)", async () => {
+    const redis = new Redis(url);
+    const limiter = createRedisLimiter({ redis, prefix });
+    limiters.push(limiter);
+    const spec: LimitSpec = { key: 'rl:{org_x}:ttl', limit: 100, windowMs: 2_000, buckets: 20, cost: 1 };
+    const pttl = () => redis.pttl(`${prefix}${spec.key}`);
+    // Start just after a bucket boundary (100 ms buckets on the Redis clock), so the next 40 ms stay in it.
+    const [, micros] = await redis.time();
+    await new Promise((r) => setTimeout(r, 105 - ((Number(micros) / 1_000) % 100)));
+    await limiter.consume([spec]);
+    const first = await pttl();
+    expect(first).toBeGreaterThan(2_000);
+    await new Promise((r) => setTimeout(r, 40));
+    await limiter.consume([spec]);
+    expect(await pttl()).toBeLessThan(first - 20); // same bucket: the expiry set by the first add stands
+    await new Promise((r) => setTimeout(r, 120));
+    await limiter.consume([spec]);
+    expect(await pttl()).toBeGreaterThan(2_000); // a newer bucket: renewed
+  });
 });
