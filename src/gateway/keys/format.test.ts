@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { hashIp } from '../gateway.js';
 import { checkKeyFormat, generateKey, hashKey, KEY_LENGTH } from './format.js';
 
 describe('key format', () => {
@@ -31,5 +33,27 @@ describe('key format', () => {
   it('keys are unique and random', () => {
     const seen = new Set(Array.from({ length: 1000 }, () => generateKey().key));
     expect(seen.size).toBe(1000);
+  });
+});
+
+describe('one-shot hashes (crypto.hash) on the hot path', () => {
+  const reference = (...parts: string[]) => {
+    const h = createHash('sha256');
+    for (const p of parts) h.update(p);
+    return h.digest('hex');
+  };
+
+  it('hash a key, and a salted client IP, exactly as a Hash object fed the same parts', () => {
+    for (const key of ['ptl_x', generateKey().key, 'é€😀', '']) expect(hashKey(key)).toBe(reference(key));
+    for (const ip of ['127.0.0.1', '::ffff:10.0.0.1', '2001:db8::1'])
+      expect(hashIp(ip, 'salt-0123')).toBe(reference('salt-0123', ip).slice(0, 32));
+    expect(hashIp(undefined, 'salt')).toBeNull();
+  });
+
+  it('accepts a key issued before the change and refuses one with a changed checksum', () => {
+    const key = 'ptl_GwFmN4jCFHkM8ydrSusFxgi7huBH1O3Dx5yF'; // generated with the Hash-object checksum
+    expect(checkKeyFormat(key)).toBe(true);
+    const last = key.at(-1) === 'a' ? 'b' : 'a';
+    expect(checkKeyFormat(key.slice(0, -1) + last)).toBe(false);
   });
 });

@@ -113,6 +113,24 @@ describe('router choice', () => {
     expect(fleet.acquire('m', none(), 0)).toBeUndefined();
   });
 
+  it('is available while any active router of any active pool serving the model can take a call', () => {
+    const fleet = createFleet({ failureThreshold: 1, openMs: 1000 });
+    fleet.load([
+      pool([router('a1', { maxConcurrency: 1 })], { id: 'pa' }),
+      pool([router('b1', { state: 'draining' }), router('b2', { maxConcurrency: 1 })], { id: 'pb' }),
+      pool([router('c1')], { id: 'pc', state: 'draining' }),
+    ]);
+    expect(fleet.availability('m', 0)).toEqual({ ok: true });
+    const first = fleet.acquire('m', none(), 0);
+    expect(fleet.availability('m', 0)).toEqual({ ok: true }); // the other pool's last router is free
+    const second = fleet.acquire('m', none(), 0);
+    expect([first?.router.record.id, second?.router.record.id].sort()).toEqual(['a1', 'b2']);
+    // A draining router and a draining pool never count, however idle.
+    expect(fleet.availability('m', 0)).toEqual({ ok: false, reason: 'busy', retryAfterS: 1 });
+    second!.release();
+    expect(fleet.availability('m', 0)).toEqual({ ok: true });
+  });
+
   it('tells a pool under maintenance from a model nobody serves', () => {
     const fleet = createFleet({ failureThreshold: 1, openMs: 1000 });
     fleet.load([pool([router('a')], { state: 'draining' })]);

@@ -195,9 +195,19 @@ function acquire(state: FleetState, modelId: string, exclude: Exclusions, now: n
   };
 }
 
+const AVAILABLE: Availability = Object.freeze({ ok: true });
+
 function availability(state: FleetState, modelId: string, now: number): Availability {
   const served = poolsFor(state, modelId);
   if (!served.length) return { ok: false, reason: 'no_pool', retryAfterS: 30 };
+  // Every admitted request asks this: the usual answer without building the lists the refusals below need.
+  for (const p of served) {
+    if (p.state !== 'active') continue;
+    for (const r of p.routers) {
+      const rt = r.state === 'active' ? state.runtimes.get(r.id) : undefined;
+      if (rt && routable(rt, now) && rt.inFlight < capOf(state, rt.record)) return AVAILABLE;
+    }
+  }
   const live = served.flatMap((p) =>
     p.state === 'active' ? p.routers.filter((r) => r.state === 'active') : [],
   );

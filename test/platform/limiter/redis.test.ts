@@ -5,9 +5,9 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, it, vi } from 'vitest';
 import { createMemoryLimiter } from '#src/platform/limiter/memory.js';
-import { createRedisLimiter, runScript } from '#src/platform/limiter/redis.js';
+import { createRedisLimiter, runScript, slotTag } from '#src/platform/limiter/redis.js';
 import type { Charge, LimitSpec, Limiter } from '#src/platform/limiter/types.js';
 import { describeWith } from '#test/support/services.js';
 import { deleteKeys, testPrefix } from './targets.js';
@@ -116,5 +116,77 @@ describeWith(['redis'], 'redis limiter across connections', () => {
     expect(await runScript(redis, script, [], [])).toBe(42);
     expect(await redis.script('EXISTS', script.sha)).toEqual([1]);
     await redis.quit();
+  });
+
+  /** A limiter on its own connection whose script calls (EVALSHA) are counted. */
+  const counted = () => {
+    const redis = new Redis(url);
+    const scripts = vi.spyOn(redis, 'evalsha');
+    const limiter = createRedisLimiter({ redis, prefix });
+    limiters.push(limiter);
+    return { limiter, scripts };
+  };
+  const tokens = (key: string, cost: number): LimitSpec => ({ key, limit: 1_000, windowMs: 60_000, cost });
+
+  it('a settlement rides on the next admission of its slot: one script, the settlement first', async () => {
+    const { limiter, scripts } = counted();
+    const first = await limiter.consume([tokens('rl:{org_f}:k:1:tpm', 100), tokens('rl:{org_f}:o:tpd', 100)]);
+    if (!first.allowed) throw new Error('refused');
+    scripts.mockClear();
+    const settled = limiter.settle(first.charges, [-60, -60]);
+    const next = await limiter.consume([tokens('rl:{org_f}:k:1:tpm', 5), tokens('rl:{org_f}:o:tpd', 5)]);
+    await settled;
+    expect(scripts).toHaveBeenCalledTimes(1);
+    expect(next.states.map((s) => s.used)).toEqual([45, 45]);
+  });
+
+  it('a settlement no admission picks up is sent alone within the turn', async () => {
+    const { limiter, scripts } = counted();
+    const first = await limiter.consume([tokens('rl:{org_g}:k:1:tpm', 100)]);
+    if (!first.allowed) throw new Error('refused');
+    scripts.mockClear();
+    await limiter.settle(first.charges, [-30]);
+    expect(scripts).toHaveBeenCalledTimes(1);
+    expect((await limiter.peek([tokens('rl:{org_g}:k:1:tpm', 0)]))[0]!.used).toBe(70);
+  });
+
+  it('an admission on another slot does not carry a settlement (a cluster node holds only its own slots)', async () => {
+    const { limiter, scripts } = counted();
+    const a = await limiter.consume([tokens('rl:{org_h}:k:1:tpm', 100)]);
+    if (!a.allowed) throw new Error('refused');
+    scripts.mockClear();
+    const settled = limiter.settle(a.charges, [-50]);
+    const b = await limiter.consume([tokens('rl:{org_i}:k:1:tpm', 10)]);
+    await settled;
+    expect(scripts).toHaveBeenCalledTimes(2);
+    expect(b.states[0]!.used).toBe(10);
+    expect((await limiter.peek([tokens('rl:{org_h}:k:1:tpm', 0)]))[0]!.used).toBe(50);
+  });
+
+  it('names the hash slot of a key by its first non-empty {tag}, as Redis Cluster does', () => {
+    expect(slotTag('rl:{org_1}:k:2:tpm')).toBe('org_1');
+    expect(slotTag('p:rl:{org_1}:{x}')).toBe('org_1');
+    expect(slotTag('rl:{}:k')).toBe('rl:{}:k');
+    expect(slotTag('no-tag')).toBe('no-tag');
+  });
+
+  it("renews a key's expiry only when a newer bucket is charged (it lives until its newest bucket leaves)", async () => {
+    const redis = new Redis(url);
+    const limiter = createRedisLimiter({ redis, prefix });
+    limiters.push(limiter);
+    const spec: LimitSpec = { key: 'rl:{org_x}:ttl', limit: 100, windowMs: 2_000, buckets: 20, cost: 1 };
+    const pttl = () => redis.pttl(`${prefix}${spec.key}`);
+    // Start just after a bucket boundary (100 ms buckets on the Redis clock), so the next 40 ms stay in it.
+    const [, micros] = await redis.time();
+    await new Promise((r) => setTimeout(r, 105 - ((Number(micros) / 1_000) % 100)));
+    await limiter.consume([spec]);
+    const first = await pttl();
+    expect(first).toBeGreaterThan(2_000);
+    await new Promise((r) => setTimeout(r, 40));
+    await limiter.consume([spec]);
+    expect(await pttl()).toBeLessThan(first - 20); // same bucket: the expiry set by the first add stands
+    await new Promise((r) => setTimeout(r, 120));
+    await limiter.consume([spec]);
+    expect(await pttl()).toBeGreaterThan(2_000); // a newer bucket: renewed
   });
 });
