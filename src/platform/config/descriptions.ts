@@ -38,6 +38,10 @@ export const CONFIG_DESCRIPTIONS: Record<string, { text: string; default?: strin
     text: 'Redis for the shared rate limiter, the change bus between instances and the password-attempt counters. Unset: in-memory (one instance only).',
     default: 'in-memory',
   },
+  'redis.cluster': {
+    text: 'Redis Cluster seed nodes (e.g. `[redis://10.0.0.1:6379, redis://10.0.0.2:6379]`): the limiter, bus and counters then run on the cluster (every script touches one hash tag). Several comma-separated URLs in `redis.url` mean the same. Credentials and `rediss:` of the first apply to every node.',
+    default: 'unset (one node, `redis.url`)',
+  },
   'redis.onFailure': {
     text: 'While Redis is unreachable: `local` applies limits per instance, `closed` refuses requests.',
   },
