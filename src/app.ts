@@ -61,6 +61,8 @@ export interface ServiceOptions {
   log?: Logger;
   /** Use this store instead of opening one (tests share one PGlite per worker). */
   store?: Store;
+  /** The usage spool's directory (default `<dataDir>/spool`; each `--workers` worker needs its own). */
+  spoolDir?: string;
 }
 
 export async function createServices(config: PortalConfig, options: ServiceOptions = {}): Promise<Services> {
@@ -87,7 +89,7 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
     store,
     log,
     registry: metrics.registry,
-    spoolDir: `${config.dataDir}/spool`,
+    spoolDir: options.spoolDir ?? `${config.dataDir}/spool`,
     ...config.metering,
   });
   closers.push({ name: 'metering', close: () => metering.close() });
