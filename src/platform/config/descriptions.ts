@@ -225,6 +225,14 @@ export const OTHER_ENV: Array<{ name: string; text: string }> = [
   },
   { name: 'LOG_LEVEL', text: 'pino log level (`info` by default).' },
   {
+    name: 'PORTAL_WORKERS',
+    text: '`portal serve` only: worker processes sharing the port (same as `--workers`; `auto` = one per CPU). Needs `DATABASE_URL` and `REDIS_URL`.',
+  },
+  {
+    name: 'PORTAL_WORKER_ID',
+    text: 'Set by the `--workers` primary for each worker (its number, in log lines); not for operators.',
+  },
+  {
     name: 'PORTAL_URL',
     text: 'CLI only (`portal users`, `portal keys`): the server to call; default: port 8080 on localhost.',
   },
