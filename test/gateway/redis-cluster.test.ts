@@ -11,7 +11,7 @@ import { useRedisCluster } from '#test/support/redis-cluster.js';
 import { describeWith } from '#test/support/services.js';
 import { usePortal } from '#test/support/harness.js';
 import { chatBody } from '#test/support/http.js';
-import { createAccount } from '#test/support/fixtures.js';
+import { createAccount, createKey } from '#test/support/fixtures.js';
 
 // Credits: 1 micro-unit per output token, input free, so a request's maximum cost is its max_tokens.
 const models = defaultModels.map((m) => ({ ...m, inputPricePerMTok: 0, outputPricePerMTok: 1_000_000 }));
@@ -37,11 +37,26 @@ describeWith(['redis-cluster'], 'two instances on a three-node Redis Cluster', (
     return found;
   }
 
+  /** Decisions each instance took per backend; `local` means it fell back to per-instance limits. */
+  async function decisions() {
+    const lines = await Promise.all([a, b].map(async (t) => (await t.admin.get('/metrics')).text()));
+    return lines
+      .join('\n')
+      .split('\n')
+      .filter((l) => l.startsWith('portal_limiter_decisions_total'));
+  }
+
   it('8 concurrent requests over both instances against a limit of 5: exactly 5 pass, counted on one slot', async () => {
     const { key, orgId } = await createAccount(a.store, { key: { requestsPerMinute: 5 } });
+    // Another key of the organization opens both instances' connections to the node owning its slot first:
+    // on a loaded machine a first connection can outlast the limiter's 300 ms, and the decision then falls
+    // back to per-instance limits (by design, redis.onFailure: local) — which is not what this case checks.
+    const warm = await createKey(a.store, orgId);
+    await Promise.all([chat(0, warm.key), chat(1, warm.key)]);
     const statuses = await Promise.all(
       Array.from({ length: 8 }, (_, i) => chat(i, key).then((r) => r.status)),
     );
+    expect(await decisions()).not.toContainEqual(expect.stringContaining('backend="local"'));
     expect(statuses.filter((s) => s === 200)).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(3);
     const counters = await clusterKeys(`rl:{${orgId}}:*`);
@@ -66,9 +81,13 @@ describeWith(['redis-cluster'], 'two instances on a three-node Redis Cluster', (
       description: 'test credit',
     });
     expect(grant.status).toBe(201);
+    // Every answer is held for 3 s, so all 7 reservations are open at once (none settles before another
+    // reserves: a settled call releases its reservation and debits only its actual cost).
+    for (const t of [a, b]) t.sim.configure({ ttftMs: 3_000 });
     const statuses = await Promise.all(
       Array.from({ length: 7 }, (_, i) => chat(i, account.key).then((r) => r.status)),
     );
+    for (const t of [a, b]) t.sim.configure({ ttftMs: 0 });
     expect(statuses.filter((s) => s === 200)).toHaveLength(3);
     expect(await clusterKeys(`credits:{${account.orgId}}`)).toHaveLength(1);
   });
