@@ -15,6 +15,7 @@ import { createBus } from './platform/bus/index.js';
 import type { Bus } from './platform/bus/types.js';
 import { createLimiter } from './platform/limiter/index.js';
 import type { Limiter } from './platform/limiter/types.js';
+import { connectRedis, redisTargetOf } from './platform/redis/client.js';
 import type { AppEnv } from './platform/http/context.js';
 import { installKernel, routeLabel } from './platform/http/kernel.js';
 import { hsts } from './platform/http/hsts.js';
@@ -27,7 +28,6 @@ import { createDomain, type Domain } from './domain/services.js';
 import { createMetering } from './platform/metering/metering.js';
 import type { Metering } from './platform/metering/types.js';
 import { createCredits, type CreditsGuard } from './platform/billing/credits.js';
-import { Redis } from 'ioredis';
 import { createCatalog, type Catalog } from './inference/catalog.js';
 import { createInference, type InferenceService } from './inference/inference.js';
 import { createGatewayService, type GatewayService } from './gateway/service.js';
@@ -61,6 +61,8 @@ export interface ServiceOptions {
   log?: Logger;
   /** Use this store instead of opening one (tests share one PGlite per worker). */
   store?: Store;
+  /** The usage spool's directory (default `<dataDir>/spool`; each `--workers` worker needs its own). */
+  spoolDir?: string;
 }
 
 export async function createServices(config: PortalConfig, options: ServiceOptions = {}): Promise<Services> {
@@ -87,18 +89,15 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
     store,
     log,
     registry: metrics.registry,
-    spoolDir: `${config.dataDir}/spool`,
+    spoolDir: options.spoolDir ?? `${config.dataDir}/spool`,
     ...config.metering,
   });
   closers.push({ name: 'metering', close: () => metering.close() });
+  const redisTarget = redisTargetOf(config.redis);
   const credits = createCredits({
     store,
-    redis: config.redis.url
-      ? new Redis(config.redis.url, {
-          lazyConnect: true,
-          maxRetriesPerRequest: 2,
-          enableAutoPipelining: true,
-        })
+    redis: redisTarget
+      ? connectRedis(redisTarget, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true })
       : undefined,
   });
   closers.push({ name: 'credits', close: () => credits.close() });

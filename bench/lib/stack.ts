@@ -23,6 +23,8 @@ export interface Service {
 
 export interface PortalService extends Service {
   key: string;
+  /** Where the process's output (pino lines) goes. */
+  logFile: string;
   close(): Promise<void>;
 }
 
@@ -124,7 +126,7 @@ export async function startPortalProcess(
   bin: string,
   simUrl: string | string[],
   mode: PortalMode,
-  options: { nodeArgs?: string[]; logLevel?: string; fixedUrl?: string } = {},
+  options: { nodeArgs?: string[]; serveArgs?: string[]; logLevel?: string; fixedUrl?: string } = {},
 ): Promise<PortalService> {
   const dir = mkdtempSync(join(tmpdir(), `portal-bench-${mode.name}-`));
   const port = await freePort();
@@ -149,7 +151,7 @@ export async function startPortalProcess(
   const { child } = await startChild({
     name: `portal (${mode.name})`,
     command: process.execPath,
-    args: [...(options.nodeArgs ?? []), bin, 'serve', '--config', configFile],
+    args: [...(options.nodeArgs ?? []), bin, 'serve', '--config', configFile, ...(options.serveArgs ?? [])],
     env,
     ready: `${url}/healthz`,
     logFile: join(dir, 'portal.log'),
@@ -160,6 +162,7 @@ export async function startPortalProcess(
     child,
     url,
     key,
+    logFile: join(dir, 'portal.log'),
     async close() {
       await child.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -12,7 +12,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import { Hono as HonoApp } from 'hono';
-import { Redis } from 'ioredis';
+import { connectRedis, redisTargetOf } from '#src/platform/redis/client.js';
 import type { Services } from '../app.js';
 import type { AppEnv } from '../platform/http/context.js';
 import { resolvePublicOrigin } from '../platform/config/public-origin.js';
@@ -137,9 +137,13 @@ function requiresEmailVerification(config: PortalConfig): boolean {
 
 /** With Redis, every instance shares the password-attempt counters; else this instance keeps its own. */
 function passwordGuardFor(config: PortalConfig, log: Logger, closers: ProductParts['closers']): AttemptGuard {
-  const url = config.redis.url;
-  if (!url) return createAttemptGuard();
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: true });
+  const target = redisTargetOf(config.redis);
+  if (!target) return createAttemptGuard();
+  const redis = connectRedis(target, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: true,
+  });
   closers.push({ name: 'password-guard', close: async () => void redis.disconnect() });
   return createRedisAttemptGuard(redis, log);
 }

@@ -45,10 +45,12 @@ export function writeConfig(config: object): string {
 export async function startPortalProcess(
   env: Record<string, string>,
   timeoutMs = 60_000,
+  /** Extra `serve` arguments, e.g. `['--workers', '2']`. */
+  args: string[] = [],
 ): Promise<PortalProcess> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'portal-proc-'));
-  const child = spawn(process.execPath, [BIN, 'serve'], {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], {
     env: {
       ...process.env,
       // Embedded unless the caller names the services: the suite's DATABASE_URL / REDIS_URL do not leak in.

@@ -1,9 +1,14 @@
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '#src/platform/config/load.js';
-import { startPortal } from '#src/server.js';
+import { StartupError, startPortal } from '#src/server.js';
 import type { PortalConfig } from '#src/platform/config/schema.js';
 import { secretFile } from '#src/platform/config/secret-file.js';
+import { createLogger } from '#src/platform/log.js';
+import { resolveAuthSecret } from '#src/product/auth/secret.js';
 import type { Command } from '../command.js';
+import { parseWorkers, superviseWorkers, workerId, workersRefusal } from '../workers.js';
 
 /** Where `serve` keeps the admin token it generates outside production; the CLI reads it from there. */
 export const ADMIN_TOKEN_FILE = 'admin-token';
@@ -11,7 +16,7 @@ export const ADMIN_TOKEN_FILE = 'admin-token';
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Run Portal (dashboard, account API, admin API and the /v1 gateway)',
-  usage: `portal serve [--config FILE] [--port N]
+  usage: `portal serve [--config FILE] [--port N] [--workers N]
 
 Starts Portal. Without DATABASE_URL it uses embedded Postgres (PGlite) in the data dir (./.portal);
 without REDIS_URL, in-memory limits; without configured pools, a demo pool served by the router simulator.
@@ -19,6 +24,8 @@ without REDIS_URL, in-memory limits; without configured pools, a demo pool serve
 Options:
   --config FILE   JSON or YAML config (also PORTAL_CONFIG)
   --port N        listen port (also PORT; default 8080)
+  --workers N     N worker processes sharing the port (also PORTAL_WORKERS; "auto" = one per CPU; default 1).
+                  Needs DATABASE_URL and REDIS_URL: workers share limits, caches and data only through them.
 
 Without PORTAL_ADMIN_TOKEN, and unless NODE_ENV=production, an admin token is generated into
 <data dir>/admin-token (readable by its owner only), so the CLI's users and keys commands work as they are.
@@ -28,14 +35,21 @@ PORTAL_SUPPORT_URL, PORTAL_SUPPORT_EMAIL, LOG_LEVEL`,
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
-      options: { config: { type: 'string' }, port: { type: 'string' } },
+      options: { config: { type: 'string' }, port: { type: 'string' }, workers: { type: 'string' } },
     });
     const config = loadConfig({
       file: values.config,
       env: values.port ? { ...process.env, PORT: values.port } : process.env,
     });
+    const workers = parseWorkers(values.workers ?? process.env.PORTAL_WORKERS, availableParallelism());
+    const id = workerId();
+    if (workers > 1 && id === null) return runPrimary(config, workers);
     const { config: served, generatedToken } = withAdminToken(config, process.env);
-    const portal = await startPortal(served);
+    const portal = await startPortal(served, {
+      log: id === null ? undefined : createLogger().child({ worker: id, pid: process.pid }),
+      // The spool's file sequence is per process: each worker writes (and replays) its own directory.
+      spoolDir: id !== null && id > 1 ? join(served.dataDir, `spool-worker-${id}`) : undefined,
+    });
     if (generatedToken)
       portal.services.log.info(
         { file: `${served.dataDir}/${ADMIN_TOKEN_FILE}` },
@@ -56,6 +70,18 @@ PORTAL_SUPPORT_URL, PORTAL_SUPPORT_EMAIL, LOG_LEVEL`,
     return new Promise<number>(() => {}); // runs until a signal
   },
 };
+
+/**
+ * The `--workers` primary: refuses memory mode with the reason, creates the generated secrets once (workers
+ * starting together would each write a different one), then supervises the workers until a signal.
+ */
+async function runPrimary(config: PortalConfig, workers: number): Promise<number> {
+  const refusal = workersRefusal(config, workers);
+  if (refusal) throw new StartupError(refusal);
+  const { config: served } = withAdminToken(config, process.env);
+  resolveAuthSecret({ secret: served.auth.secret, dataDir: served.dataDir });
+  return superviseWorkers({ count: workers, log: createLogger(), graceMs: served.server.shutdownGraceMs });
+}
 
 /**
  * Outside production a fresh `npm start` has no admin token, and the README's CLI commands would fail: one is

@@ -2,7 +2,7 @@
  * The shared credit counter behind the credits guard: a hash per organization {balance, reserved, gen}.
  * Each operation is atomic: one Lua script on Redis, one synchronous function in memory.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '#src/platform/redis/client.js';
 
 export type ReserveResult =
   { state: 'admitted'; available: number } | { state: 'refused'; available: number } | { state: 'unloaded' };
@@ -91,14 +91,14 @@ redis.call('HINCRBY', KEYS[1], 'gen', 1)
 if redis.call('HEXISTS', KEYS[1], 'balance') == 1 then redis.call('HINCRBY', KEYS[1], 'balance', ARGV[1]) end
 return 1`;
 
-type Scripted = Redis & {
+type Scripted = RedisClient & {
   creditReserve(key: string, amount: number): Promise<[number, number]>;
   creditLoad(key: string, balance: number, gen: number): Promise<number>;
   creditSettle(key: string, reserved: number, actual: number): Promise<number>;
   creditAdjust(key: string, delta: number): Promise<number>;
 };
 
-export function createRedisCounter(redis: Redis, prefix: string): CreditCounter {
+export function createRedisCounter(redis: RedisClient, prefix: string): CreditCounter {
   const r = redis as Scripted;
   r.defineCommand('creditReserve', { numberOfKeys: 1, lua: RESERVE });
   r.defineCommand('creditLoad', { numberOfKeys: 1, lua: LOAD });

@@ -10,7 +10,7 @@
  * writeback) and are already counted here at settlement. Ledger changes other than usage debits are applied
  * as deltas; a generation number closes the race between a first load and a concurrent grant.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '#src/platform/redis/client.js';
 import type { Store } from '../store/db.js';
 import { ledgerBalance } from './ledger.js';
 import type { CreditDecision, CreditReservation, Credits } from './types.js';
@@ -19,7 +19,7 @@ import { createMemoryCounter, createRedisCounter, type CreditCounter } from './c
 export interface CreditsOptions {
   store: Store;
   /** Shared counter on Redis when given (the guard owns the connection and quits it on close). */
-  redis?: Redis;
+  redis?: RedisClient;
   /** Prepended to Redis keys (tests use a random one). */
   prefix?: string;
 }

@@ -1,6 +1,7 @@
-/** Builds the process's change bus: Redis pub/sub when `redis.url` is set, else in-process. */
+/** Builds the process's change bus: Redis pub/sub when Redis (one node or a cluster) is set, else in-process. */
 import type { PortalConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
+import { redisTargetOf } from '../redis/client.js';
 import { createMemoryBus } from './memory.js';
 import { createRedisBus } from './redis.js';
 import type { Bus } from './types.js';
@@ -15,6 +16,7 @@ export interface BusDeps {
 }
 
 export async function createBus({ config, log, channel }: BusDeps): Promise<Bus> {
-  if (!config.redis.url) return createMemoryBus();
-  return createRedisBus({ url: config.redis.url, log, channel });
+  const target = redisTargetOf(config.redis);
+  if (!target) return createMemoryBus();
+  return createRedisBus({ target, log, channel });
 }

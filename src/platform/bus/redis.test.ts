@@ -62,7 +62,7 @@ describe('bus messages', () => {
   });
 
   it('still reaches this instance when Redis is unreachable, and says it is degraded', async () => {
-    const bus = await createRedisBus({ url: 'redis://127.0.0.1:1', log, connectWaitMs: 200 });
+    const bus = await createRedisBus({ target: 'redis://127.0.0.1:1', log, connectWaitMs: 200 });
     const seen = nextMessage(bus, (m) => m.type === 'org.changed');
     await bus.publish({ type: 'org.changed', orgId: 'org_1' });
     expect(await seen).toEqual({ type: 'org.changed', orgId: 'org_1' });
@@ -81,7 +81,9 @@ describeWith(['redis'], 'redis bus across instances', () => {
   async function pair() {
     const channel = `test:bus:${randomUUID()}`;
     const names = [randomUUID(), randomUUID()];
-    const [a, b] = await Promise.all(names.map((name) => createRedisBus({ url, log, channel, name })));
+    const [a, b] = await Promise.all(
+      names.map((name) => createRedisBus({ target: url, log, channel, name })),
+    );
     opened.push(a!, b!);
     return { a: a!, b: b!, channel, names };
   }

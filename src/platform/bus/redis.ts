@@ -3,10 +3,14 @@
  * malformed one is dropped and logged, never thrown). Publishing and subscribing use separate connections;
  * after a reconnect the subscriber subscribes again, and the bus reports 'degraded' until it has — caches
  * then rely on their TTLs. A publish while Redis is down still reaches this instance's own subscribers.
+ *
+ * On Redis Cluster the same code runs: PUBLISH on any node is forwarded to every node's subscribers, and the
+ * cluster client keeps its one subscriber connection on some node (moving it, subscriptions included, when
+ * that node goes away). Classic, not sharded, pub/sub: the bus carries a few messages per admin change.
  */
-import { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Logger } from '../log.js';
+import { connectRedis, type RedisClient, type RedisTarget } from '../redis/client.js';
 import type { Bus, BusHandler, BusMessage } from './types.js';
 
 export const DEFAULT_CHANNEL = 'portal:bus';
@@ -21,7 +25,8 @@ const messageSchema = z.discriminatedUnion('type', [
 ]) satisfies z.ZodType<BusMessage>;
 
 export interface RedisBusOptions {
-  url: string;
+  /** One node or a cluster (a URL string means one node). */
+  target: RedisTarget | string;
   log: Logger;
   channel?: string;
   /** Names the connections (`portal-bus-sub-<name>` in CLIENT LIST); default: the process id. */
@@ -45,7 +50,9 @@ export function parseBusMessage(raw: string): BusMessage | null {
 export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   const { log } = options;
   const channel = options.channel ?? DEFAULT_CHANNEL;
-  const { pub, sub } = connect(options.url, options.name ?? String(process.pid));
+  const target =
+    typeof options.target === 'string' ? { kind: 'single' as const, url: options.target } : options.target;
+  const { pub, sub } = connect(target, options.name ?? String(process.pid));
   const handlers = new Set<BusHandler>();
   const warn = throttled(log, 60_000);
   const deliver = (message: BusMessage) => {
@@ -101,16 +108,16 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
 }
 
 /** Separate publisher and subscriber connections, named for CLIENT LIST; errors surface through status(). */
-function connect(url: string, name: string): { pub: Redis; sub: Redis } {
+function connect(target: RedisTarget, name: string): { pub: RedisClient; sub: RedisClient } {
   const retryStrategy = (attempt: number) => Math.min(attempt * 100, 2_000);
-  const pub = new Redis(url, {
+  const pub = connectRedis(target, {
     connectionName: `portal-bus-pub-${name}`,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: 1_000,
     retryStrategy,
   });
-  const sub = new Redis(url, {
+  const sub = connectRedis(target, {
     connectionName: `portal-bus-sub-${name}`,
     autoResubscribe: false,
     retryStrategy,
@@ -136,7 +143,7 @@ function throttled(log: Logger, everyMs: number): Warn {
  * `first` resolves on the first subscription.
  */
 function follow(
-  sub: Redis,
+  sub: RedisClient,
   channel: string,
   o: { log: Logger; warn: Warn; deliver: (m: BusMessage) => void },
 ) {
@@ -168,7 +175,7 @@ function follow(
   return { first, subscribed: () => subscribed, closing: () => void (closing = true) };
 }
 
-function ready(conn: Redis): Promise<void> {
+function ready(conn: RedisClient): Promise<void> {
   return new Promise<void>((resolve) => {
     if (conn.status === 'ready') resolve();
     else conn.once('ready', () => resolve());
@@ -176,7 +183,7 @@ function ready(conn: Redis): Promise<void> {
 }
 
 /** Waits for `started`, at most `ms`, and not at all past the subscriber's first connection error. */
-async function within(ms: number, started: Promise<unknown>, sub: Redis): Promise<void> {
+async function within(ms: number, started: Promise<unknown>, sub: RedisClient): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
     started,

@@ -38,6 +38,10 @@ export const CONFIG_DESCRIPTIONS: Record<string, { text: string; default?: strin
     text: 'Redis for the shared rate limiter, the change bus between instances and the password-attempt counters. Unset: in-memory (one instance only).',
     default: 'in-memory',
   },
+  'redis.cluster': {
+    text: 'Redis Cluster seed nodes (e.g. `[redis://10.0.0.1:6379, redis://10.0.0.2:6379]`): the limiter, bus and counters then run on the cluster (every script touches one hash tag). Several comma-separated URLs in `redis.url` mean the same. Credentials and `rediss:` of the first apply to every node.',
+    default: 'unset (one node, `redis.url`)',
+  },
   'redis.onFailure': {
     text: 'While Redis is unreachable: `local` applies limits per instance, `closed` refuses requests.',
   },
@@ -223,6 +227,14 @@ export const OTHER_ENV: Array<{ name: string; text: string }> = [
     text: '`production` requires `server.publicUrl` off loopback and never generates an admin token.',
   },
   { name: 'LOG_LEVEL', text: 'pino log level (`info` by default).' },
+  {
+    name: 'PORTAL_WORKERS',
+    text: '`portal serve` only: worker processes sharing the port (same as `--workers`; `auto` = one per CPU). Needs `DATABASE_URL` and `REDIS_URL`.',
+  },
+  {
+    name: 'PORTAL_WORKER_ID',
+    text: 'Set by the `--workers` primary for each worker (its number, in log lines); not for operators.',
+  },
   {
     name: 'PORTAL_URL',
     text: 'CLI only (`portal users`, `portal keys`, `portal admin`): the server to call; default: port 8080 on localhost.',

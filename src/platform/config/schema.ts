@@ -152,6 +152,8 @@ export const configSchema = z
     redis: z
       .object({
         url: z.string().optional(),
+        /** Redis Cluster seed nodes (any reachable subset of the cluster); when set, `url` is not used. */
+        cluster: z.array(z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')).optional(),
         /** What the limiter does when Redis is unreachable: per-instance limits, or refuse. */
         onFailure: z.enum(['local', 'closed']).default('local'),
         /** This instance's share of each limit while Redis is unreachable (e.g. 1/3 with three instances). */

@@ -1,13 +1,13 @@
 /**
- * Builds the process's limiter from config: with `redis.url`, the shared Redis limiter behind the per-instance
+ * Builds the process's limiter from config: with `redis.url` (or `redis.cluster`), the shared Redis limiter behind the per-instance
  * fallback (resilient.ts); without, the memory limiter (single instance). The Redis connection fails fast:
  * no offline queue, a short command timeout, no retries of a failed command — a dead Redis never holds a
  * request, it only switches decisions to the fallback until it answers again.
  */
-import { Redis } from 'ioredis';
 import type { PortalConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
+import { connectRedis, redisTargetOf, type RedisClient } from '../redis/client.js';
 import { createMemoryLimiter } from './memory.js';
 import { countDecision, limiterMetrics } from './metrics.js';
 import { createRedisLimiter } from './redis.js';
@@ -34,8 +34,9 @@ export async function createLimiter(deps: LimiterDeps): Promise<Limiter> {
   const { config, log } = deps;
   const metrics = limiterMetrics(deps.metrics.registry);
   metrics.degraded.set(0);
-  if (!config.redis.url) return countingMemoryLimiter(metrics);
-  const redis = new Redis(config.redis.url, {
+  const target = redisTargetOf(config.redis);
+  if (!target) return countingMemoryLimiter(metrics);
+  const redis = connectRedis(target, {
     connectionName: 'portal-limiter',
     // Every command issued in one event-loop turn leaves in one socket write: at load, dozens of admissions
     // and settlements share a write instead of paying a syscall each (measured: docs/benchmarks.md).
@@ -81,7 +82,7 @@ function countingMemoryLimiter(metrics: ReturnType<typeof limiterMetrics>): Limi
  * Resolves when the connection is ready, its first attempt failed, or after `ms` — whichever comes first
  * (never rejects): an unreachable Redis starts the limiter degraded instead of delaying start-up.
  */
-function waitReady(redis: Redis, ms: number): Promise<void> {
+function waitReady(redis: RedisClient, ms: number): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {

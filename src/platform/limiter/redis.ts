@@ -7,14 +7,14 @@
  * admission on the same hash slot and runs in its script, first (FOLDED_SCRIPT); one that finds no admission
  * by then is sent alone. Under load nearly every settlement rides on an admission.
  */
-import type { Redis } from 'ioredis';
 import type { Charge, LimitDecision, LimitSpec, LimitState, Limiter } from './types.js';
 import { CONSUME_SCRIPT, FOLDED_SCRIPT, SETTLE_SCRIPT, type LuaScript } from './lua.js';
+import type { RedisClient } from '../redis/client.js';
 import { assertValidSpecs, DEFAULT_BUCKETS, windowOf } from './window.js';
 
 export interface RedisLimiterOptions {
-  /** The connection to use; the limiter owns it and quits it on close(). */
-  redis: Redis;
+  /** The connection (one node or a cluster); the limiter owns it and quits it on close(). */
+  redis: RedisClient;
   /** Prepended to every key (tests use a random one). */
   prefix?: string;
   /** A decision Redis has not answered within this long fails (the caller falls back); see stallAware(). */
@@ -250,7 +250,7 @@ export function createRedisLimiter({ redis, prefix = '', timeoutMs }: RedisLimit
 
 /** EVALSHA, or EVAL when the server does not hold the script (NOSCRIPT: first use, restart, SCRIPT FLUSH). */
 export async function runScript(
-  redis: Redis,
+  redis: RedisClient,
   script: LuaScript,
   keys: string[],
   args: string[],

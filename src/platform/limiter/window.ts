@@ -36,12 +36,18 @@ export function leavesIn(w: Window, k: number, t: number): number {
 
 /**
  * Rejects specs no window can honour: non-integer or negative amounts, a window shorter than 1 ms, the same
- * key twice in one call (it would be checked twice but charged twice).
+ * key twice in one call (it would be checked twice but charged twice), keys of one call without one common
+ * hash tag (Redis Cluster would refuse the script with CROSSSLOT; refused everywhere so a single Redis and
+ * the memory limiter catch it too).
  */
 export function assertValidSpecs(limits: readonly LimitSpec[]): void {
   const seen = new Set<string>();
+  const tag = limits.length > 1 ? hashTag(limits[0]?.key ?? '') : null;
   for (const l of limits) {
     if (!l.key) throw new TypeError('limiter: a limit needs a key');
+    // One script on Redis Cluster runs on one slot: the keys of one call must share a hash tag.
+    if (limits.length > 1 && (tag === null || hashTag(l.key) !== tag))
+      throw new TypeError(`limiter: the keys of one call must share one {hash tag}; "${l.key}" does not`);
     if (seen.has(l.key)) throw new TypeError(`limiter: key "${l.key}" appears twice in one call`);
     seen.add(l.key);
     if (!isCount(l.limit) || !isCount(l.cost))

@@ -11,6 +11,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema.js';
+import { initialiseInChild, isInitialised, PGLITE_START_PARAMS } from './pglite-options.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -109,7 +110,8 @@ async function openPglite(dataDir: string): Promise<Store> {
   }
   let client: PGlite;
   try {
-    client = await PGlite.create(dir);
+    if (!isInitialised(dir)) await initialiseInChild(dir);
+    client = await PGlite.create(dir, { startParams: PGLITE_START_PARAMS });
   } catch (err) {
     throw new StoreError(`cannot open the embedded database in ${dir}: ${(err as Error).message}`);
   }

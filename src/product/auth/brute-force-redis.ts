@@ -4,7 +4,7 @@
  * a hash tag, so the script also runs on Redis Cluster. While Redis is unreachable each instance guards on
  * its own (the memory guard) rather than letting every guess through.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '#src/platform/redis/client.js';
 import type { Logger } from '#src/platform/log.js';
 import { createAttemptGuard, DEFAULT_POLICY, type AttemptGuard, type GuardPolicy } from './brute-force.js';
 
@@ -37,7 +37,7 @@ if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then redis.call('DECR', KEYS[
 return 0`;
 
 export function createRedisAttemptGuard(
-  redis: Redis,
+  redis: RedisClient,
   log: Logger,
   policy: GuardPolicy = DEFAULT_POLICY,
 ): AttemptGuard {

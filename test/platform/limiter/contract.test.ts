@@ -168,6 +168,17 @@ for (const target of limiterTargets()) {
       await expect(limiter.consume([rpm(5), rpm(6)], T0)).rejects.toThrow(/twice/);
     });
 
+    it('rejects a call whose keys do not share one hash tag (one Redis Cluster slot), charging nothing', async () => {
+      const limiter = await fresh();
+      const other = rpm(5, 'rl:{org_9}:key_1:rpm');
+      await expect(limiter.consume([rpm(5), other], T0)).rejects.toThrow(/hash tag/);
+      await expect(limiter.peek([rpm(5), { ...rpm(5), key: 'rl:untagged:rpm' }], T0)).rejects.toThrow(
+        /hash tag/,
+      );
+      const [state] = await limiter.peek([other], T0);
+      expect(state!.used).toBe(0);
+    });
+
     it('forgets idle subjects once their window has passed', async () => {
       const limiter = await fresh();
       await limiter.consume([rpm(1)], T0);

@@ -1,14 +1,18 @@
 /**
  * What only the Redis limiter can show: separate connections (as separate gateway instances) racing on one
  * limit never admit more than it, the server clock is used when the caller gives none, and scripts the server
- * does not hold yet are sent in full.
+ * does not hold yet are sent in full. The same on a three-node Redis Cluster, where the scripts run on the
+ * node owning the hash tag's slot.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, expect, it, vi } from 'vitest';
 import { createMemoryLimiter } from '#src/platform/limiter/memory.js';
+import { CONSUME_SCRIPT } from '#src/platform/limiter/lua.js';
 import { createRedisLimiter, runScript, slotTag } from '#src/platform/limiter/redis.js';
+import { connectRedis } from '#src/platform/redis/client.js';
 import type { Charge, LimitSpec, Limiter } from '#src/platform/limiter/types.js';
+import { useRedisCluster } from '#test/support/redis-cluster.js';
 import { describeWith } from '#test/support/services.js';
 import { deleteKeys, testPrefix } from './targets.js';
 
@@ -188,5 +192,80 @@ describeWith(['redis'], 'redis limiter across connections', () => {
     await new Promise((r) => setTimeout(r, 120));
     await limiter.consume([spec]);
     expect(await pttl()).toBeGreaterThan(2_000); // a newer bucket: renewed
+  });
+});
+
+describeWith(['redis-cluster'], 'redis limiter on a three-node Redis Cluster', () => {
+  const cluster = useRedisCluster();
+  const prefix = testPrefix();
+  const limiters: Limiter[] = [];
+  const connect = () => {
+    const limiter = createRedisLimiter({
+      redis: connectRedis({ kind: 'cluster', nodes: cluster.urls }),
+      prefix,
+    });
+    limiters.push(limiter);
+    return limiter;
+  };
+  afterAll(() => Promise.all(limiters.map((l) => l.close())));
+
+  it('the cluster refuses a script over keys of two slots (CROSSSLOT): why every key carries a hash tag', async () => {
+    const client = await cluster.client();
+    const keys = ['rl:org_a:rpm', 'rl:org_b:rpm'];
+    expect(await client.cluster('KEYSLOT', keys[0]!)).not.toBe(await client.cluster('KEYSLOT', keys[1]!));
+    await expect(
+      runScript(client, CONSUME_SCRIPT, keys, [
+        '',
+        'peek',
+        '1',
+        '60000',
+        '1000',
+        '1',
+        '1',
+        '60000',
+        '1000',
+        '1',
+      ]),
+    ).rejects.toThrow(/CROSSSLOT/);
+  });
+
+  it(`${CONNECTIONS} cluster clients × ${CALLS_PER_CONNECTION} concurrent calls admit exactly the limit, key and org limits together`, async () => {
+    const instances = Array.from({ length: CONNECTIONS }, connect);
+    const limits: LimitSpec[] = [
+      { key: 'rl:{org_c}:k:key_1:rpm', limit: 100, windowMs: 60_000, cost: 1 },
+      { key: 'rl:{org_c}:o:rpd', limit: 1_000, windowMs: 86_400_000, buckets: 1_440, cost: 1 },
+    ];
+    const decisions = await Promise.all(
+      instances.flatMap((l) => Array.from({ length: CALLS_PER_CONNECTION }, () => l.consume(limits))),
+    );
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(100);
+    const [key, org] = await instances[0]!.peek(limits);
+    expect([key!.used, org!.used]).toEqual([100, 100]);
+  });
+
+  it('auto-pipelined decisions for organizations on every node all succeed (scripts are not batched by sha)', async () => {
+    const limiter = createRedisLimiter({
+      redis: connectRedis({ kind: 'cluster', nodes: cluster.urls }, { enableAutoPipelining: true }),
+      prefix,
+    });
+    limiters.push(limiter);
+    const spec = (org: number): LimitSpec => ({
+      key: `rl:{org_${org}}:k:rpm`,
+      limit: 3,
+      windowMs: 60_000,
+      cost: 1,
+    });
+    const decisions = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => limiter.consume([spec(i % 12)])),
+    );
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(36);
+  });
+
+  it('loads the script on the node that owns the slot when it does not hold it yet (NOSCRIPT)', async () => {
+    const client = await cluster.client();
+    const source = `return redis.call('INCR', KEYS[1]) -- ${randomUUID()}`;
+    const script = { source, sha: createHash('sha1').update(source).digest('hex') };
+    for (const tag of ['a', 'b', 'c', 'd'])
+      expect(await runScript(client, script, [`n:{${tag}}`], [])).toBe(1);
   });
 });

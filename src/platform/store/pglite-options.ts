@@ -1,0 +1,65 @@
+/**
+ * How Portal runs the embedded PGlite database, sized for a single small instance (measured in
+ * docs/benchmarks.md, issue 16):
+ *
+ * - PostgreSQL's memory settings are lowered: `shared_buffers` 16 MB instead of 128 MB (PGlite's default), small
+ *   WAL, work and temp buffers. The shared buffers live in the WebAssembly memory, which never shrinks; at
+ *   128 MB a reopened data dir idled at ~290 MB RSS for PGlite alone, at 16 MB ~165 MB. Portal's embedded data
+ *   (accounts, keys, usage rollups of one instance) is small and the OS page cache still holds the files.
+ * - A fresh data dir is initialised (initdb) in a short-lived child process: PGlite runs initdb in a second
+ *   WebAssembly instance whose memory the process keeps after it closes (a first start idled at ~800 MB RSS
+ *   for PGlite alone), so the child does it and exits, and Portal then opens the ready data dir as on any
+ *   restart. Should the child fail, Portal initialises in-process as before.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+
+/** PGlite's own defaults (its `defaultStartParams`, 0.5.x) plus the memory settings above. */
+export const PGLITE_START_PARAMS = [
+  '--single',
+  '-F',
+  '-O',
+  '-j',
+  ...['-c', 'search_path=public', '-c', 'exit_on_error=false', '-c', 'log_checkpoints=false'],
+  ...[
+    '-c',
+    'max_worker_processes=0',
+    '-c',
+    'max_parallel_workers=0',
+    '-c',
+    'max_parallel_workers_per_gather=0',
+  ],
+  ...['-c', 'io_method=sync', '-c', 'max_parallel_maintenance_workers=0'],
+  ...['-c', 'shared_buffers=16MB', '-c', 'wal_buffers=1MB', '-c', 'work_mem=2MB', '-c', 'temp_buffers=2MB'],
+];
+
+const run = promisify(execFile);
+
+// Runs in the child: `node --input-type=module -e INIT <pglite module url> <dir> <start params JSON>`.
+const INIT = `
+const [url, dir, params] = process.argv.slice(1);
+const { PGlite } = await import(url);
+const db = await PGlite.create(dir, { startParams: JSON.parse(params) });
+await db.close();
+`;
+
+/** Whether `dir` holds an initialised PostgreSQL data directory. */
+export function isInitialised(dir: string): boolean {
+  return existsSync(join(dir, 'PG_VERSION'));
+}
+
+/** Runs initdb for `dir` in a child process; false when that failed (the caller then initialises itself). */
+export async function initialiseInChild(dir: string): Promise<boolean> {
+  try {
+    const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+    const args = ['--input-type=module', '-e', INIT, pathToFileURL(entry).href, dir];
+    await run(process.execPath, [...args, JSON.stringify(PGLITE_START_PARAMS)], { timeout: 300_000 });
+    return isInitialised(dir);
+  } catch {
+    return false;
+  }
+}
