@@ -9,7 +9,7 @@ import type { PortalConfig } from './platform/config/schema.js';
 import { createLogger, type Logger } from './platform/log.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
 import { openStore, type Store } from './platform/store/db.js';
-import { migrate, isMigrated } from './platform/store/migrate.js';
+import { migrateVia, isMigrated } from './platform/store/migrate.js';
 import { seedCatalog } from './platform/store/seed.js';
 import { createBus } from './platform/bus/index.js';
 import type { Bus } from './platform/bus/types.js';
@@ -71,7 +71,7 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
   const closers: Services['closers'] = [];
   if (!options.store) closers.push({ name: 'store', close: () => store.close() });
   try {
-    const migrated = await migrate(store);
+    const migrated = await migrateVia(store, config.database.directUrl);
     if (migrated.applied.length) log.info({ applied: migrated.applied }, 'migrations applied');
     await seedCatalog(store, config);
   } catch (err) {
