@@ -13,6 +13,8 @@ const BIN = fileURLToPath(new URL('../../bin/portal', import.meta.url));
 
 export interface PortalProcess {
   url: string;
+  port: number;
+  dataDir: string;
   child: ChildProcess;
   output(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -42,12 +44,17 @@ export function writeConfig(config: object): string {
   return file;
 }
 
+/**
+ * Starts `bin/portal serve` and waits for /readyz. `at.port` / `at.dataDir` restart an instance where it was
+ * (same address, same spool), as a rolling restart or a crash-and-restart does.
+ */
 export async function startPortalProcess(
   env: Record<string, string>,
   timeoutMs = 60_000,
+  at: { port?: number; dataDir?: string } = {},
 ): Promise<PortalProcess> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'portal-proc-'));
+  const port = at.port ?? (env.PORT ? Number(env.PORT) : await freePort());
+  const dataDir = at.dataDir ?? (env.PORTAL_DATA_DIR || mkdtempSync(join(tmpdir(), 'portal-proc-')));
   const child = spawn(process.execPath, [BIN, 'serve'], {
     env: {
       ...process.env,
@@ -56,10 +63,10 @@ export async function startPortalProcess(
       REDIS_URL: '',
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
+      ...env,
       PORT: String(port),
       HOST: '127.0.0.1',
       PORTAL_DATA_DIR: dataDir,
-      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -86,6 +93,8 @@ export async function startPortalProcess(
   }
   return {
     url,
+    port,
+    dataDir,
     child,
     output: () => output,
     async stop(signal = 'SIGTERM') {
