@@ -48,6 +48,7 @@ export interface CheckInput {
   schedule: Fault[];
   keyLimit: number;
   orgLimit: number;
+  rssTolerancePct: number;
 }
 
 export interface Check {
@@ -374,8 +375,8 @@ function processChecks(input: CheckInput): { checks: Check[]; rows: SoakReport['
     rows,
     checks: [
       {
-        name: 'RSS flat over the last half (≤ 5 % growth, each process alive through it)',
-        ok: rows.length > 0 && rows.every((r) => r.rssGrowthPct <= 5),
+        name: `RSS flat over the last half (≤ ${input.rssTolerancePct} % growth, each process alive through it)`,
+        ok: rows.length > 0 && rows.every((r) => r.rssGrowthPct <= input.rssTolerancePct),
         value:
           rows.map((r) => `${r.process}: ${r.rssGrowthPct} %`).join('; ') ||
           'no process lived through the last half',

@@ -28,6 +28,10 @@ export interface SoakOptions {
   pgbouncer: boolean;
   workers: number;
   maxGapMs: number;
+  /** The same load without the fault schedule (a baseline). */
+  noFaults?: boolean;
+  /** RSS growth allowed over the last half (per cent; default 5). */
+  rssTolerancePct?: number;
   out?: string;
   log?: (line: string) => void;
 }
@@ -39,7 +43,7 @@ const ORG_LIMIT = 100;
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const say = options.log ?? ((l: string) => console.log(l));
   const runMs = Math.round(options.minutes * 60_000);
-  const schedule = makeSchedule(options.seed, runMs);
+  const schedule = options.noFaults ? [] : makeSchedule(options.seed, runMs);
   say(
     `soak: seed ${options.seed}, ${options.minutes} min, pgbouncer ${options.pgbouncer}, ${schedule.length} faults:`,
   );
@@ -92,6 +96,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       pgbouncer: options.pgbouncer,
       schedule,
       keyLimit: KEY_LIMIT,
+      rssTolerancePct: options.rssTolerancePct ?? 5,
       orgLimit: ORG_LIMIT,
     });
     const text = renderReport(report);
@@ -315,6 +320,7 @@ async function main() {
       minutes: { type: 'string', default: '3' },
       seed: { type: 'string' },
       pgbouncer: { type: 'boolean', default: false },
+      'no-faults': { type: 'boolean', default: false },
       workers: { type: 'string', default: '6' },
       'max-gap-ms': { type: 'string', default: '150' },
       out: { type: 'string', default: 'bench/results' },
@@ -325,6 +331,7 @@ async function main() {
     minutes: Number(values.minutes),
     seed,
     pgbouncer: values.pgbouncer ?? false,
+    noFaults: values['no-faults'] ?? false,
     workers: Number(values.workers),
     maxGapMs: Number(values['max-gap-ms']),
     out: values.out,
