@@ -93,13 +93,7 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
   closers.push({ name: 'metering', close: () => metering.close() });
   const credits = createCredits({
     store,
-    redis: config.redis.url
-      ? new Redis(config.redis.url, {
-          lazyConnect: true,
-          maxRetriesPerRequest: 2,
-          enableAutoPipelining: true,
-        })
-      : undefined,
+    redis: config.redis.url ? creditsRedis(config.redis.url) : undefined,
   });
   closers.push({ name: 'credits', close: () => credits.close() });
   const catalog = await createCatalog({ store, bus, log });
@@ -249,4 +243,11 @@ function readiness(services: Services) {
       status: down ? 503 : 200,
     };
   };
+}
+
+/** The credits counter's connection; its errors surface as 503s on credits calls, not as stderr noise. */
+function creditsRedis(url: string): Redis {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
+  redis.on('error', () => undefined);
+  return redis;
 }

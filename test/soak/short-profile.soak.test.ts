@@ -22,7 +22,7 @@ describeWithPrivate(['postgres', 'redis', 'pgbouncer'], 'soak, short profile (th
         pgbouncer: true,
         workers: 6,
         maxGapMs: 150,
-        rssTolerancePct: 10,
+        rssTolerancePct: 25, // three minutes is too short for a flat RSS: the 30-minute run checks 5 %
         out: 'bench/results/soak-ci',
       });
       const failed = report.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.value}`);
