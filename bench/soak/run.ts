@@ -315,6 +315,8 @@ async function runRevocations(
 }
 
 async function main() {
+  // private-services.ts kills every service it started on exit; a signal must become an exit too.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
   const { values } = parseArgs({
     options: {
       minutes: { type: 'string', default: '3' },

@@ -60,6 +60,7 @@ export async function startPortalProcess(
       ...process.env,
       // Embedded unless the caller names the services: the suite's DATABASE_URL / REDIS_URL do not leak in.
       DATABASE_URL: '',
+      DATABASE_DIRECT_URL: '',
       REDIS_URL: '',
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
