@@ -74,7 +74,9 @@ export function makeSchedule(seed: number, runMs: number): Fault[] {
       const [lo, hi] = DURATION_MS[kind];
       const durationMs = Math.round(lo + random() * (hi - lo));
       if (t + durationMs > end) return faults;
-      const target = Math.floor(random() * 3);
+      // Instance 0 is never killed: it lives through every other fault, so its RSS and fds over the last half
+      // say whether outages leak; instances 1 and 2 take the SIGKILLs and rolling restarts.
+      const target = kind.startsWith('portal') ? 1 + Math.floor(random() * 2) : Math.floor(random() * 3);
       faults.push({ kind, at: Math.round(t), durationMs, target });
       // Restarts take a few seconds on top of the fault itself.
       t += durationMs + 4_000 + random() * 6_000 + (kind.startsWith('portal') ? 5_000 : 0);
