@@ -9,13 +9,13 @@ import type { PortalConfig } from './platform/config/schema.js';
 import { createLogger, type Logger } from './platform/log.js';
 import { createMetrics, registerStateGauges, type Metrics } from './platform/metrics.js';
 import { openStore, type Store } from './platform/store/db.js';
-import { migrate, isMigrated } from './platform/store/migrate.js';
+import { migrateVia, isMigrated } from './platform/store/migrate.js';
 import { seedCatalog } from './platform/store/seed.js';
 import { createBus } from './platform/bus/index.js';
 import type { Bus } from './platform/bus/types.js';
 import { createLimiter } from './platform/limiter/index.js';
 import type { Limiter } from './platform/limiter/types.js';
-import { connectRedis, redisTargetOf } from './platform/redis/client.js';
+import { connectRedis, redisTargetOf, type RedisClient, type RedisTarget } from './platform/redis/client.js';
 import type { AppEnv } from './platform/http/context.js';
 import { installKernel, routeLabel } from './platform/http/kernel.js';
 import { hsts } from './platform/http/hsts.js';
@@ -73,7 +73,7 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
   const closers: Services['closers'] = [];
   if (!options.store) closers.push({ name: 'store', close: () => store.close() });
   try {
-    const migrated = await migrate(store);
+    const migrated = await migrateVia(store, config.database.directUrl);
     if (migrated.applied.length) log.info({ applied: migrated.applied }, 'migrations applied');
     await seedCatalog(store, config);
   } catch (err) {
@@ -96,9 +96,7 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
   const redisTarget = redisTargetOf(config.redis);
   const credits = createCredits({
     store,
-    redis: redisTarget
-      ? connectRedis(redisTarget, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true })
-      : undefined,
+    redis: redisTarget ? creditsRedis(redisTarget) : undefined,
   });
   closers.push({ name: 'credits', close: () => credits.close() });
   const catalog = await createCatalog({ store, bus, log });
@@ -254,4 +252,11 @@ function readiness(services: Services) {
       status: down ? 503 : 200,
     };
   };
+}
+
+/** The credits counter's connection; its errors surface as 503s on credits calls, not as stderr noise. */
+function creditsRedis(target: RedisTarget): RedisClient {
+  const redis = connectRedis(target, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
+  redis.on('error', () => undefined);
+  return redis;
 }

@@ -3,6 +3,7 @@
  * key costs no store read; a failed authentication is counted per client IP, and past the guard's limit a key
  * not in memory is refused before any lookup (auth-guard.ts).
  */
+import { PortalError } from '#src/platform/http/errors.js';
 import { deny, type Denial } from './denial.js';
 import type { KeyDenial } from './keys/verify.js';
 import type { Caller, GatewayDeps } from './gateway.js';
@@ -32,16 +33,32 @@ export function createAuthenticate(deps: Pick<GatewayDeps, 'keys' | 'policies' |
       guard?.failed(clientIp());
       return NO_KEY;
     }
-    const result = await keys.verify(presented, undefined, guard && (() => guard.check(clientIp())));
+    const result = await keys
+      .verify(presented, undefined, guard && (() => guard.check(clientIp())))
+      .catch(storeUnreachable);
     if (!result.ok) {
       // The guard's own refusal is not one more failed authentication.
       if ('message' in result) return result;
       guard?.failed(clientIp());
       return deny(result.code, KEY_MESSAGES[result.code]);
     }
-    const policy = await policies.get(result.key.orgId);
+    const policy = await policies.get(result.key.orgId).catch(storeUnreachable);
     if (!policy || policy.status !== 'active') return ACCOUNT_DISABLED;
     keys.touch(result.key.id);
     return { ok: true, caller: { key: result.key, policy } };
   };
+}
+
+/**
+ * A key or policy that is not in memory could not be loaded (the store is down): 503 with a retry-after, not
+ * a 500 (issue #17: the soak saw 500 internal_error for every request to an instance restarted just before
+ * PostgreSQL went down, bad input included, as nothing was cached there yet).
+ */
+function storeUnreachable(err: unknown): never {
+  if (err instanceof PortalError) throw err;
+  throw new PortalError({
+    code: 'service_unavailable',
+    message: 'API keys cannot be checked right now (database unreachable); please retry shortly.',
+    headers: { 'retry-after': '1' },
+  });
 }

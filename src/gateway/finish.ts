@@ -36,7 +36,9 @@ export function createFinish(deps: Pick<GatewayDeps, 'limiter' | 'credits' | 'me
     const outputTokens = fromUpstream?.completionTokens ?? countTokens(outcome.text);
     const used = outcome.reachedUpstream ? inputTokens + outputTokens : 0;
     const cost =
-      outcome.reachedUpstream && outcome.status < 500 ? costMicros(model, inputTokens, outputTokens) : 0;
+      outcome.reachedUpstream && outcome.status < 500
+        ? billed(admission, costMicros(model, inputTokens, outputTokens))
+        : 0;
     // Settlements are network calls: they leave after the answer is written (never awaited either way).
     setImmediate(() => settle(admission, used, cost));
     if (outcome.reachedUpstream)
@@ -62,4 +64,14 @@ export function createFinish(deps: Pick<GatewayDeps, 'limiter' | 'credits' | 'me
       });
     return { inputTokens, outputTokens };
   };
+}
+
+/**
+ * On a credits plan a call costs at most what was reserved for it: the reservation is "the most the call can
+ * cost" (admit.ts), computed from Portal's own prompt count, while the upstream's usage also counts the chat
+ * template. Without the cap the last call admitted against a nearly spent balance took it below zero (issue
+ * #17, found by the soak). Elsewhere the cost is the usage's.
+ */
+function billed(admission: Admission, cost: number): number {
+  return admission.credit ? Math.min(cost, admission.credit.amountMicros) : cost;
 }

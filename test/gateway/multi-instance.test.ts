@@ -1,10 +1,19 @@
 /**
  * Three gateway processes sharing PostgreSQL and Redis behave as one: a key's limit holds across all of them
  * (never over-admitting in any window), and a key revoked through one instance is refused by the other two
- * within a second.
+ * within a second. Twice: on the shared PostgreSQL directly, and through PgBouncer in transaction mode (as
+ * Supabase's pooler on port 6543) in front of a private PostgreSQL — there the three instances race their
+ * migrations through the pooler, and the third one migrates over DATABASE_DIRECT_URL instead.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith } from '../support/services.js';
+import {
+  describeWithPrivate,
+  startPgBouncer,
+  startPrivatePostgres,
+  startPrivateRedis,
+  type PrivateService,
+} from '../support/private-services.js';
 import { createTestDatabase, type TestDatabase } from '../support/store.js';
 import { startPortalProcess, writeConfig, type PortalProcess } from '../support/processes.js';
 import { simPoolConfig, ADMIN_TOKEN, remote } from '../support/harness.js';
@@ -17,26 +26,63 @@ import { startSimulator, type RunningSimulator } from '#src/inference/simulator/
 const WINDOW_MS = 2_000;
 const SIM_KEY = 'multi-instance-sim-key';
 
+/** Where the three instances' database and Redis come from; `extraEnv[i]` goes to instance i only. */
+interface Backing {
+  databaseUrl: string;
+  redisUrl: string;
+  extraEnv?: Array<Record<string, string>>;
+  close(): Promise<void>;
+}
+
 describeWith(['postgres', 'redis'], 'three gateway instances on shared PostgreSQL and Redis', () => {
-  let db: TestDatabase;
+  threeInstances(async () => {
+    const db: TestDatabase = await createTestDatabase();
+    return { databaseUrl: db.url, redisUrl: process.env.REDIS_URL!, close: () => db.drop() };
+  });
+});
+
+describeWithPrivate(
+  ['postgres', 'redis', 'pgbouncer'],
+  'three gateway instances through PgBouncer in transaction mode',
+  () => {
+    threeInstances(async () => {
+      const pg: PrivateService = await startPrivatePostgres();
+      const [bouncer, redis] = await Promise.all([startPgBouncer({ postgres: pg }), startPrivateRedis()]);
+      return {
+        databaseUrl: bouncer.url,
+        redisUrl: redis.url,
+        extraEnv: [{}, {}, { DATABASE_DIRECT_URL: pg.url }] as Array<Record<string, string>>,
+        async close() {
+          await bouncer.destroy();
+          await Promise.all([redis.destroy(), pg.destroy()]);
+        },
+      };
+    });
+  },
+);
+
+function threeInstances(backing: () => Promise<Backing>) {
+  let back: Backing;
   let store: Store;
   let sim: RunningSimulator;
   let instances: PortalProcess[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    back = await backing();
     sim = await startSimulator({ host: '127.0.0.1', port: 0, options: { apiKey: SIM_KEY } });
     const config = writeConfig({ pools: [simPoolConfig(sim.url)], gateway: { rateWindowMs: WINDOW_MS } });
     const env = {
-      DATABASE_URL: db.url,
-      REDIS_URL: process.env.REDIS_URL!,
+      DATABASE_URL: back.databaseUrl,
+      REDIS_URL: back.redisUrl,
       PORTAL_CONFIG: config,
       PORTAL_ADMIN_TOKEN: ADMIN_TOKEN,
       PORTAL_TEST_SIM_KEY: SIM_KEY,
     };
     // Started together: migrations race, and the advisory lock must serialise them.
-    instances = await Promise.all([1, 2, 3].map(() => startPortalProcess(env)));
-    store = await openStore({ databaseUrl: db.url, dataDir: '.unused' });
+    instances = await Promise.all(
+      [0, 1, 2].map((i) => startPortalProcess({ ...env, ...(back.extraEnv?.[i] ?? {}) })),
+    );
+    store = await openStore({ databaseUrl: back.databaseUrl, dataDir: '.unused' });
     await upsertPlan(store, 'limited', { rpm: 1000, tpm: 10_000_000, rpd: 100_000 });
   }, 120_000);
 
@@ -44,7 +90,7 @@ describeWith(['postgres', 'redis'], 'three gateway instances on shared PostgreSQ
     await Promise.all(instances.map((p) => p.stop()));
     await store?.close();
     await sim?.close();
-    await db?.drop();
+    await back?.close();
   });
 
   const call = (url: string, key: string) => remote(url).as(key).post('/v1/chat/completions', chatBody());
@@ -90,4 +136,4 @@ describeWith(['postgres', 'redis'], 'three gateway instances on shared PostgreSQ
     );
     for (const ms of refusedAfter) expect(ms).toBeLessThan(1_000);
   });
-});
+}

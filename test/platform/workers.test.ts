@@ -63,7 +63,7 @@ describeWith(['postgres', 'redis'], 'portal serve --workers 2 on PostgreSQL and 
       PORTAL_TEST_SIM_KEY: SIM_KEY,
       LOG_LEVEL: 'info',
     };
-    portal = await startPortalProcess(env, 90_000, ['--workers', '2']);
+    portal = await startPortalProcess(env, 90_000, { args: ['--workers', '2'] });
     store = await openStore({ databaseUrl: db.url, dataDir: '.unused' });
   }, 120_000);
 

@@ -13,6 +13,8 @@ const BIN = fileURLToPath(new URL('../../bin/portal', import.meta.url));
 
 export interface PortalProcess {
   url: string;
+  port: number;
+  dataDir: string;
   child: ChildProcess;
   output(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -42,26 +44,31 @@ export function writeConfig(config: object): string {
   return file;
 }
 
+/**
+ * Starts `bin/portal serve` and waits for /readyz. `at.port` / `at.dataDir` restart an instance where it was
+ * (same address, same spool), as a rolling restart or a crash-and-restart does.
+ */
 export async function startPortalProcess(
   env: Record<string, string>,
   timeoutMs = 60_000,
-  /** Extra `serve` arguments, e.g. `['--workers', '2']`. */
-  args: string[] = [],
+  /** Where to run (a restart keeps its port and data folder) and extra `serve` arguments, e.g. `['--workers', '2']`. */
+  at: { port?: number; dataDir?: string; args?: string[] } = {},
 ): Promise<PortalProcess> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'portal-proc-'));
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], {
+  const port = at.port ?? (env.PORT ? Number(env.PORT) : await freePort());
+  const dataDir = at.dataDir ?? (env.PORTAL_DATA_DIR || mkdtempSync(join(tmpdir(), 'portal-proc-')));
+  const child = spawn(process.execPath, [BIN, 'serve', ...(at.args ?? [])], {
     env: {
       ...process.env,
       // Embedded unless the caller names the services: the suite's DATABASE_URL / REDIS_URL do not leak in.
       DATABASE_URL: '',
+      DATABASE_DIRECT_URL: '',
       REDIS_URL: '',
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
+      ...env,
       PORT: String(port),
       HOST: '127.0.0.1',
       PORTAL_DATA_DIR: dataDir,
-      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -88,6 +95,8 @@ export async function startPortalProcess(
   }
   return {
     url,
+    port,
+    dataDir,
     child,
     output: () => output,
     async stop(signal = 'SIGTERM') {

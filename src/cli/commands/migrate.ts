@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '#src/platform/config/load.js';
 import { openStore } from '#src/platform/store/db.js';
-import { migrate } from '#src/platform/store/migrate.js';
+import { migrateVia } from '#src/platform/store/migrate.js';
 import type { Command } from '../command.js';
 
 export const migrateCommand: Command = {
@@ -9,7 +9,8 @@ export const migrateCommand: Command = {
   summary: 'Apply database migrations (also done at every start)',
   usage: `portal migrate [--config FILE]
 
-Applies pending SQL migrations to DATABASE_URL, or to the embedded store in the data dir. Safe to run twice
+Applies pending SQL migrations to DATABASE_URL (over DATABASE_DIRECT_URL when that is set, e.g. Supabase's
+direct connection next to its transaction-mode pooler), or to the embedded store in the data dir. Safe to run twice
 and from several machines at once (an advisory lock serialises them). Do not run it against the embedded
 store while a server is using it.`,
   async run(argv) {
@@ -17,7 +18,7 @@ store while a server is using it.`,
     const config = loadConfig({ file: values.config });
     const store = await openStore({ databaseUrl: config.database.url, dataDir: config.dataDir });
     try {
-      const result = await migrate(store);
+      const result = await migrateVia(store, config.database.directUrl);
       console.log(
         result.applied.length
           ? `applied ${result.applied.length} migration(s) to ${store.description}: ${result.applied.join(', ')}`

@@ -30,8 +30,8 @@ Options:
 Without PORTAL_ADMIN_TOKEN, and unless NODE_ENV=production, an admin token is generated into
 <data dir>/admin-token (readable by its owner only), so the CLI's users and keys commands work as they are.
 
-Environment: PORT, HOST, DATABASE_URL, REDIS_URL, PORTAL_DATA_DIR, PORTAL_ADMIN_TOKEN, PORTAL_AUTH_SECRET,
-PORTAL_SUPPORT_URL, PORTAL_SUPPORT_EMAIL, LOG_LEVEL`,
+Environment: PORT, HOST, DATABASE_URL, DATABASE_DIRECT_URL (migrations only), REDIS_URL, PORTAL_DATA_DIR,
+PORTAL_ADMIN_TOKEN, PORTAL_AUTH_SECRET, PORTAL_SUPPORT_URL, PORTAL_SUPPORT_EMAIL, LOG_LEVEL`,
   async run(argv) {
     const { values } = parseArgs({
       args: argv,

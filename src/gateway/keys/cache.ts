@@ -23,6 +23,7 @@ export interface CacheOptions<V> {
 
 interface Entry<V> {
   value: V | undefined;
+  loadedAt: number;
   expiresAt: number;
   refreshAt: number;
   generation: number;
@@ -42,10 +43,18 @@ export class TtlCache<V> {
     this.now = options.now ?? Date.now;
   }
 
-  /** The cached value, or a load from the store on a miss. */
-  async get(key: string): Promise<V | undefined> {
+  /**
+   * The cached value, or a load from the store on a miss. With `maxAgeMs` (the bus is down, so evictions
+   * may be missed), an entry loaded longer ago than that is reloaded first — and still answered if the
+   * reload fails (the store is down too: a stale answer beats refusing every cached key).
+   */
+  async get(key: string, maxAgeMs?: number): Promise<V | undefined> {
     const entry = this.entries.get(key);
     const now = this.now();
+    if (entry && now < entry.expiresAt && maxAgeMs !== undefined && now - entry.loadedAt > maxAgeMs) {
+      this.misses++;
+      return this.load(key).catch(() => entry.value);
+    }
     if (entry && now < entry.expiresAt) {
       this.hits++;
       if (now >= entry.refreshAt && !this.inflight.has(key)) void this.load(key).catch(() => {});
@@ -121,6 +130,7 @@ export class TtlCache<V> {
     this.entries.delete(key);
     this.entries.set(key, {
       value,
+      loadedAt: now,
       expiresAt: now + ttl,
       refreshAt: now + ttl * (1 - ratio),
       generation: this.generation,

@@ -1,7 +1,8 @@
 /**
  * Key verification on the hot path: format and checksum first (no I/O for garbage), then the in-process
  * cache, then the store only on a miss. Revocations arrive on the bus and evict at once on every instance;
- * entries also expire on their own so a lost message cannot keep a revoked key alive past the TTL.
+ * entries also expire on their own so a lost message cannot keep a revoked key alive past the TTL, and while
+ * the bus is down they are re-read every DEGRADED_MAX_AGE_MS (see watchBus).
  *
  * @example
  *   const result = await verifier.verify(presentedKey);
@@ -85,19 +86,41 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
   });
 
   const touches = createTouchBatcher(store, log, options.touchFlushMs);
+  const busWatch = watchBus(bus, () => cache.clear());
 
   return {
     async verify(presented, now = Date.now(), beforeLookup) {
       if (!checkKeyFormat(presented)) return { ok: false, code: 'invalid_api_key' };
       const hash = hashKey(presented);
       const refused = beforeLookup && !cache.cached(hash) ? await beforeLookup() : undefined;
-      return refused ?? judgeKey(await cache.get(hash), now);
+      return refused ?? judgeKey(await cache.get(hash, busWatch.maxAgeMs()), now);
     },
     touch: (keyId) => touches.touch(keyId),
     stats: () => ({ size: cache.size, hits: cache.hits, misses: cache.misses }),
     async close() {
       unsubscribe();
       await touches.close();
+    },
+  };
+}
+
+/**
+ * How old a cached key may be, given the bus (issue #17, "a revoked key is refused everywhere within 1 s,
+ * outages included"). While the bus is down a revocation elsewhere cannot reach this instance, so cached
+ * keys are re-read from the store once they are older than DEGRADED_MAX_AGE_MS (one store read per key per
+ * half second, only during the outage). When the bus comes back, whatever it missed meanwhile is unknown,
+ * so the cache is cleared once.
+ */
+export const DEGRADED_MAX_AGE_MS = 500;
+
+export function watchBus(bus: Pick<Bus, 'status'>, onRecovered: () => void) {
+  let degraded = false;
+  return {
+    maxAgeMs(): number | undefined {
+      const down = bus.status().state !== 'ok';
+      if (degraded && !down) onRecovered();
+      degraded = down;
+      return down ? DEGRADED_MAX_AGE_MS : undefined;
     },
   };
 }

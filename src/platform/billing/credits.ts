@@ -12,6 +12,7 @@
  */
 import type { RedisClient } from '#src/platform/redis/client.js';
 import type { Store } from '../store/db.js';
+import { PortalError } from '../http/errors.js';
 import { ledgerBalance } from './ledger.js';
 import type { CreditDecision, CreditReservation, Credits } from './types.js';
 import { createMemoryCounter, createRedisCounter, type CreditCounter } from './counter.js';
@@ -56,10 +57,10 @@ export function createCredits(options: CreditsOptions): CreditsGuard {
     async reserve(orgId, maxCostMicros): Promise<CreditDecision> {
       const amount = Math.max(0, Math.ceil(maxCostMicros));
       for (let attempt = 0; attempt < 5; attempt++) {
-        const r = await counter.reserve(orgId, amount);
+        const r = await counter.reserve(orgId, amount).catch(unreachable);
         if (r.state === 'admitted') return { ok: true, reservation: { orgId, amountMicros: amount } };
         if (r.state === 'refused') return { ok: false, balanceMicros: Math.max(0, r.available) };
-        await load(orgId);
+        await load(orgId).catch(unreachable);
       }
       throw new Error(`credit counter for ${orgId} could not be loaded`);
     },
@@ -81,4 +82,18 @@ export function createCredits(options: CreditsOptions): CreditsGuard {
     applyLedgerEntry: (orgId, amountMicros) => counter.adjust(orgId, amountMicros),
     close: () => counter.close(),
   };
+}
+
+/**
+ * The counter (Redis) or the ledger (the store) did not answer: a credits request is refused with 503 and a
+ * retry-after, never admitted unchecked (money) and never a 500 (issue #17: the soak saw 500 internal_error
+ * for every credits request while Redis was down).
+ */
+function unreachable(_err: unknown): never {
+  throw new PortalError({
+    code: 'service_unavailable',
+    message:
+      'The credit balance cannot be checked right now (balance store unreachable); please retry shortly.',
+    headers: { 'retry-after': '1' },
+  });
 }

@@ -34,6 +34,10 @@ export const CONFIG_DESCRIPTIONS: Record<string, { text: string; default?: strin
     text: 'PostgreSQL connection string (also Supabase). Unset: the embedded PGlite database in the data dir (one instance only).',
     default: 'embedded PGlite',
   },
+  'database.directUrl': {
+    text: 'A direct PostgreSQL connection string (`DATABASE_DIRECT_URL`) used only for migrations, when `database.url` goes through a transaction-mode pooler (Supabase: the pooler on port 6543 as `database.url`, the direct connection on 5432 here). Unset: migrations use `database.url` (they work through a transaction-mode pooler too).',
+    default: '`database.url`',
+  },
   'redis.url': {
     text: 'Redis for the shared rate limiter, the change bus between instances and the password-attempt counters. Unset: in-memory (one instance only).',
     default: 'in-memory',

@@ -67,6 +67,7 @@ export const ENV_OVERRIDES: Array<{ name: string; path: [string] | [string, stri
   { name: 'PORTAL_PUBLIC_URL', path: ['server', 'publicUrl'] },
   { name: 'PORTAL_DATA_DIR', path: ['dataDir'] },
   { name: 'DATABASE_URL', path: ['database', 'url'] },
+  { name: 'DATABASE_DIRECT_URL', path: ['database', 'directUrl'] },
   { name: 'REDIS_URL', path: ['redis', 'url'] },
   { name: 'PORTAL_ADMIN_TOKEN', path: ['admin', 'token'] },
   { name: 'PORTAL_ADMIN_EMAILS', path: ['admin', 'emails'] },

@@ -148,7 +148,13 @@ export const configSchema = z
       .prefault({}),
     /** Embedded store and spool files live here. */
     dataDir: z.string().default('./.portal'),
-    database: z.object({ url: z.string().optional() }).prefault({}),
+    database: z
+      .object({
+        url: z.string().optional(),
+        /** A direct (unpooled) connection for migrations when `url` goes through a transaction-mode pooler. */
+        directUrl: z.string().optional(),
+      })
+      .prefault({}),
     redis: z
       .object({
         url: z.string().optional(),

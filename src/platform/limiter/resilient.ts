@@ -4,6 +4,13 @@
  * with each limit scaled to this instance's share (`redis.localShare`), or refused with 503 when
  * `redis.onFailure` is 'closed'. The state is 'degraded' meanwhile, logged once a minute, and a background
  * probe switches back as soon as Redis answers again.
+ *
+ * What was admitted locally is also remembered (per key and bucket, net of settlements) and written back into
+ * Redis before the first shared decision after an outage (or by the probe that sees Redis answer), so a Redis
+ * that comes back empty (restarted, nothing on disk) still counts the outage's admissions for the rest of
+ * their window instead of admitting the full limit again (issue #17: 12 + 36 + 12 in one minute for a limit
+ * of 12). Written-back amounts go to Redis's current bucket (settle's positive delta), so they count for up
+ * to one window longer than they would have: conservative, never over-admitting.
  */
 import type { Logger } from '../log.js';
 import { PortalError } from '../http/errors.js';
@@ -34,7 +41,8 @@ interface Outage {
 export function createResilientLimiter(options: ResilientOptions): Limiter {
   const { primary, onFailure, metrics } = options;
   const local = createMemoryLimiter();
-  const redis = createRedisGuard(options);
+  const outageAdmissions = createOutageLedger(primary);
+  const redis = createRedisGuard(options, () => outageAdmissions.writeBack());
 
   function refuse(): never {
     throw new PortalError({
@@ -64,6 +72,7 @@ export function createResilientLimiter(options: ResilientOptions): Limiter {
       const decision = await local.consume(scale(limits), now);
       countDecision(metrics, 'local', decision, limits);
       if (!decision.allowed) return decision;
+      outageAdmissions.add(decision.charges);
       return { ...decision, charges: decision.charges.map((c) => ({ ...c, fallback: true })) };
     },
 
@@ -71,7 +80,10 @@ export function createResilientLimiter(options: ResilientOptions): Limiter {
       if (charges.length !== deltas.length) throw new TypeError('limiter: one delta per charge');
       const mine = pickCharges(charges, deltas, true);
       const shared = pickCharges(charges, deltas, false);
-      if (mine.charges.length) await local.settle(mine.charges, mine.deltas, now);
+      if (mine.charges.length) {
+        await local.settle(mine.charges, mine.deltas, now);
+        outageAdmissions.settle(mine.charges, mine.deltas);
+      }
       // A settlement Redis misses only leaves a reservation counted until its window passes: never refuse here.
       if (shared.charges.length) await redis.run(() => primary.settle(shared.charges, shared.deltas, now));
     },
@@ -93,6 +105,65 @@ export function createResilientLimiter(options: ResilientOptions): Limiter {
   };
 }
 
+const LEDGER_PRUNE_AT = 10_000;
+
+/**
+ * The amounts admitted locally during an outage, per key, window and bucket (net of settlements), until they
+ * are written back into Redis. `writeBack()` is single-flight: callers arriving while it runs wait for it, so
+ * no decision reaches Redis before the outage's admissions do. Amounts whose window has passed are dropped.
+ */
+export function createOutageLedger(primary: Limiter, clock: () => number = Date.now) {
+  const entries = new Map<string, { charge: Charge; amount: number }>();
+  let inFlight: Promise<void> | null = null;
+  const id = (c: Charge) => `${c.key}\u0000${c.windowMs}\u0000${c.buckets}\u0000${c.bucketStart}`;
+  const live = (c: Charge, t: number) => c.bucketStart + c.windowMs > t;
+
+  function prune() {
+    const t = clock();
+    for (const [k, e] of entries) if (!live(e.charge, t) || e.amount <= 0) entries.delete(k);
+  }
+
+  function add(charges: Charge[]) {
+    for (const c of charges) {
+      const k = id(c);
+      const entry = entries.get(k);
+      if (entry) entry.amount += c.amount;
+      else entries.set(k, { charge: { ...c, fallback: undefined }, amount: c.amount });
+    }
+    if (entries.size > LEDGER_PRUNE_AT) prune();
+  }
+
+  return {
+    add,
+    settle(charges: Charge[], deltas: number[]) {
+      charges.forEach((c, i) => {
+        const entry = entries.get(id(c));
+        if (entry) entry.amount = Math.max(0, entry.amount + (deltas[i] ?? 0));
+      });
+    },
+    get size() {
+      return entries.size;
+    },
+    writeBack(): Promise<void> {
+      if (inFlight) return inFlight;
+      prune();
+      if (!entries.size) return Promise.resolve();
+      const batch = [...entries.values()];
+      entries.clear();
+      const charges = batch.map((e) => e.charge);
+      const amounts = batch.map((e) => e.amount);
+      inFlight = primary
+        .settle(charges, amounts)
+        .catch((err: unknown) => {
+          add(batch.map((e) => ({ ...e.charge, amount: e.amount }))); // kept for the next attempt
+          throw err;
+        })
+        .finally(() => (inFlight = null));
+      return inFlight;
+    },
+  };
+}
+
 /** The charges decided locally (`fallback`) or on Redis, each with its delta. */
 function pickCharges(charges: Charge[], deltas: number[], fallback: boolean) {
   const picked = { charges: [] as Charge[], deltas: [] as number[] };
@@ -109,7 +180,7 @@ function pickCharges(charges: Charge[], deltas: number[], fallback: boolean) {
  * calls skip Redis for `backoffMs` after a failed one, and a probe every `backoffMs` ends the outage as soon as
  * Redis answers.
  */
-function createRedisGuard(options: ResilientOptions) {
+function createRedisGuard(options: ResilientOptions, beforeShared: () => Promise<void>) {
   const { primary, log, metrics } = options;
   const backoffMs = options.backoffMs ?? 1_000;
   const logEveryMs = options.logEveryMs ?? 60_000;
@@ -137,7 +208,7 @@ function createRedisGuard(options: ResilientOptions) {
       { reason, onFailure: options.onFailure },
       `limiter: Redis unavailable, ${fallbackText(options)}`,
     );
-    probe = startProbe(primary, backoffMs, recovered);
+    probe = startProbe(primary, backoffMs, beforeShared, recovered);
   }
 
   function recovered() {
@@ -163,6 +234,7 @@ function createRedisGuard(options: ResilientOptions) {
       }
       if (outage && Date.now() < skipUntil) return undefined;
       try {
+        await beforeShared();
         const result = await shared();
         recovered();
         return result;
@@ -176,12 +248,21 @@ function createRedisGuard(options: ResilientOptions) {
   };
 }
 
-/** Every `everyMs`, while the connection is up, one cheap call to Redis; `onAnswer` when it succeeds. */
-function startProbe(primary: Limiter, everyMs: number, onAnswer: () => void): NodeJS.Timeout {
+/**
+ * Every `everyMs`, while the connection is up, one cheap call to Redis and the outage's write-back;
+ * `onAnswer` when both succeed.
+ */
+function startProbe(
+  primary: Limiter,
+  everyMs: number,
+  writeBack: () => Promise<void>,
+  onAnswer: () => void,
+): NodeJS.Timeout {
   async function probe() {
     if (primary.status().state !== 'ok') return;
     try {
       await primary.peek([]);
+      await writeBack();
       onAnswer();
     } catch {
       // still down; the next tick tries again
