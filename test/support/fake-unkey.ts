@@ -1,10 +1,15 @@
 /**
- * A local stand-in for Unkey's v2 key API (docs/decisions/005-unkey.md), written from its OpenAPI contract,
- * not from Portal's client: POST /v2/keys.createKey, keys.verifyKey, keys.updateKey, keys.deleteKey, each
- * requiring `Authorization: Bearer <root key>`, validating the documented request body (unknown fields are
- * refused, as `additionalProperties: false` says) and answering `{ meta: { requestId }, data }` or
- * `{ meta, error: { title, detail, status, type } }`. Keys live in memory, hashed with SHA-256.
- * `mode` simulates an outage: 'down' drops connections, 'error' answers 503 with the error envelope.
+ * A local stand-in for the parts of Unkey's v2 API Portal calls (docs/decisions/005-unkey.md, 020), written
+ * from its OpenAPI contract (test/support/unkey-openapi/, checked by test/platform/unkey-openapi.test.ts), not
+ * from Portal's client: POST /v2/keys.createKey, keys.verifyKey, keys.updateKey, keys.deleteKey and
+ * ratelimit.multiLimit, each requiring `Authorization: Bearer <root key>`, validating the documented request
+ * body (unknown fields are refused, as `additionalProperties: false` says) and answering
+ * `{ meta: { requestId }, data }` or `{ meta, error: { title, detail, status, type } }`. Keys live in memory,
+ * hashed with SHA-256. Rate limits follow Unkey's documented algorithm (decision 020): a fixed window of the
+ * check's duration plus the previous window's count weighted by the share of it still inside the sliding
+ * window; a check that passes is charged, each check on its own; cost 0 only reads.
+ * `mode` simulates trouble: 'down' drops connections, 'error' answers 500, 'throttled' answers 429 (the
+ * workspace's own API rate limit), each with the error envelope. `delayMs` delays every answer (benchmarks).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -28,7 +33,11 @@ export interface FakeUnkey {
   keys: Map<string, FakeUnkeyKey>;
   calls: Record<string, number>;
   bodies: Array<{ path: string; body: unknown }>;
-  mode: 'up' | 'down' | 'error';
+  /** Every answered request: what came in and what went out (the OpenAPI drift test validates both). */
+  exchanges: Array<{ path: string; request: unknown; status: number; response: unknown }>;
+  mode: 'up' | 'down' | 'error' | 'throttled';
+  /** Milliseconds every answer waits (a realistic network + Unkey latency for benchmarks). */
+  delayMs: number;
   /** Adds a key directly (as another issuer would), returns the plaintext. */
   insert(key: Omit<FakeUnkeyKey, 'keyId' | 'hash' | 'deleted'>): { key: string; keyId: string };
   close(): Promise<void>;
@@ -77,7 +86,24 @@ const schemas = {
     permissions: z.array(z.string()).optional(),
   }),
   '/v2/keys.deleteKey': z.strictObject({ keyId, permanent: z.boolean().optional() }),
+  '/v2/ratelimit.multiLimit': z.array(
+    z.strictObject({
+      namespace: z.string().min(1).max(512),
+      identifier: z.string().min(1).max(512),
+      limit: z.number().int().min(1),
+      duration: z.number().int().min(1_000).max(2_592_000_000),
+      cost: z.number().int().min(0).optional(),
+    }),
+  ),
 } as const;
+
+/** The fake's routes and the request fields each accepts (compared with the OpenAPI document). */
+export const fakeUnkeyRoutes = Object.fromEntries(
+  Object.entries(schemas).map(([path, schema]) => [
+    path,
+    Object.keys('element' in schema ? schema.element.shape : schema.shape),
+  ]),
+) as Record<Path, string[]>;
 type Path = keyof typeof schemas;
 
 const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
@@ -91,6 +117,8 @@ type Reply = [number, object];
 interface Ctx {
   keys: Map<string, FakeUnkeyKey>;
   apiId: string;
+  /** Count per fixed window: `namespace identifier duration` → window index → amount. */
+  windows: Map<string, Map<number, number>>;
 }
 
 function issue(input: { prefix?: string; byteLength?: number }) {
@@ -162,12 +190,40 @@ function deleteKey(ctx: Ctx, d: Body<'/v2/keys.deleteKey'>): Reply {
   return [200, { data: {} }];
 }
 
+/** Each check on its own: the weighted two-window estimate, charged when it passes. */
+function multiLimit(ctx: Ctx, checks: Body<'/v2/ratelimit.multiLimit'>, now: number): Reply {
+  const limits = checks.map((c) => {
+    const cost = c.cost ?? 1;
+    const id = `${c.namespace} ${c.identifier} ${c.duration}`;
+    const counts = ctx.windows.get(id) ?? new Map<number, number>();
+    ctx.windows.set(id, counts);
+    const seq = Math.floor(now / c.duration);
+    const elapsed = (now - seq * c.duration) / c.duration;
+    for (const k of counts.keys()) if (k < seq - 1) counts.delete(k);
+    const current = counts.get(seq) ?? 0;
+    const estimate = current + (counts.get(seq - 1) ?? 0) * (1 - elapsed);
+    const success = cost === 0 ? estimate <= c.limit : estimate + cost <= c.limit;
+    if (success && cost > 0) counts.set(seq, current + cost);
+    const remaining = Math.max(0, Math.floor(c.limit - estimate - (success ? cost : 0)));
+    return {
+      namespace: c.namespace,
+      identifier: c.identifier,
+      limit: c.limit,
+      remaining,
+      reset: (seq + 1) * c.duration,
+      success,
+    };
+  });
+  return [200, { data: { passed: limits.every((l) => l.success), limits } }];
+}
+
 /** One handler per documented route: a total map, so a route added to `schemas` cannot go unhandled. */
 const handlers: { [P in Path]: (ctx: Ctx, body: Body<P>, now: number) => Reply } = {
   '/v2/keys.createKey': createKey,
   '/v2/keys.verifyKey': verifyKey,
   '/v2/keys.updateKey': updateKey,
   '/v2/keys.deleteKey': deleteKey,
+  '/v2/ratelimit.multiLimit': multiLimit,
 };
 
 /** Auth, JSON and schema checks in Unkey's order; the parsed body, or the error reply. */
@@ -197,9 +253,10 @@ function validate(
 }
 
 export async function startFakeUnkey(options: { rootKey: string; apiId: string }): Promise<FakeUnkey> {
-  const ctx: Ctx = { keys: new Map(), apiId: options.apiId };
+  const ctx: Ctx = { keys: new Map(), apiId: options.apiId, windows: new Map() };
   const calls: Record<string, number> = {};
   const bodies: FakeUnkey['bodies'] = [];
+  const exchanges: FakeUnkey['exchanges'] = [];
 
   async function route(req: IncomingMessage, res: ServerResponse) {
     const path = req.url ?? '';
@@ -207,18 +264,28 @@ export async function startFakeUnkey(options: { rootKey: string; apiId: string }
     if (fake.mode === 'down') return void req.socket.destroy();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const send = ([status, payload]: Reply) => {
+    const raw = Buffer.concat(chunks);
+    const request = parseJson(raw);
+    const decidedAt = Date.now();
+    const send = async ([status, payload]: Reply) => {
+      if (fake.delayMs > 0) await new Promise((r) => setTimeout(r, fake.delayMs));
+      const response = { meta: { requestId: newId('req') }, ...payload };
+      exchanges.push({ path, request, status, response });
       res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ meta: { requestId: newId('req') }, ...payload }));
+      res.end(JSON.stringify(response));
     };
     if (fake.mode === 'error')
-      return send(failure(503, 'Service Unavailable', 'Try again later', 'application/service_unavailable'));
-    const checked = validate(path, req, Buffer.concat(chunks), options.rootKey);
+      return send(failure(500, 'Internal Server Error', 'Try again later', 'application/unexpected_error'));
+    if (fake.mode === 'throttled')
+      return send(
+        failure(429, 'Too Many Requests', 'Workspace rate limit exceeded', 'application/rate_limited'),
+      );
+    const checked = validate(path, req, raw, options.rootKey);
     // Every body that parsed as JSON is recorded, valid or not: tests read what Portal sent.
     if (checked.json !== undefined) bodies.push({ path, body: checked.json });
     if (!checked.ok) return send(checked.reply);
     const handle = handlers[checked.path] as (ctx: Ctx, body: unknown, now: number) => Reply;
-    send(handle(ctx, checked.body, Date.now()));
+    return send(handle(ctx, checked.body, decidedAt));
   }
 
   // route() answers every failure itself; a throw here would be a bug in the fake and fails the test loudly.
@@ -229,7 +296,9 @@ export async function startFakeUnkey(options: { rootKey: string; apiId: string }
     keys: ctx.keys,
     calls,
     bodies,
+    exchanges,
     mode: 'up',
+    delayMs: 0,
     insert(input) {
       const plaintext = issue({ prefix: 'ptl' });
       const id = newId('key');
@@ -243,6 +312,14 @@ export async function startFakeUnkey(options: { rootKey: string; apiId: string }
       }),
   };
   return fake;
+}
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function failure(status: number, title: string, detail: string, type: string): Reply {

@@ -51,7 +51,7 @@ export type LimitDecision =
     };
 
 export interface Limiter {
-  readonly kind: 'memory' | 'redis';
+  readonly kind: 'memory' | 'redis' | 'unkey';
   consume(limits: LimitSpec[], now?: number): Promise<LimitDecision>;
   /**
    * Settles a reservation: adds `delta` (negative returns tokens) to the bucket each charge went to, if that

@@ -1,6 +1,7 @@
 /**
- * A small typed client for the four Unkey v2 key endpoints Portal uses (docs/decisions/005-unkey.md):
- * `keys.createKey`, `keys.verifyKey`, `keys.updateKey`, `keys.deleteKey`. Every call is a JSON POST with the
+ * A small typed client for the Unkey v2 endpoints Portal uses: the four key endpoints
+ * (`keys.createKey`, `keys.verifyKey`, `keys.updateKey`, `keys.deleteKey`; docs/decisions/005-unkey.md) and
+ * `ratelimit.multiLimit` (limits.provider = unkey; docs/decisions/020-unkey-limits.md). Every call is a JSON POST with the
  * root key as a Bearer token and a deadline; answers are parsed, never trusted: a success is
  * `{ meta: { requestId }, data }`, a failure `{ meta, error: { title, detail, status, type } }` (RFC 7807).
  * Failures surface as one `UnkeyError`; `unavailable` tells a caller "try again later" (network, timeout,
@@ -69,6 +70,42 @@ const verifyData = z.object({
 });
 export type VerifyKeyData = z.infer<typeof verifyData>;
 
+/** One check of `ratelimit.multiLimit` (the request body is an array of these). */
+export interface RatelimitCheck {
+  namespace: string;
+  identifier: string;
+  limit: number;
+  /** Window in ms: 1,000 … 2,592,000,000 (30 days). */
+  duration: number;
+  /** 0 reads the counter without charging it. */
+  cost?: number;
+}
+
+const ratelimitResult = z.object({
+  namespace: z.string(),
+  identifier: z.string(),
+  limit: z.number(),
+  remaining: z.number(),
+  /** Unix ms when the current window resets. */
+  reset: z.number(),
+  success: z.boolean(),
+  overrideId: z.string().optional(),
+});
+const multiLimitData = z.object({
+  // The published schema names the overall verdict `passed`; older revisions said `success`. Portal reads
+  // neither: it decides from the per-check results, which every revision has.
+  passed: z.boolean().optional(),
+  limits: z.array(ratelimitResult),
+});
+export type RatelimitResult = z.infer<typeof ratelimitResult>;
+
+/** The response fields Portal reads, per operation (the OpenAPI drift test checks them against the spec). */
+export const readFields = {
+  '/v2/keys.verifyKey': Object.keys(verifyData.shape),
+  '/v2/ratelimit.multiLimit': Object.keys(multiLimitData.shape),
+  'ratelimit.multiLimit limits[]': Object.keys(ratelimitResult.shape),
+} as const;
+
 const createData = z.object({ keyId: z.string().min(1), key: z.string().min(1) });
 const emptyData = z.unknown();
 
@@ -105,6 +142,8 @@ export interface UnkeyClient {
   updateKey(input: UpdateKeyInput): Promise<void>;
   /** Soft delete by default: verification then answers NOT_FOUND. */
   deleteKey(keyId: string, options?: { permanent?: boolean }): Promise<void>;
+  /** Every check in one call; each is decided (and charged when it passes) on its own, in order. */
+  multiLimit(checks: RatelimitCheck[]): Promise<RatelimitResult[]>;
 }
 
 export interface UnkeyClientOptions {
@@ -119,7 +158,7 @@ export function createUnkeyClient(options: UnkeyClientOptions): UnkeyClient {
   const base = options.baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? fetch;
 
-  async function call<T>(path: string, body: object, schema: z.ZodType<T>): Promise<T> {
+  async function call<T>(path: string, body: object | object[], schema: z.ZodType<T>): Promise<T> {
     let response: Response;
     let text: string;
     try {
@@ -162,6 +201,15 @@ export function createUnkeyClient(options: UnkeyClientOptions): UnkeyClient {
     async deleteKey(keyId, deleteOptions = {}) {
       await call('/v2/keys.deleteKey', { keyId, ...deleteOptions }, emptyData);
     },
+    async multiLimit(checks) {
+      const data = await call('/v2/ratelimit.multiLimit', checks, multiLimitData);
+      if (data.limits.length !== checks.length)
+        throw new UnkeyError(
+          `Unkey /v2/ratelimit.multiLimit answered ${data.limits.length} results for ${checks.length} checks`,
+          502,
+        );
+      return data.limits;
+    },
   };
 }
 
@@ -171,7 +219,7 @@ export function unkeyClientFromConfig(
   env: Record<string, string | undefined> = process.env,
 ): UnkeyClient {
   const rootKey = env[config.rootKeyEnv];
-  if (!rootKey) throw new Error(`keys.provider is unkey but ${config.rootKeyEnv} is not set`);
+  if (!rootKey) throw new Error(`Unkey is configured but ${config.rootKeyEnv} is not set`);
   return createUnkeyClient({ baseUrl: config.baseUrl, rootKey, timeoutMs: config.timeoutMs });
 }
 

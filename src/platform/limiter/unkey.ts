@@ -1,0 +1,163 @@
+/**
+ * The limiter contract's interface decided by Unkey's ratelimit API (limits.provider = unkey; decision 020).
+ * Every limit of a request — the key's per-minute windows and the organization's daily / 30-day allowances —
+ * goes out in one `ratelimit.multiLimit` call, each as a check in namespace `<prefix>.<window>` (portal.rpm,
+ * portal.tpm, portal.rpd, portal.tpd, portal.tpmo, portal.authfail) with the counter's subject as identifier
+ * and the request's cost (1, or the reserved tokens). `peek` sends the same checks with cost 0.
+ *
+ * What this does NOT keep of Portal's contract (shared/limits.md), because Unkey does not offer it:
+ * - exactness: Unkey decides on a fixed window plus a weighted share of the previous one, from local memory
+ *   that converges with its regional and global counters; any window of length W may hold up to 2·L
+ *   (each aligned window holds at most L), more while regions converge.
+ * - all-or-none: the checks of one call are decided independently; a refused request may have charged the
+ *   windows that passed (counts up, never down: it can only under-admit).
+ * - settlement: Unkey takes no negative cost, so a token reservation stays counted at its full size.
+ * A refusal's retry-after is the reset of the refusing window plus the share of the next window the old one
+ * still weighs for this cost (`duration · cost / limit`): an upper bound that holds if no other traffic comes.
+ * Unkey unreachable or failing → 503 `service_unavailable` (there is no per-instance fallback in this mode).
+ *
+ * @example
+ *   const limiter = createUnkeyLimiter({ unkey, namespacePrefix: 'portal' });
+ *   await limiter.consume([{ key: 'rl:{org_1}:k:key_9:rpm', limit: 10, windowMs: 60_000, cost: 1 }]);
+ */
+import { PortalError } from '../http/errors.js';
+import type { Logger } from '../log.js';
+import { UnkeyError, type RatelimitCheck, type RatelimitResult, type UnkeyClient } from '../unkey/client.js';
+import type { Charge, LimitDecision, LimitSpec, LimitState, Limiter } from './types.js';
+import { assertValidSpecs } from './window.js';
+
+export interface UnkeyLimiterOptions {
+  unkey: Pick<UnkeyClient, 'multiLimit'>;
+  namespacePrefix: string;
+  log?: Logger;
+  /** The clock refusals are measured from (tests). */
+  now?: () => number;
+}
+
+/** Unkey's documented bounds of a check's duration. */
+const MIN_DURATION = 1_000;
+const MAX_DURATION = 2_592_000_000;
+
+/**
+ * `rl:{org_1}:k:key_9:rpm` → namespace `portal.rpm`, identifier `org_1:k:key_9` (the identifier pattern
+ * allows letters, digits and `_.:/-`; anything else becomes `_`).
+ */
+export function unkeyCheckOf(spec: LimitSpec, prefix: string, cost = spec.cost): RatelimitCheck {
+  const parts = spec.key.replace(/^rl:/, '').split(':');
+  const window = parts.length > 1 ? (parts.pop() ?? 'limit') : 'limit';
+  const identifier = parts
+    .join(':')
+    .replace(/[{}]/g, '')
+    .replace(/[^a-zA-Z0-9_.:/-]/g, '_')
+    .slice(0, 255);
+  return {
+    namespace: `${prefix}.${window.replace(/[^a-zA-Z0-9_]/g, '_')}`,
+    identifier: identifier || 'none',
+    limit: spec.limit,
+    duration: Math.min(MAX_DURATION, Math.max(MIN_DURATION, spec.windowMs)),
+    cost,
+  };
+}
+
+export function createUnkeyLimiter(options: UnkeyLimiterOptions): Limiter {
+  const { unkey, namespacePrefix: prefix } = options;
+  const clock = options.now ?? Date.now;
+  let failure: string | undefined;
+
+  async function ask(checks: RatelimitCheck[]): Promise<RatelimitResult[]> {
+    try {
+      const results = await unkey.multiLimit(checks);
+      failure = undefined;
+      return results;
+    } catch (err) {
+      if (!(err instanceof UnkeyError)) throw err;
+      failure = err.message;
+      options.log?.error(
+        { err: err.message, status: err.status, requestId: err.requestId },
+        'unkey ratelimit failed',
+      );
+      throw new PortalError({
+        code: 'service_unavailable',
+        message: 'Rate limits cannot be checked right now; please retry shortly.',
+        headers: { 'retry-after': '5' },
+      });
+    }
+  }
+
+  function stateOf(spec: LimitSpec, r: RatelimitResult, now: number): LimitState {
+    const remaining = Math.max(0, r.remaining);
+    const used = Math.max(0, spec.limit - remaining);
+    return {
+      key: spec.key,
+      limit: spec.limit,
+      used,
+      remaining,
+      resetMs: used > 0 ? Math.max(0, r.reset - now) : 0,
+    };
+  }
+
+  return {
+    kind: 'unkey',
+
+    async consume(limits: LimitSpec[]): Promise<LimitDecision> {
+      assertValidSpecs(limits);
+      if (limits.length === 0) return { allowed: true, states: [], charges: [] };
+      const results = await ask(limits.map((l) => unkeyCheckOf(l, prefix)));
+      const now = clock();
+      const states = limits.map((l, i) => stateOf(l, resultAt(results, i), now));
+      const refused = limits.map((_, i) => i).filter((i) => !resultAt(results, i).success);
+      if (refused.length === 0)
+        return {
+          allowed: true,
+          states,
+          charges: limits.map((l) => ({
+            key: l.key,
+            windowMs: l.windowMs,
+            buckets: l.buckets ?? 60,
+            bucketStart: now,
+            amount: l.cost,
+          })),
+        };
+      const waits = refused.map((i) => retryAfter(limits[i] as LimitSpec, resultAt(results, i), now));
+      return {
+        allowed: false,
+        states,
+        blockedBy: refused[0] as number,
+        retryAfterMs: waits.some((w) => w === null) ? null : Math.max(...(waits as number[])),
+      };
+    },
+
+    // Unkey takes no negative cost: reservations stay counted at their full size (decision 020).
+    async settle(charges: Charge[], deltas: number[]): Promise<void> {
+      if (charges.length !== deltas.length) throw new TypeError('limiter: one delta per charge');
+    },
+
+    async peek(limits: LimitSpec[]): Promise<LimitState[]> {
+      assertValidSpecs(limits);
+      if (limits.length === 0) return [];
+      const results = await ask(limits.map((l) => unkeyCheckOf(l, prefix, 0)));
+      const now = clock();
+      return limits.map((l, i) => stateOf(l, resultAt(results, i), now));
+    },
+
+    status: () => (failure ? { state: 'degraded', detail: `Unkey ratelimit: ${failure}` } : { state: 'ok' }),
+    async close() {},
+  };
+}
+
+function resultAt(results: RatelimitResult[], i: number): RatelimitResult {
+  const r = results[i];
+  if (!r) throw new Error(`unkey multiLimit: no result for check ${i}`);
+  return r;
+}
+
+/**
+ * When the refused request fits at the latest, if nothing else arrives: the window's reset, plus the part of
+ * the next window during which the old window's weighted count still leaves no room for `cost`
+ * (old count ≤ limit, weight falls linearly over one duration). Null when the cost exceeds the limit.
+ */
+function retryAfter(spec: LimitSpec, r: RatelimitResult, now: number): number | null {
+  if (spec.cost > spec.limit) return null;
+  const duration = Math.min(MAX_DURATION, Math.max(MIN_DURATION, spec.windowMs));
+  return Math.max(1, r.reset - now) + Math.ceil((duration * spec.cost) / spec.limit);
+}
