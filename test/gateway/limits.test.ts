@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { redisVariants, usePortal } from '../support/harness.js';
 import { chatBody, errorOf } from '../support/http.js';
 import { upsertPlan } from '../support/fixtures.js';
+import { unkeyDocument } from '../support/unkey-openapi/document.js';
 import { maxAdmittedInAnyWindow, randomLoad } from '../support/limit-check.js';
 import {
   exactGuarantee,
@@ -120,5 +121,11 @@ describe.each(variants)('limits with the $name', ({ options, unkey, guarantee })
     expect(samples.every((s) => s.status === 200 || s.status === 429)).toBe(true);
     expect(admitted).toBeGreaterThanOrEqual(N * 3); // the windows kept freeing up: not a lock-out
     expect(maxAdmittedInAnyWindow(samples, WINDOW_MS)).toBeLessThanOrEqual(guarantee.maxInAnyWindow(N));
+  });
+
+  it.runIf(unkey)('every request sent to Unkey and every answer match its OpenAPI document', () => {
+    const exchanges = fakeUnkey!.fake.exchanges;
+    expect(exchanges.length).toBeGreaterThan(0);
+    expect(unkeyDocument().problems(exchanges)).toEqual([]);
   });
 });

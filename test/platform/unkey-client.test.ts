@@ -85,13 +85,13 @@ describe('unkey client', () => {
     }
   });
 
-  it('a 503 error envelope and a dropped connection are both "unavailable"', async () => {
-    for (const mode of ['error', 'down'] as const) {
+  it('a 500 error envelope, a 429 and a dropped connection are all "unavailable"', async () => {
+    for (const mode of ['error', 'throttled', 'down'] as const) {
       unkey.mode = mode;
       try {
         const err = await failureOf(client().verifyKey('ptl_x'));
         expect(err.unavailable).toBe(true);
-        expect(err.status).toBe(mode === 'error' ? 503 : 0);
+        expect(err.status).toBe(mode === 'error' ? 500 : mode === 'throttled' ? 429 : 0);
       } finally {
         unkey.mode = 'up';
       }

@@ -53,7 +53,7 @@ const schemas = {
   '/v2/keys.createKey': z.strictObject({
     apiId: z.string().min(3).max(255).regex(idPattern),
     prefix: z.string().min(1).max(16).regex(idPattern).optional(),
-    name: z.string().min(1).max(200).optional(),
+    name: z.string().min(1).max(255).optional(),
     byteLength: z.number().int().min(16).max(255).optional(),
     externalId: z.string().min(1).max(255).regex(externalIdPattern).optional(),
     meta: meta.optional(),
@@ -242,12 +242,15 @@ function validate(
   try {
     json = JSON.parse(raw.toString('utf8'));
   } catch {
-    return refuse(400, 'Bad Request', 'The request body is not valid JSON', 'application/invalid_input');
+    return invalid([{ location: 'body', message: 'The request body is not valid JSON' }]);
   }
   const parsed = schemas[path as Path].safeParse(json);
   if (!parsed.success) {
-    const detail = `Request failed validation: ${parsed.error.message}`;
-    return { ...refuse(400, 'Bad Request', detail, 'application/invalid_input'), json };
+    const errors = parsed.error.issues.map((i) => ({
+      location: ['body', ...i.path.map(String)].join('.'),
+      message: i.message,
+    }));
+    return { ...invalid(errors), json };
   }
   return { ok: true, path: path as Path, json, body: parsed.data };
 }
@@ -312,6 +315,18 @@ export async function startFakeUnkey(options: { rootKey: string; apiId: string }
       }),
   };
   return fake;
+}
+
+/** Unkey's 400: the problem details plus one ValidationError per failed rule. */
+function invalid(errors: Array<{ location: string; message: string }>) {
+  const [status, payload] = failure(
+    400,
+    'Bad Request',
+    'The request failed validation',
+    'application/invalid_input',
+  );
+  const error = (payload as { error: object }).error;
+  return { ok: false as const, reply: [status, { error: { ...error, errors } }] as Reply };
 }
 
 function parseJson(raw: Buffer): unknown {
