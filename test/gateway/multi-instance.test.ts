@@ -1,7 +1,8 @@
 /**
  * Three gateway processes sharing PostgreSQL and Redis behave as one: a key's limit holds across all of them
  * (never over-admitting in any window), and a key revoked through one instance is refused by the other two
- * within a second.
+ * within a second. The same cases run with limits.provider = unkey against one fake Unkey shared by the
+ * three, held to what Unkey documents (decision 020: a window of length W may hold up to 2N).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith } from '../support/services.js';
@@ -11,83 +12,106 @@ import { simPoolConfig, ADMIN_TOKEN, remote } from '../support/harness.js';
 import { chatBody, errorOf } from '../support/http.js';
 import { createAccount, upsertPlan } from '../support/fixtures.js';
 import { maxAdmittedInAnyWindow, randomLoad } from '../support/limit-check.js';
+import { startFakeUnkey, type FakeUnkey } from '../support/fake-unkey.js';
+import { exactGuarantee, unkeyGuarantee } from '../support/unkey-limits.js';
 import { openStore, type Store } from '#src/platform/store/db.js';
 import { startSimulator, type RunningSimulator } from '#src/inference/simulator/server.js';
 
 const WINDOW_MS = 2_000;
 const SIM_KEY = 'multi-instance-sim-key';
+const UNKEY_ROOT_KEY = 'unkey_root_multi_instance';
 
-describeWith(['postgres', 'redis'], 'three gateway instances on shared PostgreSQL and Redis', () => {
-  let db: TestDatabase;
-  let store: Store;
-  let sim: RunningSimulator;
-  let instances: PortalProcess[] = [];
+for (const limiter of ['portal', 'unkey'] as const) {
+  const guarantee = limiter === 'unkey' ? unkeyGuarantee : exactGuarantee;
+  describeWith(
+    ['postgres', 'redis'],
+    `three gateway instances on shared PostgreSQL and Redis, limits.provider ${limiter}`,
+    () => {
+      let db: TestDatabase;
+      let store: Store;
+      let sim: RunningSimulator;
+      let unkey: FakeUnkey | undefined;
+      let instances: PortalProcess[] = [];
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    sim = await startSimulator({ host: '127.0.0.1', port: 0, options: { apiKey: SIM_KEY } });
-    const config = writeConfig({ pools: [simPoolConfig(sim.url)], gateway: { rateWindowMs: WINDOW_MS } });
-    const env = {
-      DATABASE_URL: db.url,
-      REDIS_URL: process.env.REDIS_URL!,
-      PORTAL_CONFIG: config,
-      PORTAL_ADMIN_TOKEN: ADMIN_TOKEN,
-      PORTAL_TEST_SIM_KEY: SIM_KEY,
-    };
-    // Started together: migrations race, and the advisory lock must serialise them.
-    instances = await Promise.all([1, 2, 3].map(() => startPortalProcess(env)));
-    store = await openStore({ databaseUrl: db.url, dataDir: '.unused' });
-    await upsertPlan(store, 'limited', { rpm: 1000, tpm: 10_000_000, rpd: 100_000 });
-  }, 120_000);
+      beforeAll(async () => {
+        db = await createTestDatabase();
+        sim = await startSimulator({ host: '127.0.0.1', port: 0, options: { apiKey: SIM_KEY } });
+        if (limiter === 'unkey')
+          unkey = await startFakeUnkey({ rootKey: UNKEY_ROOT_KEY, apiId: 'api_multi' });
+        const config = writeConfig({
+          pools: [simPoolConfig(sim.url)],
+          gateway: { rateWindowMs: WINDOW_MS },
+          ...(unkey ? { limits: { provider: 'unkey', unkey: { baseUrl: unkey.url } } } : {}),
+        });
+        const env = {
+          DATABASE_URL: db.url,
+          REDIS_URL: process.env.REDIS_URL!,
+          PORTAL_CONFIG: config,
+          PORTAL_ADMIN_TOKEN: ADMIN_TOKEN,
+          PORTAL_TEST_SIM_KEY: SIM_KEY,
+          ...(unkey ? { UNKEY_ROOT_KEY } : {}),
+        };
+        // Started together: migrations race, and the advisory lock must serialise them.
+        instances = await Promise.all([1, 2, 3].map(() => startPortalProcess(env)));
+        store = await openStore({ databaseUrl: db.url, dataDir: '.unused' });
+        await upsertPlan(store, 'limited', { rpm: 1000, tpm: 10_000_000, rpd: 100_000 });
+      }, 120_000);
 
-  afterAll(async () => {
-    await Promise.all(instances.map((p) => p.stop()));
-    await store?.close();
-    await sim?.close();
-    await db?.drop();
-  });
+      afterAll(async () => {
+        await Promise.all(instances.map((p) => p.stop()));
+        await store?.close();
+        await sim?.close();
+        await unkey?.close();
+        await db?.drop();
+      });
 
-  const call = (url: string, key: string) => remote(url).as(key).post('/v1/chat/completions', chatBody());
+      const call = (url: string, key: string) => remote(url).as(key).post('/v1/chat/completions', chatBody());
 
-  it('N concurrent requests spread over three instances: exactly N pass', async () => {
-    const { key } = await createAccount(store, { plan: 'limited', key: { requestsPerMinute: 9 } });
-    const results = await Promise.all(Array.from({ length: 15 }, (_, i) => call(instances[i % 3]!.url, key)));
-    expect(results.filter((r) => r.status === 200)).toHaveLength(9);
-    expect(results.filter((r) => r.status === 429)).toHaveLength(6);
-  });
+      it('N concurrent requests spread over three instances: exactly N pass', async () => {
+        const { key } = await createAccount(store, { plan: 'limited', key: { requestsPerMinute: 9 } });
+        const results = await Promise.all(
+          Array.from({ length: 15 }, (_, i) => call(instances[i % 3]!.url, key)),
+        );
+        expect(results.filter((r) => r.status === 200)).toHaveLength(9);
+        expect(results.filter((r) => r.status === 429)).toHaveLength(6);
+        // In Unkey mode every one of them was decided by the (one, shared) fake Unkey, not by Redis.
+        if (unkey) expect(unkey.calls['/v2/ratelimit.multiLimit']).toBeGreaterThanOrEqual(15);
+      });
 
-  it('over a randomized run across all three, no window ever holds more than N admitted', async () => {
-    const N = 8;
-    const { key } = await createAccount(store, { plan: 'limited', key: { requestsPerMinute: N } });
-    const samples = await randomLoad(async (i) => (await call(instances[i % 3]!.url, key)).status, {
-      workers: 6,
-      durationMs: 9_000,
-      maxGapMs: 250,
-    });
-    expect(samples.every((s) => s.status === 200 || s.status === 429)).toBe(true);
-    expect(samples.filter((s) => s.status === 200).length).toBeGreaterThanOrEqual(N * 3);
-    expect(maxAdmittedInAnyWindow(samples, WINDOW_MS)).toBeLessThanOrEqual(N);
-  });
+      it('over a randomized run across all three, no window ever holds more than the guarantee allows', async () => {
+        const N = 8;
+        const { key } = await createAccount(store, { plan: 'limited', key: { requestsPerMinute: N } });
+        const samples = await randomLoad(async (i) => (await call(instances[i % 3]!.url, key)).status, {
+          workers: 6,
+          durationMs: 9_000,
+          maxGapMs: 250,
+        });
+        expect(samples.every((s) => s.status === 200 || s.status === 429)).toBe(true);
+        expect(samples.filter((s) => s.status === 200).length).toBeGreaterThanOrEqual(N * 3);
+        expect(maxAdmittedInAnyWindow(samples, WINDOW_MS)).toBeLessThanOrEqual(guarantee.maxInAnyWindow(N));
+      });
 
-  it('a key revoked through one instance is refused by the other two within 1 s', async () => {
-    const { key, keyId } = await createAccount(store, { plan: 'limited' });
-    for (const p of instances) expect((await call(p.url, key)).status).toBe(200); // cached everywhere
-    const revoked = await remote(instances[0]!.url).admin.delete(`/admin/api/keys/${keyId}`);
-    expect(revoked.status).toBeLessThan(300);
-    const start = performance.now();
-    const refusedAfter = await Promise.all(
-      instances.slice(1).map(async (p) => {
-        for (;;) {
-          const res = await call(p.url, key);
-          if (res.status === 401) {
-            expect((await errorOf(res)).code).toBe('key_revoked');
-            return performance.now() - start;
-          }
-          if (performance.now() - start > 5_000) return Infinity;
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      }),
-    );
-    for (const ms of refusedAfter) expect(ms).toBeLessThan(1_000);
-  });
-});
+      it('a key revoked through one instance is refused by the other two within 1 s', async () => {
+        const { key, keyId } = await createAccount(store, { plan: 'limited' });
+        for (const p of instances) expect((await call(p.url, key)).status).toBe(200); // cached everywhere
+        const revoked = await remote(instances[0]!.url).admin.delete(`/admin/api/keys/${keyId}`);
+        expect(revoked.status).toBeLessThan(300);
+        const start = performance.now();
+        const refusedAfter = await Promise.all(
+          instances.slice(1).map(async (p) => {
+            for (;;) {
+              const res = await call(p.url, key);
+              if (res.status === 401) {
+                expect((await errorOf(res)).code).toBe('key_revoked');
+                return performance.now() - start;
+              }
+              if (performance.now() - start > 5_000) return Infinity;
+              await new Promise((r) => setTimeout(r, 20));
+            }
+          }),
+        );
+        for (const ms of refusedAfter) expect(ms).toBeLessThan(1_000);
+      });
+    },
+  );
+}
