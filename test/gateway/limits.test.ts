@@ -61,6 +61,16 @@ describe.each(variants)('limits with the $name', ({ options, unkey, guarantee })
     },
   );
 
+  it('the usage windows show what was charged: used, remaining and when it frees up', async () => {
+    const { key, keyId, orgId } = await t.account({ plan: 'limited', key: { requestsPerMinute: 5 } });
+    for (let i = 0; i < 3; i++) expect((await call(key)).status).toBe(200);
+    const windows = await t.services.gateway.windows(orgId);
+    const rpm = windows.find((w) => w.name === 'requests_per_minute' && w.key_id === keyId);
+    expect(rpm).toMatchObject({ limit: 5, used: 3, remaining: 2 });
+    expect(Date.parse(rpm!.resets_at!)).toBeGreaterThan(Date.now());
+    expect(windows.find((w) => w.name === 'requests_per_day')).toMatchObject({ limit: 100_000, used: 3 });
+  });
+
   it('N concurrent requests pass and the N+1th gets 429 with retry-after', async () => {
     const { key } = await t.account({ plan: 'limited', key: { requestsPerMinute: 10 } });
     const results = await Promise.all(Array.from({ length: 11 }, () => call(key)));
