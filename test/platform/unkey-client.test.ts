@@ -98,6 +98,24 @@ describe('unkey client', () => {
     }
   });
 
+  it('multiLimit reads the per-check verdict as `passed`, or as `success` from an older revision', async () => {
+    const check = { namespace: 'portal.rpm', identifier: 'org_1', limit: 2, remaining: 0, reset: 1 };
+    const answering = (limits: object[]) =>
+      createUnkeyClient({
+        baseUrl: 'http://unkey.invalid',
+        rootKey: ROOT_KEY,
+        timeoutMs: 1_000,
+        fetch: async () => new Response(JSON.stringify({ meta: { requestId: 'req_1' }, data: { limits } })),
+      });
+    const ask = [{ namespace: 'portal.rpm', identifier: 'org_1', limit: 2, duration: 60_000 }];
+    expect(await answering([{ ...check, passed: false }]).multiLimit(ask)).toMatchObject([
+      { success: false },
+    ]);
+    expect(await answering([{ ...check, success: true }]).multiLimit(ask)).toMatchObject([{ success: true }]);
+    expect((await failureOf(answering([check]).multiLimit(ask))).status).toBe(502);
+    expect((await failureOf(answering([]).multiLimit(ask))).status).toBe(502);
+  });
+
   it('refuses to start without the root key in the named environment variable', () => {
     const config = { baseUrl: unkey.url, rootKeyEnv: 'UNKEY_ROOT_KEY_MISSING', timeoutMs: 1_000 };
     expect(() => unkeyClientFromConfig(config, {})).toThrow(/UNKEY_ROOT_KEY_MISSING is not set/);

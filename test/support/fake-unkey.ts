@@ -211,10 +211,10 @@ function multiLimit(ctx: Ctx, checks: Body<'/v2/ratelimit.multiLimit'>, now: num
       limit: c.limit,
       remaining,
       reset: (seq + 1) * c.duration,
-      success,
+      passed: success,
     };
   });
-  return [200, { data: { passed: limits.every((l) => l.success), limits } }];
+  return [200, { data: { passed: limits.every((l) => l.passed), limits } }];
 }
 
 /** One handler per documented route: a total map, so a route added to `schemas` cannot go unhandled. */

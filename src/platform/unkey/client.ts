@@ -81,30 +81,37 @@ export interface RatelimitCheck {
   cost?: number;
 }
 
-const ratelimitResult = z.object({
+const ratelimitCheck = z.object({
   namespace: z.string(),
   identifier: z.string(),
   limit: z.number(),
   remaining: z.number(),
   /** Unix ms when the current window resets. */
   reset: z.number(),
-  success: z.boolean(),
+  // The verdict per check: `passed` in the current document and Unkey's handler; `success` in older revisions
+  // (and in their examples). Either is accepted; an answer with neither does not parse.
+  passed: z.boolean().optional(),
+  success: z.boolean().optional(),
   overrideId: z.string().optional(),
 });
+const ratelimitResult = ratelimitCheck
+  .refine((r) => r.passed !== undefined || r.success !== undefined, 'a check result without a verdict')
+  .transform(({ passed, success, ...r }) => ({ ...r, success: passed ?? success ?? false }));
 const multiLimitData = z.object({
-  // The published schema names the overall verdict `passed`; older revisions said `success`. Portal reads
-  // neither: it decides from the per-check results, which every revision has.
-  passed: z.boolean().optional(),
+  // The overall verdict (`passed`; `success` in older revisions) is not read: Portal decides from each check.
   limits: z.array(ratelimitResult),
 });
-export type RatelimitResult = z.infer<typeof ratelimitResult>;
+export type RatelimitResult = z.output<typeof ratelimitResult>;
 
 /** The response fields Portal reads, per operation (the OpenAPI drift test checks them against the spec). */
 export const readFields = {
   '/v2/keys.verifyKey': Object.keys(verifyData.shape),
   '/v2/ratelimit.multiLimit': Object.keys(multiLimitData.shape),
-  'ratelimit.multiLimit limits[]': Object.keys(ratelimitResult.shape),
+  'ratelimit.multiLimit limits[]': Object.keys(ratelimitCheck.shape).filter((f) => f !== 'success'),
 } as const;
+
+/** Fields read only as a fallback for older revisions of the document (not in the current one). */
+export const legacyReadFields = { 'ratelimit.multiLimit limits[]': ['success'] } as const;
 
 const createData = z.object({ keyId: z.string().min(1), key: z.string().min(1) });
 const emptyData = z.unknown();
