@@ -1,5 +1,5 @@
 /**
- * What limits.provider = unkey costs per request (decision 020): decision latency and decisions per second of
+ * What limits.provider = unkey costs per request (decision 021): decision latency and decisions per second of
  * Portal's own limiters (memory; Redis when REDIS_URL is set) beside the Unkey limiter, whose one
  * `ratelimit.multiLimit` call per decision goes to the fake Unkey (test/support/fake-unkey.ts) delaying every
  * answer by 0, 20 and 40 ms — the range of a nearby Unkey region (Unkey documents ~30 ms decisions). Each

@@ -2,7 +2,7 @@
  * Sliding-window limits through the gateway: exactly N of N+1 concurrent requests pass, the refusal says
  * when to retry, and over a long randomized run no window of the limit's length ever holds more than N
  * admitted requests — with the in-memory limiter and with Redis. The same cases run with limits.provider =
- * unkey against the fake Unkey, held to what Unkey documents (decision 020: retry-after may reach past the
+ * unkey against the fake Unkey, held to what Unkey documents (decision 021: retry-after may reach past the
  * window by duration · cost / limit, and a window of length W may hold up to 2N).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +44,7 @@ describe.each(variants)('limits with the $name', ({ options, unkey, guarantee })
       const { key } = await t.account({ plan: 'limited', key: { requestsPerMinute: 10 } });
       const before = fake.bodies.length;
       expect((await call(key, { max_tokens: 50 })).status).toBe(200);
-      // The auth guard's peek (portal.authfail) also goes to Unkey, once, on a key-cache miss (decision 020).
+      // The auth guard's peek (portal.authfail) also goes to Unkey, once, on a key-cache miss (decision 021).
       const decisions = fake.bodies
         .slice(before)
         .filter((b) => b.path === '/v2/ratelimit.multiLimit')
@@ -78,7 +78,7 @@ describe.each(variants)('limits with the $name', ({ options, unkey, guarantee })
     expect(statuses.filter((s) => s === 200)).toHaveLength(10);
     const refused = results.find((r) => r.status === 429)!;
     // Portal's window is exact up to one sub-bucket (shared/limits.md): the wait is at most W + W/60;
-    // Unkey's weighted window may need W/10 past its reset (decision 020).
+    // Unkey's weighted window may need W/10 past its reset (decision 021).
     const waitMs = Number(refused.headers.get('retry-after-ms'));
     expect(waitMs).toBeGreaterThan(0);
     expect(waitMs).toBeLessThanOrEqual(guarantee.maxWaitMs(WINDOW_MS, 1, 10));

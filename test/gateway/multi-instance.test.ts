@@ -2,7 +2,7 @@
  * Three gateway processes sharing PostgreSQL and Redis behave as one: a key's limit holds across all of them
  * (never over-admitting in any window), and a key revoked through one instance is refused by the other two
  * within a second. The same cases run with limits.provider = unkey against one fake Unkey shared by the
- * three, held to what Unkey documents (decision 020: a window of length W may hold up to 2N).
+ * three, held to what Unkey documents (decision 021: a window of length W may hold up to 2N).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith } from '../support/services.js';

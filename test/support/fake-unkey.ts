@@ -5,7 +5,7 @@
  * ratelimit.multiLimit, each requiring `Authorization: Bearer <root key>`, validating the documented request
  * body (unknown fields are refused, as `additionalProperties: false` says) and answering
  * `{ meta: { requestId }, data }` or `{ meta, error: { title, detail, status, type } }`. Keys live in memory,
- * hashed with SHA-256. Rate limits follow Unkey's documented algorithm (decision 020): a fixed window of the
+ * hashed with SHA-256. Rate limits follow Unkey's documented algorithm (decision 021): a fixed window of the
  * check's duration plus the previous window's count weighted by the share of it still inside the sliding
  * window; a check that passes is charged, each check on its own; cost 0 only reads.
  * `mode` simulates trouble: 'down' drops connections, 'error' answers 500, 'throttled' answers 429 (the

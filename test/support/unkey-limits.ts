@@ -1,6 +1,6 @@
 /**
  * limits.provider = unkey in tests: a fake Unkey (fake-unkey.ts) started before the portal, and the guarantees
- * the limit cases may assume in each mode (docs/decisions/020-unkey-limits.md). Portal's own limiter is exact
+ * the limit cases may assume in each mode (docs/decisions/021-unkey-limits.md). Portal's own limiter is exact
  * up to one sub-bucket; Unkey's decides on a fixed window plus the weighted previous one, so a refusal may
  * have to wait `duration · cost / limit` past the window's reset, and any window of length W may hold up to 2·N.
  *
@@ -28,7 +28,7 @@ export const exactGuarantee: LimitGuarantee = {
   maxInAnyWindow: (n) => n,
 };
 
-/** Unkey's documented algorithm (decision 020): each aligned window ≤ n, so any window of length W ≤ 2n. */
+/** Unkey's documented algorithm (decision 021): each aligned window ≤ n, so any window of length W ≤ 2n. */
 export const unkeyGuarantee: LimitGuarantee = {
   maxWaitMs: (windowMs, cost, limit) => windowMs + Math.ceil((windowMs * cost) / limit),
   maxInAnyWindow: (n) => 2 * n,

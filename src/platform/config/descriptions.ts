@@ -130,7 +130,7 @@ export const CONFIG_DESCRIPTIONS: Record<string, { text: string; default?: strin
   'keys.unkey.prefix': { text: 'Prefix of issued keys (Unkey adds the `_`).' },
   'keys.unkey.timeoutMs': { text: 'Deadline of one Unkey call.' },
   'limits.provider': {
-    text: "Who decides rate limits and allowances: Portal's own exact limiter (Redis or memory), or Unkey's ratelimit API (approximate; see decision 020).",
+    text: "Who decides rate limits and allowances: Portal's own exact limiter (Redis or memory), or Unkey's ratelimit API (approximate; see decision 021).",
   },
   'limits.unkey.baseUrl': { text: 'Unkey API base URL for `limits.provider: unkey`.' },
   'limits.unkey.rootKeyEnv': {

@@ -265,7 +265,7 @@ export const configSchema = z
         message: 'keys.unkey is required for provider unkey',
       })
       .prefault({}),
-    /** Who decides rate limits and allowances: Portal's own exact limiter, or Unkey (docs/decisions/020). */
+    /** Who decides rate limits and allowances: Portal's own exact limiter, or Unkey (docs/decisions/021). */
     limits: z
       .object({
         provider: z.enum(['portal', 'unkey']).default('portal'),

@@ -37,7 +37,7 @@ export async function createLimiter(deps: LimiterDeps): Promise<Limiter> {
   const { config, log } = deps;
   const metrics = limiterMetrics(deps.metrics.registry);
   metrics.degraded.set(0);
-  // limits.provider = unkey: Unkey's ratelimit API decides (decision 020); Redis, if set, is not used for limits.
+  // limits.provider = unkey: Unkey's ratelimit API decides (decision 021); Redis, if set, is not used for limits.
   if (config.limits?.provider === 'unkey')
     return createUnkeyLimiter({
       unkey: unkeyClientFromConfig(config.limits.unkey),

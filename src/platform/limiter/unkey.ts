@@ -1,5 +1,5 @@
 /**
- * The limiter contract's interface decided by Unkey's ratelimit API (limits.provider = unkey; decision 020).
+ * The limiter contract's interface decided by Unkey's ratelimit API (limits.provider = unkey; decision 021).
  * Every limit of a request — the key's per-minute windows and the organization's daily / 30-day allowances —
  * goes out in one `ratelimit.multiLimit` call, each as a check in namespace `<prefix>.<window>` (portal.rpm,
  * portal.tpm, portal.rpd, portal.tpd, portal.tpmo, portal.authfail) with the counter's subject as identifier
@@ -127,7 +127,7 @@ export function createUnkeyLimiter(options: UnkeyLimiterOptions): Limiter {
       };
     },
 
-    // Unkey takes no negative cost: reservations stay counted at their full size (decision 020).
+    // Unkey takes no negative cost: reservations stay counted at their full size (decision 021).
     async settle(charges: Charge[], deltas: number[]): Promise<void> {
       if (charges.length !== deltas.length) throw new TypeError('limiter: one delta per charge');
     },

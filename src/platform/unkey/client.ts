@@ -1,7 +1,7 @@
 /**
  * A small typed client for the Unkey v2 endpoints Portal uses: the four key endpoints
  * (`keys.createKey`, `keys.verifyKey`, `keys.updateKey`, `keys.deleteKey`; docs/decisions/005-unkey.md) and
- * `ratelimit.multiLimit` (limits.provider = unkey; docs/decisions/020-unkey-limits.md). Every call is a JSON POST with the
+ * `ratelimit.multiLimit` (limits.provider = unkey; docs/decisions/021-unkey-limits.md). Every call is a JSON POST with the
  * root key as a Bearer token and a deadline; answers are parsed, never trusted: a success is
  * `{ meta: { requestId }, data }`, a failure `{ meta, error: { title, detail, status, type } }` (RFC 7807).
  * Failures surface as one `UnkeyError`; `unavailable` tells a caller "try again later" (network, timeout,

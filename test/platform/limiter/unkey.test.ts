@@ -1,5 +1,5 @@
 /**
- * The Unkey limiter (limits.provider = unkey, decision 020) against the fake Unkey over HTTP: how Portal's
+ * The Unkey limiter (limits.provider = unkey, decision 021) against the fake Unkey over HTTP: how Portal's
  * counters become namespaces and identifiers, one multiLimit call per decision, what a refusal reports, peek
  * without charging, no settlement, and 503 while Unkey cannot answer.
  */
@@ -81,7 +81,7 @@ describe('the Unkey limiter', () => {
     const refused = await limiter.consume([rpm(2), rpd(1)]);
     if (refused.allowed) throw new Error('expected a refusal');
     expect(refused.blockedBy).toBe(1);
-    // The organization's window refused; Unkey's rpm check passed on its own and was charged (decision 020).
+    // The organization's window refused; Unkey's rpm check passed on its own and was charged (decision 021).
     expect(refused.states[0]).toMatchObject({ used: 2, remaining: 0 });
     const toReset = 86_400_000 - (Date.now() % 86_400_000);
     expect(refused.retryAfterMs).toBeGreaterThan(toReset + 86_400_000 - 2_000);
