@@ -36,6 +36,7 @@ describe('the fake Unkey and the client against the OpenAPI document', () => {
   it('reads only documented response fields', () => {
     const documented = {
       '/v2/keys.verifyKey': doc.schemaFields('V2KeysVerifyKeyResponseData'),
+      'keys.verifyKey ratelimits[]': doc.schemaFields('VerifyKeyRatelimitData'),
       '/v2/ratelimit.multiLimit': doc.schemaFields('V2RatelimitMultiLimitResponseData'),
       'ratelimit.multiLimit limits[]': doc.schemaFields('V2RatelimitMultiLimitCheck'),
     };
@@ -63,6 +64,23 @@ describe('the fake Unkey and the client against the OpenAPI document', () => {
     expect((await c.verifyKey(key)).code).toBe('DISABLED');
     await c.updateKey({ keyId, enabled: true, expires: Date.now() - 1_000 });
     expect((await c.verifyKey(key)).code).toBe('EXPIRED');
+    // Ratelimits attached to the key, checked by name with a cost at verification (limits.provider unkey).
+    const rpm = { name: 'rpm', limit: 2, duration: 60_000, autoApply: false };
+    await c.updateKey({ keyId, expires: null, ratelimits: [rpm, { ...rpm, name: 'tpm', limit: 100 }] });
+    const asked = [{ name: 'rpm', cost: 1 }, { name: 'tpm', cost: 60 }];
+    const first = await c.verifyKey(key, { ratelimits: asked });
+    expect(first.code).toBe('VALID');
+    expect(first.ratelimits).toMatchObject([
+      { name: 'rpm', exceeded: false, remaining: 1 },
+      { name: 'tpm', exceeded: false, remaining: 40 },
+    ]);
+    const second = await c.verifyKey(key, { ratelimits: asked });
+    expect(second).toMatchObject({ valid: false, code: 'RATE_LIMITED' });
+    expect(second.ratelimits?.map((r) => r.exceeded)).toEqual([false, true]);
+    const overridden = await c.verifyKey(key, { ratelimits: [{ name: 'rpm', cost: 1, limit: 10, duration: 60_000 }] });
+    expect(overridden.ratelimits?.[0]).toMatchObject({ limit: 10, exceeded: false });
+    await c.updateKey({ keyId, ratelimits: null });
+    expect(await statusOf(c.verifyKey(key, { ratelimits: asked }))).toBe(400);
     await c.deleteKey(keyId);
     expect(await statusOf(c.deleteKey(keyId))).toBe(404);
     expect(await statusOf(c.createKey({ apiId: 'api_other', prefix: 'ptl' }))).toBe(404);

@@ -26,6 +26,16 @@ export interface FakeUnkeyKey {
   expires?: number;
   enabled: boolean;
   deleted: boolean;
+  /** Ratelimits attached to the key (createKey / updateKey `ratelimits`), checked by verifyKey by name. */
+  ratelimits?: AttachedRatelimit[];
+}
+
+export interface AttachedRatelimit {
+  id: string;
+  name: string;
+  limit: number;
+  duration: number;
+  autoApply: boolean;
 }
 
 export interface FakeUnkey {
@@ -48,6 +58,19 @@ const externalIdPattern = /^[a-zA-Z0-9_.-]+$/;
 const meta = z.record(z.string(), z.unknown()).refine((m) => Object.keys(m).length <= 100);
 const expires = z.number().int().min(0).max(4102444800000);
 const keyId = z.string().min(3).max(255).regex(idPattern);
+// RatelimitRequest (createKey / updateKey) and KeysVerifyKeyRatelimit (verifyKey), per the document.
+const ratelimitRequest = z.object({
+  name: z.string().min(3).max(128),
+  limit: z.number().int().min(1),
+  duration: z.number().int().min(1_000),
+  autoApply: z.boolean(),
+});
+const verifyRatelimit = z.object({
+  name: z.string().min(3).max(255),
+  cost: z.number().int().min(0).optional(),
+  limit: z.number().int().min(0).optional(),
+  duration: z.number().int().min(0).optional(),
+});
 
 const schemas = {
   '/v2/keys.createKey': z.strictObject({
@@ -61,7 +84,7 @@ const schemas = {
     permissions: z.array(z.string()).optional(),
     expires: expires.optional(),
     credits: z.unknown().optional(),
-    ratelimits: z.array(z.unknown()).optional(),
+    ratelimits: z.array(ratelimitRequest).max(50).optional(),
     enabled: z.boolean().optional(),
     recoverable: z.boolean().optional(),
   }),
@@ -70,7 +93,7 @@ const schemas = {
     tags: z.array(z.string()).max(20).optional(),
     permissions: z.string().optional(),
     credits: z.unknown().optional(),
-    ratelimits: z.array(z.unknown()).optional(),
+    ratelimits: z.array(verifyRatelimit).optional(),
     migrationId: z.string().max(256).optional(),
   }),
   '/v2/keys.updateKey': z.strictObject({
@@ -80,7 +103,7 @@ const schemas = {
     meta: meta.nullable().optional(),
     expires: expires.nullable().optional(),
     credits: z.unknown().optional(),
-    ratelimits: z.array(z.unknown()).nullable().optional(),
+    ratelimits: z.array(ratelimitRequest).max(50).nullable().optional(),
     enabled: z.boolean().optional(),
     roles: z.array(z.string()).optional(),
     permissions: z.array(z.string()).optional(),
@@ -141,6 +164,7 @@ function createKey(ctx: Ctx, b: Body<'/v2/keys.createKey'>): Reply {
     expires: b.expires,
     enabled: b.enabled ?? true,
     deleted: false,
+    ratelimits: attach(b.ratelimits),
   });
   return [200, { data: { keyId: id, key: plaintext } }];
 }
@@ -149,10 +173,15 @@ function verifyKey(ctx: Ctx, b: Body<'/v2/keys.verifyKey'>, now: number): Reply 
   const hash = sha256(b.key);
   const k = [...ctx.keys.values()].find((x) => x.hash === hash && !x.deleted);
   if (!k) return [200, { data: { valid: false, code: 'NOT_FOUND' } }];
-  const code = !k.enabled ? 'DISABLED' : k.expires !== undefined && k.expires <= now ? 'EXPIRED' : 'VALID';
+  const status = !k.enabled ? 'DISABLED' : k.expires !== undefined && k.expires <= now ? 'EXPIRED' : 'VALID';
+  const limited = status === 'VALID' ? keyRatelimits(ctx, k, b.ratelimits ?? [], now) : undefined;
+  if (Array.isArray(limited) && typeof limited[0] === 'number') return limited as Reply;
+  const ratelimits = limited as VerifyRatelimitData[] | undefined;
+  const code = ratelimits?.some((r) => r.exceeded) ? 'RATE_LIMITED' : status;
   const data = {
     valid: code === 'VALID',
     code,
+    ...(ratelimits?.length ? { ratelimits } : {}),
     keyId: k.keyId,
     enabled: k.enabled,
     ...(k.name ? { name: k.name } : {}),
@@ -163,6 +192,74 @@ function verifyKey(ctx: Ctx, b: Body<'/v2/keys.verifyKey'>, now: number): Reply 
       : {}),
   };
   return [200, { data }];
+}
+
+interface VerifyRatelimitData extends AttachedRatelimit {
+  exceeded: boolean;
+  reset: number;
+  remaining: number;
+}
+
+function attach(list: Array<z.infer<typeof ratelimitRequest>> | undefined): AttachedRatelimit[] | undefined {
+  return list?.map((r) => ({ id: newId('rl'), ...r }));
+}
+
+/**
+ * verifyKey's ratelimits: each named one is the key's attached ratelimit of that name, its limit / duration
+ * overridden by the request's when given (KeysVerifyKeyRatelimit), charged `cost` (default 1) when it passes;
+ * attached ones with autoApply are checked at cost 1 when not named. A name neither attached nor given a limit
+ * and duration is a 400 (assumed: the document does not say what Unkey answers). Each check on its own, with
+ * the same weighted two-window estimate as multiLimit, counted per key and name.
+ */
+function keyRatelimits(
+  ctx: Ctx,
+  k: FakeUnkeyKey,
+  asked: Array<z.infer<typeof verifyRatelimit>>,
+  now: number,
+): VerifyRatelimitData[] | Reply {
+  const attached = k.ratelimits ?? [];
+  const named = asked.map((a) => {
+    const on = attached.find((r) => r.name === a.name);
+    const limit = a.limit ?? on?.limit;
+    const duration = a.duration ?? on?.duration;
+    return { a, on, limit, duration };
+  });
+  const missing = named.find((n) => n.limit === undefined || !n.duration);
+  if (missing)
+    return invalid([
+      { location: 'body.ratelimits', message: `ratelimit ${missing.a.name} is not attached to the key` },
+    ]).reply;
+  const auto = attached.filter((r) => r.autoApply && !asked.some((a) => a.name === r.name));
+  const checks = [
+    ...named.map((n) => ({
+      id: n.on?.id ?? newId('rl'),
+      name: n.a.name,
+      limit: n.limit ?? 0,
+      duration: n.duration ?? 1_000,
+      autoApply: n.on?.autoApply ?? false,
+      cost: n.a.cost ?? 1,
+    })),
+    ...auto.map((r) => ({ ...r, cost: 1 })),
+  ];
+  return checks.map(({ cost, ...r }) => {
+    const w = windowCheck(ctx, `key:${k.keyId} ${r.name} ${r.duration}`, r.limit, r.duration, cost, now);
+    return { ...r, exceeded: !w.passed, reset: w.reset, remaining: w.remaining };
+  });
+}
+
+/** Unkey's weighted two-window estimate for one counter; charged when it passes with a cost above 0. */
+function windowCheck(ctx: Ctx, id: string, limit: number, duration: number, cost: number, now: number) {
+  const counts = ctx.windows.get(id) ?? new Map<number, number>();
+  ctx.windows.set(id, counts);
+  const seq = Math.floor(now / duration);
+  const elapsed = (now - seq * duration) / duration;
+  for (const k of counts.keys()) if (k < seq - 1) counts.delete(k);
+  const current = counts.get(seq) ?? 0;
+  const estimate = current + (counts.get(seq - 1) ?? 0) * (1 - elapsed);
+  const passed = cost === 0 ? estimate <= limit : estimate + cost <= limit;
+  if (passed && cost > 0) counts.set(seq, current + cost);
+  const remaining = Math.max(0, Math.floor(limit - estimate - (passed ? cost : 0)));
+  return { passed, remaining, reset: (seq + 1) * duration };
 }
 
 /** The live (not deleted) key a body names, or Unkey's 404. */
@@ -179,6 +276,7 @@ function updateKey(ctx: Ctx, u: Body<'/v2/keys.updateKey'>): Reply {
   if (u.meta !== undefined) k.meta = u.meta ?? undefined;
   if (u.expires !== undefined) k.expires = u.expires ?? undefined;
   if (u.enabled !== undefined) k.enabled = u.enabled;
+  if (u.ratelimits !== undefined) k.ratelimits = attach(u.ratelimits ?? undefined);
   return [200, { data: {} }];
 }
 
@@ -193,25 +291,15 @@ function deleteKey(ctx: Ctx, d: Body<'/v2/keys.deleteKey'>): Reply {
 /** Each check on its own: the weighted two-window estimate, charged when it passes. */
 function multiLimit(ctx: Ctx, checks: Body<'/v2/ratelimit.multiLimit'>, now: number): Reply {
   const limits = checks.map((c) => {
-    const cost = c.cost ?? 1;
     const id = `${c.namespace} ${c.identifier} ${c.duration}`;
-    const counts = ctx.windows.get(id) ?? new Map<number, number>();
-    ctx.windows.set(id, counts);
-    const seq = Math.floor(now / c.duration);
-    const elapsed = (now - seq * c.duration) / c.duration;
-    for (const k of counts.keys()) if (k < seq - 1) counts.delete(k);
-    const current = counts.get(seq) ?? 0;
-    const estimate = current + (counts.get(seq - 1) ?? 0) * (1 - elapsed);
-    const success = cost === 0 ? estimate <= c.limit : estimate + cost <= c.limit;
-    if (success && cost > 0) counts.set(seq, current + cost);
-    const remaining = Math.max(0, Math.floor(c.limit - estimate - (success ? cost : 0)));
+    const w = windowCheck(ctx, id, c.limit, c.duration, c.cost ?? 1, now);
     return {
       namespace: c.namespace,
       identifier: c.identifier,
       limit: c.limit,
-      remaining,
-      reset: (seq + 1) * c.duration,
-      passed: success,
+      remaining: w.remaining,
+      reset: w.reset,
+      passed: w.passed,
     };
   });
   return [200, { data: { passed: limits.every((l) => l.passed), limits } }];

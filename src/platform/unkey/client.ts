@@ -29,6 +29,25 @@ export type VerifyCode = (typeof verifyCodes)[number];
 
 export type UnkeyMeta = Record<string, unknown>;
 
+/** A ratelimit attached to a key (createKey / updateKey `ratelimits`: RatelimitRequest). */
+export interface KeyRatelimit {
+  name: string;
+  limit: number;
+  /** Window in ms (≥ 1000). */
+  duration: number;
+  /** Checked on every verification when true; Portal names its limits with their cost instead. */
+  autoApply: boolean;
+}
+
+/** One ratelimit checked by `keys.verifyKey` (KeysVerifyKeyRatelimit): the attached one of that name, its
+ * limit and duration overridden when given. */
+export interface VerifyRatelimit {
+  name: string;
+  cost?: number;
+  limit?: number;
+  duration?: number;
+}
+
 export interface CreateKeyInput {
   apiId: string;
   prefix?: string;
@@ -39,6 +58,7 @@ export interface CreateKeyInput {
   /** Unix milliseconds. */
   expires?: number;
   enabled?: boolean;
+  ratelimits?: KeyRatelimit[];
 }
 
 export interface UpdateKeyInput {
@@ -49,7 +69,19 @@ export interface UpdateKeyInput {
   /** Unix milliseconds; null makes the key permanent. */
   expires?: number | null;
   enabled?: boolean;
+  /** Omitted: unchanged; null: all removed; otherwise replaces every ratelimit of the key. */
+  ratelimits?: KeyRatelimit[] | null;
 }
+
+const verifyRatelimitData = z.object({
+  name: z.string(),
+  exceeded: z.boolean(),
+  limit: z.number(),
+  remaining: z.number(),
+  /** Unix ms when the window resets. */
+  reset: z.number(),
+  duration: z.number(),
+});
 
 const verifyData = z.object({
   valid: z.boolean(),
@@ -67,6 +99,8 @@ const verifyData = z.object({
       meta: z.record(z.string(), z.unknown()).nullish(),
     })
     .nullish(),
+  /** The ratelimits this verification checked (VerifyKeyRatelimitData). */
+  ratelimits: z.array(verifyRatelimitData).optional(),
 });
 export type VerifyKeyData = z.infer<typeof verifyData>;
 
@@ -106,6 +140,7 @@ export type RatelimitResult = z.output<typeof ratelimitResult>;
 /** The response fields Portal reads, per operation (the OpenAPI drift test checks them against the spec). */
 export const readFields = {
   '/v2/keys.verifyKey': Object.keys(verifyData.shape),
+  'keys.verifyKey ratelimits[]': Object.keys(verifyRatelimitData.shape),
   '/v2/ratelimit.multiLimit': Object.keys(multiLimitData.shape),
   'ratelimit.multiLimit limits[]': Object.keys(ratelimitCheck.shape).filter((f) => f !== 'success'),
 } as const;
@@ -145,7 +180,8 @@ export class UnkeyError extends Error {
 
 export interface UnkeyClient {
   createKey(input: CreateKeyInput): Promise<{ keyId: string; key: string }>;
-  verifyKey(key: string): Promise<VerifyKeyData>;
+  /** `ratelimits`: the key's attached ratelimits to check, each with its cost (and limit / duration overrides). */
+  verifyKey(key: string, options?: { ratelimits?: VerifyRatelimit[] }): Promise<VerifyKeyData>;
   updateKey(input: UpdateKeyInput): Promise<void>;
   /** Soft delete by default: verification then answers NOT_FOUND. */
   deleteKey(keyId: string, options?: { permanent?: boolean }): Promise<void>;
@@ -201,7 +237,12 @@ export function createUnkeyClient(options: UnkeyClientOptions): UnkeyClient {
 
   return {
     createKey: (input) => call('/v2/keys.createKey', input, createData),
-    verifyKey: (key) => call('/v2/keys.verifyKey', { key }, verifyData),
+    verifyKey: (key, verifyOptions = {}) =>
+      call(
+        '/v2/keys.verifyKey',
+        verifyOptions.ratelimits ? { key, ratelimits: verifyOptions.ratelimits } : { key },
+        verifyData,
+      ),
     async updateKey(input) {
       await call('/v2/keys.updateKey', input, emptyData);
     },
