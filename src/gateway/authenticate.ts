@@ -42,6 +42,6 @@ export function createAuthenticate(deps: Pick<GatewayDeps, 'keys' | 'policies' |
     const policy = await policies.get(result.key.orgId);
     if (!policy || policy.status !== 'active') return ACCOUNT_DISABLED;
     keys.touch(result.key.id);
-    return { ok: true, caller: { key: result.key, policy } };
+    return { ok: true, caller: { key: result.key, policy, credential: () => presented } };
   };
 }

@@ -17,12 +17,12 @@ import { createUnkeyLimiter } from './unkey.js';
 import { unkeyClientFromConfig } from '../unkey/client.js';
 import type { Limiter } from './types.js';
 
-export type { Charge, LimitDecision, LimitSpec, LimitState, Limiter } from './types.js';
+export type { Charge, ConsumeContext, LimitDecision, LimitSpec, LimitState, Limiter } from './types.js';
 export { createMemoryLimiter } from './memory.js';
 export { createRedisLimiter } from './redis.js';
 
 export interface LimiterDeps {
-  config: Pick<PortalConfig, 'redis'> & Partial<Pick<PortalConfig, 'limits'>>;
+  config: Pick<PortalConfig, 'redis'> & Partial<Pick<PortalConfig, 'limits' | 'keys'>>;
   log: Logger;
   metrics: Pick<Metrics, 'registry'>;
   /** How long a decision waits for Redis before falling back (ms; stall-aware, see redis.ts). */
@@ -42,6 +42,10 @@ export async function createLimiter(deps: LimiterDeps): Promise<Limiter> {
     return createUnkeyLimiter({
       unkey: unkeyClientFromConfig(config.limits.unkey),
       namespacePrefix: config.limits.unkey.namespacePrefix,
+      // keys.provider unkey too: per-key limits are the key's attached ratelimits, checked at keys.verifyKey.
+      ...(config.keys?.provider === 'unkey' && config.keys.unkey
+        ? { keyVerifier: unkeyClientFromConfig(config.keys.unkey) }
+        : {}),
       log,
     });
   if (!config.redis.url) return countingMemoryLimiter(metrics);
