@@ -2,7 +2,9 @@
  * Three gateway processes sharing PostgreSQL and Redis behave as one: a key's limit holds across all of them
  * (never over-admitting in any window), and a key revoked through one instance is refused by the other two
  * within a second. The same cases run with limits.provider = unkey against one fake Unkey shared by the
- * three, held to what Unkey documents (decision 021: a window of length W may hold up to 2N).
+ * three, held to what Unkey documents (decision 021: a window of length W may hold up to 2N), and once more
+ * with keys.provider unkey too, where each key's per-minute limit is its attached Unkey ratelimit, checked at
+ * keys.verifyKey on every request (the keys are issued through an instance's admin API, so at Unkey).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith } from '../support/services.js';
@@ -21,8 +23,9 @@ const WINDOW_MS = 2_000;
 const SIM_KEY = 'multi-instance-sim-key';
 const UNKEY_ROOT_KEY = 'unkey_root_multi_instance';
 
-for (const limiter of ['portal', 'unkey'] as const) {
-  const guarantee = limiter === 'unkey' ? unkeyGuarantee : exactGuarantee;
+for (const limiter of ['portal', 'unkey', 'unkey keys and limits'] as const) {
+  const guarantee = limiter === 'portal' ? exactGuarantee : unkeyGuarantee;
+  const unkeyKeys = limiter === 'unkey keys and limits';
   describeWith(
     ['postgres', 'redis'],
     `three gateway instances on shared PostgreSQL and Redis, limits.provider ${limiter}`,
@@ -36,12 +39,15 @@ for (const limiter of ['portal', 'unkey'] as const) {
       beforeAll(async () => {
         db = await createTestDatabase();
         sim = await startSimulator({ host: '127.0.0.1', port: 0, options: { apiKey: SIM_KEY } });
-        if (limiter === 'unkey')
+        if (limiter !== 'portal')
           unkey = await startFakeUnkey({ rootKey: UNKEY_ROOT_KEY, apiId: 'api_multi' });
         const config = writeConfig({
           pools: [simPoolConfig(sim.url)],
           gateway: { rateWindowMs: WINDOW_MS },
           ...(unkey ? { limits: { provider: 'unkey', unkey: { baseUrl: unkey.url } } } : {}),
+          ...(unkey && unkeyKeys
+            ? { keys: { provider: 'unkey', unkey: { baseUrl: unkey.url, apiId: 'api_multi' } } }
+            : {}),
         });
         const env = {
           DATABASE_URL: db.url,
@@ -67,8 +73,25 @@ for (const limiter of ['portal', 'unkey'] as const) {
 
       const call = (url: string, key: string) => remote(url).as(key).post('/v1/chat/completions', chatBody());
 
+      /** An account with a key: Portal's own, or with Unkey keys one issued at Unkey through an instance. */
+      async function account(requestsPerMinute?: number) {
+        const created = await createAccount(store, {
+          plan: 'limited',
+          ...(requestsPerMinute ? { key: { requestsPerMinute } } : {}),
+        });
+        if (!unkeyKeys) return created;
+        const res = await remote(instances[0]!.url).admin.post('/admin/api/keys', {
+          org_id: created.orgId,
+          name: 'multi',
+          ...(requestsPerMinute ? { limits: { requests_per_minute: requestsPerMinute } } : {}),
+        });
+        expect(res.status).toBe(201);
+        const issued = await res.json<{ id: string; key: string }>();
+        return { ...created, key: issued.key, keyId: issued.id };
+      }
+
       it('N concurrent requests spread over three instances: exactly N pass', async () => {
-        const { key } = await createAccount(store, { plan: 'limited', key: { requestsPerMinute: 9 } });
+        const { key } = await account(9);
         const results = await Promise.all(
           Array.from({ length: 15 }, (_, i) => call(instances[i % 3]!.url, key)),
         );
@@ -76,11 +99,13 @@ for (const limiter of ['portal', 'unkey'] as const) {
         expect(results.filter((r) => r.status === 429)).toHaveLength(6);
         // In Unkey mode every one of them was decided by the (one, shared) fake Unkey, not by Redis.
         if (unkey) expect(unkey.calls['/v2/ratelimit.multiLimit']).toBeGreaterThanOrEqual(15);
+        // With Unkey keys, the key's limit was decided at keys.verifyKey, once per request.
+        if (unkey && unkeyKeys) expect(unkey.calls['/v2/keys.verifyKey']).toBeGreaterThanOrEqual(15);
       });
 
       it('over a randomized run across all three, no window ever holds more than the guarantee allows', async () => {
         const N = 8;
-        const { key } = await createAccount(store, { plan: 'limited', key: { requestsPerMinute: N } });
+        const { key } = await account(N);
         const samples = await randomLoad(async (i) => (await call(instances[i % 3]!.url, key)).status, {
           workers: 6,
           durationMs: 9_000,
@@ -92,7 +117,7 @@ for (const limiter of ['portal', 'unkey'] as const) {
       });
 
       it('a key revoked through one instance is refused by the other two within 1 s', async () => {
-        const { key, keyId } = await createAccount(store, { plan: 'limited' });
+        const { key, keyId } = await account();
         for (const p of instances) expect((await call(p.url, key)).status).toBe(200); // cached everywhere
         const revoked = await remote(instances[0]!.url).admin.delete(`/admin/api/keys/${keyId}`);
         expect(revoked.status).toBeLessThan(300);

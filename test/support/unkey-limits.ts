@@ -34,7 +34,13 @@ export const unkeyGuarantee: LimitGuarantee = {
   maxInAnyWindow: (n) => 2 * n,
 };
 
-export function useFakeUnkeyLimits(): { readonly fake: FakeUnkey; config(): Record<string, unknown> } {
+export function useFakeUnkeyLimits(): {
+  readonly fake: FakeUnkey;
+  /** limits.provider unkey. */
+  config(): Record<string, unknown>;
+  /** keys.provider unkey too, on the same fake (keys must then be issued through Portal's key service). */
+  keysConfig(): Record<string, unknown>;
+} {
   let fake: FakeUnkey | undefined;
   beforeAll(async () => {
     fake = await startFakeUnkey({ rootKey: ROOT_KEY, apiId: 'api_portal_limits' });
@@ -51,6 +57,12 @@ export function useFakeUnkeyLimits(): { readonly fake: FakeUnkey; config(): Reco
     },
     config: () => ({
       limits: { provider: 'unkey', unkey: { baseUrl: running().url, rootKeyEnv: ROOT_KEY_ENV } },
+    }),
+    keysConfig: () => ({
+      keys: {
+        provider: 'unkey',
+        unkey: { baseUrl: running().url, rootKeyEnv: ROOT_KEY_ENV, apiId: 'api_portal_limits' },
+      },
     }),
   };
 }
