@@ -116,3 +116,62 @@ describe('the Unkey limiter', () => {
     expect(limiter.status()).toEqual({ state: 'ok' });
   });
 });
+
+describe('the Unkey limiter with Unkey keys (per-key windows at keys.verifyKey)', () => {
+  const client = () =>
+    createUnkeyClient({ baseUrl: fake.url, rootKey: 'root_limiter_test', timeoutMs: 1_000 });
+  const withKeys = () =>
+    createUnkeyLimiter({ unkey: client(), keyVerifier: client(), namespacePrefix: 'portal' });
+  async function issued(limit: number) {
+    const { key } = await client().createKey({
+      apiId: 'api_limiter_test',
+      prefix: 'ptl',
+      ratelimits: [{ name: 'portal.rpm', limit, duration: 60_000, autoApply: false }],
+    });
+    return key;
+  }
+
+  it("decides the key's window at verifyKey and the organization's in multiLimit, in parallel", async () => {
+    const key = await issued(2);
+    const l = withKeys();
+    const ctx = { credential: () => key };
+    const verifies = () => fake.calls['/v2/keys.verifyKey'] ?? 0;
+    const [v0, m0] = [verifies(), calls()];
+    expect((await l.consume([rpm(2), rpd(100)], undefined, ctx)).allowed).toBe(true);
+    expect([verifies() - v0, calls() - m0]).toEqual([1, 1]);
+    expect((await l.consume([rpm(2), rpd(100)], undefined, ctx)).allowed).toBe(true);
+    const refused = await l.consume([rpm(2), rpd(100)], undefined, ctx);
+    expect(refused).toMatchObject({ allowed: false, blockedBy: 0 });
+    expect(refused.states[0]).toMatchObject({ limit: 2, remaining: 0 });
+    // The usage page's read (no key in hand) sees the mirrored count.
+    expect((await l.peek([rpm(2)]))[0]).toMatchObject({ used: 2, remaining: 0 });
+  });
+
+  it('refuses a key deleted, disabled or expired at Unkey on the very next request', async () => {
+    const key = await issued(100);
+    const l = withKeys();
+    const ctx = { credential: () => key };
+    expect((await l.consume([rpm(100)], undefined, ctx)).allowed).toBe(true);
+    const [atUnkey] = [...fake.keys.values()].filter((k) => k.ratelimits?.[0]?.limit === 100).slice(-1);
+    atUnkey!.enabled = false;
+    expect(await rejectionOf(l.consume([rpm(100)], undefined, ctx), PortalError)).toMatchObject({
+      code: 'key_disabled',
+    });
+    atUnkey!.deleted = true;
+    expect(await rejectionOf(l.consume([rpm(100)], undefined, ctx), PortalError)).toMatchObject({
+      code: 'key_revoked',
+    });
+  });
+
+  it('a key without attached ratelimits is decided by the multiLimit mirror; Unkey down is a 503', async () => {
+    const { key } = await client().createKey({ apiId: 'api_limiter_test', prefix: 'ptl' });
+    const l = withKeys();
+    const ctx = { credential: () => key };
+    expect((await l.consume([rpm(1)], undefined, ctx)).allowed).toBe(true);
+    expect((await l.consume([rpm(1)], undefined, ctx)).allowed).toBe(false);
+    fake.mode = 'error';
+    expect(await rejectionOf(l.consume([rpm(1)], undefined, ctx), PortalError)).toMatchObject({
+      code: 'service_unavailable',
+    });
+  });
+});
