@@ -4,6 +4,8 @@
  * `ratelimit.multiLimit` call per decision goes to the fake Unkey (test/support/fake-unkey.ts) delaying every
  * answer by 0, 20 and 40 ms — the range of a nearby Unkey region (Unkey documents ~30 ms decisions). Each
  * decision carries the gateway's usual five limits (key rpm + tpm, org rpd + tpd + 30-day tokens).
+ * With keys.provider unkey too ("unkey keys + limits"), the key windows go to `keys.verifyKey` with the key's
+ * attached ratelimits and the organization's to `multiLimit`, in parallel (two calls, one round trip).
  * Run: `[REDIS_URL=redis://127.0.0.1:6379] npx tsx bench/unkey.ts [seconds per case]`. The fake runs in this
  * process, so its own CPU is counted against the Unkey rows at 50 callers (a conservative reading).
  */
@@ -12,7 +14,7 @@ import { Redis } from 'ioredis';
 import { createMemoryLimiter } from '../src/platform/limiter/memory.js';
 import { createRedisLimiter } from '../src/platform/limiter/redis.js';
 import { createUnkeyLimiter } from '../src/platform/limiter/unkey.js';
-import type { LimitSpec, Limiter } from '../src/platform/limiter/types.js';
+import type { ConsumeContext, LimitSpec, Limiter } from '../src/platform/limiter/types.js';
 import { createUnkeyClient } from '../src/platform/unkey/client.js';
 import { startFakeUnkey } from '../test/support/fake-unkey.js';
 import { deleteKeys } from '../test/platform/limiter/targets.js';
@@ -32,14 +34,15 @@ function specs(i: number): LimitSpec[] {
   ];
 }
 
-async function run(limiter: Limiter, concurrency: number) {
+async function run(limiter: Limiter, concurrency: number, context?: (i: number) => ConsumeContext) {
   const latencies: number[] = [];
   const end = performance.now() + seconds * 1_000;
   let n = 0;
   const worker = async () => {
     while (performance.now() < end) {
       const t = performance.now();
-      const d = await limiter.consume(specs(n++));
+      const i = n++;
+      const d = await limiter.consume(specs(i), undefined, context?.(i));
       if (!d.allowed) throw new Error('bench limits are meant to admit everything');
       latencies.push(performance.now() - t);
     }
@@ -53,9 +56,9 @@ async function run(limiter: Limiter, concurrency: number) {
 }
 
 const rows: string[] = [];
-const report = async (name: string, limiter: Limiter) => {
+const report = async (name: string, limiter: Limiter, context?: (i: number) => ConsumeContext) => {
   for (const c of [1, 50]) {
-    const r = await run(limiter, c);
+    const r = await run(limiter, c, context);
     rows.push(`| ${name} | ${c} | ${r.perSecond.toLocaleString('en')} | ${r.p50} | ${r.p99} |`);
     console.error(rows.at(-1));
   }
@@ -81,6 +84,22 @@ const unkey = createUnkeyLimiter({
 for (const delayMs of [0, 20, 40]) {
   fake.delayMs = delayMs;
   await report(`unkey: fake, +${delayMs} ms per call`, unkey);
+}
+// keys.provider unkey too: 500 keys issued with their rpm/tpm attached, as Portal's key service issues them.
+fake.delayMs = 0;
+const client = createUnkeyClient({ baseUrl: fake.url, rootKey: 'bench_root', timeoutMs: 5_000 });
+const ratelimits = [
+  { name: 'portal.rpm', limit: 1e9, duration: 60_000, autoApply: false },
+  { name: 'portal.tpm', limit: 1e12, duration: 60_000, autoApply: false },
+];
+const keys: string[] = [];
+for (let i = 0; i < 500; i++)
+  keys.push((await client.createKey({ apiId: 'api_bench', prefix: 'ptl', ratelimits })).key);
+const withKeys = createUnkeyLimiter({ unkey: client, keyVerifier: client, namespacePrefix: 'portal' });
+const credentialOf = (i: number) => ({ credential: () => keys[i % 500] ?? '' });
+for (const delayMs of [0, 20, 40]) {
+  fake.delayMs = delayMs;
+  await report(`unkey keys + limits: fake, +${delayMs} ms per call`, withKeys, credentialOf);
 }
 await fake.close();
 
