@@ -63,7 +63,10 @@ describe.each(variants)('limits with the $name', ({ options, unkey, keys, guaran
     const res = await t.admin.post('/admin/api/keys', {
       org_id: created.orgId,
       name: 'limits',
-      limits: { requests_per_minute: k.requestsPerMinute ?? null, tokens_per_minute: k.tokensPerMinute ?? null },
+      limits: {
+        requests_per_minute: k.requestsPerMinute ?? null,
+        tokens_per_minute: k.tokensPerMinute ?? null,
+      },
     });
     expect(res.status).toBe(201);
     const issued = await res.json<{ id: string; key: string }>();

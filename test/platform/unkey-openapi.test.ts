@@ -67,7 +67,10 @@ describe('the fake Unkey and the client against the OpenAPI document', () => {
     // Ratelimits attached to the key, checked by name with a cost at verification (limits.provider unkey).
     const rpm = { name: 'rpm', limit: 2, duration: 60_000, autoApply: false };
     await c.updateKey({ keyId, expires: null, ratelimits: [rpm, { ...rpm, name: 'tpm', limit: 100 }] });
-    const asked = [{ name: 'rpm', cost: 1 }, { name: 'tpm', cost: 60 }];
+    const asked = [
+      { name: 'rpm', cost: 1 },
+      { name: 'tpm', cost: 60 },
+    ];
     const first = await c.verifyKey(key, { ratelimits: asked });
     expect(first.code).toBe('VALID');
     expect(first.ratelimits).toMatchObject([
@@ -77,7 +80,9 @@ describe('the fake Unkey and the client against the OpenAPI document', () => {
     const second = await c.verifyKey(key, { ratelimits: asked });
     expect(second).toMatchObject({ valid: false, code: 'RATE_LIMITED' });
     expect(second.ratelimits?.map((r) => r.exceeded)).toEqual([false, true]);
-    const overridden = await c.verifyKey(key, { ratelimits: [{ name: 'rpm', cost: 1, limit: 10, duration: 60_000 }] });
+    const overridden = await c.verifyKey(key, {
+      ratelimits: [{ name: 'rpm', cost: 1, limit: 10, duration: 60_000 }],
+    });
     expect(overridden.ratelimits?.[0]).toMatchObject({ limit: 10, exceeded: false });
     await c.updateKey({ keyId, ratelimits: null });
     expect(await statusOf(c.verifyKey(key, { ratelimits: asked }))).toBe(400);

@@ -139,7 +139,10 @@ export function createUnkeyLimiter(options: UnkeyLimiterOptions): Limiter {
     } catch (err) {
       if (!(err instanceof UnkeyError)) throw err;
       if (err.status === 400) {
-        options.log?.warn({ requestId: err.requestId }, 'unkey key has no attached ratelimits; mirror decides');
+        options.log?.warn(
+          { requestId: err.requestId },
+          'unkey key has no attached ratelimits; mirror decides',
+        );
         return undefined;
       }
       options.log?.error({ err: err.message, status: err.status }, 'unkey verifyKey (limits) failed');
@@ -191,7 +194,11 @@ interface Verdict {
   reset: number;
 }
 
-const verdictOf = (r: RatelimitResult): Verdict => ({ passed: r.success, remaining: r.remaining, reset: r.reset });
+const verdictOf = (r: RatelimitResult): Verdict => ({
+  passed: r.success,
+  remaining: r.remaining,
+  reset: r.reset,
+});
 
 /** A key window's check (identifier `org:k:key`), as opposed to an organization's (`org:o`). */
 const isKeyWindow = (c: RatelimitCheck) => c.identifier.includes(':k:');
@@ -202,11 +209,18 @@ const isKeyWindow = (c: RatelimitCheck) => c.identifier.includes(':k:');
  */
 function refuseUnusableKey(verified: VerifyKeyData): void {
   if (verified.valid || verified.code === 'RATE_LIMITED') return;
-  const refusals: Record<string, { code: 'key_revoked' | 'key_disabled' | 'key_expired'; message: string }> = {
-    NOT_FOUND: { code: 'key_revoked', message: 'This API key was revoked. Create a new key in the dashboard.' },
-    DISABLED: { code: 'key_disabled', message: 'This API key was disabled by an administrator.' },
-    EXPIRED: { code: 'key_expired', message: 'This API key has expired. Create a new key in the dashboard.' },
-  };
+  const refusals: Record<string, { code: 'key_revoked' | 'key_disabled' | 'key_expired'; message: string }> =
+    {
+      NOT_FOUND: {
+        code: 'key_revoked',
+        message: 'This API key was revoked. Create a new key in the dashboard.',
+      },
+      DISABLED: { code: 'key_disabled', message: 'This API key was disabled by an administrator.' },
+      EXPIRED: {
+        code: 'key_expired',
+        message: 'This API key has expired. Create a new key in the dashboard.',
+      },
+    };
   const refusal = refusals[verified.code];
   if (refusal) throw new PortalError(refusal);
   if (verified.code === 'USAGE_EXCEEDED')
