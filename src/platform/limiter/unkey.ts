@@ -4,6 +4,9 @@
  * goes out in one `ratelimit.multiLimit` call, each as a check in namespace `<prefix>.<window>` (portal.rpm,
  * portal.tpm, portal.rpd, portal.tpd, portal.tpmo, portal.authfail) with the counter's subject as identifier
  * and the request's cost (1, or the reserved tokens). `peek` sends the same checks with cost 0.
+ * With keys.provider unkey too (`keyVerifier`), the key's windows are decided by `keys.verifyKey` with the
+ * key's attached ratelimits and their cost, in parallel with that multiLimit call (which still carries them
+ * as a mirror for `peek`); the same verification refuses a revoked, disabled or expired key at once.
  *
  * What this does NOT keep of Portal's contract (shared/limits.md), because Unkey does not offer it:
  * - exactness: Unkey decides on a fixed window plus a weighted share of the previous one, from local memory
