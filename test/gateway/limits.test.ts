@@ -148,6 +148,19 @@ describe.each(variants)('limits with the $name', ({ options, unkey, keys, guaran
     ]);
   });
 
+  it.runIf(keys)(
+    'a key deleted at Unkey is refused on its next request, though the key cache still holds it',
+    async () => {
+      const { key, keyId } = await account({ plan: 'limited' });
+      expect((await call(key)).status).toBe(200); // cached now
+      const [row] = await t.store.db.select().from(apiKeys).where(eq(apiKeys.id, keyId));
+      fakeUnkey!.fake.keys.get(row!.externalId!)!.deleted = true; // at Unkey only: no bus message
+      const refused = await call(key);
+      expect(refused.status).toBe(401);
+      expect(await errorOf(refused)).toMatchObject({ code: 'key_revoked' });
+    },
+  );
+
   it('the usage windows show what was charged: used, remaining and when it frees up', async () => {
     const { key, keyId, orgId } = await account({ plan: 'limited', key: { requestsPerMinute: 5 } });
     for (let i = 0; i < 3; i++) expect((await call(key)).status).toBe(200);
