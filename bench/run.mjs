@@ -30,6 +30,7 @@ const { values } = parseArgs({
 const known = {
   gateway: { args: gatewayArgs, needs: [] },
   limiter: { args: ['3'], needs: [] },
+  unkey: { args: ['3'], needs: [] },
   tokens: { args: [], needs: [] },
   'tool-parser': { args: ['1'], needs: [] },
   writeback: { args: ['50000', '500,2000'], needs: ['DATABASE_URL'] },

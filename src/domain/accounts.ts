@@ -168,11 +168,21 @@ export interface OrgPlan {
   name: string;
   kind: 'free' | 'monthly_quota' | 'credits';
   maxActiveKeys: number;
+  /** The plan's per-key limits (a key may set lower ones); attached to Unkey keys with limits.provider unkey. */
+  requestsPerMinute: number | null;
+  tokensPerMinute: number | null;
 }
 
 /** The organization's active plan; the default plan when it has no active subscription. */
 export async function activePlan(db: Db, orgId: string, defaultPlanId: string): Promise<OrgPlan> {
-  const select = { id: plans.id, name: plans.name, kind: plans.kind, maxActiveKeys: plans.maxActiveKeys };
+  const select = {
+    id: plans.id,
+    name: plans.name,
+    kind: plans.kind,
+    maxActiveKeys: plans.maxActiveKeys,
+    requestsPerMinute: plans.requestsPerMinute,
+    tokensPerMinute: plans.tokensPerMinute,
+  };
   const rows = await db
     .select(select)
     .from(planSubscriptions)

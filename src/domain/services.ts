@@ -29,10 +29,30 @@ export function createDomain(deps: {
 }): Domain {
   const { config, store, bus, credits } = deps;
   const defaultPlanId = config.defaultPlan;
+  const external = externalKeysFor(config);
+  const keys = createKeyService({ store, bus, defaultPlanId, external });
+  const plans = createPlans({ db: store.db, bus, defaultPlanId });
   return {
-    keys: createKeyService({ store, bus, defaultPlanId, external: externalKeysFor(config) }),
+    keys,
     accounts: createAccounts({ db: store.db, defaultPlanId }),
-    plans: createPlans({ db: store.db, bus, defaultPlanId }),
+    plans: external?.attachesLimits ? withKeyLimitResync(plans, keys) : plans,
     ledger: createLedger({ store, credits }),
+  };
+}
+
+/**
+ * Keys whose limits are attached at Unkey (keys and limits both provider unkey) get them re-written after a
+ * plan change, in the background (the plan change does not wait): decisions do not depend on it — the gateway
+ * sends the current limit with every keys.verifyKey — only what Unkey's dashboard shows as the key's
+ * configuration. Not durable: a process that stops mid-way leaves the rest as they were until the next change.
+ */
+export function withKeyLimitResync(plans: Plans, keys: Pick<KeyService, 'resyncLimits'>): Plans {
+  return {
+    ...plans,
+    async change(change) {
+      const result = await plans.change(change);
+      if (result.ok) void keys.resyncLimits(change.orgId).catch(() => undefined); // store gone: next change
+      return result;
+    },
   };
 }

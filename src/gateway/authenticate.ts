@@ -45,7 +45,7 @@ export function createAuthenticate(deps: Pick<GatewayDeps, 'keys' | 'policies' |
     const policy = await policies.get(result.key.orgId).catch(storeUnreachable);
     if (!policy || policy.status !== 'active') return ACCOUNT_DISABLED;
     keys.touch(result.key.id);
-    return { ok: true, caller: { key: result.key, policy } };
+    return { ok: true, caller: { key: result.key, policy, credential: () => presented } };
   };
 }
 

@@ -40,7 +40,13 @@ export function createCharger(deps: Pick<GatewayDeps, 'limiter' | 'rateWindowMs'
   const { limiter } = deps;
   /** One limiter call; a refusal becomes the 429 (or 400 when the request can never fit). */
   const charge: ChargeLimits = async (caller, limits) => {
-    const decision = await limiter.consume(limits.map((l) => l.spec));
+    const decision = await limiter.consume(
+      limits.map((l) => l.spec),
+      undefined,
+      {
+        credential: caller.credential,
+      },
+    );
     if (decision.allowed) return { ok: true, states: decision.states, charges: decision.charges };
     return limitDenial(limits, decision, caller.key.name, caller.policy.plan.name);
   };

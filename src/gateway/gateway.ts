@@ -51,6 +51,8 @@ export interface GatewayDeps {
 export interface Caller {
   key: KeyRecord;
   policy: OrgPolicy;
+  /** The presented key, for a limiter that checks per-key limits at verification (a function: never logged). */
+  credential?: () => string;
 }
 
 /** A provider-neutral call, as parsed from any of the /v1 wire formats. */

@@ -9,6 +9,7 @@ import { storeVariants, usePortal } from '../support/harness.js';
 import { chatBody, errorOf } from '../support/http.js';
 import { startFakeUnkey, type FakeUnkey } from '../support/fake-unkey.js';
 import { upsertPlan } from '../support/fixtures.js';
+import { unkeyDocument } from '../support/unkey-openapi/document.js';
 import { apiKeys } from '#src/platform/store/schema.js';
 import { hashKey } from '#src/gateway/keys/format.js';
 
@@ -158,5 +159,10 @@ describe.each(storeVariants())('keys issued by Unkey ($name)', (variant) => {
       unkey.mode = 'up';
     }
     expect((await call(cold.key)).status).toBe(200);
+  });
+
+  it('every request Portal sent to Unkey and every answer match its OpenAPI document', () => {
+    expect(unkey.exchanges.length).toBeGreaterThan(0);
+    expect(unkeyDocument().problems(unkey.exchanges)).toEqual([]);
   });
 });

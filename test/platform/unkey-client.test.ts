@@ -85,17 +85,35 @@ describe('unkey client', () => {
     }
   });
 
-  it('a 503 error envelope and a dropped connection are both "unavailable"', async () => {
-    for (const mode of ['error', 'down'] as const) {
+  it('a 500 error envelope, a 429 and a dropped connection are all "unavailable"', async () => {
+    for (const mode of ['error', 'throttled', 'down'] as const) {
       unkey.mode = mode;
       try {
         const err = await failureOf(client().verifyKey('ptl_x'));
         expect(err.unavailable).toBe(true);
-        expect(err.status).toBe(mode === 'error' ? 503 : 0);
+        expect(err.status).toBe(mode === 'error' ? 500 : mode === 'throttled' ? 429 : 0);
       } finally {
         unkey.mode = 'up';
       }
     }
+  });
+
+  it('multiLimit reads the per-check verdict as `passed`, or as `success` from an older revision', async () => {
+    const check = { namespace: 'portal.rpm', identifier: 'org_1', limit: 2, remaining: 0, reset: 1 };
+    const answering = (limits: object[]) =>
+      createUnkeyClient({
+        baseUrl: 'http://unkey.invalid',
+        rootKey: ROOT_KEY,
+        timeoutMs: 1_000,
+        fetch: async () => new Response(JSON.stringify({ meta: { requestId: 'req_1' }, data: { limits } })),
+      });
+    const ask = [{ namespace: 'portal.rpm', identifier: 'org_1', limit: 2, duration: 60_000 }];
+    expect(await answering([{ ...check, passed: false }]).multiLimit(ask)).toMatchObject([
+      { success: false },
+    ]);
+    expect(await answering([{ ...check, success: true }]).multiLimit(ask)).toMatchObject([{ success: true }]);
+    expect((await failureOf(answering([check]).multiLimit(ask))).status).toBe(502);
+    expect((await failureOf(answering([]).multiLimit(ask))).status).toBe(502);
   });
 
   it('refuses to start without the root key in the named environment variable', () => {

@@ -1,10 +1,15 @@
 /**
- * A local stand-in for Unkey's v2 key API (docs/decisions/005-unkey.md), written from its OpenAPI contract,
- * not from Portal's client: POST /v2/keys.createKey, keys.verifyKey, keys.updateKey, keys.deleteKey, each
- * requiring `Authorization: Bearer <root key>`, validating the documented request body (unknown fields are
- * refused, as `additionalProperties: false` says) and answering `{ meta: { requestId }, data }` or
- * `{ meta, error: { title, detail, status, type } }`. Keys live in memory, hashed with SHA-256.
- * `mode` simulates an outage: 'down' drops connections, 'error' answers 503 with the error envelope.
+ * A local stand-in for the parts of Unkey's v2 API Portal calls (docs/decisions/005-unkey.md, 020), written
+ * from its OpenAPI contract (test/support/unkey-openapi/, checked by test/platform/unkey-openapi.test.ts), not
+ * from Portal's client: POST /v2/keys.createKey, keys.verifyKey, keys.updateKey, keys.deleteKey and
+ * ratelimit.multiLimit, each requiring `Authorization: Bearer <root key>`, validating the documented request
+ * body (unknown fields are refused, as `additionalProperties: false` says) and answering
+ * `{ meta: { requestId }, data }` or `{ meta, error: { title, detail, status, type } }`. Keys live in memory,
+ * hashed with SHA-256. Rate limits follow Unkey's documented algorithm (decision 021): a fixed window of the
+ * check's duration plus the previous window's count weighted by the share of it still inside the sliding
+ * window; a check that passes is charged, each check on its own; cost 0 only reads.
+ * `mode` simulates trouble: 'down' drops connections, 'error' answers 500, 'throttled' answers 429 (the
+ * workspace's own API rate limit), each with the error envelope. `delayMs` delays every answer (benchmarks).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -21,6 +26,16 @@ export interface FakeUnkeyKey {
   expires?: number;
   enabled: boolean;
   deleted: boolean;
+  /** Ratelimits attached to the key (createKey / updateKey `ratelimits`), checked by verifyKey by name. */
+  ratelimits?: AttachedRatelimit[];
+}
+
+export interface AttachedRatelimit {
+  id: string;
+  name: string;
+  limit: number;
+  duration: number;
+  autoApply: boolean;
 }
 
 export interface FakeUnkey {
@@ -28,7 +43,11 @@ export interface FakeUnkey {
   keys: Map<string, FakeUnkeyKey>;
   calls: Record<string, number>;
   bodies: Array<{ path: string; body: unknown }>;
-  mode: 'up' | 'down' | 'error';
+  /** Every answered request: what came in and what went out (the OpenAPI drift test validates both). */
+  exchanges: Array<{ path: string; request: unknown; status: number; response: unknown }>;
+  mode: 'up' | 'down' | 'error' | 'throttled';
+  /** Milliseconds every answer waits (a realistic network + Unkey latency for benchmarks). */
+  delayMs: number;
   /** Adds a key directly (as another issuer would), returns the plaintext. */
   insert(key: Omit<FakeUnkeyKey, 'keyId' | 'hash' | 'deleted'>): { key: string; keyId: string };
   close(): Promise<void>;
@@ -39,12 +58,25 @@ const externalIdPattern = /^[a-zA-Z0-9_.-]+$/;
 const meta = z.record(z.string(), z.unknown()).refine((m) => Object.keys(m).length <= 100);
 const expires = z.number().int().min(0).max(4102444800000);
 const keyId = z.string().min(3).max(255).regex(idPattern);
+// RatelimitRequest (createKey / updateKey) and KeysVerifyKeyRatelimit (verifyKey), per the document.
+const ratelimitRequest = z.object({
+  name: z.string().min(3).max(128),
+  limit: z.number().int().min(1),
+  duration: z.number().int().min(1_000),
+  autoApply: z.boolean(),
+});
+const verifyRatelimit = z.object({
+  name: z.string().min(3).max(255),
+  cost: z.number().int().min(0).optional(),
+  limit: z.number().int().min(0).optional(),
+  duration: z.number().int().min(0).optional(),
+});
 
 const schemas = {
   '/v2/keys.createKey': z.strictObject({
     apiId: z.string().min(3).max(255).regex(idPattern),
     prefix: z.string().min(1).max(16).regex(idPattern).optional(),
-    name: z.string().min(1).max(200).optional(),
+    name: z.string().min(1).max(255).optional(),
     byteLength: z.number().int().min(16).max(255).optional(),
     externalId: z.string().min(1).max(255).regex(externalIdPattern).optional(),
     meta: meta.optional(),
@@ -52,7 +84,7 @@ const schemas = {
     permissions: z.array(z.string()).optional(),
     expires: expires.optional(),
     credits: z.unknown().optional(),
-    ratelimits: z.array(z.unknown()).optional(),
+    ratelimits: z.array(ratelimitRequest).max(50).optional(),
     enabled: z.boolean().optional(),
     recoverable: z.boolean().optional(),
   }),
@@ -61,7 +93,7 @@ const schemas = {
     tags: z.array(z.string()).max(20).optional(),
     permissions: z.string().optional(),
     credits: z.unknown().optional(),
-    ratelimits: z.array(z.unknown()).optional(),
+    ratelimits: z.array(verifyRatelimit).optional(),
     migrationId: z.string().max(256).optional(),
   }),
   '/v2/keys.updateKey': z.strictObject({
@@ -71,13 +103,30 @@ const schemas = {
     meta: meta.nullable().optional(),
     expires: expires.nullable().optional(),
     credits: z.unknown().optional(),
-    ratelimits: z.array(z.unknown()).nullable().optional(),
+    ratelimits: z.array(ratelimitRequest).max(50).nullable().optional(),
     enabled: z.boolean().optional(),
     roles: z.array(z.string()).optional(),
     permissions: z.array(z.string()).optional(),
   }),
   '/v2/keys.deleteKey': z.strictObject({ keyId, permanent: z.boolean().optional() }),
+  '/v2/ratelimit.multiLimit': z.array(
+    z.strictObject({
+      namespace: z.string().min(1).max(512),
+      identifier: z.string().min(1).max(512),
+      limit: z.number().int().min(1),
+      duration: z.number().int().min(1_000).max(2_592_000_000),
+      cost: z.number().int().min(0).optional(),
+    }),
+  ),
 } as const;
+
+/** The fake's routes and the request fields each accepts (compared with the OpenAPI document). */
+export const fakeUnkeyRoutes = Object.fromEntries(
+  Object.entries(schemas).map(([path, schema]) => [
+    path,
+    Object.keys('element' in schema ? schema.element.shape : schema.shape),
+  ]),
+) as Record<Path, string[]>;
 type Path = keyof typeof schemas;
 
 const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
@@ -91,6 +140,8 @@ type Reply = [number, object];
 interface Ctx {
   keys: Map<string, FakeUnkeyKey>;
   apiId: string;
+  /** Count per fixed window: `namespace identifier duration` → window index → amount. */
+  windows: Map<string, Map<number, number>>;
 }
 
 function issue(input: { prefix?: string; byteLength?: number }) {
@@ -113,6 +164,7 @@ function createKey(ctx: Ctx, b: Body<'/v2/keys.createKey'>): Reply {
     expires: b.expires,
     enabled: b.enabled ?? true,
     deleted: false,
+    ratelimits: attach(b.ratelimits),
   });
   return [200, { data: { keyId: id, key: plaintext } }];
 }
@@ -121,10 +173,15 @@ function verifyKey(ctx: Ctx, b: Body<'/v2/keys.verifyKey'>, now: number): Reply 
   const hash = sha256(b.key);
   const k = [...ctx.keys.values()].find((x) => x.hash === hash && !x.deleted);
   if (!k) return [200, { data: { valid: false, code: 'NOT_FOUND' } }];
-  const code = !k.enabled ? 'DISABLED' : k.expires !== undefined && k.expires <= now ? 'EXPIRED' : 'VALID';
+  const status = !k.enabled ? 'DISABLED' : k.expires !== undefined && k.expires <= now ? 'EXPIRED' : 'VALID';
+  const limited = status === 'VALID' ? keyRatelimits(ctx, k, b.ratelimits ?? [], now) : undefined;
+  if (Array.isArray(limited) && typeof limited[0] === 'number') return limited as Reply;
+  const ratelimits = limited as VerifyRatelimitData[] | undefined;
+  const code = ratelimits?.some((r) => r.exceeded) ? 'RATE_LIMITED' : status;
   const data = {
     valid: code === 'VALID',
     code,
+    ...(ratelimits?.length ? { ratelimits } : {}),
     keyId: k.keyId,
     enabled: k.enabled,
     ...(k.name ? { name: k.name } : {}),
@@ -135,6 +192,74 @@ function verifyKey(ctx: Ctx, b: Body<'/v2/keys.verifyKey'>, now: number): Reply 
       : {}),
   };
   return [200, { data }];
+}
+
+interface VerifyRatelimitData extends AttachedRatelimit {
+  exceeded: boolean;
+  reset: number;
+  remaining: number;
+}
+
+function attach(list: Array<z.infer<typeof ratelimitRequest>> | undefined): AttachedRatelimit[] | undefined {
+  return list?.map((r) => ({ id: newId('rl'), ...r }));
+}
+
+/**
+ * verifyKey's ratelimits: each named one is the key's attached ratelimit of that name, its limit / duration
+ * overridden by the request's when given (KeysVerifyKeyRatelimit), charged `cost` (default 1) when it passes;
+ * attached ones with autoApply are checked at cost 1 when not named. A name neither attached nor given a limit
+ * and duration is a 400 (assumed: the document does not say what Unkey answers). Each check on its own, with
+ * the same weighted two-window estimate as multiLimit, counted per key and name.
+ */
+function keyRatelimits(
+  ctx: Ctx,
+  k: FakeUnkeyKey,
+  asked: Array<z.infer<typeof verifyRatelimit>>,
+  now: number,
+): VerifyRatelimitData[] | Reply {
+  const attached = k.ratelimits ?? [];
+  const named = asked.map((a) => {
+    const on = attached.find((r) => r.name === a.name);
+    const limit = a.limit ?? on?.limit;
+    const duration = a.duration ?? on?.duration;
+    return { a, on, limit, duration };
+  });
+  const missing = named.find((n) => n.limit === undefined || !n.duration);
+  if (missing)
+    return invalid([
+      { location: 'body.ratelimits', message: `ratelimit ${missing.a.name} is not attached to the key` },
+    ]).reply;
+  const auto = attached.filter((r) => r.autoApply && !asked.some((a) => a.name === r.name));
+  const checks = [
+    ...named.map((n) => ({
+      id: n.on?.id ?? newId('rl'),
+      name: n.a.name,
+      limit: n.limit ?? 0,
+      duration: n.duration ?? 1_000,
+      autoApply: n.on?.autoApply ?? false,
+      cost: n.a.cost ?? 1,
+    })),
+    ...auto.map((r) => ({ ...r, cost: 1 })),
+  ];
+  return checks.map(({ cost, ...r }) => {
+    const w = windowCheck(ctx, `key:${k.keyId} ${r.name} ${r.duration}`, r.limit, r.duration, cost, now);
+    return { ...r, exceeded: !w.passed, reset: w.reset, remaining: w.remaining };
+  });
+}
+
+/** Unkey's weighted two-window estimate for one counter; charged when it passes with a cost above 0. */
+function windowCheck(ctx: Ctx, id: string, limit: number, duration: number, cost: number, now: number) {
+  const counts = ctx.windows.get(id) ?? new Map<number, number>();
+  ctx.windows.set(id, counts);
+  const seq = Math.floor(now / duration);
+  const elapsed = (now - seq * duration) / duration;
+  for (const k of counts.keys()) if (k < seq - 1) counts.delete(k);
+  const current = counts.get(seq) ?? 0;
+  const estimate = current + (counts.get(seq - 1) ?? 0) * (1 - elapsed);
+  const passed = cost === 0 ? estimate <= limit : estimate + cost <= limit;
+  if (passed && cost > 0) counts.set(seq, current + cost);
+  const remaining = Math.max(0, Math.floor(limit - estimate - (passed ? cost : 0)));
+  return { passed, remaining, reset: (seq + 1) * duration };
 }
 
 /** The live (not deleted) key a body names, or Unkey's 404. */
@@ -151,6 +276,7 @@ function updateKey(ctx: Ctx, u: Body<'/v2/keys.updateKey'>): Reply {
   if (u.meta !== undefined) k.meta = u.meta ?? undefined;
   if (u.expires !== undefined) k.expires = u.expires ?? undefined;
   if (u.enabled !== undefined) k.enabled = u.enabled;
+  if (u.ratelimits !== undefined) k.ratelimits = attach(u.ratelimits ?? undefined);
   return [200, { data: {} }];
 }
 
@@ -162,12 +288,30 @@ function deleteKey(ctx: Ctx, d: Body<'/v2/keys.deleteKey'>): Reply {
   return [200, { data: {} }];
 }
 
+/** Each check on its own: the weighted two-window estimate, charged when it passes. */
+function multiLimit(ctx: Ctx, checks: Body<'/v2/ratelimit.multiLimit'>, now: number): Reply {
+  const limits = checks.map((c) => {
+    const id = `${c.namespace} ${c.identifier} ${c.duration}`;
+    const w = windowCheck(ctx, id, c.limit, c.duration, c.cost ?? 1, now);
+    return {
+      namespace: c.namespace,
+      identifier: c.identifier,
+      limit: c.limit,
+      remaining: w.remaining,
+      reset: w.reset,
+      passed: w.passed,
+    };
+  });
+  return [200, { data: { passed: limits.every((l) => l.passed), limits } }];
+}
+
 /** One handler per documented route: a total map, so a route added to `schemas` cannot go unhandled. */
 const handlers: { [P in Path]: (ctx: Ctx, body: Body<P>, now: number) => Reply } = {
   '/v2/keys.createKey': createKey,
   '/v2/keys.verifyKey': verifyKey,
   '/v2/keys.updateKey': updateKey,
   '/v2/keys.deleteKey': deleteKey,
+  '/v2/ratelimit.multiLimit': multiLimit,
 };
 
 /** Auth, JSON and schema checks in Unkey's order; the parsed body, or the error reply. */
@@ -186,20 +330,24 @@ function validate(
   try {
     json = JSON.parse(raw.toString('utf8'));
   } catch {
-    return refuse(400, 'Bad Request', 'The request body is not valid JSON', 'application/invalid_input');
+    return invalid([{ location: 'body', message: 'The request body is not valid JSON' }]);
   }
   const parsed = schemas[path as Path].safeParse(json);
   if (!parsed.success) {
-    const detail = `Request failed validation: ${parsed.error.message}`;
-    return { ...refuse(400, 'Bad Request', detail, 'application/invalid_input'), json };
+    const errors = parsed.error.issues.map((i) => ({
+      location: ['body', ...i.path.map(String)].join('.'),
+      message: i.message,
+    }));
+    return { ...invalid(errors), json };
   }
   return { ok: true, path: path as Path, json, body: parsed.data };
 }
 
 export async function startFakeUnkey(options: { rootKey: string; apiId: string }): Promise<FakeUnkey> {
-  const ctx: Ctx = { keys: new Map(), apiId: options.apiId };
+  const ctx: Ctx = { keys: new Map(), apiId: options.apiId, windows: new Map() };
   const calls: Record<string, number> = {};
   const bodies: FakeUnkey['bodies'] = [];
+  const exchanges: FakeUnkey['exchanges'] = [];
 
   async function route(req: IncomingMessage, res: ServerResponse) {
     const path = req.url ?? '';
@@ -207,18 +355,28 @@ export async function startFakeUnkey(options: { rootKey: string; apiId: string }
     if (fake.mode === 'down') return void req.socket.destroy();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const send = ([status, payload]: Reply) => {
+    const raw = Buffer.concat(chunks);
+    const request = parseJson(raw);
+    const decidedAt = Date.now();
+    const send = async ([status, payload]: Reply) => {
+      if (fake.delayMs > 0) await new Promise((r) => setTimeout(r, fake.delayMs));
+      const response = { meta: { requestId: newId('req') }, ...payload };
+      exchanges.push({ path, request, status, response });
       res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ meta: { requestId: newId('req') }, ...payload }));
+      res.end(JSON.stringify(response));
     };
     if (fake.mode === 'error')
-      return send(failure(503, 'Service Unavailable', 'Try again later', 'application/service_unavailable'));
-    const checked = validate(path, req, Buffer.concat(chunks), options.rootKey);
+      return send(failure(500, 'Internal Server Error', 'Try again later', 'application/unexpected_error'));
+    if (fake.mode === 'throttled')
+      return send(
+        failure(429, 'Too Many Requests', 'Workspace rate limit exceeded', 'application/rate_limited'),
+      );
+    const checked = validate(path, req, raw, options.rootKey);
     // Every body that parsed as JSON is recorded, valid or not: tests read what Portal sent.
     if (checked.json !== undefined) bodies.push({ path, body: checked.json });
     if (!checked.ok) return send(checked.reply);
     const handle = handlers[checked.path] as (ctx: Ctx, body: unknown, now: number) => Reply;
-    send(handle(ctx, checked.body, Date.now()));
+    return send(handle(ctx, checked.body, decidedAt));
   }
 
   // route() answers every failure itself; a throw here would be a bug in the fake and fails the test loudly.
@@ -229,7 +387,9 @@ export async function startFakeUnkey(options: { rootKey: string; apiId: string }
     keys: ctx.keys,
     calls,
     bodies,
+    exchanges,
     mode: 'up',
+    delayMs: 0,
     insert(input) {
       const plaintext = issue({ prefix: 'ptl' });
       const id = newId('key');
@@ -243,6 +403,26 @@ export async function startFakeUnkey(options: { rootKey: string; apiId: string }
       }),
   };
   return fake;
+}
+
+/** Unkey's 400: the problem details plus one ValidationError per failed rule. */
+function invalid(errors: Array<{ location: string; message: string }>) {
+  const [status, payload] = failure(
+    400,
+    'Bad Request',
+    'The request failed validation',
+    'application/invalid_input',
+  );
+  const error = (payload as { error: object }).error;
+  return { ok: false as const, reply: [status, { error: { ...error, errors } }] as Reply };
+}
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function failure(status: number, title: string, detail: string, type: string): Reply {

@@ -13,7 +13,7 @@ import { PortalError } from '#src/platform/http/errors.js';
 import { recordAudit, type Actor } from '#src/platform/audit.js';
 import { displayParts, generateKey, hashKey } from '#src/gateway/keys/format.js';
 import type { CreateKeyBody } from '#src/contracts/index.js';
-import { activePlan } from '../accounts.js';
+import { activePlan, type OrgPlan } from '../accounts.js';
 import { checkModels, countActiveKeys, newKeyColumns } from './key-rows.js';
 import { toKeyView, type KeyView } from './key-view.js';
 import type { ExternalKeys } from './external-keys.js';
@@ -42,9 +42,9 @@ export async function createKey(
   try {
     return await inTransaction(deps.db, async (tx) => {
       await tx.execute(sql`select id from organizations where id = ${orgId} for update`);
-      await assertRoomForKey(tx, orgId, deps.defaultPlanId);
+      const plan = await assertRoomForKey(tx, orgId, deps.defaultPlanId);
       const id = newId('key');
-      const material = await keyMaterial(deps.external, id, orgId, input);
+      const material = await keyMaterial(deps.external, { id, orgId, plan }, input);
       issuedExternalId = material.externalId ?? undefined;
       const [row] = await tx
         .insert(apiKeys)
@@ -82,24 +82,24 @@ export async function createKey(
 }
 
 /** `key_limit_reached` when the organization's plan has no room for another active key. */
-async function assertRoomForKey(tx: Db, orgId: string, defaultPlanId: string): Promise<void> {
+async function assertRoomForKey(tx: Db, orgId: string, defaultPlanId: string): Promise<OrgPlan> {
   const plan = await activePlan(tx, orgId, defaultPlanId);
   if ((await countActiveKeys(tx, orgId)) >= plan.maxActiveKeys)
     throw new PortalError({
       code: 'key_limit_reached',
       message: `The ${plan.name} plan allows ${plan.maxActiveKeys} active keys. Revoke one to create another.`,
     });
+  return plan;
 }
 
 /** The new key and what is stored of it: generated here, or issued by the external service. */
 async function keyMaterial(
   external: ExternalKeys | undefined,
-  id: string,
-  orgId: string,
+  { id, orgId, plan }: { id: string; orgId: string; plan: OrgPlan },
   input: CreateKeyBody,
 ) {
   if (!external) return { ...generateKey(), externalId: null };
-  const issued = await external.issue({ id, orgId, ...newKeyColumns(input) });
+  const issued = await external.issue({ id, orgId, ...newKeyColumns(input) }, plan);
   return {
     key: issued.key,
     hash: hashKey(issued.key),

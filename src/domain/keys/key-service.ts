@@ -20,6 +20,7 @@ import type { CreateKeyBody, UpdateKeyBody } from '#src/contracts/index.js';
 import { toKeyView, type KeyView } from './key-view.js';
 import type { ExternalKeys } from './external-keys.js';
 import { createKey, type CreatedKey } from './create-key.js';
+import { activePlan } from '../accounts.js';
 import { checkModels, keyChangeOf, loadKey, updateKeyRow, type KeyChange } from './key-rows.js';
 
 export interface KeyServiceDeps {
@@ -43,6 +44,12 @@ export interface KeyService {
   revoke(actor: Actor, orgId: string | null, keyId: string, reason?: string): Promise<KeyView>;
   /** Operators: disable (reversible) or re-enable a key. A revoked key stays revoked. */
   setDisabled(actor: Actor, keyId: string, disabled: boolean, reason?: string): Promise<KeyView>;
+  /**
+   * Re-writes the limits attached at the issuer (Unkey key ratelimits) of every non-revoked key of the
+   * organization, one call at a time (at most the plan's active-key count plus disabled keys): after a plan
+   * change. Never throws; answers how many keys were written and how many calls failed.
+   */
+  resyncLimits(orgId: string): Promise<{ synced: number; failed: number }>;
 }
 
 export function createKeyService(deps: KeyServiceDeps): KeyService {
@@ -66,7 +73,12 @@ export function createKeyService(deps: KeyServiceDeps): KeyService {
       await checkModels(db, input.models);
       const set = keyChangeOf(input);
       if (!Object.keys(set).length) return toKeyView(current);
-      if (external && current.externalId) await external.sync(current.externalId, { ...current, ...set });
+      if (external && current.externalId)
+        await external.sync(
+          current.externalId,
+          { ...current, ...set },
+          await activePlan(db, orgId, deps.defaultPlanId),
+        );
       return change(actor, current, set, 'key.updated', { details: { fields: Object.keys(set) } });
     },
     async revoke(actor, orgId, keyId, reason) {
@@ -84,6 +96,22 @@ export function createKeyService(deps: KeyServiceDeps): KeyService {
       const status = disabled ? ('disabled' as const) : ('active' as const);
       const audit = statusChange(current.status, status, reason);
       return change(actor, current, { status }, disabled ? 'key.disabled' : 'key.enabled', audit);
+    },
+    async resyncLimits(orgId) {
+      const outcome = { synced: 0, failed: 0 };
+      if (!external?.attachesLimits) return outcome;
+      const plan = await activePlan(db, orgId, deps.defaultPlanId);
+      const rows = await db.select().from(apiKeys).where(eq(apiKeys.orgId, orgId));
+      for (const row of rows) {
+        if (row.status === 'revoked' || !row.externalId) continue;
+        try {
+          await external.sync(row.externalId, row, plan);
+          outcome.synced += 1;
+        } catch {
+          outcome.failed += 1; // the key keeps its old attached limits until its next update or plan change
+        }
+      }
+      return outcome;
     },
   };
 }

@@ -125,8 +125,9 @@ export function createUnkeyKeyVerifier(options: UnkeyVerifierOptions): KeyVerifi
 
 /**
  * Unkey's verification answer as a KeyRecord (cached like a store row), or undefined for "no such Portal key".
- * Credit and rate-limit refusals are not cached: Portal configures neither on its keys, so they are passed on
- * as they are, for this request only.
+ * Credit and rate-limit refusals are not cached but passed on for this request only. Portal sets no credits on
+ * keys, and the ratelimits it attaches (limits.provider unkey) are not auto-applied: this lookup names none, so
+ * they are checked only at admission (decision 021).
  */
 export function fromUnkey(answer: VerifyKeyData): KeyRecord | undefined {
   const meta = parseUnkeyMeta(answer.meta);

@@ -140,6 +140,17 @@ export const CONFIG_DESCRIPTIONS: Record<string, { text: string; default?: strin
   },
   'keys.unkey.prefix': { text: 'Prefix of issued keys (Unkey adds the `_`).' },
   'keys.unkey.timeoutMs': { text: 'Deadline of one Unkey call.' },
+  'limits.provider': {
+    text: "Who decides rate limits and allowances: Portal's own exact limiter (Redis or memory), or Unkey's ratelimit API (approximate; see decision 021).",
+  },
+  'limits.unkey.baseUrl': { text: 'Unkey API base URL for `limits.provider: unkey`.' },
+  'limits.unkey.rootKeyEnv': {
+    text: 'Name of the environment variable holding the Unkey root key used for rate limits (never the key itself).',
+  },
+  'limits.unkey.namespacePrefix': {
+    text: 'Unkey ratelimit namespaces are named `<prefix>.<window>`: rpm, tpm, rpd, tpd, tpmo, auth.',
+  },
+  'limits.unkey.timeoutMs': { text: 'Deadline of one Unkey ratelimit call; past it the request gets 503.' },
   'health.probeIntervalMs': { text: 'How often each upstream router is probed.' },
   'health.failureThreshold': { text: 'Consecutive failures after which a router is taken out of rotation.' },
   'health.openMs': { text: 'How long a failed router stays out before it is tried again.' },

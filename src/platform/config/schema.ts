@@ -283,6 +283,25 @@ export const configSchema = z
         message: 'keys.unkey is required for provider unkey',
       })
       .prefault({}),
+    /** Who decides rate limits and allowances: Portal's own exact limiter, or Unkey (docs/decisions/021). */
+    limits: z
+      .object({
+        provider: z.enum(['portal', 'unkey']).default('portal'),
+        unkey: z
+          .object({
+            baseUrl: z.url().default('https://api.unkey.com'),
+            /** Environment variable holding the Unkey root key (never the key itself in config). */
+            rootKeyEnv: z.string().min(1).default('UNKEY_ROOT_KEY'),
+            /** Namespaces are named `<prefix>.<window>` (e.g. portal.rpm, portal.rpd). */
+            namespacePrefix: z
+              .string()
+              .regex(/^[a-zA-Z][a-zA-Z0-9_.-]{0,63}$/)
+              .default('portal'),
+            timeoutMs: positiveInt(2_000),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
     health: z
       .object({
         probeIntervalMs: positiveInt(1_000),

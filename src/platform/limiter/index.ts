@@ -1,5 +1,6 @@
 /**
- * Builds the process's limiter from config: with `redis.url` (or `redis.cluster`), the shared Redis limiter behind the per-instance
+ * Builds the process's limiter from config: with `limits.provider: unkey`, Unkey's ratelimit API (unkey.ts);
+ * else with `redis.url` (or `redis.cluster`), the shared Redis limiter behind the per-instance
  * fallback (resilient.ts); without, the memory limiter (single instance). The Redis connection fails fast:
  * no offline queue, a short command timeout, no retries of a failed command — a dead Redis never holds a
  * request, it only switches decisions to the fallback until it answers again.
@@ -12,14 +13,16 @@ import { createMemoryLimiter } from './memory.js';
 import { countDecision, limiterMetrics } from './metrics.js';
 import { createRedisLimiter } from './redis.js';
 import { createResilientLimiter } from './resilient.js';
+import { createUnkeyLimiter } from './unkey.js';
+import { unkeyClientFromConfig } from '../unkey/client.js';
 import type { Limiter } from './types.js';
 
-export type { Charge, LimitDecision, LimitSpec, LimitState, Limiter } from './types.js';
+export type { Charge, ConsumeContext, LimitDecision, LimitSpec, LimitState, Limiter } from './types.js';
 export { createMemoryLimiter } from './memory.js';
 export { createRedisLimiter } from './redis.js';
 
 export interface LimiterDeps {
-  config: Pick<PortalConfig, 'redis'>;
+  config: Pick<PortalConfig, 'redis'> & Partial<Pick<PortalConfig, 'limits' | 'keys'>>;
   log: Logger;
   metrics: Pick<Metrics, 'registry'>;
   /** How long a decision waits for Redis before falling back (ms; stall-aware, see redis.ts). */
@@ -34,6 +37,17 @@ export async function createLimiter(deps: LimiterDeps): Promise<Limiter> {
   const { config, log } = deps;
   const metrics = limiterMetrics(deps.metrics.registry);
   metrics.degraded.set(0);
+  // limits.provider = unkey: Unkey's ratelimit API decides (decision 021); Redis, if set, is not used for limits.
+  if (config.limits?.provider === 'unkey')
+    return createUnkeyLimiter({
+      unkey: unkeyClientFromConfig(config.limits.unkey),
+      namespacePrefix: config.limits.unkey.namespacePrefix,
+      // keys.provider unkey too: per-key limits are the key's attached ratelimits, checked at keys.verifyKey.
+      ...(config.keys?.provider === 'unkey' && config.keys.unkey
+        ? { keyVerifier: unkeyClientFromConfig(config.keys.unkey) }
+        : {}),
+      log,
+    });
   const target = redisTargetOf(config.redis);
   if (!target) return countingMemoryLimiter(metrics);
   const redis = connectRedis(target, {

@@ -50,9 +50,18 @@ export type LimitDecision =
       retryAfterMs: number | null;
     };
 
+/** What a limiter may need of the request besides its limits. */
+export interface ConsumeContext {
+  /**
+   * The presented API key, for a limiter that checks per-key limits at the key's own verification (Unkey's
+   * keys.verifyKey; decision 021). A function, so the secret never lands in a serialized object or a log.
+   */
+  credential?: () => string;
+}
+
 export interface Limiter {
-  readonly kind: 'memory' | 'redis';
-  consume(limits: LimitSpec[], now?: number): Promise<LimitDecision>;
+  readonly kind: 'memory' | 'redis' | 'unkey';
+  consume(limits: LimitSpec[], now?: number, context?: ConsumeContext): Promise<LimitDecision>;
   /**
    * Settles a reservation: adds `delta` (negative returns tokens) to the bucket each charge went to, if that
    * bucket is still inside its window; a positive delta past the reservation is added to the current bucket.

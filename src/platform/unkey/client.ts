@@ -1,6 +1,7 @@
 /**
- * A small typed client for the four Unkey v2 key endpoints Portal uses (docs/decisions/005-unkey.md):
- * `keys.createKey`, `keys.verifyKey`, `keys.updateKey`, `keys.deleteKey`. Every call is a JSON POST with the
+ * A small typed client for the Unkey v2 endpoints Portal uses: the four key endpoints
+ * (`keys.createKey`, `keys.verifyKey`, `keys.updateKey`, `keys.deleteKey`; docs/decisions/005-unkey.md) and
+ * `ratelimit.multiLimit` (limits.provider = unkey; docs/decisions/021-unkey-limits.md). Every call is a JSON POST with the
  * root key as a Bearer token and a deadline; answers are parsed, never trusted: a success is
  * `{ meta: { requestId }, data }`, a failure `{ meta, error: { title, detail, status, type } }` (RFC 7807).
  * Failures surface as one `UnkeyError`; `unavailable` tells a caller "try again later" (network, timeout,
@@ -28,6 +29,25 @@ export type VerifyCode = (typeof verifyCodes)[number];
 
 export type UnkeyMeta = Record<string, unknown>;
 
+/** A ratelimit attached to a key (createKey / updateKey `ratelimits`: RatelimitRequest). */
+export interface KeyRatelimit {
+  name: string;
+  limit: number;
+  /** Window in ms (≥ 1000). */
+  duration: number;
+  /** Checked on every verification when true; Portal names its limits with their cost instead. */
+  autoApply: boolean;
+}
+
+/** One ratelimit checked by `keys.verifyKey` (KeysVerifyKeyRatelimit): the attached one of that name, its
+ * limit and duration overridden when given. */
+export interface VerifyRatelimit {
+  name: string;
+  cost?: number;
+  limit?: number;
+  duration?: number;
+}
+
 export interface CreateKeyInput {
   apiId: string;
   prefix?: string;
@@ -38,6 +58,7 @@ export interface CreateKeyInput {
   /** Unix milliseconds. */
   expires?: number;
   enabled?: boolean;
+  ratelimits?: KeyRatelimit[];
 }
 
 export interface UpdateKeyInput {
@@ -48,7 +69,19 @@ export interface UpdateKeyInput {
   /** Unix milliseconds; null makes the key permanent. */
   expires?: number | null;
   enabled?: boolean;
+  /** Omitted: unchanged; null: all removed; otherwise replaces every ratelimit of the key. */
+  ratelimits?: KeyRatelimit[] | null;
 }
+
+const verifyRatelimitData = z.object({
+  name: z.string(),
+  exceeded: z.boolean(),
+  limit: z.number(),
+  remaining: z.number(),
+  /** Unix ms when the window resets. */
+  reset: z.number(),
+  duration: z.number(),
+});
 
 const verifyData = z.object({
   valid: z.boolean(),
@@ -66,8 +99,54 @@ const verifyData = z.object({
       meta: z.record(z.string(), z.unknown()).nullish(),
     })
     .nullish(),
+  /** The ratelimits this verification checked (VerifyKeyRatelimitData). */
+  ratelimits: z.array(verifyRatelimitData).optional(),
 });
 export type VerifyKeyData = z.infer<typeof verifyData>;
+
+/** One check of `ratelimit.multiLimit` (the request body is an array of these). */
+export interface RatelimitCheck {
+  namespace: string;
+  identifier: string;
+  limit: number;
+  /** Window in ms: 1,000 … 2,592,000,000 (30 days). */
+  duration: number;
+  /** 0 reads the counter without charging it. */
+  cost?: number;
+}
+
+const ratelimitCheck = z.object({
+  namespace: z.string(),
+  identifier: z.string(),
+  limit: z.number(),
+  remaining: z.number(),
+  /** Unix ms when the current window resets. */
+  reset: z.number(),
+  // The verdict per check: `passed` in the current document and Unkey's handler; `success` in older revisions
+  // (and in their examples). Either is accepted; an answer with neither does not parse.
+  passed: z.boolean().optional(),
+  success: z.boolean().optional(),
+  overrideId: z.string().optional(),
+});
+const ratelimitResult = ratelimitCheck
+  .refine((r) => r.passed !== undefined || r.success !== undefined, 'a check result without a verdict')
+  .transform(({ passed, success, ...r }) => ({ ...r, success: passed ?? success ?? false }));
+const multiLimitData = z.object({
+  // The overall verdict (`passed`; `success` in older revisions) is not read: Portal decides from each check.
+  limits: z.array(ratelimitResult),
+});
+export type RatelimitResult = z.output<typeof ratelimitResult>;
+
+/** The response fields Portal reads, per operation (the OpenAPI drift test checks them against the spec). */
+export const readFields = {
+  '/v2/keys.verifyKey': Object.keys(verifyData.shape),
+  'keys.verifyKey ratelimits[]': Object.keys(verifyRatelimitData.shape),
+  '/v2/ratelimit.multiLimit': Object.keys(multiLimitData.shape),
+  'ratelimit.multiLimit limits[]': Object.keys(ratelimitCheck.shape).filter((f) => f !== 'success'),
+} as const;
+
+/** Fields read only as a fallback for older revisions of the document (not in the current one). */
+export const legacyReadFields = { 'ratelimit.multiLimit limits[]': ['success'] } as const;
 
 const createData = z.object({ keyId: z.string().min(1), key: z.string().min(1) });
 const emptyData = z.unknown();
@@ -101,10 +180,13 @@ export class UnkeyError extends Error {
 
 export interface UnkeyClient {
   createKey(input: CreateKeyInput): Promise<{ keyId: string; key: string }>;
-  verifyKey(key: string): Promise<VerifyKeyData>;
+  /** `ratelimits`: the key's attached ratelimits to check, each with its cost (and limit / duration overrides). */
+  verifyKey(key: string, options?: { ratelimits?: VerifyRatelimit[] }): Promise<VerifyKeyData>;
   updateKey(input: UpdateKeyInput): Promise<void>;
   /** Soft delete by default: verification then answers NOT_FOUND. */
   deleteKey(keyId: string, options?: { permanent?: boolean }): Promise<void>;
+  /** Every check in one call; each is decided (and charged when it passes) on its own, in order. */
+  multiLimit(checks: RatelimitCheck[]): Promise<RatelimitResult[]>;
 }
 
 export interface UnkeyClientOptions {
@@ -119,7 +201,7 @@ export function createUnkeyClient(options: UnkeyClientOptions): UnkeyClient {
   const base = options.baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? fetch;
 
-  async function call<T>(path: string, body: object, schema: z.ZodType<T>): Promise<T> {
+  async function call<T>(path: string, body: object | object[], schema: z.ZodType<T>): Promise<T> {
     let response: Response;
     let text: string;
     try {
@@ -155,12 +237,26 @@ export function createUnkeyClient(options: UnkeyClientOptions): UnkeyClient {
 
   return {
     createKey: (input) => call('/v2/keys.createKey', input, createData),
-    verifyKey: (key) => call('/v2/keys.verifyKey', { key }, verifyData),
+    verifyKey: (key, verifyOptions = {}) =>
+      call(
+        '/v2/keys.verifyKey',
+        verifyOptions.ratelimits ? { key, ratelimits: verifyOptions.ratelimits } : { key },
+        verifyData,
+      ),
     async updateKey(input) {
       await call('/v2/keys.updateKey', input, emptyData);
     },
     async deleteKey(keyId, deleteOptions = {}) {
       await call('/v2/keys.deleteKey', { keyId, ...deleteOptions }, emptyData);
+    },
+    async multiLimit(checks) {
+      const data = await call('/v2/ratelimit.multiLimit', checks, multiLimitData);
+      if (data.limits.length !== checks.length)
+        throw new UnkeyError(
+          `Unkey /v2/ratelimit.multiLimit answered ${data.limits.length} results for ${checks.length} checks`,
+          502,
+        );
+      return data.limits;
     },
   };
 }
@@ -171,7 +267,7 @@ export function unkeyClientFromConfig(
   env: Record<string, string | undefined> = process.env,
 ): UnkeyClient {
   const rootKey = env[config.rootKeyEnv];
-  if (!rootKey) throw new Error(`keys.provider is unkey but ${config.rootKeyEnv} is not set`);
+  if (!rootKey) throw new Error(`Unkey is configured but ${config.rootKeyEnv} is not set`);
   return createUnkeyClient({ baseUrl: config.baseUrl, rootKey, timeoutMs: config.timeoutMs });
 }
 
