@@ -256,7 +256,11 @@ function readiness(services: Services) {
 
 /** The credits counter's connection; its errors surface as 503s on credits calls, not as stderr noise. */
 function creditsRedis(target: RedisTarget): RedisClient {
-  const redis = connectRedis(target, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
+  const redis = connectRedis(target, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 2,
+    enableAutoPipelining: true,
+  });
   redis.on('error', () => undefined);
   return redis;
 }
