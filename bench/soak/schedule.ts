@@ -35,17 +35,9 @@ export interface Fault {
   target: number;
 }
 
-/** mulberry32: a small, seedable PRNG (the schedule and the load mix are replayable from the seed). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A small, seedable PRNG (mulberry32; the schedule and the load mix are replayable from the seed). */
+import { createRandom as prng } from '#src/inference/simulator/text.js';
+export { prng };
 
 const DURATION_MS: Record<FaultKind, [number, number]> = {
   'postgres-stop': [6_000, 10_000],

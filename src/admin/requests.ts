@@ -3,14 +3,15 @@
  * model, status, error code, time range; keyset pagination by time), read one request, and see an
  * organization's current windows (what is used, what remains, when it frees up).
  */
-import { and, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { AdminApi } from './context.js';
 import { PortalError } from '../platform/http/errors.js';
 import { routeLabel } from '../platform/http/kernel.js';
 import { requestLogs } from '../platform/store/schema.js';
 import { clampDate, requestLogQuery } from '../contracts/index.js';
 import { parseValue } from '../platform/http/body.js';
-import { decodeCursor, pageOf } from '../platform/http/cursor.js';
+import { pageOf } from '../platform/http/cursor.js';
+import { requestLogConditions } from '../domain/request-logs.js';
 import type { Db } from '../platform/store/db.js';
 
 export interface AdminRequestsDeps {
@@ -24,28 +25,20 @@ export function registerAdminRequests(admin: AdminApi, { db, windows }: AdminReq
     const q = parseValue(requestLogQuery, c.req.query());
     const org = q.org_id ?? q.org;
     const key = q.key_id ?? q.key;
-    // drizzle's and()/or() skip undefined conditions, and type their result as possibly undefined.
-    const where: Array<SQL | undefined> = [];
-    if (org) where.push(eq(requestLogs.orgId, org));
-    if (key) where.push(eq(requestLogs.keyId, key));
-    if (q.model) where.push(eq(requestLogs.modelId, q.model));
-    if (q.status) where.push(eq(requestLogs.status, q.status));
-    if (q.error_code) where.push(eq(requestLogs.errorCode, q.error_code));
-    if (q.since) where.push(gte(requestLogs.occurredAt, clampDate(new Date(q.since))));
-    if (q.until) where.push(lte(requestLogs.occurredAt, clampDate(new Date(q.until))));
-    if (q.cursor) {
-      const { at, id } = decodeCursor(q.cursor);
-      where.push(
-        or(
-          lt(requestLogs.occurredAt, at),
-          and(eq(requestLogs.occurredAt, at), lt(requestLogs.requestId, id)),
-        ),
-      );
-    }
+    const where = requestLogConditions({
+      orgId: org,
+      keyId: key,
+      model: q.model,
+      status: q.status,
+      errorCode: q.error_code,
+      since: q.since ? clampDate(new Date(q.since)) : undefined,
+      until: q.until ? clampDate(new Date(q.until)) : undefined,
+      cursor: q.cursor,
+    });
     const rows = await db
       .select()
       .from(requestLogs)
-      .where(where.length ? and(...where) : undefined)
+      .where(where)
       .orderBy(desc(requestLogs.occurredAt), desc(requestLogs.requestId))
       .limit(q.limit + 1);
     const { page, next_cursor } = pageOf(rows, q.limit, (r) => ({ at: r.occurredAt, id: r.requestId }));

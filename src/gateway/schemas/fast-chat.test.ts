@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { chatCompletionSchema } from '#src/contracts/openai-requests.js';
 import { fastChatBody } from './fast-chat.js';
+import { createRandom } from '#src/inference/simulator/text.js';
 
-/** mulberry32: a seeded generator, so a failing case can be replayed from its seed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator (mulberry32), so a failing case can be replayed from its seed. */
+const random = createRandom;
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;

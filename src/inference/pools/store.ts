@@ -139,20 +139,7 @@ export async function loadPools(store: Store): Promise<PoolRecord[]> {
       .filter((m) => m.poolId === p.id)
       .sort((a, b) => a.priority - b.priority)
       .map((m) => ({ modelId: m.modelId, upstreamModel: m.upstreamModel, priority: m.priority })),
-    routers: poolRouters
-      .filter((r) => r.poolId === p.id)
-      .map((r) => ({
-        id: r.id,
-        poolId: r.poolId,
-        baseUrl: r.baseUrl,
-        authSecretRef: r.authSecretRef,
-        dedicatedSessionIds: r.dedicatedSessionIds,
-        ephemeralSessionIds: r.ephemeralSessionIds,
-        weight: r.weight,
-        maxConcurrency: r.maxConcurrency,
-        state: r.state,
-        source: r.source,
-      })),
+    routers: poolRouters.filter((r) => r.poolId === p.id).map(recordOf),
   }));
 }
 

@@ -5,11 +5,12 @@
  * request by the `x-request-id` its answer carried; another organization's id is 404 like an unknown one.
  * Never bodies, client addresses or routes.
  */
-import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, type SQL } from 'drizzle-orm';
 import { routeLabel } from '#src/platform/http/kernel.js';
 import { PortalError } from '#src/platform/http/errors.js';
 import { parseValue } from '#src/platform/http/body.js';
-import { decodeCursor, pageOf } from '#src/platform/http/cursor.js';
+import { pageOf } from '#src/platform/http/cursor.js';
+import { requestLogConditions } from '#src/domain/request-logs.js';
 import { apiKeys, requestLogs } from '#src/platform/store/schema.js';
 import type { Db } from '#src/platform/store/db.js';
 import { customerRequestQuery, type CustomerRequest } from '#src/contracts/index.js';
@@ -68,21 +69,15 @@ function select(db: Db, where: SQL | undefined) {
 export function registerListRequests(api: ProductApi, { db }: { db: Db }) {
   api.get('/requests', routeLabel('/api/requests'), async (c) => {
     const q = parseValue(customerRequestQuery, c.req.query());
-    const where: Array<SQL | undefined> = [eq(requestLogs.orgId, c.get('orgId'))];
-    if (q.model) where.push(eq(requestLogs.modelId, q.model));
-    if (q.status) where.push(eq(requestLogs.status, q.status));
-    if (q.error_code) where.push(eq(requestLogs.errorCode, q.error_code));
-    if (q.key_id) where.push(eq(requestLogs.keyId, q.key_id));
-    if (q.cursor) {
-      const { at, id } = decodeCursor(q.cursor);
-      where.push(
-        or(
-          lt(requestLogs.occurredAt, at),
-          and(eq(requestLogs.occurredAt, at), lt(requestLogs.requestId, id)),
-        ),
-      );
-    }
-    const rows = await select(db, and(...where)).limit(q.limit + 1);
+    const where = requestLogConditions({
+      orgId: c.get('orgId'),
+      keyId: q.key_id,
+      model: q.model,
+      status: q.status,
+      errorCode: q.error_code,
+      cursor: q.cursor,
+    });
+    const rows = await select(db, where).limit(q.limit + 1);
     const { page, next_cursor } = pageOf(rows, q.limit, (r) => ({
       at: r.log.occurredAt,
       id: r.log.requestId,
