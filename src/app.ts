@@ -255,7 +255,7 @@ function readiness(services: Services) {
 }
 
 /** The credits counter's connection; its errors surface as 503s on credits calls, not as stderr noise. */
-function creditsRedis(target: RedisTarget): RedisClient {
+export function creditsRedis(target: RedisTarget): RedisClient {
   const redis = connectRedis(target, {
     lazyConnect: true,
     maxRetriesPerRequest: 2,

@@ -285,6 +285,10 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<Private
       // node-postgres sends these at startup; PgBouncer refuses unknown startup parameters otherwise.
       'ignore_startup_parameters = extra_float_digits,options,application_name',
       'server_reset_query = DISCARD ALL',
+      // After a failed server login (PostgreSQL down) PgBouncer waits server_login_retry before trying again:
+      // 15 s by default, so every query failed for up to 15 s after PostgreSQL was back (issue #17's 5xx
+      // tail; test/platform/store-recovers-after-postgres-restart.test.ts). Deployments: set it low too.
+      'server_login_retry = 1',
       'log_connections = 0',
       'log_disconnections = 0',
       '',

@@ -14,6 +14,9 @@ import { connectRedis, type RedisClient, type RedisTarget } from '../redis/clien
 import type { Bus, BusHandler, BusMessage } from './types.js';
 
 export const DEFAULT_CHANNEL = 'portal:bus';
+/** How often each bus publishes its heartbeat, and how long its own beat may take to come back. */
+export const HEARTBEAT_EVERY_MS = 250;
+export const HEARTBEAT_TIMEOUT_MS = 500;
 
 const messageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('key.changed'), keyId: z.string(), keyHash: z.string().optional() }),
@@ -52,7 +55,9 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   const channel = options.channel ?? DEFAULT_CHANNEL;
   const target =
     typeof options.target === 'string' ? { kind: 'single' as const, url: options.target } : options.target;
-  const { pub, sub } = connect(target, options.name ?? String(process.pid));
+  const name = options.name ?? String(process.pid);
+  const { pub, sub } = connect(target, name);
+  const beatChannel = `${channel}:heartbeat:${name}:${Math.random().toString(36).slice(2, 10)}`;
   const handlers = new Set<BusHandler>();
   const warn = throttled(log, 60_000);
   const deliver = (message: BusMessage) => {
@@ -64,7 +69,11 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
       }
     }
   };
-  const subscription = follow(sub, channel, { log, warn, deliver });
+  const subscription = follow(sub, [channel, beatChannel], { log, warn, deliver });
+  const heart = heartbeat({ pub, beatChannel, subscription, log });
+  sub.on('message', (from: string) => {
+    if (from === beatChannel) heart.echoed();
+  });
   // Start-up waits for the subscription and the publisher, but not for an unreachable Redis: the bus then
   // starts degraded.
   await within(options.connectWaitMs ?? 2_000, Promise.all([subscription.first, ready(pub)]), sub);
@@ -88,7 +97,13 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
 
     status() {
       const subscribed = subscription.subscribed();
-      if (subscribed && pub.status === 'ready') return { state: 'ok' };
+      if (subscribed && pub.status === 'ready') {
+        if (!heart.hung()) return { state: 'ok' };
+        return {
+          state: 'degraded',
+          detail: `Redis bus not answering (own heartbeat not back for ${heart.silentMs()} ms); caches re-read`,
+        };
+      }
       const down = [
         !subscribed && `subscriber ${sub.status}`,
         pub.status !== 'ready' && `publisher ${pub.status}`,
@@ -101,6 +116,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
 
     async close() {
       subscription.closing();
+      heart.stop();
       handlers.clear();
       await Promise.all([pub, sub].map((c) => c.quit().catch(() => c.disconnect())));
     },
@@ -144,17 +160,20 @@ function throttled(log: Logger, everyMs: number): Warn {
  */
 function follow(
   sub: RedisClient,
-  channel: string,
+  channels: string[],
   o: { log: Logger; warn: Warn; deliver: (m: BusMessage) => void },
 ) {
+  const [channel] = channels;
   let subscribed = false;
+  let subscribedAt = 0;
   let closing = false;
   const first = new Promise<void>((resolve) => {
     sub.on('ready', () => {
-      sub.subscribe(channel).then(
+      sub.subscribe(...channels).then(
         () => {
           if (!subscribed) o.log.info({ channel }, 'bus: subscribed');
           subscribed = true;
+          subscribedAt = Date.now();
           resolve();
         },
         (err: unknown) => o.warn({ err }, 'bus: subscribe failed, retrying on reconnect'),
@@ -172,7 +191,56 @@ function follow(
     if (message) o.deliver(message);
     else o.warn({ bytes: raw.length }, 'bus: ignored a malformed message');
   });
-  return { first, subscribed: () => subscribed, closing: () => void (closing = true) };
+  return {
+    first,
+    subscribed: () => subscribed,
+    subscribedAt: () => subscribedAt,
+    closing: () => void (closing = true),
+  };
+}
+
+/**
+ * The bus's own heartbeat: a beat every HEARTBEAT_EVERY_MS while both connections are up, at most one in
+ * flight; `hung()` while the last echo is older than HEARTBEAT_TIMEOUT_MS. A late timer (this process's event
+ * loop stalled, not Redis) grants a fresh grace instead of reporting a hang. Logs once per transition.
+ */
+function heartbeat(o: {
+  pub: RedisClient;
+  beatChannel: string;
+  subscription: { subscribed(): boolean; subscribedAt(): number };
+  log: Logger;
+}) {
+  let lastEcho = Date.now();
+  let lastTick = Date.now();
+  let inFlight = false;
+  let reported = false;
+  const silentMs = () => Date.now() - Math.max(lastEcho, o.subscription.subscribedAt());
+  const connected = () => o.subscription.subscribed() && o.pub.status === 'ready';
+  const hung = () => connected() && silentMs() > HEARTBEAT_TIMEOUT_MS;
+  const timer = setInterval(() => {
+    const now = Date.now();
+    if (now - lastTick > 2 * HEARTBEAT_EVERY_MS) lastEcho = Math.max(lastEcho, now - HEARTBEAT_EVERY_MS);
+    lastTick = now;
+    const isHung = hung();
+    if (isHung !== reported) {
+      reported = isHung;
+      if (isHung) o.log.warn({ silentMs: silentMs() }, 'bus: Redis not answering, caches re-read');
+      else o.log.info('bus: Redis answering again');
+    }
+    if (!connected() || inFlight) return;
+    inFlight = true;
+    o.pub.publish(o.beatChannel, '1').then(
+      () => void (inFlight = false),
+      () => void (inFlight = false),
+    );
+  }, HEARTBEAT_EVERY_MS);
+  timer.unref();
+  return {
+    echoed: () => void (lastEcho = Date.now()),
+    hung,
+    silentMs,
+    stop: () => clearInterval(timer),
+  };
 }
 
 function ready(conn: RedisClient): Promise<void> {
