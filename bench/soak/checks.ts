@@ -7,7 +7,7 @@ import { scaledLimit } from '#src/platform/limiter/resilient.js';
 import type { Fault, FaultKind } from './schedule.js';
 import type { RequestRecord, SoakKey } from './load.js';
 import { LOCAL_SHARE, WINDOW_MS } from './stack.js';
-import type { LocalStretch } from './limiter-watch.js';
+import type { LimiterWatch } from './limiter-watch.js';
 
 export interface FaultWindow {
   kind: FaultKind;
@@ -38,7 +38,7 @@ export interface CheckInput {
   log: RequestRecord[];
   windows: FaultWindow[];
   /** When each instance decided limits locally (its own metrics), Redis faults or not. */
-  localStretches: LocalStretch[];
+  limiters: LimiterWatch;
   revocations: Revocation[];
   samples: Sample[];
   spoolBytesAtEnd: number[];
@@ -235,7 +235,7 @@ function windowMax(records: RequestRecord[], local: Array<{ start: number; end: 
 
 /** The local-decision stretches outside every Redis fault: the limiter's timeout firing with Redis up. */
 function timeoutStretches(input: CheckInput, redisFaults: FaultWindow[]) {
-  const outside = input.localStretches.filter(
+  const outside = input.limiters.stretches.filter(
     (l) => l.decisions > 0 && !redisFaults.some((w) => overlaps(l.start, l.end, w.start, w.end + 2_000)),
   );
   return { stretches: outside.length, decisions: outside.reduce((n, l) => n + l.decisions, 0) };
@@ -246,7 +246,7 @@ function limitChecks(input: CheckInput): Check[] {
   // A restarted Redis forgot: the window after a fault may use local shares too (hence the padding).
   const local = [
     ...redisFaults.map((w) => ({ start: w.start - WINDOW_MS, end: w.end + WINDOW_MS })),
-    ...input.localStretches,
+    ...input.limiters.stretches,
   ];
   const localBound = (limit: number) => limit + 3 * scaledLimit(limit, LOCAL_SHARE);
   const checks: Check[] = [];
@@ -261,15 +261,18 @@ function limitChecks(input: CheckInput): Check[] {
   const timeouts = timeoutStretches(input, redisFaults);
   checks.push({
     name: `no per-key / per-org window admitted more than its limit while every instance decided on Redis (window ${WINDOW_MS / 1000} s)`,
-    ok: rows.every((r) => r.up <= r.limit),
-    value: rows.map((r) => `${r.what}: max ${r.up} / ${r.limit}`).join('; '),
+    // Without a single scrape of the instances' metrics no window can be told apart: not a pass.
+    ok: input.limiters.scrapes > 0 && rows.every((r) => r.up <= r.limit),
+    value:
+      rows.map((r) => `${r.what}: max ${r.up} / ${r.limit}`).join('; ') +
+      `; limiter metrics scraped ${input.limiters.scrapes} times`,
   });
   checks.push({
     name: `windows with local decisions (Redis faults, or the limiter's timeout with Redis up): at most limit + 3 × local share (${LOCAL_SHARE})`,
     ok: rows.every((r) => r.down <= localBound(r.limit)),
     value:
       rows.map((r) => `${r.what}: max ${r.down} / ${localBound(r.limit)}`).join('; ') +
-      `; local decisions with Redis up (timeouts): ${timeouts.decisions} in ${timeouts.stretches} polls`,
+      `; local decisions: ${input.limiters.stretches.reduce((n, l) => n + l.decisions, 0)}, of them with Redis up (timeouts) ${timeouts.decisions} in ${timeouts.stretches} polls`,
   });
   checks.push(...orgDayCheck(input, localBound));
   return checks;

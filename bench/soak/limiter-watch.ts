@@ -40,8 +40,14 @@ async function scrape(url: string): Promise<string | undefined> {
   return res.text().catch(() => undefined);
 }
 
+export interface LimiterWatch {
+  stretches: LocalStretch[];
+  /** Scrapes that answered: 0 means the classification saw nothing (and the limit check must not pass). */
+  scrapes: number;
+}
+
 /** Polls until `stopAt`, appending to `out`; a restarted instance's counter starts again from 0. */
-export async function watchLimiters(stack: Stack, stopAt: number, out: LocalStretch[], everyMs = 500) {
+export async function watchLimiters(stack: Stack, stopAt: number, out: LimiterWatch, everyMs = 500) {
   const last = [0, 1, 2].map(() => ({ at: Date.now(), local: 0 }));
   while (Date.now() < stopAt) {
     await Promise.all(
@@ -51,9 +57,11 @@ export async function watchLimiters(stack: Stack, stopAt: number, out: LocalStre
         const text = await scrape(p.url);
         const now = Date.now();
         if (text === undefined) return; // a stopped instance: its window is a portal fault already
+        out.scrapes++;
         const m = readLimiterMetrics(text);
         const grown = m.local >= prev.local ? m.local - prev.local : m.local;
-        if (grown > 0 || m.degraded) out.push({ instance: i, start: prev.at, end: now, decisions: grown });
+        if (grown > 0 || m.degraded)
+          out.stretches.push({ instance: i, start: prev.at, end: now, decisions: grown });
         last[i] = { at: now, local: m.local };
       }),
     );
