@@ -31,13 +31,15 @@ export function readLimiterMetrics(text: string): { local: number; degraded: boo
   return { local, degraded };
 }
 
-async function scrape(url: string): Promise<string | undefined> {
+/** One instance's limiter metrics from its main port's /metrics (admin token); undefined when it did not answer. */
+export async function scrapeLimiter(url: string, token = ADMIN_TOKEN) {
   const res = await fetch(`${url}/metrics`, {
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    headers: { authorization: `Bearer ${token}` },
     signal: AbortSignal.timeout(2_000),
   }).catch(() => undefined);
   if (!res?.ok) return undefined;
-  return res.text().catch(() => undefined);
+  const text = await res.text().catch(() => undefined);
+  return text === undefined ? undefined : readLimiterMetrics(text);
 }
 
 export interface LimiterWatch {
@@ -54,11 +56,10 @@ export async function watchLimiters(stack: Stack, stopAt: number, out: LimiterWa
       stack.portals.map(async (p, i) => {
         const prev = last[i];
         if (!p || !prev) return;
-        const text = await scrape(p.url);
+        const m = await scrapeLimiter(p.url);
         const now = Date.now();
-        if (text === undefined) return; // a stopped instance: its window is a portal fault already
+        if (m === undefined) return; // a stopped instance: its window is a portal fault already
         out.scrapes++;
-        const m = readLimiterMetrics(text);
         const grown = m.local >= prev.local ? m.local - prev.local : m.local;
         if (grown > 0 || m.degraded)
           out.stretches.push({ instance: i, start: prev.at, end: now, decisions: grown });
