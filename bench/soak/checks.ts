@@ -7,6 +7,7 @@ import { scaledLimit } from '#src/platform/limiter/resilient.js';
 import type { Fault, FaultKind } from './schedule.js';
 import type { RequestRecord, SoakKey } from './load.js';
 import { LOCAL_SHARE, WINDOW_MS } from './stack.js';
+import type { LimiterWatch } from './limiter-watch.js';
 
 export interface FaultWindow {
   kind: FaultKind;
@@ -36,6 +37,8 @@ export interface CheckInput {
   store: Store;
   log: RequestRecord[];
   windows: FaultWindow[];
+  /** When each instance decided limits locally (its own metrics), Redis faults or not. */
+  limiters: LimiterWatch;
   revocations: Revocation[];
   samples: Sample[];
   spoolBytesAtEnd: number[];
@@ -210,8 +213,12 @@ async function ledgerCheck(input: CheckInput): Promise<Check[]> {
   return checks;
 }
 
-/** Windows [s, s + W) starting at each admitted request's send time; admissions wholly inside each. */
-function windowMax(records: RequestRecord[], redisFaults: FaultWindow[]) {
+/**
+ * Windows [s, s + W) starting at each admitted request's send time; admissions wholly inside each. A window
+ * overlapping a stretch in `local` (a Redis fault padded by one window, or an instance's own local decisions)
+ * may use local shares; the others must hold the limit exactly.
+ */
+function windowMax(records: RequestRecord[], local: Array<{ start: number; end: number }>) {
   const admitted = records.filter((r) => r.status === 200).sort((a, b) => a.sent - b.sent);
   let up = 0;
   let down = 0;
@@ -219,18 +226,28 @@ function windowMax(records: RequestRecord[], redisFaults: FaultWindow[]) {
     const end = first.sent + WINDOW_MS;
     let n = 0;
     for (const r of admitted) if (r.sent >= first.sent && r.headersAt < end) n++;
-    // A window touching a Redis fault (or the window after it: a restarted Redis forgot) may use local shares.
-    const touched = redisFaults.some((w) =>
-      overlaps(first.sent, end, w.start - WINDOW_MS, w.end + WINDOW_MS),
-    );
+    const touched = local.some((w) => overlaps(first.sent, end, w.start, w.end));
     if (touched) down = Math.max(down, n);
     else up = Math.max(up, n);
   }
   return { up, down };
 }
 
+/** The local-decision stretches outside every Redis fault: the limiter's timeout firing with Redis up. */
+function timeoutStretches(input: CheckInput, redisFaults: FaultWindow[]) {
+  const outside = input.limiters.stretches.filter(
+    (l) => l.decisions > 0 && !redisFaults.some((w) => overlaps(l.start, l.end, w.start, w.end + 2_000)),
+  );
+  return { stretches: outside.length, decisions: outside.reduce((n, l) => n + l.decisions, 0) };
+}
+
 function limitChecks(input: CheckInput): Check[] {
   const redisFaults = input.windows.filter((w) => w.kind === 'redis-kill' || w.kind === 'bus-pause');
+  // A restarted Redis forgot: the window after a fault may use local shares too (hence the padding).
+  const local = [
+    ...redisFaults.map((w) => ({ start: w.start - WINDOW_MS, end: w.end + WINDOW_MS })),
+    ...input.limiters.stretches,
+  ];
   const localBound = (limit: number) => limit + 3 * scaledLimit(limit, LOCAL_SHARE);
   const checks: Check[] = [];
   const subjects: Array<{ what: string; limit: number; records: RequestRecord[] }> = [];
@@ -240,16 +257,22 @@ function limitChecks(input: CheckInput): Check[] {
       limit: k.keyLimit ?? 0,
       records: input.log.filter((r) => r.keyId === k.keyId),
     });
-  const rows = subjects.map((s) => ({ ...s, ...windowMax(s.records, redisFaults) }));
+  const rows = subjects.map((s) => ({ ...s, ...windowMax(s.records, local) }));
+  const timeouts = timeoutStretches(input, redisFaults);
   checks.push({
-    name: `no per-key / per-org window admitted more than its limit while Redis was up (window ${WINDOW_MS / 1000} s)`,
-    ok: rows.every((r) => r.up <= r.limit),
-    value: rows.map((r) => `${r.what}: max ${r.up} / ${r.limit}`).join('; '),
+    name: `no per-key / per-org window admitted more than its limit while every instance decided on Redis (window ${WINDOW_MS / 1000} s)`,
+    // Without a single scrape of the instances' metrics no window can be told apart: not a pass.
+    ok: input.limiters.scrapes > 0 && rows.every((r) => r.up <= r.limit),
+    value:
+      rows.map((r) => `${r.what}: max ${r.up} / ${r.limit}`).join('; ') +
+      `; limiter metrics scraped ${input.limiters.scrapes} times`,
   });
   checks.push({
-    name: `windows touching a Redis outage: at most limit + 3 × local share (${LOCAL_SHARE})`,
+    name: `windows with local decisions (Redis faults, or the limiter's timeout with Redis up): at most limit + 3 × local share (${LOCAL_SHARE})`,
     ok: rows.every((r) => r.down <= localBound(r.limit)),
-    value: rows.map((r) => `${r.what}: max ${r.down} / ${localBound(r.limit)}`).join('; '),
+    value:
+      rows.map((r) => `${r.what}: max ${r.down} / ${localBound(r.limit)}`).join('; ') +
+      `; local decisions: ${input.limiters.stretches.reduce((n, l) => n + l.decisions, 0)}, of them with Redis up (timeouts) ${timeouts.decisions} in ${timeouts.stretches} polls`,
   });
   checks.push(...orgDayCheck(input, localBound));
   return checks;

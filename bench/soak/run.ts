@@ -12,6 +12,7 @@ import { openStore, type Store } from '#src/platform/store/db.js';
 import { createAccount, createKey, upsertPlan } from '#test/support/fixtures.js';
 import { describeSchedule, makeSchedule, prng, type Fault } from './schedule.js';
 import { ADMIN_TOKEN, SIM_DEFAULTS, procStats, startStack, type Stack } from './stack.js';
+import { watchLimiters, type LimiterWatch } from './limiter-watch.js';
 import { runLoad, send, type RequestRecord, type SoakKey } from './load.js';
 import {
   runChecks,
@@ -54,6 +55,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const keys = await createKeys(store, stack);
     const log: RequestRecord[] = [];
     const windows: FaultWindow[] = [];
+    const limiters: LimiterWatch = { stretches: [], scrapes: 0 };
     const revocations: Revocation[] = [];
     const samples: Sample[] = [];
     const started = Date.now();
@@ -71,7 +73,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const faults = runFaults(stack, schedule, started, windows, say);
     const revoking = runRevocations(stack, store, keys, revocations, stopAt, options.seed, say);
     const topUps = runTopUps(stack, keys, stopAt);
-    await Promise.all([load, faults, revoking, topUps]);
+    const watching = watchLimiters(stack, stopAt, limiters);
+    await Promise.all([load, faults, revoking, topUps, watching]);
     say(`soak: load done (${log.length} requests); waiting for the spools to drain`);
     const drainStarted = Date.now();
     while (Date.now() - drainStarted < 60_000 && [0, 1, 2].some((i) => stack.spoolBytes(i) > 0))
@@ -85,6 +88,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       store,
       log,
       windows,
+      limiters,
       revocations,
       samples,
       spoolBytesAtEnd,

@@ -50,11 +50,14 @@ export function finalError(
   switch (last.kind) {
     case 'timeout':
       return timeoutError();
-    case 'unavailable':
-      return unavailableError(
-        modelId,
-        availability.ok ? { ok: false, reason: 'unhealthy', retryAfterS: 1 } : availability,
-      );
+    case 'unavailable': {
+      // A router that answered 503 with its own retry-after is believed when it asks for longer.
+      const asked = Math.ceil((last.retryAfterMs ?? 0) / 1000);
+      const now: Availability = availability.ok
+        ? { ok: false, reason: 'unhealthy', retryAfterS: Math.max(1, asked) }
+        : availability;
+      return unavailableError(modelId, now);
+    }
     case 'error':
       return new UpstreamError({
         code: 'upstream_error',

@@ -157,7 +157,7 @@ describe('cortensor answers', () => {
     expect(r).toEqual({
       kind: 'failure',
       failure: {
-        kind: 'error',
+        kind: 'unavailable',
         retryable: true,
         status: 503,
         retryAfterMs: 2000,

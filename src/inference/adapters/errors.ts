@@ -38,6 +38,16 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/**
+ * 503 says the server cannot take work now (a router whose backend died, an overloaded model server): the
+ * caller sees `upstream_unavailable`, as when the router is unreachable. Before, a model whose only router
+ * was stopped answered 502 `upstream_error` until the breaker opened (the soak's 30-minute run).
+ */
+function kindOfStatus(status: number): UpstreamFailure['kind'] {
+  if (status === 408 || status === 504 || status === 524) return 'timeout';
+  return status === 503 ? 'unavailable' : 'error';
+}
+
 export function failureFromStatus(
   status: number,
   headers: Record<string, string>,
@@ -45,7 +55,7 @@ export function failureFromStatus(
 ): UpstreamFailure {
   const message = upstreamErrorMessage(safeJson(body)) ?? body.slice(0, 200);
   return {
-    kind: status === 408 || status === 504 || status === 524 ? 'timeout' : 'error',
+    kind: kindOfStatus(status),
     retryable: RETRYABLE.has(status),
     status,
     retryAfterMs: parseRetryAfter(headers['retry-after']),

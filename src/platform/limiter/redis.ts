@@ -21,6 +21,31 @@ export interface RedisLimiterOptions {
   timeoutMs?: number;
 }
 
+/**
+ * A call Redis did not answer in time. Redis may still run it: `answer` settles when (if) its reply arrives,
+ * so the caller that decided without it can reconcile (resilient.ts: an admission Redis made late is not
+ * counted a second time by the outage write-back).
+ */
+export class LateAnswer extends Error {
+  override name = 'LateAnswer';
+  constructor(
+    message: string,
+    readonly answer: Promise<unknown>,
+  ) {
+    super(message);
+    answer.catch(() => undefined); // nobody may be listening
+  }
+}
+
+/** Rethrows a late consume as a LateAnswer that says whether Redis admitted (and so charged) after all. */
+function lateAdmission(err: unknown): never {
+  if (!(err instanceof LateAnswer)) throw err;
+  throw new LateAnswer(
+    err.message,
+    err.answer.then((late) => Number((late as number[])[0]) === 1),
+  );
+}
+
 /** How late a timer may fire before we call it our own stall rather than Redis's slowness. */
 const STALL_MS = 50;
 
@@ -42,7 +67,7 @@ export function stallAware<T>(reply: Promise<T>, ms: number): Promise<T> {
         timer = setTimeout(expire, ms);
         return;
       }
-      reject(new Error(`Redis did not answer within ${ms} ms`));
+      reject(new LateAnswer(`Redis did not answer within ${ms} ms`, reply));
     };
     let timer = setTimeout(expire, ms);
     reply.then(
@@ -187,7 +212,7 @@ export function createRedisLimiter({ redis, prefix = '', timeoutMs }: RedisLimit
     kind: 'redis',
 
     async consume(limits: LimitSpec[], now?: number): Promise<LimitDecision> {
-      const { reply, states } = await decide('consume', limits, now);
+      const { reply, states } = await decide('consume', limits, now).catch(lateAdmission);
       if (Number(reply[0]) !== 1) {
         const retry = Number(reply[2]);
         return {

@@ -18,6 +18,7 @@ import { createMemoryLimiter } from './memory.js';
 import { countDecision, type LimiterMetrics } from './metrics.js';
 import type { Charge, LimitDecision, LimitSpec, LimitState, Limiter } from './types.js';
 import { assertValidSpecs } from './window.js';
+import { LateAnswer } from './redis.js';
 
 export interface ResilientOptions {
   /** The shared limiter; its status() says whether its connection is up. */
@@ -60,7 +61,13 @@ export function createResilientLimiter(options: ResilientOptions): Limiter {
 
     async consume(limits: LimitSpec[], now?: number): Promise<LimitDecision> {
       assertValidSpecs(limits);
-      const shared = await redis.run(() => primary.consume(limits, now));
+      let late: Promise<unknown> | undefined;
+      const shared = await redis.run(
+        () => primary.consume(limits, now),
+        (err) => {
+          if (err instanceof LateAnswer) late = err.answer;
+        },
+      );
       if (shared) {
         countDecision(metrics, 'redis', shared, limits);
         return shared;
@@ -73,6 +80,18 @@ export function createResilientLimiter(options: ResilientOptions): Limiter {
       countDecision(metrics, 'local', decision, limits);
       if (!decision.allowed) return decision;
       outageAdmissions.add(decision.charges);
+      // Redis may have admitted (and charged) it after all: then the write-back must not count it again.
+      // Its answer arrives before any write-back on that connection (replies come in order).
+      late?.then(
+        (admitted) => {
+          if (admitted === true)
+            outageAdmissions.settle(
+              decision.charges,
+              decision.charges.map((c) => -c.amount),
+            );
+        },
+        () => undefined,
+      );
       return { ...decision, charges: decision.charges.map((c) => ({ ...c, fallback: true })) };
     },
 
@@ -226,7 +245,7 @@ function createRedisGuard(options: ResilientOptions, beforeShared: () => Promise
 
   return {
     /** Runs `shared` on Redis when it is usable; undefined when the caller must fall back. */
-    async run<T>(shared: () => Promise<T>): Promise<T | undefined> {
+    async run<T>(shared: () => Promise<T>, onError?: (err: unknown) => void): Promise<T | undefined> {
       const conn = primary.status();
       if (conn.state !== 'ok') {
         failed(conn.detail ?? 'redis not connected', false);
@@ -239,6 +258,7 @@ function createRedisGuard(options: ResilientOptions, beforeShared: () => Promise
         recovered();
         return result;
       } catch (err) {
+        onError?.(err);
         failed(err instanceof Error ? err.message : String(err), true);
         return undefined;
       }
