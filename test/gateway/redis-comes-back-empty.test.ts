@@ -72,7 +72,13 @@ describeWithPrivate(['postgres', 'redis'], 'redis comes back empty: the outage s
     const deadline = Date.now() + 15_000;
     for (const p of instances)
       for (;;) {
-        const body = (await (await fetch(`${p.url}/readyz`)).json()) as { status: string };
+        const res = await fetch(`${p.url}/readyz`).catch((err: unknown) => {
+          // An instance that stopped answering: say why, from its own output.
+          throw new Error(
+            `${p.url} is not answering (${String(err)}); its output:\n${p.output().slice(-4_000)}`,
+          );
+        });
+        const body = (await res.json()) as { status: string };
         if (body.status === want) break;
         if (Date.now() > deadline) {
           const detail = await remote(p.url).admin.get('/readyz');
