@@ -256,11 +256,5 @@ function readiness(services: Services) {
 
 /** The credits counter's connection; its errors surface as 503s on credits calls, not as stderr noise. */
 export function creditsRedis(target: RedisTarget): RedisClient {
-  const redis = connectRedis(target, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 2,
-    enableAutoPipelining: true,
-  });
-  redis.on('error', () => undefined);
-  return redis;
+  return connectRedis(target, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
 }

@@ -40,12 +40,11 @@ export function createCharger(deps: Pick<GatewayDeps, 'limiter' | 'rateWindowMs'
   const { limiter } = deps;
   /** One limiter call; a refusal becomes the 429 (or 400 when the request can never fit). */
   const charge: ChargeLimits = async (caller, limits) => {
+    // The caller is the limiter's context as it is (its `credential`), no object built per request.
     const decision = await limiter.consume(
       limits.map((l) => l.spec),
       undefined,
-      {
-        credential: caller.credential,
-      },
+      caller,
     );
     if (decision.allowed) return { ok: true, states: decision.states, charges: decision.charges };
     return limitDenial(limits, decision, caller.key.name, caller.policy.plan.name);

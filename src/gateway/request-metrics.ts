@@ -10,7 +10,7 @@
  * (metrics-slots.ts); a request walks a few Map lookups and adds numbers, nothing is allocated.
  */
 import type client from 'prom-client';
-import type { ErrorCode } from '#src/platform/http/errors.js';
+import { ERROR_CODES } from '#src/platform/http/errors.js';
 import type { RequestLog } from '#src/platform/metering/types.js';
 import {
   entry,
@@ -26,42 +26,12 @@ export interface RequestMetrics {
 }
 
 /** Seconds; a chat answer runs from tens of milliseconds (refusals excluded) to minutes for long streams. */
-export const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300];
+const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300];
 /** Seconds; what a streaming client waits before its first token (queueing at the router included). */
-export const TTFT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20, 30];
+const TTFT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20, 30];
 
-/** Every ErrorCode, checked complete by the compiler: the error_code label takes no other value. */
-const ERROR_CODES: Record<ErrorCode, true> = {
-  invalid_request_error: true,
-  invalid_json: true,
-  payload_too_large: true,
-  unsupported_media_type: true,
-  not_found: true,
-  method_not_allowed: true,
-  unauthorized: true,
-  forbidden: true,
-  csrf_rejected: true,
-  conflict: true,
-  key_limit_reached: true,
-  invalid_api_key: true,
-  key_revoked: true,
-  key_expired: true,
-  key_disabled: true,
-  account_disabled: true,
-  model_not_found: true,
-  model_not_allowed: true,
-  model_disabled: true,
-  rate_limit_exceeded: true,
-  insufficient_quota: true,
-  context_length_exceeded: true,
-  upstream_unavailable: true,
-  upstream_timeout: true,
-  upstream_error: true,
-  invalid_model_output: true,
-  service_unavailable: true,
-  internal_error: true,
-};
-const KNOWN_CODES = new Set<string>(Object.keys(ERROR_CODES));
+/** The error_code label takes no value outside the closed list. */
+const KNOWN_CODES = new Set<string>(ERROR_CODES);
 
 /** endpoint → status → error code → [not streamed, streamed]. */
 type BySlot = Map<string, Map<number, Map<string, Array<CounterSlot | undefined>>>>;

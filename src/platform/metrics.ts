@@ -31,6 +31,18 @@ export function createMetrics(): Metrics {
   };
 }
 
+/** A gauge whose value is read from `read` when Prometheus scrapes, never set per request. */
+export function scrapedGauge(registry: client.Registry, name: string, help: string, read: () => number) {
+  return new client.Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(read());
+    },
+  });
+}
+
 /** What the scrape-time gauges read: nothing here is recorded per request. */
 export interface StateSources {
   /** The gateway's key cache (hits and misses since start, entries now). */
@@ -56,14 +68,7 @@ export function registerStateGauges(metrics: Metrics, sources: StateSources) {
       },
     });
   const gauge = (name: string, help: string, read: () => number) =>
-    new client.Gauge({
-      name,
-      help,
-      registers,
-      collect() {
-        this.set(read());
-      },
-    });
+    scrapedGauge(metrics.registry, name, help, read);
   total(
     'portal_key_cache_hits_total',
     'Key lookups answered from memory (a valid key or a cached "not found")',

@@ -144,8 +144,6 @@ function passwordGuardFor(config: PortalConfig, log: Logger, closers: ProductPar
     maxRetriesPerRequest: 1,
     enableOfflineQueue: true,
   });
-  // Connection errors surface as failed commands, which the guard logs; no "[ioredis] Unhandled error" on stderr.
-  redis.on('error', () => undefined);
   closers.push({ name: 'password-guard', close: async () => void redis.disconnect() });
   return createRedisAttemptGuard(redis, log);
 }

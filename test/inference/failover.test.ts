@@ -3,13 +3,12 @@
  * dropped within 2 s, and comes back once it recovers; a drained router finishes its streams while new
  * requests go elsewhere; with nothing servable the answer is a fast 503 with retry-after.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type client from 'prom-client';
 import { PortalError } from '#src/platform/http/errors.js';
 import type { UpstreamError } from '#src/inference/failures.js';
 import { setPoolState, setRouterState } from '#src/inference/pools/store.js';
-import { sharedTestStore } from '../support/pglite.js';
-import { readStream, startTestFleet, type TestFleet } from './support.js';
+import { readStream, useTestFleets, type TestFleet } from './support.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -54,17 +53,7 @@ async function until(check: () => boolean, timeoutMs: number): Promise<number> {
 }
 
 describe('three routers in one pool', () => {
-  const fleets: TestFleet[] = [];
-  /** Each test keeps its own fleet, so a test that overran cannot touch the next one's routers. */
-  async function start(options: Parameters<typeof startTestFleet>[0]) {
-    const fleet = await startTestFleet(options);
-    fleets.push(fleet);
-    return fleet;
-  }
-  beforeAll(() => sharedTestStore(), 120_000);
-  afterEach(async () => {
-    await Promise.all(fleets.splice(0).map((f) => f.close()));
-  });
+  const start = useTestFleets();
 
   it('a stopped router fails no request, is dropped within 2 s, and is used again after it recovers', async () => {
     const fleet = await start({

@@ -5,23 +5,13 @@
  * 503 `upstream_unavailable` after. A router's 503 now means "unavailable": retried on another router while
  * nothing reached the caller, and answered 503 `upstream_unavailable` with retry-after when none is left.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PortalError } from '#src/platform/http/errors.js';
 import type { UpstreamError } from '#src/inference/failures.js';
-import { sharedTestStore } from '../support/pglite.js';
-import { readStream, startTestFleet, type TestFleet } from './support.js';
+import { readStream, useTestFleets } from './support.js';
 
 describe('a stopped router (answers 503)', () => {
-  const fleets: TestFleet[] = [];
-  async function start(options: Parameters<typeof startTestFleet>[0]) {
-    const fleet = await startTestFleet(options);
-    fleets.push(fleet);
-    return fleet;
-  }
-  beforeAll(() => sharedTestStore(), 120_000);
-  afterEach(async () => {
-    await Promise.all(fleets.splice(0).map((f) => f.close()));
-  });
+  const start = useTestFleets();
 
   it('as the only router of a model: 503 upstream_unavailable with retry-after, not 502 upstream_error', async () => {
     // A breaker that never opens here, so every request reaches the stopped router (as in the soak's first

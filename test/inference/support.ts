@@ -99,6 +99,7 @@ import { poolSchema, type PortalConfig } from '#src/platform/config/schema.js';
 import { createLogger } from '#src/platform/log.js';
 import { createMetrics, type Metrics } from '#src/platform/metrics.js';
 import type { Store } from '#src/platform/store/db.js';
+import { afterEach, beforeAll } from 'vitest';
 import { sharedTestStore } from '../support/pglite.js';
 import { seedCatalog } from '#src/platform/store/seed.js';
 import { createCatalog, type Catalog } from '#src/inference/catalog.js';
@@ -131,6 +132,23 @@ export interface FleetOptions {
   health?: Partial<PortalConfig['health']>;
   store?: Store;
   modelId?: string;
+}
+
+/**
+ * Registers the shared store in beforeAll and closes, after each test, every fleet the returned `start` made:
+ * each test keeps its own fleet, so a test that overran cannot touch the next one's routers.
+ */
+export function useTestFleets(): (options?: FleetOptions) => Promise<TestFleet> {
+  const fleets: TestFleet[] = [];
+  beforeAll(() => sharedTestStore(), 120_000);
+  afterEach(async () => {
+    await Promise.all(fleets.splice(0).map((f) => f.close()));
+  });
+  return async (options) => {
+    const fleet = await startTestFleet(options);
+    fleets.push(fleet);
+    return fleet;
+  };
 }
 
 /** Starts N simulators behind one pool serving `qwen`, with a real store, bus and inference service. */

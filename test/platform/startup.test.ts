@@ -143,7 +143,7 @@ describeWith(['postgres'], 'start-up failures with PostgreSQL', () => {
 });
 
 describe('a clean start', { timeout: 120_000 }, () => {
-  it('is ready within 15 s and keeps its data across a restart (embedded store)', async () => {
+  it('is ready and keeps its data across a restart (embedded store)', async () => {
     const dataDir = tempDir();
     const env = {
       PORTAL_DATA_DIR: dataDir,
@@ -168,11 +168,12 @@ describeWith(['postgres'], 'a clean start on PostgreSQL', () => {
 });
 
 /**
- * Starts a Portal process (ready within 15 s), creates a user through the admin API, stops it with SIGTERM
+ * Starts a Portal process (ready within the default deadline: how fast is measured in bench/, not here),
+ * creates a user through the admin API, stops it with SIGTERM
  * (exit 0) and starts it again on the same store: the user is still there.
  */
 async function keepsAUserAcrossARestart(env: Record<string, string>, email: string) {
-  const first = await startPortalProcess(env, 15_000);
+  const first = await startPortalProcess(env);
   expect((await remote(first.url).anon.get('/healthz')).status).toBe(200);
   const created = await remote(first.url).admin.post('/admin/api/users', {
     email,
@@ -180,7 +181,7 @@ async function keepsAUserAcrossARestart(env: Record<string, string>, email: stri
   });
   expect(created.status).toBeLessThan(300);
   expect(await first.stop('SIGTERM')).toBe(0);
-  const second = await startPortalProcess(env, 15_000);
+  const second = await startPortalProcess(env);
   try {
     expect(await (await remote(second.url).anon.get('/readyz')).json()).toEqual({ status: 'ready' });
     const users = await (

@@ -205,17 +205,7 @@ export async function startPrivatePostgres(): Promise<PrivateService> {
   const args = ['-D', data, '-p', String(port), '-k', dir, '-h', '127.0.0.1'];
   // fsync off: these clusters are thrown away; max_connections covers three instances and PgBouncer.
   args.push('-c', 'fsync=off', '-c', 'max_connections=200', '-c', 'shared_buffers=32MB');
-  const ready = async () => {
-    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
-    c.on('error', () => undefined);
-    try {
-      await c.connect();
-      await c.query('select 1');
-      return true;
-    } finally {
-      await c.end().catch(() => undefined);
-    }
-  };
+  const ready = () => answersQuery(url);
   // SIGINT is PostgreSQL's "fast" shutdown: clients are disconnected, nothing is lost.
   const service = supervised(
     'private PostgreSQL',
@@ -297,17 +287,7 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<Private
   const user = serviceUser();
   if (user) for (const f of [ini, users]) chownSync(f, user.uid, user.gid);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const ready = async () => {
-    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
-    c.on('error', () => undefined);
-    try {
-      await c.connect();
-      await c.query('select 1');
-      return true;
-    } finally {
-      await c.end().catch(() => undefined);
-    }
-  };
+  const ready = () => answersQuery(url);
   const service = supervised(
     'PgBouncer',
     port,
@@ -337,4 +317,17 @@ export function withDatabase(url: string, name: string): string {
   const u = new URL(url);
   u.pathname = `/${name}`;
   return u.toString();
+}
+
+/** Whether a PostgreSQL (or a pooler in front of one) at `url` answers a query now. */
+async function answersQuery(url: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+  c.on('error', () => undefined);
+  try {
+    await c.connect();
+    await c.query('select 1');
+    return true;
+  } finally {
+    await c.end().catch(() => undefined);
+  }
 }

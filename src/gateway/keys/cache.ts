@@ -23,7 +23,6 @@ export interface CacheOptions<V> {
 
 interface Entry<V> {
   value: V | undefined;
-  loadedAt: number;
   expiresAt: number;
   refreshAt: number;
   generation: number;
@@ -51,7 +50,9 @@ export class TtlCache<V> {
   async get(key: string, maxAgeMs?: number): Promise<V | undefined> {
     const entry = this.entries.get(key);
     const now = this.now();
-    if (entry && now < entry.expiresAt && maxAgeMs !== undefined && now - entry.loadedAt > maxAgeMs) {
+    // Loaded at expiresAt − ttlMs: every entry lives ttlMs.
+    const age = entry ? now - (entry.expiresAt - this.options.ttlMs) : 0;
+    if (entry && now < entry.expiresAt && maxAgeMs !== undefined && age > maxAgeMs) {
       this.misses++;
       return this.load(key).catch(() => entry.value);
     }
@@ -130,7 +131,6 @@ export class TtlCache<V> {
     this.entries.delete(key);
     this.entries.set(key, {
       value,
-      loadedAt: now,
       expiresAt: now + ttl,
       refreshAt: now + ttl * (1 - ratio),
       generation: this.generation,

@@ -213,7 +213,7 @@ function availability(state: FleetState, modelId: string, now: number): Availabi
   );
   if (!live.length) return { ok: false, reason: 'maintenance', retryAfterS: 30 };
   const rts = live.map((r) => state.runtimes.get(r.id)).filter((r): r is RouterRuntime => r !== undefined);
-  if (rts.some((r) => routable(r, now) && r.inFlight < capOf(state, r.record))) return { ok: true };
+  // None is routable below its cap (the loop above would have answered): busy, or all unhealthy.
   if (rts.some((r) => routable(r, now))) return { ok: false, reason: 'busy', retryAfterS: 1 };
   const next = Math.min(...rts.map((r) => Math.max(r.breaker.reopensAt(), r.cooldownUntil)));
   return { ok: false, reason: 'unhealthy', retryAfterS: Math.max(1, Math.ceil((next - now) / 1000)) };

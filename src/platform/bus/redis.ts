@@ -15,8 +15,8 @@ import type { Bus, BusHandler, BusMessage } from './types.js';
 
 export const DEFAULT_CHANNEL = 'portal:bus';
 /** How often each bus publishes its heartbeat, and how long its own beat may take to come back. */
-export const HEARTBEAT_EVERY_MS = 250;
-export const HEARTBEAT_TIMEOUT_MS = 500;
+const HEARTBEAT_EVERY_MS = 250;
+const HEARTBEAT_TIMEOUT_MS = 500;
 
 const messageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('key.changed'), keyId: z.string(), keyHash: z.string().optional() }),
@@ -138,7 +138,6 @@ function connect(target: RedisTarget, name: string): { pub: RedisClient; sub: Re
     autoResubscribe: false,
     retryStrategy,
   });
-  for (const conn of [pub, sub]) conn.on('error', () => undefined);
   return { pub, sub };
 }
 

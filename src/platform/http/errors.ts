@@ -3,35 +3,39 @@
  * union; `describeCode` maps each code to its HTTP status and error type, and `renderError` writes it in
  * OpenAI's shape (or Anthropic's on /v1/messages). Nothing else writes error bodies.
  */
-export type ErrorCode =
-  | 'invalid_request_error'
-  | 'invalid_json'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'csrf_rejected'
-  | 'conflict'
-  | 'key_limit_reached'
-  | 'invalid_api_key'
-  | 'key_revoked'
-  | 'key_expired'
-  | 'key_disabled'
-  | 'account_disabled'
-  | 'model_not_found'
-  | 'model_not_allowed'
-  | 'model_disabled'
-  | 'rate_limit_exceeded'
-  | 'insufficient_quota'
-  | 'context_length_exceeded'
-  | 'upstream_unavailable'
-  | 'upstream_timeout'
-  | 'upstream_error'
-  | 'invalid_model_output'
-  | 'service_unavailable'
-  | 'internal_error';
+/** Every code a client can see (the closed union below is made from it). */
+export const ERROR_CODES = [
+  'invalid_request_error',
+  'invalid_json',
+  'payload_too_large',
+  'unsupported_media_type',
+  'not_found',
+  'method_not_allowed',
+  'unauthorized',
+  'forbidden',
+  'csrf_rejected',
+  'conflict',
+  'key_limit_reached',
+  'invalid_api_key',
+  'key_revoked',
+  'key_expired',
+  'key_disabled',
+  'account_disabled',
+  'model_not_found',
+  'model_not_allowed',
+  'model_disabled',
+  'rate_limit_exceeded',
+  'insufficient_quota',
+  'context_length_exceeded',
+  'upstream_unavailable',
+  'upstream_timeout',
+  'upstream_error',
+  'invalid_model_output',
+  'service_unavailable',
+  'internal_error',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface ErrorInit {
   code: ErrorCode;

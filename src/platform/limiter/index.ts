@@ -63,8 +63,6 @@ export async function createLimiter(deps: LimiterDeps): Promise<Limiter> {
     connectTimeout: 2_000,
     retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
   });
-  // Connection errors surface through status() and the fallback's throttled log; no per-event log lines.
-  redis.on('error', () => undefined);
   await waitReady(redis, deps.connectWaitMs ?? 2_000);
   const primary = createRedisLimiter({
     redis,

@@ -10,7 +10,7 @@
 import type { Charge, LimitDecision, LimitSpec, LimitState, Limiter } from './types.js';
 import { CONSUME_SCRIPT, FOLDED_SCRIPT, SETTLE_SCRIPT, type LuaScript } from './lua.js';
 import type { RedisClient } from '../redis/client.js';
-import { assertValidSpecs, DEFAULT_BUCKETS, windowOf } from './window.js';
+import { assertValidSpecs, DEFAULT_BUCKETS, hashTag, windowOf } from './window.js';
 
 export interface RedisLimiterOptions {
   /** The connection (one node or a cluster); the limiter owns it and quits it on close(). */
@@ -85,10 +85,7 @@ type Reply = number[];
  * (`rl:{org}:…`, src/gateway/limits.ts).
  */
 export function slotTag(key: string): string {
-  const open = key.indexOf('{');
-  if (open < 0) return key;
-  const close = key.indexOf('}', open + 1);
-  return close > open + 1 ? key.slice(open + 1, close) : key;
+  return hashTag(key) ?? key;
 }
 
 /** The slot tag all of `keys` share, or undefined when they span several (or there are none). */
@@ -155,12 +152,16 @@ function createRiders(run: Run, prefix: string) {
       }
       return settled;
     },
-    /** The settlements waiting on the slot of `keys` (all on one), handed to the admission that takes them. */
+    /**
+     * The settlements waiting on the slot of `keys`, handed to the admission that takes them. An admission's
+     * keys share one hash tag (assertValidSpecs), so the first key names the slot.
+     */
     take(keys: string[]): Waiting | undefined {
-      if (!waiting.size) return undefined;
-      const tag = sharedTag(keys, prefix);
-      const w = tag === undefined ? undefined : waiting.get(tag);
-      if (w) waiting.delete(tag as string);
+      const first = keys[0];
+      if (!waiting.size || first === undefined) return undefined;
+      const tag = slotTag(prefix + first);
+      const w = waiting.get(tag);
+      if (w) waiting.delete(tag);
       return w;
     },
   };

@@ -131,7 +131,7 @@ const LEDGER_PRUNE_AT = 10_000;
  * are written back into Redis. `writeBack()` is single-flight: callers arriving while it runs wait for it, so
  * no decision reaches Redis before the outage's admissions do. Amounts whose window has passed are dropped.
  */
-export function createOutageLedger(primary: Limiter, clock: () => number = Date.now) {
+function createOutageLedger(primary: Limiter, clock: () => number = Date.now) {
   const entries = new Map<string, { charge: Charge; amount: number }>();
   let inFlight: Promise<void> | null = null;
   const id = (c: Charge) => `${c.key}\u0000${c.windowMs}\u0000${c.buckets}\u0000${c.bucketStart}`;
@@ -160,13 +160,12 @@ export function createOutageLedger(primary: Limiter, clock: () => number = Date.
         if (entry) entry.amount = Math.max(0, entry.amount + (deltas[i] ?? 0));
       });
     },
-    get size() {
-      return entries.size;
-    },
-    writeBack(): Promise<void> {
+    /** Undefined when there is nothing to write back (every decision outside an outage): nothing to wait for. */
+    writeBack(): Promise<void> | undefined {
       if (inFlight) return inFlight;
+      if (!entries.size) return undefined;
       prune();
-      if (!entries.size) return Promise.resolve();
+      if (!entries.size) return undefined;
       const batch = [...entries.values()];
       entries.clear();
       const charges = batch.map((e) => e.charge);
@@ -199,7 +198,7 @@ function pickCharges(charges: Charge[], deltas: number[], fallback: boolean) {
  * calls skip Redis for `backoffMs` after a failed one, and a probe every `backoffMs` ends the outage as soon as
  * Redis answers.
  */
-function createRedisGuard(options: ResilientOptions, beforeShared: () => Promise<void>) {
+function createRedisGuard(options: ResilientOptions, beforeShared: () => Promise<void> | undefined) {
   const { primary, log, metrics } = options;
   const backoffMs = options.backoffMs ?? 1_000;
   const logEveryMs = options.logEveryMs ?? 60_000;
@@ -253,7 +252,8 @@ function createRedisGuard(options: ResilientOptions, beforeShared: () => Promise
       }
       if (outage && Date.now() < skipUntil) return undefined;
       try {
-        await beforeShared();
+        const writingBack = beforeShared();
+        if (writingBack) await writingBack;
         const result = await shared();
         recovered();
         return result;
@@ -275,7 +275,7 @@ function createRedisGuard(options: ResilientOptions, beforeShared: () => Promise
 function startProbe(
   primary: Limiter,
   everyMs: number,
-  writeBack: () => Promise<void>,
+  writeBack: () => Promise<void> | undefined,
   onAnswer: () => void,
 ): NodeJS.Timeout {
   async function probe() {

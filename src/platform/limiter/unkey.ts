@@ -33,7 +33,7 @@ import {
   type VerifyKeyData,
 } from '../unkey/client.js';
 import type { Charge, ConsumeContext, LimitDecision, LimitSpec, LimitState, Limiter } from './types.js';
-import { assertValidSpecs } from './window.js';
+import { assertValidSpecs, DEFAULT_BUCKETS } from './window.js';
 
 export interface UnkeyLimiterOptions {
   unkey: Pick<UnkeyClient, 'multiLimit'>;
@@ -69,7 +69,7 @@ export function unkeyCheckOf(spec: LimitSpec, prefix: string, cost = spec.cost):
     namespace: `${prefix}.${window.replace(/[^a-zA-Z0-9_]/g, '_')}`,
     identifier: identifier || 'none',
     limit: spec.limit,
-    duration: Math.min(MAX_DURATION, Math.max(MIN_DURATION, spec.windowMs)),
+    duration: durationOf(spec),
     cost,
   };
 }
@@ -91,11 +91,7 @@ export function createUnkeyLimiter(options: UnkeyLimiterOptions): Limiter {
         { err: err.message, status: err.status, requestId: err.requestId },
         'unkey ratelimit failed',
       );
-      throw new PortalError({
-        code: 'service_unavailable',
-        message: 'Rate limits cannot be checked right now; please retry shortly.',
-        headers: { 'retry-after': '5' },
-      });
+      throw rateLimitsUnavailable();
     }
   }
 
@@ -149,11 +145,7 @@ export function createUnkeyLimiter(options: UnkeyLimiterOptions): Limiter {
         return undefined;
       }
       options.log?.error({ err: err.message, status: err.status }, 'unkey verifyKey (limits) failed');
-      throw new PortalError({
-        code: 'service_unavailable',
-        message: 'Rate limits cannot be checked right now; please retry shortly.',
-        headers: { 'retry-after': '5' },
-      });
+      throw rateLimitsUnavailable();
     }
   }
 
@@ -203,6 +195,30 @@ const verdictOf = (r: RatelimitResult): Verdict => ({
   reset: r.reset,
 });
 
+/** Unkey's window for a spec: its length, within what Unkey accepts. */
+function durationOf(spec: LimitSpec): number {
+  return Math.min(MAX_DURATION, Math.max(MIN_DURATION, spec.windowMs));
+}
+
+/** Unkey did not answer: the request is refused (no per-instance fallback in this mode, decision 021). */
+function rateLimitsUnavailable(): PortalError {
+  return new PortalError({
+    code: 'service_unavailable',
+    message: 'Rate limits cannot be checked right now; please retry shortly.',
+    headers: { 'retry-after': '5' },
+  });
+}
+
+/** verifyKey codes that refuse the key itself, as the gateway's own key checks word them. */
+const KEY_REFUSALS: Record<
+  string,
+  { code: 'key_revoked' | 'key_disabled' | 'key_expired'; message: string }
+> = {
+  NOT_FOUND: { code: 'key_revoked', message: 'This API key was revoked. Create a new key in the dashboard.' },
+  DISABLED: { code: 'key_disabled', message: 'This API key was disabled by an administrator.' },
+  EXPIRED: { code: 'key_expired', message: 'This API key has expired. Create a new key in the dashboard.' },
+};
+
 /** A key window's check (identifier `org:k:key`), as opposed to an organization's (`org:o`). */
 const isKeyWindow = (c: RatelimitCheck) => c.identifier.includes(':k:');
 
@@ -212,19 +228,7 @@ const isKeyWindow = (c: RatelimitCheck) => c.identifier.includes(':k:');
  */
 function refuseUnusableKey(verified: VerifyKeyData): void {
   if (verified.valid || verified.code === 'RATE_LIMITED') return;
-  const refusals: Record<string, { code: 'key_revoked' | 'key_disabled' | 'key_expired'; message: string }> =
-    {
-      NOT_FOUND: {
-        code: 'key_revoked',
-        message: 'This API key was revoked. Create a new key in the dashboard.',
-      },
-      DISABLED: { code: 'key_disabled', message: 'This API key was disabled by an administrator.' },
-      EXPIRED: {
-        code: 'key_expired',
-        message: 'This API key has expired. Create a new key in the dashboard.',
-      },
-    };
-  const refusal = refusals[verified.code];
+  const refusal = KEY_REFUSALS[verified.code];
   if (refusal) throw new PortalError(refusal);
   if (verified.code === 'USAGE_EXCEEDED')
     throw new PortalError({ code: 'insufficient_quota', message: 'This API key has no usage left.' });
@@ -246,7 +250,7 @@ function decisionOf(limits: LimitSpec[], results: Verdict[], now: number): Limit
       charges: limits.map((l) => ({
         key: l.key,
         windowMs: l.windowMs,
-        buckets: l.buckets ?? 60,
+        buckets: l.buckets ?? DEFAULT_BUCKETS,
         bucketStart: now,
         amount: l.cost,
       })),
@@ -279,6 +283,5 @@ function stateOf(spec: LimitSpec, r: Pick<Verdict, 'remaining' | 'reset'>, now: 
  */
 function retryAfter(spec: LimitSpec, r: Verdict, now: number): number | null {
   if (spec.cost > spec.limit) return null;
-  const duration = Math.min(MAX_DURATION, Math.max(MIN_DURATION, spec.windowMs));
-  return Math.max(1, r.reset - now) + Math.ceil((duration * spec.cost) / spec.limit);
+  return Math.max(1, r.reset - now) + Math.ceil((durationOf(spec) * spec.cost) / spec.limit);
 }

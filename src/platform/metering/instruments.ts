@@ -4,6 +4,7 @@
  */
 import client from 'prom-client';
 import type { MeteringStats } from './types.js';
+import { scrapedGauge } from '../metrics.js';
 
 export interface MeteringInstruments {
   batchDuration: client.Histogram<'outcome'>;
@@ -20,15 +21,7 @@ export function createMeteringInstruments(
 ): MeteringInstruments {
   const registers = [registry];
   // Gauges are read from the writer when scraped; counters are bumped as things happen.
-  const gauge = (name: string, help: string, read: () => number) =>
-    new client.Gauge({
-      name,
-      help,
-      registers,
-      collect() {
-        this.set(read());
-      },
-    });
+  const gauge = (name: string, help: string, read: () => number) => scrapedGauge(registry, name, help, read);
   const counter = (name: string, help: string) => new client.Counter({ name, help, registers });
   gauge(
     'portal_metering_queue_depth',

@@ -53,6 +53,14 @@ export type ClientOptions = Pick<
  * node discovered, and the cluster itself retries with `retryStrategy`.
  */
 export function connectRedis(target: RedisTarget, options: ClientOptions = {}): RedisClient {
+  const client = open(target, options);
+  // Connection errors surface as failed commands and through each user's status(); without a listener
+  // ioredis would print every one to stderr, outside pino.
+  client.on('error', () => undefined);
+  return client;
+}
+
+function open(target: RedisTarget, options: ClientOptions): RedisClient {
   if (target.kind === 'single') return new Redis(target.url, options);
   const { enableAutoPipelining, enableOfflineQueue, lazyConnect, retryStrategy, ...perNode } = options;
   const seed = new URL(target.nodes[0] ?? 'redis://127.0.0.1:6379');

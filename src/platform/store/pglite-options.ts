@@ -12,28 +12,16 @@
  *   restart. Should the child fail, Portal initialises in-process as before.
  */
 import { execFile } from 'node:child_process';
+import { PGlite } from '@electric-sql/pglite';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
-/** PGlite's own defaults (its `defaultStartParams`, 0.5.x) plus the memory settings above. */
+/** PGlite's own defaults (`PGlite.defaultStartParams`) plus the memory settings above. */
 export const PGLITE_START_PARAMS = [
-  '--single',
-  '-F',
-  '-O',
-  '-j',
-  ...['-c', 'search_path=public', '-c', 'exit_on_error=false', '-c', 'log_checkpoints=false'],
-  ...[
-    '-c',
-    'max_worker_processes=0',
-    '-c',
-    'max_parallel_workers=0',
-    '-c',
-    'max_parallel_workers_per_gather=0',
-  ],
-  ...['-c', 'io_method=sync', '-c', 'max_parallel_maintenance_workers=0'],
+  ...PGlite.defaultStartParams,
   ...['-c', 'shared_buffers=16MB', '-c', 'wal_buffers=1MB', '-c', 'work_mem=2MB', '-c', 'temp_buffers=2MB'],
 ];
 

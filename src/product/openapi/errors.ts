@@ -3,7 +3,7 @@
  * status, type and what to do, and the error responses of each API family built from it (OpenAI's shape on
  * /v1, /api and /admin/api; Anthropic's on /v1/messages). `describeCode` stays the one source of statuses.
  */
-import { describeCode, type ErrorCode } from '#src/platform/http/errors.js';
+import { describeCode, ERROR_CODES, type ErrorCode } from '#src/platform/http/errors.js';
 
 /** Every code, with what it means for a caller. `satisfies Record<ErrorCode, …>` fails the build when the union
  * gains or loses a code, so the document cannot silently miss one. */
@@ -42,7 +42,7 @@ const MEANINGS = {
   internal_error: 'An unexpected error; it was logged with the request id. Retry.',
 } as const satisfies Record<ErrorCode, string>;
 
-export const ERROR_CODES = Object.keys(MEANINGS) as ErrorCode[];
+export { ERROR_CODES };
 
 const BODY = ['invalid_json', 'payload_too_large', 'unsupported_media_type'] as const;
 const KEY_AUTH = [

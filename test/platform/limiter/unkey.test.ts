@@ -157,6 +157,11 @@ describe('the Unkey limiter with Unkey keys (per-key windows at keys.verifyKey)'
     expect(await rejectionOf(l.consume([rpm(100)], undefined, ctx), PortalError)).toMatchObject({
       code: 'key_disabled',
     });
+    atUnkey!.enabled = true;
+    atUnkey!.expires = Date.now() - 1;
+    expect(await rejectionOf(l.consume([rpm(100)], undefined, ctx), PortalError)).toMatchObject({
+      code: 'key_expired',
+    });
     atUnkey!.deleted = true;
     expect(await rejectionOf(l.consume([rpm(100)], undefined, ctx), PortalError)).toMatchObject({
       code: 'key_revoked',

@@ -1,23 +1,39 @@
 import { errorMessage } from '../lib/api';
+import { ErrorState } from './States';
 
-/** "Load more" under a cursor-paged list: shown while the server says there is a next page. */
-export function LoadMore(props: {
+/** What a cursor-paged list (useInfiniteQuery) exposes to the two parts below. */
+interface PagedList {
   hasNextPage: boolean;
   isFetchingNextPage: boolean;
+  isError: boolean;
+  isFetchNextPageError: boolean;
+  error: unknown;
   fetchNextPage: () => unknown;
-  error?: unknown;
-}) {
-  if (!props.hasNextPage) return null;
+  refetch: () => unknown;
+}
+
+/**
+ * The list's own failure (its first page): a full error state with a retry. A failed "Load more" is not
+ * this; it shows under the rows already loaded (LoadMore), so they stay on screen.
+ */
+export function ListError({ list }: { list: PagedList }) {
+  if (!list.isError || list.isFetchNextPageError) return null;
+  return <ErrorState error={list.error} onRetry={() => list.refetch()} />;
+}
+
+/** "Load more" under a cursor-paged list: shown while the server says there is a next page. */
+export function LoadMore({ list }: { list: PagedList }) {
+  if (!list.hasNextPage) return null;
   return (
     <div className="load-more">
-      {props.error ? <p className="field-error">{errorMessage(props.error)}</p> : null}
+      {list.isFetchNextPageError ? <p className="field-error">{errorMessage(list.error)}</p> : null}
       <button
         type="button"
         className="btn"
-        disabled={props.isFetchingNextPage}
-        onClick={() => props.fetchNextPage()}
+        disabled={list.isFetchingNextPage}
+        onClick={() => list.fetchNextPage()}
       >
-        {props.isFetchingNextPage ? 'Loading…' : 'Load more'}
+        {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
       </button>
     </div>
   );

@@ -1,8 +1,8 @@
 /** The audit log: who changed what and when, why, and the value before and after; filterable, paged. */
 import { useState } from 'react';
 import { Filters, type FilterSpec } from '../components/Filters';
-import { LoadMore } from '../components/Paging';
-import { EmptyState, ErrorState, Loading } from '../components/States';
+import { ListError, LoadMore } from '../components/Paging';
+import { EmptyState, Loading } from '../components/States';
 import { ScrollTable } from '../components/TableCard';
 import { adminKey, seg } from '../lib/admin';
 import { useCursorList } from '../lib/cursor-list';
@@ -38,12 +38,10 @@ export function AuditPage() {
       </AdminHead>
       <Filters label="Filter the audit log" specs={SPECS} values={params} onApply={setParams} />
       {list.isLoading && <Loading label="Loading the audit log…" />}
-      {list.isError && !list.isFetchNextPageError && (
-        <ErrorState error={list.error} onRetry={() => list.refetch()} />
-      )}
+      <ListError list={list} />
       {list.isSuccess && list.items.length === 0 && <EmptyState title="No audit entries match" />}
       {list.items.length > 0 && <AuditTable rows={list.items} />}
-      <LoadMore {...list} error={list.isFetchNextPageError ? list.error : null} />
+      <LoadMore list={list} />
     </>
   );
 }

@@ -1,8 +1,8 @@
 /** Organizations: search by name, id or owner email, filter by status and plan, open one. */
 import { useQuery } from '@tanstack/react-query';
 import { Filters, type FilterSpec } from '../components/Filters';
-import { LoadMore } from '../components/Paging';
-import { EmptyState, ErrorState, Loading } from '../components/States';
+import { ListError, LoadMore } from '../components/Paging';
+import { EmptyState, Loading } from '../components/States';
 import { ScrollTable } from '../components/TableCard';
 import { adminGet, adminKey, seg } from '../lib/admin';
 import { useCursorList } from '../lib/cursor-list';
@@ -51,9 +51,7 @@ export function OrgsPage() {
       <AdminHead title="Organizations">Every customer organization, newest first.</AdminHead>
       <Filters label="Find organizations" specs={specs} values={params} onApply={setParams} />
       {list.isLoading && <Loading label="Loading organizations…" />}
-      {list.isError && !list.isFetchNextPageError && (
-        <ErrorState error={list.error} onRetry={() => list.refetch()} />
-      )}
+      <ListError list={list} />
       {list.isSuccess && list.items.length === 0 && <EmptyState title="No organizations match" />}
       {list.items.length > 0 && (
         <ScrollTable
@@ -83,7 +81,7 @@ export function OrgsPage() {
           ))}
         </ScrollTable>
       )}
-      <LoadMore {...list} error={list.isFetchNextPageError ? list.error : null} />
+      <LoadMore list={list} />
     </>
   );
 }

@@ -7,7 +7,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Facts } from '../components/Facts';
 import { Field } from '../components/Field';
 import { Filters, type FilterSpec } from '../components/Filters';
-import { LoadMore } from '../components/Paging';
+import { ListError, LoadMore } from '../components/Paging';
 import { EmptyState, ErrorState, Loading, Notice } from '../components/States';
 import { ScrollTable } from '../components/TableCard';
 import { adminGet, adminKey, seg } from '../lib/admin';
@@ -52,12 +52,10 @@ export function AdminRequestsPage() {
       <IdLookup />
       <Filters label="Filter requests" specs={SPECS} values={params} onApply={setParams} />
       {list.isLoading && <Loading label="Loading requests…" />}
-      {list.isError && !list.isFetchNextPageError && (
-        <ErrorState error={list.error} onRetry={() => list.refetch()} />
-      )}
+      <ListError list={list} />
       {list.isSuccess && list.items.length === 0 && <EmptyState title="No requests match" />}
       {list.items.length > 0 && <RequestsTable rows={list.items} />}
-      <LoadMore {...list} error={list.isFetchNextPageError ? list.error : null} />
+      <LoadMore list={list} />
     </>
   );
 }

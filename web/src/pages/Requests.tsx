@@ -8,7 +8,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Facts } from '../components/Facts';
 import { Field } from '../components/Field';
 import { Filters, type FilterSpec } from '../components/Filters';
-import { LoadMore } from '../components/Paging';
+import { ListError, LoadMore } from '../components/Paging';
 import { EmptyState, ErrorState, Loading, Notice } from '../components/States';
 import { ScrollTable } from '../components/TableCard';
 import { api, ApiError } from '../lib/api';
@@ -58,7 +58,7 @@ function RequestList() {
       <RequestLookup />
       <Filters label="Filter requests" specs={specs} values={params} onApply={setParams} />
       {list.isLoading && <Loading label="Loading requests…" />}
-      {list.isError && <ErrorState error={list.error} onRetry={() => list.refetch()} />}
+      <ListError list={list} />
       {list.isSuccess && list.items.length === 0 && (
         <EmptyState title={filtered ? 'No requests match these filters' : 'No requests yet'}>
           <p className="muted">
@@ -69,7 +69,7 @@ function RequestList() {
         </EmptyState>
       )}
       {list.items.length > 0 && <RequestTable rows={list.items} />}
-      <LoadMore {...list} error={list.isFetchNextPageError ? list.error : null} />
+      <LoadMore list={list} />
     </>
   );
 }
