@@ -31,6 +31,10 @@ import { createCredits, type CreditsGuard } from './platform/billing/credits.js'
 import { createCatalog, type Catalog } from './inference/catalog.js';
 import { createInference, type InferenceService } from './inference/inference.js';
 import { createGatewayService, type GatewayService } from './gateway/service.js';
+import { createCreditsMirror, type CreditsMirror } from './domain/keys/credits-mirror.js';
+import { unkeyClientFromConfig } from './platform/unkey/client.js';
+import { apiKeys } from './platform/store/schema.js';
+import { and, eq, isNotNull, ne } from 'drizzle-orm';
 
 /** Everything built once per process; `keys`, `accounts`, `plans`, `ledger` come from src/domain. */
 export interface Services extends Domain {
@@ -103,6 +107,8 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
   closers.push({ name: 'catalog', close: async () => catalog.close() });
   const inference = await createInference({ config, store, bus, log, metrics });
   closers.push({ name: 'inference', close: () => inference.close() });
+  // Reads the pool through the gateway built next (its timer first fires an interval later).
+  const creditsMirror = unkeyCreditsMirror(config, store, log, (orgId) => gateway.creditsPool(orgId));
   const gateway = createGatewayService({
     config,
     log,
@@ -111,13 +117,15 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
     limiter,
     catalog,
     inference,
-    metering,
+    metering: creditsMirror ? touchingOnUsage(metering, creditsMirror) : metering,
     credits,
     registry: metrics.registry,
   });
   closers.push({ name: 'gateway', close: () => gateway.close() });
+  // Closed before the gateway and the limiter it reads through (closers run in reverse).
+  if (creditsMirror) closers.push({ name: 'unkey credits mirror', close: () => creditsMirror.close() });
   registerStateGauges(metrics, { keyCache: () => gateway.keys.stats(), bus: () => bus.status() });
-  const domain = createDomain({ config, store, bus, credits });
+  const domain = createDomain({ config, store, bus, credits, creditsMirror });
   const product = createProduct({ config, store, log, closers });
   log.info({ store: store.description, bus: bus.kind }, 'services ready');
   return {
@@ -251,6 +259,45 @@ function readiness(services: Services) {
       body: { status: down ? 'unavailable' : degraded ? 'degraded' : 'ready', checks },
       status: down ? 503 : 200,
     };
+  };
+}
+
+/** With keys on Unkey (and the mirror on): each key's Unkey credits show its organization's pool. */
+function unkeyCreditsMirror(
+  config: PortalConfig,
+  store: Store,
+  log: Logger,
+  pool: Parameters<typeof createCreditsMirror>[0]['pool'],
+): CreditsMirror | undefined {
+  const unkey = config.keys.provider === 'unkey' ? config.keys.unkey : undefined;
+  if (!unkey?.creditsMirror.enabled) return undefined;
+  return createCreditsMirror({
+    unkey: unkeyClientFromConfig(unkey),
+    log,
+    pool,
+    ...unkey.creditsMirror,
+    async keysOf(orgId) {
+      const rows = await store.db
+        .select({ externalId: apiKeys.externalId })
+        .from(apiKeys)
+        .where(and(eq(apiKeys.orgId, orgId), ne(apiKeys.status, 'revoked'), isNotNull(apiKeys.externalId)))
+        .limit(1_000);
+      return rows.flatMap((r) => (r.externalId ? [r.externalId] : []));
+    },
+  });
+}
+
+/** Every usage event also marks its organization for the mirror (a Set add; the write is batched). */
+function touchingOnUsage(metering: Metering, mirror: Pick<CreditsMirror, 'touch'>): Metering {
+  return {
+    recordUsage(event) {
+      metering.recordUsage(event);
+      mirror.touch(event.orgId);
+    },
+    recordRequest: (log) => metering.recordRequest(log),
+    flush: () => metering.flush(),
+    close: () => metering.close(),
+    ...(metering.stats ? { stats: metering.stats.bind(metering) } : {}),
   };
 }
 

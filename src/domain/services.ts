@@ -13,6 +13,7 @@ import { createPlans, type Plans } from '../platform/billing/plans.js';
 import { createAccounts, type Accounts } from './accounts.js';
 import { createKeyService, type KeyService } from './keys/key-service.js';
 import { externalKeysFor } from './keys/external-keys.js';
+import type { CreditsMirror } from './keys/credits-mirror.js';
 
 export interface Domain {
   keys: KeyService;
@@ -26,17 +27,55 @@ export function createDomain(deps: {
   store: Store;
   bus: Bus;
   credits: CreditsGuard;
+  /** With keys on Unkey: told of every change to an organization's pool other than usage. */
+  creditsMirror?: Pick<CreditsMirror, 'touch'>;
 }): Domain {
   const { config, store, bus, credits } = deps;
   const defaultPlanId = config.defaultPlan;
   const external = externalKeysFor(config);
   const keys = createKeyService({ store, bus, defaultPlanId, external });
   const plans = createPlans({ db: store.db, bus, defaultPlanId });
-  return {
+  const domain = {
     keys,
     accounts: createAccounts({ db: store.db, defaultPlanId }),
     plans: external?.attachesLimits ? withKeyLimitResync(plans, keys) : plans,
     ledger: createLedger({ store, credits }),
+  };
+  return deps.creditsMirror ? withCreditsMirror(domain, deps.creditsMirror) : domain;
+}
+
+/**
+ * Marks the organization for the Unkey credits mirror after each change of its pool that is not usage: a new
+ * key (it starts unlimited at Unkey), a plan change (the unit may change) and a ledger entry (a grant).
+ */
+export function withCreditsMirror(domain: Domain, mirror: Pick<CreditsMirror, 'touch'>): Domain {
+  const { keys, plans, ledger } = domain;
+  return {
+    ...domain,
+    keys: {
+      ...keys,
+      async create(actor, orgId, input, reason) {
+        const created = await keys.create(actor, orgId, input, reason);
+        mirror.touch(orgId);
+        return created;
+      },
+    },
+    plans: {
+      ...plans,
+      async change(change) {
+        const result = await plans.change(change);
+        if (result.ok) mirror.touch(change.orgId);
+        return result;
+      },
+    },
+    ledger: {
+      ...ledger,
+      async append(entry, actor, reason) {
+        const written = await ledger.append(entry, actor, reason);
+        mirror.touch(entry.orgId);
+        return written;
+      },
+    },
   };
 }
 

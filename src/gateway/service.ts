@@ -22,6 +22,8 @@ import { createPolicyCache } from './policy.js';
 import { createAuthGuard } from './auth-guard.js';
 import client from 'prom-client';
 import { orgWindows, type UsageWindow } from './windows.js';
+import { creditsPool } from './credits-pool.js';
+import type { CreditsPool } from '../domain/keys/credits-mirror.js';
 import { createRequestMetrics } from './request-metrics.js';
 
 export interface GatewayService {
@@ -29,6 +31,8 @@ export interface GatewayService {
   keys: KeyVerifier;
   v1: Hono<GatewayEnv>;
   windows(orgId: string): Promise<UsageWindow[]>;
+  /** The organization's balance or monthly tokens left (null: unlimited); undefined: no such organization. */
+  creditsPool(orgId: string): Promise<CreditsPool | undefined>;
   close(): Promise<void>;
 }
 
@@ -106,6 +110,7 @@ export function createGatewayService(deps: GatewayServiceDeps): GatewayService {
         { store: deps.store, policies, limiter: deps.limiter, rateWindowMs: config.gateway.rateWindowMs },
         orgId,
       ),
+    creditsPool: (orgId) => creditsPool({ policies, limiter: deps.limiter, credits: deps.credits }, orgId),
     async close() {
       policies.close();
       await keys.close();

@@ -39,6 +39,7 @@ describe('the fake Unkey and the client against the OpenAPI document', () => {
       'keys.verifyKey ratelimits[]': doc.schemaFields('VerifyKeyRatelimitData'),
       '/v2/ratelimit.multiLimit': doc.schemaFields('V2RatelimitMultiLimitResponseData'),
       'ratelimit.multiLimit limits[]': doc.schemaFields('V2RatelimitMultiLimitCheck'),
+      '/v2/keys.updateCredits': doc.schemaFields('KeyCreditsData'),
     };
     for (const [where, fields] of Object.entries(readFields))
       for (const field of fields)
@@ -86,6 +87,21 @@ describe('the fake Unkey and the client against the OpenAPI document', () => {
     expect(overridden.ratelimits?.[0]).toMatchObject({ limit: 10, exceeded: false });
     await c.updateKey({ keyId, ratelimits: null });
     expect(await statusOf(c.verifyKey(key, { ratelimits: asked }))).toBe(400);
+    // Credits (the mirror, decision 025): set, moved, unlimited; Portal's verifications cost 0, so a key at 0
+    // still verifies, while Unkey's default cost of 1 is refused.
+    expect(await c.updateCredits({ keyId, operation: 'set', value: 0 })).toEqual({ remaining: 0 });
+    expect(await c.verifyKey(key)).toMatchObject({ code: 'VALID', credits: 0 });
+    const byDefault = await fetch(`${fake.url}/v2/keys.verifyKey`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ROOT_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ key }),
+    });
+    expect(((await byDefault.json()) as { data: { code: string } }).data.code).toBe('USAGE_EXCEEDED');
+    expect(await c.updateCredits({ keyId, operation: 'increment', value: 5 })).toEqual({ remaining: 5 });
+    expect(await c.updateCredits({ keyId, operation: 'decrement', value: 9 })).toEqual({ remaining: 0 });
+    expect(await c.updateCredits({ keyId, operation: 'set', value: null })).toEqual({ remaining: null });
+    expect(await statusOf(c.updateCredits({ keyId, operation: 'increment', value: null }))).toBe(400);
+    expect(await statusOf(c.updateCredits({ keyId: 'key_missing', operation: 'set', value: 1 }))).toBe(404);
     await c.deleteKey(keyId);
     expect(await statusOf(c.deleteKey(keyId))).toBe(404);
     expect(await statusOf(c.createKey({ apiId: 'api_other', prefix: 'ptl' }))).toBe(404);

@@ -1,13 +1,16 @@
 /**
  * A local stand-in for the parts of Unkey's v2 API Portal calls (docs/decisions/005-unkey.md, 020), written
  * from its OpenAPI contract (test/support/unkey-openapi/, checked by test/platform/unkey-openapi.test.ts), not
- * from Portal's client: POST /v2/keys.createKey, keys.verifyKey, keys.updateKey, keys.deleteKey and
- * ratelimit.multiLimit, each requiring `Authorization: Bearer <root key>`, validating the documented request
+ * from Portal's client: POST /v2/keys.createKey, keys.verifyKey, keys.updateKey, keys.updateCredits,
+ * keys.deleteKey and ratelimit.multiLimit, each requiring `Authorization: Bearer <root key>`, validating the documented request
  * body (unknown fields are refused, as `additionalProperties: false` says) and answering
  * `{ meta: { requestId }, data }` or `{ meta, error: { title, detail, status, type } }`. Keys live in memory,
  * hashed with SHA-256. Rate limits follow Unkey's documented algorithm (decision 021): a fixed window of the
  * check's duration plus the previous window's count weighted by the share of it still inside the sliding
- * window; a check that passes is charged, each check on its own; cost 0 only reads.
+ * window; a check that passes is charged, each check on its own; cost 0 only reads. Credits follow Unkey's
+ * usage limiter: a key with `remaining` set is refused (USAGE_EXCEEDED) when a verification's cost (default 1)
+ * is above 0 and above what remains, else charged; cost 0 never refuses; updateCredits sets, adds or takes
+ * (never below 0), null makes the key unlimited.
  * `mode` simulates trouble: 'down' drops connections, 'error' answers 500, 'throttled' answers 429 (the
  * workspace's own API rate limit), each with the error envelope. `delayMs` delays every answer (benchmarks).
  */
@@ -28,6 +31,8 @@ export interface FakeUnkeyKey {
   deleted: boolean;
   /** Ratelimits attached to the key (createKey / updateKey `ratelimits`), checked by verifyKey by name. */
   ratelimits?: AttachedRatelimit[];
+  /** Remaining credits; undefined or null: unlimited. */
+  remaining?: number | null;
 }
 
 export interface AttachedRatelimit {
@@ -65,6 +70,11 @@ const ratelimitRequest = z.object({
   duration: z.number().int().min(1_000),
   autoApply: z.boolean(),
 });
+// KeyCreditsData (createKey / updateKey `credits`); the refill is accepted but not modelled.
+const keyCredits = z.strictObject({
+  remaining: z.number().int().min(0).nullable(),
+  refill: z.unknown().optional(),
+});
 const verifyRatelimit = z.object({
   name: z.string().min(3).max(255),
   cost: z.number().int().min(0).optional(),
@@ -83,7 +93,7 @@ const schemas = {
     roles: z.array(z.string()).optional(),
     permissions: z.array(z.string()).optional(),
     expires: expires.optional(),
-    credits: z.unknown().optional(),
+    credits: keyCredits.optional(),
     ratelimits: z.array(ratelimitRequest).max(50).optional(),
     enabled: z.boolean().optional(),
     recoverable: z.boolean().optional(),
@@ -92,7 +102,7 @@ const schemas = {
     key: z.string().min(1).max(512),
     tags: z.array(z.string()).max(20).optional(),
     permissions: z.string().optional(),
-    credits: z.unknown().optional(),
+    credits: z.strictObject({ cost: z.number().int().min(0).max(1_000_000_000) }).optional(),
     ratelimits: z.array(verifyRatelimit).optional(),
     migrationId: z.string().max(256).optional(),
   }),
@@ -102,11 +112,16 @@ const schemas = {
     externalId: z.string().min(1).max(255).regex(externalIdPattern).nullable().optional(),
     meta: meta.nullable().optional(),
     expires: expires.nullable().optional(),
-    credits: z.unknown().optional(),
+    credits: keyCredits.nullable().optional(),
     ratelimits: z.array(ratelimitRequest).max(50).nullable().optional(),
     enabled: z.boolean().optional(),
     roles: z.array(z.string()).optional(),
     permissions: z.array(z.string()).optional(),
+  }),
+  '/v2/keys.updateCredits': z.strictObject({
+    keyId: z.string().min(3),
+    value: z.number().int().min(0).nullable().optional(),
+    operation: z.enum(['set', 'increment', 'decrement']),
   }),
   '/v2/keys.deleteKey': z.strictObject({ keyId, permanent: z.boolean().optional() }),
   '/v2/ratelimit.multiLimit': z.array(
@@ -165,6 +180,7 @@ function createKey(ctx: Ctx, b: Body<'/v2/keys.createKey'>): Reply {
     enabled: b.enabled ?? true,
     deleted: false,
     ratelimits: attach(b.ratelimits),
+    remaining: b.credits?.remaining ?? null,
   });
   return [200, { data: { keyId: id, key: plaintext } }];
 }
@@ -177,11 +193,13 @@ function verifyKey(ctx: Ctx, b: Body<'/v2/keys.verifyKey'>, now: number): Reply 
   const limited = status === 'VALID' ? keyRatelimits(ctx, k, b.ratelimits ?? [], now) : undefined;
   if (Array.isArray(limited) && typeof limited[0] === 'number') return limited as Reply;
   const ratelimits = limited as VerifyRatelimitData[] | undefined;
-  const code = ratelimits?.some((r) => r.exceeded) ? 'RATE_LIMITED' : status;
+  let code = ratelimits?.some((r) => r.exceeded) ? 'RATE_LIMITED' : status;
+  if (code === 'VALID') code = chargeCredits(k, b.credits?.cost ?? 1);
   const data = {
     valid: code === 'VALID',
     code,
     ...(ratelimits?.length ? { ratelimits } : {}),
+    ...(typeof k.remaining === 'number' ? { credits: k.remaining } : {}),
     keyId: k.keyId,
     enabled: k.enabled,
     ...(k.name ? { name: k.name } : {}),
@@ -192,6 +210,14 @@ function verifyKey(ctx: Ctx, b: Body<'/v2/keys.verifyKey'>, now: number): Reply 
       : {}),
   };
   return [200, { data }];
+}
+
+/** Unkey's usage limiter: refused only when the cost is above 0 and above what remains; else charged. */
+function chargeCredits(k: FakeUnkeyKey, cost: number): 'VALID' | 'USAGE_EXCEEDED' {
+  if (typeof k.remaining !== 'number') return 'VALID';
+  if (cost > 0 && k.remaining < cost) return 'USAGE_EXCEEDED';
+  k.remaining -= cost;
+  return 'VALID';
 }
 
 interface VerifyRatelimitData extends AttachedRatelimit {
@@ -277,7 +303,22 @@ function updateKey(ctx: Ctx, u: Body<'/v2/keys.updateKey'>): Reply {
   if (u.expires !== undefined) k.expires = u.expires ?? undefined;
   if (u.enabled !== undefined) k.enabled = u.enabled;
   if (u.ratelimits !== undefined) k.ratelimits = attach(u.ratelimits ?? undefined);
+  if (u.credits !== undefined) k.remaining = u.credits?.remaining ?? null;
   return [200, { data: {} }];
+}
+
+function updateCredits(ctx: Ctx, u: Body<'/v2/keys.updateCredits'>): Reply {
+  const k = liveKey(ctx, u.keyId);
+  if (Array.isArray(k)) return k;
+  const value = u.value ?? null;
+  if (u.operation !== 'set' && value === null)
+    return invalid([{ location: 'body.value', message: `value is required to ${u.operation}` }]).reply;
+  const current = typeof k.remaining === 'number' ? k.remaining : null;
+  if (u.operation === 'set') k.remaining = value;
+  // Moving an unlimited key's credits keeps it unlimited (assumed; the document does not say).
+  else if (current !== null && value !== null)
+    k.remaining = u.operation === 'increment' ? current + value : Math.max(0, current - value);
+  return [200, { data: { remaining: k.remaining ?? null } }];
 }
 
 function deleteKey(ctx: Ctx, d: Body<'/v2/keys.deleteKey'>): Reply {
@@ -310,6 +351,7 @@ const handlers: { [P in Path]: (ctx: Ctx, body: Body<P>, now: number) => Reply }
   '/v2/keys.createKey': createKey,
   '/v2/keys.verifyKey': verifyKey,
   '/v2/keys.updateKey': updateKey,
+  '/v2/keys.updateCredits': updateCredits,
   '/v2/keys.deleteKey': deleteKey,
   '/v2/ratelimit.multiLimit': multiLimit,
 };

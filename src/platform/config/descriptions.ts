@@ -140,6 +140,18 @@ export const CONFIG_DESCRIPTIONS: Record<string, { text: string; default?: strin
   },
   'keys.unkey.prefix': { text: 'Prefix of issued keys (Unkey adds the `_`).' },
   'keys.unkey.timeoutMs': { text: 'Deadline of one Unkey call.' },
+  'keys.unkey.creditsMirror.enabled': {
+    text: "Write each key's Unkey credits (`remaining`) from its organization's credit balance (micro-dollars) or remaining monthly tokens, so Unkey's dashboard shows them. Read-only: verifications never consume them.",
+  },
+  'keys.unkey.creditsMirror.intervalMs': {
+    text: 'How often organizations with new usage (or a grant, plan change or new key) are written to Unkey.',
+  },
+  'keys.unkey.creditsMirror.maxOrgsPerFlush': {
+    text: 'Organizations written per interval at most; the rest wait for the next one.',
+  },
+  'keys.unkey.creditsMirror.resyncMs': {
+    text: 'Monthly-token organizations are re-read this often while their 30-day window still frees tokens without new traffic.',
+  },
   'limits.provider': {
     text: "Who decides rate limits and allowances: Portal's own exact limiter (Redis or memory), or Unkey's ratelimit API (approximate; see decision 021).",
   },

@@ -276,6 +276,15 @@ export const configSchema = z
               .regex(/^[a-zA-Z0-9_]{1,16}$/)
               .default('ptl'),
             timeoutMs: positiveInt(2_000),
+            /** Each key's Unkey credits mirror its organization's balance or monthly tokens (decision 025). */
+            creditsMirror: z
+              .object({
+                enabled: z.boolean().default(true),
+                intervalMs: z.number().int().min(100).default(5_000),
+                maxOrgsPerFlush: positiveInt(100),
+                resyncMs: z.number().int().min(1_000).default(600_000),
+              })
+              .prefault({}),
           })
           .optional(),
       })

@@ -1,7 +1,9 @@
 /**
- * A small typed client for the Unkey v2 endpoints Portal uses: the four key endpoints
- * (`keys.createKey`, `keys.verifyKey`, `keys.updateKey`, `keys.deleteKey`; docs/decisions/005-unkey.md) and
- * `ratelimit.multiLimit` (limits.provider = unkey; docs/decisions/021-unkey-limits.md). Every call is a JSON POST with the
+ * A small typed client for the Unkey v2 endpoints Portal uses: the key endpoints (`keys.createKey`,
+ * `keys.verifyKey`, `keys.updateKey`, `keys.deleteKey`; docs/decisions/005-unkey.md), `keys.updateCredits`
+ * (the credits mirror, decision 025) and `ratelimit.multiLimit` (limits.provider = unkey; decision 021).
+ * Every verification is sent with `credits: { cost: 0 }`: Portal charges usage itself, so a key's Unkey
+ * credits are a read-only mirror of its organization's balance or quota and never block a request. Every call is a JSON POST with the
  * root key as a Bearer token and a deadline; answers are parsed, never trusted: a success is
  * `{ meta: { requestId }, data }`, a failure `{ meta, error: { title, detail, status, type } }` (RFC 7807).
  * Failures surface as one `UnkeyError`; `unavailable` tells a caller "try again later" (network, timeout,
@@ -59,6 +61,15 @@ export interface CreateKeyInput {
   expires?: number;
   enabled?: boolean;
   ratelimits?: KeyRatelimit[];
+  /** The key's remaining credits (null or absent: unlimited). */
+  credits?: { remaining: number | null };
+}
+
+/** `keys.updateCredits`: `set` to a value (null: unlimited), or `increment` / `decrement` by one. */
+export interface UpdateCreditsInput {
+  keyId: string;
+  operation: 'set' | 'increment' | 'decrement';
+  value: number | null;
 }
 
 export interface UpdateKeyInput {
@@ -101,6 +112,8 @@ const verifyData = z.object({
     .nullish(),
   /** The ratelimits this verification checked (VerifyKeyRatelimitData). */
   ratelimits: z.array(verifyRatelimitData).optional(),
+  /** Remaining credits; absent for a key without a credit limit. */
+  credits: z.number().optional(),
 });
 export type VerifyKeyData = z.infer<typeof verifyData>;
 
@@ -137,12 +150,16 @@ const multiLimitData = z.object({
 });
 export type RatelimitResult = z.output<typeof ratelimitResult>;
 
+/** KeyCreditsData: what `keys.updateCredits` answers. */
+const creditsData = z.object({ remaining: z.number().nullable() });
+
 /** The response fields Portal reads, per operation (the OpenAPI drift test checks them against the spec). */
 export const readFields = {
   '/v2/keys.verifyKey': Object.keys(verifyData.shape),
   'keys.verifyKey ratelimits[]': Object.keys(verifyRatelimitData.shape),
   '/v2/ratelimit.multiLimit': Object.keys(multiLimitData.shape),
   'ratelimit.multiLimit limits[]': Object.keys(ratelimitCheck.shape).filter((f) => f !== 'success'),
+  '/v2/keys.updateCredits': Object.keys(creditsData.shape),
 } as const;
 
 /** Fields read only as a fallback for older revisions of the document (not in the current one). */
@@ -183,6 +200,8 @@ export interface UnkeyClient {
   /** `ratelimits`: the key's attached ratelimits to check, each with its cost (and limit / duration overrides). */
   verifyKey(key: string, options?: { ratelimits?: VerifyRatelimit[] }): Promise<VerifyKeyData>;
   updateKey(input: UpdateKeyInput): Promise<void>;
+  /** Sets (or moves) the key's remaining credits; answers the value Unkey now holds (null: unlimited). */
+  updateCredits(input: UpdateCreditsInput): Promise<{ remaining: number | null }>;
   /** Soft delete by default: verification then answers NOT_FOUND. */
   deleteKey(keyId: string, options?: { permanent?: boolean }): Promise<void>;
   /** Every check in one call; each is decided (and charged when it passes) on its own, in order. */
@@ -195,6 +214,9 @@ export interface UnkeyClientOptions {
   timeoutMs: number;
   fetch?: typeof fetch;
 }
+
+/** Verifications never consume a key's credits (the mirror is written by Portal, decision 025). */
+const NO_CREDITS = { cost: 0 } as const;
 
 export function createUnkeyClient(options: UnkeyClientOptions): UnkeyClient {
   if (!options.rootKey) throw new Error('Unkey root key is empty');
@@ -240,9 +262,12 @@ export function createUnkeyClient(options: UnkeyClientOptions): UnkeyClient {
     verifyKey: (key, verifyOptions = {}) =>
       call(
         '/v2/keys.verifyKey',
-        verifyOptions.ratelimits ? { key, ratelimits: verifyOptions.ratelimits } : { key },
+        verifyOptions.ratelimits
+          ? { key, credits: NO_CREDITS, ratelimits: verifyOptions.ratelimits }
+          : { key, credits: NO_CREDITS },
         verifyData,
       ),
+    updateCredits: (input) => call('/v2/keys.updateCredits', input, creditsData),
     async updateKey(input) {
       await call('/v2/keys.updateKey', input, emptyData);
     },
