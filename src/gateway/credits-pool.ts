@@ -6,9 +6,11 @@
  */
 import type { Credits } from '../platform/billing/types.js';
 import type { Limiter } from '../platform/limiter/types.js';
-import type { CreditsPool } from '../domain/keys/credits-mirror.js';
 import { windowLimits } from './limits.js';
 import type { PolicyCache } from './policy.js';
+
+/** An organization's pool: what its keys' Unkey credits show. null: unlimited. */
+export type CreditsPool = { unit: 'micros' | 'tokens'; remaining: number } | null;
 
 export async function creditsPool(
   deps: { policies: PolicyCache; limiter: Limiter; credits?: Pick<Credits, 'balance'> },

@@ -22,8 +22,7 @@ import { createPolicyCache } from './policy.js';
 import { createAuthGuard } from './auth-guard.js';
 import client from 'prom-client';
 import { orgWindows, type UsageWindow } from './windows.js';
-import { creditsPool } from './credits-pool.js';
-import type { CreditsPool } from '../domain/keys/credits-mirror.js';
+import { creditsPool, type CreditsPool } from './credits-pool.js';
 import { createRequestMetrics } from './request-metrics.js';
 
 export interface GatewayService {

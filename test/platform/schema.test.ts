@@ -93,7 +93,12 @@ describeWith(['postgres'], 'migrations on PostgreSQL', () => {
     );
     try {
       const results = await Promise.all(stores.map((s) => migrate(s)));
-      expect(results.map((r) => r.applied.length).sort()).toEqual([0, 0, results[0]!.total]);
+      // Each migration takes the lock in its own transaction, so the runners may share the work: what holds
+      // is that every migration was applied exactly once, by one of them, and none failed.
+      const applied = results.flatMap((r) => r.applied).sort();
+      expect(applied).toHaveLength(results[0]!.total);
+      expect(new Set(applied).size).toBe(applied.length);
+      expect((await migrate(stores[0]!)).applied).toEqual([]);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
       await other.drop();

@@ -22,9 +22,9 @@
  */
 import type { Logger } from '#src/platform/log.js';
 import { UnkeyError, type UnkeyClient } from '#src/platform/unkey/client.js';
+import type { CreditsPool } from '#src/gateway/credits-pool.js';
 
-/** An organization's pool: what its keys' Unkey credits show. null: unlimited. */
-export type CreditsPool = { unit: 'micros' | 'tokens'; remaining: number } | null;
+export type { CreditsPool };
 
 /** Unkey keeps `remaining` in a 32-bit signed column (its keys table, `remaining_requests int`). */
 export const MAX_UNKEY_CREDITS = 2_147_483_647;
