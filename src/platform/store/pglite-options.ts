@@ -10,6 +10,11 @@
  *   WebAssembly instance whose memory the process keeps after it closes (a first start idled at ~800 MB RSS
  *   for PGlite alone), so the child does it and exits, and Portal then opens the ready data dir as on any
  *   restart. Should the child fail, Portal initialises in-process as before.
+ * - Running from compiled JavaScript (`npm start`, `portal serve`), the same child also applies Portal's
+ *   migrations (the same `migrate()`), since the catalog work of the DDL grows the WebAssembly memory by
+ *   ~30 MB that a restart never needs (measured in docs/benchmarks.md). From TypeScript sources (tsx, the test
+ *   runner) the child cannot load `migrate.ts`, so there the server migrates as on any start. Either way the
+ *   server runs `migrate()` after opening: a no-op when the child did it, the whole work when it did not.
  */
 import { execFile } from 'node:child_process';
 import { PGlite } from '@electric-sql/pglite';
@@ -27,27 +32,47 @@ export const PGLITE_START_PARAMS = [
 
 const run = promisify(execFile);
 
-// Runs in the child: `node --input-type=module -e INIT <pglite module url> <dir> <start params JSON>`.
+// Runs in the child:
+// `node --input-type=module -e INIT <pglite module url> <dir> <start params JSON> [<migrate module url>]`.
 const INIT = `
-const [url, dir, params] = process.argv.slice(1);
+const [url, dir, params, migrateUrl] = process.argv.slice(1);
 const { PGlite } = await import(url);
 const db = await PGlite.create(dir, { startParams: JSON.parse(params) });
-await db.close();
+try {
+  if (migrateUrl) {
+    const { migrate } = await import(migrateUrl);
+    const query = async (text, values) => (await db.query(text, values)).rows;
+    await migrate({ withConnection: (fn) => fn(query) });
+  }
+} finally {
+  await db.close();
+}
 `;
+
+/** `migrate.js` beside this module when running compiled; none from TypeScript sources (see above). */
+const MIGRATE_URL = import.meta.url.endsWith('.js')
+  ? new URL('./migrate.js', import.meta.url).href
+  : undefined;
 
 /** Whether `dir` holds an initialised PostgreSQL data directory. */
 export function isInitialised(dir: string): boolean {
   return existsSync(join(dir, 'PG_VERSION'));
 }
 
-/** Runs initdb for `dir` in a child process; false when that failed (the caller then initialises itself). */
+/**
+ * Runs initdb (and, compiled, the migrations) for `dir` in a child process; false when the data dir was not
+ * initialised (the caller then initialises itself). A failed migration there leaves it to the server's own.
+ */
 export async function initialiseInChild(dir: string): Promise<boolean> {
   try {
     const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
     const args = ['--input-type=module', '-e', INIT, pathToFileURL(entry).href, dir];
-    await run(process.execPath, [...args, JSON.stringify(PGLITE_START_PARAMS)], { timeout: 300_000 });
-    return isInitialised(dir);
+    const params = JSON.stringify(PGLITE_START_PARAMS);
+    await run(process.execPath, [...args, params, ...(MIGRATE_URL ? [MIGRATE_URL] : [])], {
+      timeout: 300_000,
+    });
   } catch {
-    return false;
+    // initdb or a migration failed in the child: the server initialises or migrates itself.
   }
+  return isInitialised(dir);
 }
