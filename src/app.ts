@@ -33,8 +33,7 @@ import { createInference, type InferenceService } from './inference/inference.js
 import { createGatewayService, type GatewayService } from './gateway/service.js';
 import { createCreditsMirror, type CreditsMirror } from './domain/keys/credits-mirror.js';
 import { unkeyClientFromConfig } from './platform/unkey/client.js';
-import { apiKeys } from './platform/store/schema.js';
-import { and, eq, isNotNull, ne } from 'drizzle-orm';
+import { issuedKeys } from './domain/keys/key-rows.js';
 
 /** Everything built once per process; `keys`, `accounts`, `plans`, `ledger` come from src/domain. */
 export interface Services extends Domain {
@@ -276,14 +275,7 @@ function unkeyCreditsMirror(
     log,
     pool,
     ...unkey.creditsMirror,
-    async keysOf(orgId) {
-      const rows = await store.db
-        .select({ externalId: apiKeys.externalId })
-        .from(apiKeys)
-        .where(and(eq(apiKeys.orgId, orgId), ne(apiKeys.status, 'revoked'), isNotNull(apiKeys.externalId)))
-        .limit(1_000);
-      return rows.flatMap((r) => (r.externalId ? [r.externalId] : []));
-    },
+    keysOf: async (orgId) => (await issuedKeys(store.db, orgId)).map((k) => k.externalId),
   });
 }
 

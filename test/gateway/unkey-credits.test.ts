@@ -6,41 +6,22 @@
  * verifications cost 0 credits, so a key at 0 credits at Unkey still works when Portal's own numbers allow it.
  * Unkey is the local contract fake (test/support/fake-unkey.ts); PGlite and PostgreSQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { storeVariants, usePortal, type Session } from '../support/harness.js';
 import { chatBody } from '../support/http.js';
-import { startFakeUnkey, type FakeUnkey } from '../support/fake-unkey.js';
+import { useFakeUnkeyLimits } from '../support/unkey-limits.js';
 import { unkeyDocument } from '../support/unkey-openapi/document.js';
 import { apiKeys } from '#src/platform/store/schema.js';
 
-const ROOT_KEY_ENV = 'PORTAL_TEST_UNKEY_CREDITS_ROOT_KEY';
-const ROOT_KEY = 'unkey_root_for_credits_tests';
-const API_ID = 'api_portal_credits_test';
 const POLL = { timeout: 5_000, interval: 50 };
 
 describe.each(storeVariants())('Unkey credits mirror ($name)', (variant) => {
-  let unkey: FakeUnkey;
-
-  beforeAll(async () => {
-    unkey = await startFakeUnkey({ rootKey: ROOT_KEY, apiId: API_ID });
-    process.env[ROOT_KEY_ENV] = ROOT_KEY;
-  });
+  const fakeUnkey = useFakeUnkeyLimits();
   const t = usePortal(() => ({
     ...variant.options,
-    config: {
-      keys: {
-        provider: 'unkey',
-        unkey: {
-          baseUrl: unkey.url,
-          apiId: API_ID,
-          rootKeyEnv: ROOT_KEY_ENV,
-          creditsMirror: { intervalMs: 100 },
-        },
-      },
-    },
+    config: fakeUnkey.keysConfig({ creditsMirror: { intervalMs: 100 } }),
   }));
-  afterAll(() => unkey?.close());
 
   const admin = (path: string, body?: object) => t.admin.post(`/admin/api${path}`, body);
   const orgOf = async (s: Session) =>
@@ -62,7 +43,7 @@ describe.each(storeVariants())('Unkey credits mirror ($name)', (variant) => {
     return { id, key, unkeyId: row!.externalId! };
   }
 
-  const remainingAt = (unkeyId: string) => unkey.keys.get(unkeyId)?.remaining;
+  const remainingAt = (unkeyId: string) => fakeUnkey.fake.keys.get(unkeyId)?.remaining;
   const balanceShown = async (s: Session) =>
     (await (await s.get('/api/plan')).json<{ balance_micros: number | null }>()).balance_micros;
   const monthlyShown = async (s: Session) => {
@@ -108,7 +89,7 @@ describe.each(storeVariants())('Unkey credits mirror ($name)', (variant) => {
     const { session, orgId } = await customer('free');
     const k = await issue(orgId);
     const setTo = (value: number | null) =>
-      unkey.bodies.some(
+      fakeUnkey.fake.bodies.some(
         (b) =>
           b.path === '/v2/keys.updateCredits' &&
           JSON.stringify(b.body) === JSON.stringify({ keyId: k.unkeyId, operation: 'set', value }),
@@ -124,10 +105,10 @@ describe.each(storeVariants())('Unkey credits mirror ($name)', (variant) => {
     const { orgId } = await customer('pro');
     const k = await issue(orgId);
     await expect.poll(() => remainingAt(k.unkeyId), POLL).toBe(50_000_000);
-    unkey.keys.get(k.unkeyId)!.remaining = 0; // as if Unkey's copy had been set to 0 by hand
-    const verifications = unkey.bodies.length;
+    fakeUnkey.fake.keys.get(k.unkeyId)!.remaining = 0; // as if Unkey's copy had been set to 0 by hand
+    const verifications = fakeUnkey.fake.bodies.length;
     expect((await call(k.key)).status).toBe(200);
-    const sent = unkey.bodies.slice(verifications).filter((b) => b.path === '/v2/keys.verifyKey');
+    const sent = fakeUnkey.fake.bodies.slice(verifications).filter((b) => b.path === '/v2/keys.verifyKey');
     expect(sent.length).toBeGreaterThan(0);
     for (const b of sent) expect(b.body).toMatchObject({ credits: { cost: 0 } });
     // The next flush puts the real number back.
@@ -138,17 +119,17 @@ describe.each(storeVariants())('Unkey credits mirror ($name)', (variant) => {
     const { session, orgId } = await customer('credits');
     const [kept, revoked] = [await issue(orgId), await issue(orgId)];
     expect((await t.admin.delete(`/admin/api/keys/${revoked.id}`)).status).toBe(200);
-    const since = unkey.bodies.length;
-    unkey.mode = 'down';
+    const since = fakeUnkey.fake.bodies.length;
+    fakeUnkey.fake.mode = 'down';
     try {
       await admin(`/orgs/${orgId}/ledger`, { kind: 'grant', amount_micros: 300_000, description: 'x' });
       await new Promise((r) => setTimeout(r, 400)); // a few flushes fail
     } finally {
-      unkey.mode = 'up';
+      fakeUnkey.fake.mode = 'up';
     }
     await expect.poll(() => remainingAt(kept.unkeyId), POLL).toBe(await balanceShown(session));
     expect(remainingAt(kept.unkeyId)).toBe(300_000);
-    const toRevoked = unkey.bodies
+    const toRevoked = fakeUnkey.fake.bodies
       .slice(since)
       .filter(
         (b) => b.path === '/v2/keys.updateCredits' && (b.body as { keyId: string }).keyId === revoked.unkeyId,
@@ -157,7 +138,7 @@ describe.each(storeVariants())('Unkey credits mirror ($name)', (variant) => {
   });
 
   it('every updateCredits Portal sent and every answer match the OpenAPI document', () => {
-    const exchanges = unkey.exchanges.filter((e) => e.path === '/v2/keys.updateCredits');
+    const exchanges = fakeUnkey.fake.exchanges.filter((e) => e.path === '/v2/keys.updateCredits');
     expect(exchanges.length).toBeGreaterThan(0);
     expect(unkeyDocument().problems(exchanges)).toEqual([]);
   });

@@ -1,7 +1,7 @@
 /**
  * A fresh embedded data dir is prepared in a short-lived child process (src/platform/store/pglite-options.ts):
  * from the build (`npm start`, `portal serve`) the child runs initdb and every migration, so the server only
- * reopens a migrated dir (the DDL's ~30 MB of WebAssembly memory stays in the child); from TypeScript sources
+ * reopens a migrated dir (the DDL's WebAssembly memory stays in the child); from TypeScript sources
  * it runs initdb only and the server migrates. Both leave a dir the server's own `migrate()` finds complete.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

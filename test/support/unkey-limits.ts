@@ -1,5 +1,5 @@
 /**
- * limits.provider = unkey in tests: a fake Unkey (fake-unkey.ts) started before the portal, and the guarantees
+ * limits.provider (and keys.provider) = unkey in tests: a fake Unkey (fake-unkey.ts) started before the portal, and the guarantees
  * the limit cases may assume in each mode (docs/decisions/021-unkey-limits.md). Portal's own limiter is exact
  * up to one sub-bucket; Unkey's decides on a fixed window plus the weighted previous one, so a refusal may
  * have to wait `duration · cost / limit` past the window's reset, and any window of length W may hold up to 2·N.
@@ -38,8 +38,11 @@ export function useFakeUnkeyLimits(): {
   readonly fake: FakeUnkey;
   /** limits.provider unkey. */
   config(): Record<string, unknown>;
-  /** keys.provider unkey too, on the same fake (keys must then be issued through Portal's key service). */
-  keysConfig(): Record<string, unknown>;
+  /**
+   * keys.provider unkey too, on the same fake (keys must then be issued through Portal's key service); `unkey`
+   * adds to `keys.unkey` (e.g. `creditsMirror`).
+   */
+  keysConfig(unkey?: Record<string, unknown>): Record<string, unknown>;
 } {
   let fake: FakeUnkey | undefined;
   beforeAll(async () => {
@@ -58,10 +61,10 @@ export function useFakeUnkeyLimits(): {
     config: () => ({
       limits: { provider: 'unkey', unkey: { baseUrl: running().url, rootKeyEnv: ROOT_KEY_ENV } },
     }),
-    keysConfig: () => ({
+    keysConfig: (unkey = {}) => ({
       keys: {
         provider: 'unkey',
-        unkey: { baseUrl: running().url, rootKeyEnv: ROOT_KEY_ENV, apiId: 'api_portal_limits' },
+        unkey: { baseUrl: running().url, rootKeyEnv: ROOT_KEY_ENV, apiId: 'api_portal_limits', ...unkey },
       },
     }),
   };

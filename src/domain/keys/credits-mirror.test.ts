@@ -41,12 +41,23 @@ function setup(options: { maxOrgsPerFlush?: number; resyncMs?: number } = {}) {
     keys.set(orgId, [...(keys.get(orgId) ?? []), keyId]);
     return keyId;
   };
-  const remaining = (keyId: string) => fake.keys.get(keyId)?.remaining;
+  /** An organization with `keys` keys at Unkey and this pool, touched; its Unkey key ids. */
+  const org = (orgId: string, pool: CreditsPool, keys = 1) => {
+    const ids = Array.from({ length: keys }, () => newKey(orgId));
+    pools.set(orgId, pool);
+    mirror.touch(orgId);
+    return ids;
+  };
+  const remaining = (keyId: string | undefined) => {
+    if (keyId === undefined) throw new Error('no such key in this test');
+    return fake.keys.get(keyId)?.remaining;
+  };
   const writes = () => fake.calls['/v2/keys.updateCredits'] ?? 0;
   return {
     mirror,
     pools,
     newKey,
+    org,
     remaining,
     writes,
     advance: (ms: number) => (clock += ms),
@@ -63,10 +74,9 @@ describe('unkey credits mirror', () => {
 
   it("sets every key of a touched organization to its pool, and only the touched organizations'", async () => {
     const s = setup();
-    const [a1, a2, b1] = [s.newKey('org_a'), s.newKey('org_a'), s.newKey('org_b')];
-    s.pools.set('org_a', { unit: 'micros', remaining: 5_000_000 });
+    const [a1, a2] = s.org('org_a', { unit: 'micros', remaining: 5_000_000 }, 2);
+    const b1 = s.newKey('org_b');
     s.pools.set('org_b', { unit: 'tokens', remaining: 80_000 });
-    s.mirror.touch('org_a');
     expect(await s.mirror.flush()).toEqual({ orgs: 1, written: 2, failed: 0 });
     expect([s.remaining(a1), s.remaining(a2), s.remaining(b1)]).toEqual([5_000_000, 5_000_000, undefined]);
     s.pools.set('org_a', null);
@@ -79,13 +89,11 @@ describe('unkey credits mirror', () => {
 
   it('does not re-send an unchanged value; confirms a write one flush later, writing again if the pool moved', async () => {
     const s = setup();
-    const k = s.newKey('org_c');
-    s.pools.set('org_c', { unit: 'micros', remaining: 700 });
-    s.mirror.touch('org_c');
+    const [k] = s.org('org_c', { unit: 'micros', remaining: 700 });
     await s.mirror.flush();
     const after = s.writes();
     // Meanwhile another instance wrote an older value and more usage was settled: the confirming read writes the new one.
-    fake.keys.get(k)!.remaining = 900;
+    fake.keys.get(k!)!.remaining = 900;
     s.pools.set('org_c', { unit: 'micros', remaining: 650 });
     expect(await s.mirror.flush()).toMatchObject({ orgs: 1, written: 1 });
     expect(s.remaining(k)).toBe(650);
@@ -100,9 +108,7 @@ describe('unkey credits mirror', () => {
 
   it('keeps an organization marked while Unkey is away and writes it once Unkey answers', async () => {
     const s = setup();
-    const k = s.newKey('org_d');
-    s.pools.set('org_d', { unit: 'micros', remaining: 42 });
-    s.mirror.touch('org_d');
+    const [k] = s.org('org_d', { unit: 'micros', remaining: 42 });
     fake.mode = 'down';
     try {
       expect(await s.mirror.flush()).toMatchObject({ orgs: 1, written: 0, failed: 1 });
@@ -117,10 +123,8 @@ describe('unkey credits mirror', () => {
 
   it('skips a key deleted at Unkey (revoked) without failing the rest', async () => {
     const s = setup();
-    const [gone, kept] = [s.newKey('org_e'), s.newKey('org_e')];
-    fake.keys.get(gone)!.deleted = true;
-    s.pools.set('org_e', { unit: 'micros', remaining: 10 });
-    s.mirror.touch('org_e');
+    const [gone, kept] = s.org('org_e', { unit: 'micros', remaining: 10 }, 2);
+    fake.keys.get(gone!)!.deleted = true;
     expect(await s.mirror.flush()).toEqual({ orgs: 1, written: 1, failed: 0 });
     expect(s.remaining(kept)).toBe(10);
     await s.mirror.close();
@@ -128,12 +132,7 @@ describe('unkey credits mirror', () => {
 
   it('writes at most maxOrgsPerFlush organizations per flush; the rest wait their turn', async () => {
     const s = setup({ maxOrgsPerFlush: 2 });
-    const orgs = ['org_f1', 'org_f2', 'org_f3'];
-    for (const o of orgs) {
-      s.newKey(o);
-      s.pools.set(o, null);
-      s.mirror.touch(o);
-    }
+    for (const o of ['org_f1', 'org_f2', 'org_f3']) s.org(o, null);
     expect((await s.mirror.flush()).orgs).toBe(2);
     expect((await s.mirror.flush()).orgs).toBe(2); // the third, and one confirmation
     await s.mirror.close();
@@ -141,9 +140,7 @@ describe('unkey credits mirror', () => {
 
   it('re-reads a monthly-token organization every resyncMs for 30 days after its last touch', async () => {
     const s = setup({ resyncMs: 60_000 });
-    const k = s.newKey('org_g');
-    s.pools.set('org_g', { unit: 'tokens', remaining: 1_000 });
-    s.mirror.touch('org_g');
+    const [k] = s.org('org_g', { unit: 'tokens', remaining: 1_000 });
     await s.mirror.flush();
     await s.mirror.flush(); // confirmation
     // The 30-day window frees tokens with no new traffic: the next re-read writes them.

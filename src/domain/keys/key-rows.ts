@@ -3,7 +3,7 @@
  * check requested model ids, count an organization's active keys, insert and update rows. Plain functions
  * over a `Db`, so the service can run them inside its transactions.
  */
-import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '#src/platform/store/db.js';
 import { apiKeys, models } from '#src/platform/store/schema.js';
 import { PortalError } from '#src/platform/http/errors.js';
@@ -31,6 +31,18 @@ export async function checkModels(db: Db, ids: string[] | null | undefined): Pro
       message: `Unknown model "${unknown}". Pick models from GET /api/models.`,
       param: 'models',
     });
+}
+
+/**
+ * The organization's keys held at an external issuer (Unkey) that are not revoked, disabled ones included: what
+ * a plan change re-writes and what the credits mirror writes to.
+ */
+export async function issuedKeys(db: Db, orgId: string): Promise<Array<KeyRow & { externalId: string }>> {
+  const rows = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.orgId, orgId), ne(apiKeys.status, 'revoked'), isNotNull(apiKeys.externalId)));
+  return rows.filter((r): r is KeyRow & { externalId: string } => r.externalId !== null);
 }
 
 /** Active, unexpired keys of the organization. */

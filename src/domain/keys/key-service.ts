@@ -21,7 +21,7 @@ import { toKeyView, type KeyView } from './key-view.js';
 import type { ExternalKeys } from './external-keys.js';
 import { createKey, type CreatedKey } from './create-key.js';
 import { activePlan } from '../accounts.js';
-import { checkModels, keyChangeOf, loadKey, updateKeyRow, type KeyChange } from './key-rows.js';
+import { checkModels, issuedKeys, keyChangeOf, loadKey, updateKeyRow, type KeyChange } from './key-rows.js';
 
 export interface KeyServiceDeps {
   store: Store;
@@ -101,9 +101,7 @@ export function createKeyService(deps: KeyServiceDeps): KeyService {
       const outcome = { synced: 0, failed: 0 };
       if (!external?.attachesLimits) return outcome;
       const plan = await activePlan(db, orgId, deps.defaultPlanId);
-      const rows = await db.select().from(apiKeys).where(eq(apiKeys.orgId, orgId));
-      for (const row of rows) {
-        if (row.status === 'revoked' || !row.externalId) continue;
+      for (const row of await issuedKeys(db, orgId)) {
         try {
           await external.sync(row.externalId, row, plan);
           outcome.synced += 1;

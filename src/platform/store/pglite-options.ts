@@ -12,7 +12,7 @@
  *   restart. Should the child fail, Portal initialises in-process as before.
  * - Running from compiled JavaScript (`npm start`, `portal serve`), the same child also applies Portal's
  *   migrations (the same `migrate()`), since the catalog work of the DDL grows the WebAssembly memory by
- *   ~30 MB that a restart never needs (measured in docs/benchmarks.md). From TypeScript sources (tsx, the test
+ *   tens of MB that a restart never needs (bench/pglite-migrations-memory.ts, docs/benchmarks.md). From TypeScript sources (tsx, the test
  *   runner) the child cannot load `migrate.ts`, so there the server migrates as on any start. Either way the
  *   server runs `migrate()` after opening: a no-op when the child did it, the whole work when it did not.
  */
