@@ -3,19 +3,18 @@
  * BPE tokenizer (o200k, gpt-oss's own vocabulary) for every model: the counts are close for the other
  * families and, above all, the same on every instance. Special-token strings in user text count as text.
  *
- * Linear in the text: gpt-tokenizer merges each pre-token (a run the o200k split pattern keeps whole) in
+ * The counter is bpe.ts (o200k's ranks in typed arrays: ~5 MB instead of gpt-tokenizer's 67 MB of heap).
+ * Linear in the text: a byte-pair merge of each pre-token (a run the o200k split pattern keeps whole) takes
  * time quadratic in its length, so a long run without spaces (random letters, CJK, one repeated character)
- * took seconds per 100 KB. The text is fed to it in pieces cut only where the split pattern itself has a
+ * would take seconds per 100 KB. The text is fed to it in pieces cut only where the split pattern itself has a
  * boundary — the count is then exactly the whole text's — and a run with no such boundary is cut every
  * MAX_RUN characters (a count within a token per cut of the exact one: such runs are rare in prompts, e.g. a
  * markdown table rule of more than 128 dashes).
  * `countTokensWithin` stops as soon as a limit is passed; `countTokensAsync` also yields to the event loop
  * between slices, so a long prompt never holds other requests (docs/decisions/009-gateway-abuse-bounds.md).
  */
-import { countTokens as countBpe } from 'gpt-tokenizer';
+import { countO200k } from './bpe.js';
 import type { ChatMessage } from './types.js';
-
-const asText = { disallowedSpecial: new Set<string>() };
 
 /** Longest run handed to the tokenizer without a pattern boundary (bounds one merge at ~128² steps). */
 export const MAX_RUN = 128;
@@ -73,13 +72,13 @@ function exactCut(prev: number, cur: number): boolean {
  */
 function countSlices(text: string, onSlice: (total: number) => boolean): number {
   const n = text.length;
-  if (n <= MAX_RUN) return n ? countBpe(text, asText) : 0;
+  if (n <= MAX_RUN) return n ? countO200k(text) : 0;
   let total = 0;
   let start = 0; // start of the slice being built
   let lastCut = 0; // last exact cut (or forced cut) at or after `start`
   let prev = classOf(text.charCodeAt(0));
   const flush = (end: number) => {
-    total += countBpe(text.slice(start, end), asText);
+    total += countO200k(text.slice(start, end));
     start = end;
     return onSlice(total);
   };
@@ -96,7 +95,7 @@ function countSlices(text: string, onSlice: (total: number) => boolean): number 
     }
     prev = cur;
   }
-  if (start < n) total += countBpe(text.slice(start), asText);
+  if (start < n) total += countO200k(text.slice(start));
   return total;
 }
 

@@ -3,10 +3,12 @@
  * compiled once and kept in a bounded LRU keyed by their text; ajv's own cache is emptied on eviction, so a
  * stream of distinct schemas cannot grow memory. Schemas are already bounded in size and pattern shape by the
  * request schemas (`schemas/json-schema.ts`); remote `$ref`s are never fetched (compile fails → 400).
+ * ajv is loaded on the first schema, not at start: most processes never see one (it is MBs of idle memory).
  */
 import { createHash } from 'node:crypto';
-import { Ajv, type ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv, ValidateFunction } from 'ajv';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { JsonSchema } from '#src/inference/types.js';
 import { dropOldest } from '#src/platform/bounded-map.js';
 
@@ -19,14 +21,18 @@ const OPTIONS = {
   allowUnionTypes: true,
 } as const;
 
+const load = createRequire(import.meta.url);
 let draft7: Ajv | undefined;
 let draft2020: Ajv2020 | undefined;
 
 /** Draft 2020-12 / 2019-09 schemas (zod 4's toJSONSchema) get the 2020 validator; the rest draft-07. */
 function ajvFor(schema: JsonSchema): Ajv | Ajv2020 {
   const declared = typeof schema.$schema === 'string' ? schema.$schema : '';
-  if (/2020-12|2019-09/.test(declared)) return (draft2020 ??= new Ajv2020(OPTIONS));
-  return (draft7 ??= new Ajv(OPTIONS));
+  if (/2020-12|2019-09/.test(declared))
+    return (draft2020 ??= new (load('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')).Ajv2020(
+      OPTIONS,
+    ));
+  return (draft7 ??= new (load('ajv') as typeof import('ajv')).Ajv(OPTIONS));
 }
 
 export type Compiled = { ok: true; validate: ValidateFunction } | { ok: false; error: string };

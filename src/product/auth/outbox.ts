@@ -3,8 +3,10 @@
  * SMTP transport (credentials from the environment variable named by `smtp.userEnv`, as "user:password");
  * without it they are logged — enough for development. Either way the process keeps the last 50 in
  * `outbox.sent` (tests read the reset link there). A failed delivery is logged, never shown to the requester.
+ * nodemailer is loaded only when SMTP is configured (it is ~8 MB of an idle process that never mails).
  */
-import { createTransport, type Transporter } from 'nodemailer';
+import { createRequire } from 'node:module';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from '#src/platform/log.js';
 import type { PortalConfig } from '#src/platform/config/schema.js';
 
@@ -58,6 +60,7 @@ function smtpTransport(smtp: SmtpConfig, env: Record<string, string | undefined>
   if (smtp.userEnv && !credentials)
     throw new Error(`auth.smtp.userEnv names ${smtp.userEnv}, which is not set`);
   const split = credentials?.indexOf(':') ?? -1;
+  const { createTransport } = createRequire(import.meta.url)('nodemailer') as typeof import('nodemailer');
   return createTransport({
     host: smtp.host,
     port: smtp.port,
