@@ -6,7 +6,8 @@
  * Portal's CPU per request and of its req/s — the load of the moment hits both sides of each ratio alike.
  *
  * Run: `npx tsx bench/ab.ts --base /path/to/other/checkout [--rounds 5] [--seconds 3] [--upstream sim|fixed]
- *        [--mode memory|redis] [--cells json1,json50,stream1,stream50] [--skip-build]`
+ *        [--mode memory|redis] [--cells json1,json50,stream1,stream50] [--skip-build]
+ *        [--a-node-args=…] [--b-node-args=…]`  (with `--base .` both sides run this build: flags A/B)
  *   A = the build of --base (built with its own bench/lib/build.ts when missing), B = this tree (built now).
  * Memory mode (PGlite, memory limiter) by default; `--mode redis` gives each build its own fresh database on
  * DATABASE_URL and shares REDIS_URL (each key its own limiter counters). Model oss-20b on the simulator, or
@@ -40,6 +41,9 @@ const { values: args } = parseArgs({
     mode: { type: 'string', default: 'memory' },
     cells: { type: 'string', default: 'json1,json50,stream1,stream50' },
     'skip-build': { type: 'boolean', default: false },
+    /** Node flags for each side, space-separated (e.g. `--b-node-args=--max-semi-space-size=8`, same build). */
+    'a-node-args': { type: 'string', default: '' },
+    'b-node-args': { type: 'string', default: '' },
   },
 });
 if (!args.base) {
@@ -94,12 +98,15 @@ const CELLS = [
   { name: 'stream50', stream: true, connections: 50 },
 ].filter((c) => args.cells.split(',').includes(c.name));
 
-async function startSide(bin: string, simUrl: string, fixedUrl: string | undefined) {
+async function startSide(bin: string, simUrl: string, fixedUrl: string | undefined, nodeArgs: string) {
   const database = args.mode === 'redis' ? await createTestDatabase('portal_ab') : undefined;
   const mode: PortalMode = database
     ? { name: 'redis', databaseUrl: database.url, redisUrl: process.env.REDIS_URL }
     : { name: 'memory' };
-  const portal = await startPortalProcess(bin, simUrl, mode, { fixedUrl });
+  const portal = await startPortalProcess(bin, simUrl, mode, {
+    fixedUrl,
+    nodeArgs: nodeArgs.split(' ').filter(Boolean),
+  });
   return {
     ...portal,
     async close() {
@@ -135,8 +142,8 @@ async function main() {
   const binB = buildPortal({ skip: args['skip-build'] });
   const sim = await startSim(binB);
   const upstream = fixed ? await startFixedUpstream() : undefined;
-  const a = await startSide(binA, sim.url, upstream?.url);
-  const b = await startSide(binB, sim.url, upstream?.url);
+  const a = await startSide(binA, sim.url, upstream?.url, args['a-node-args']);
+  const b = await startSide(binB, sim.url, upstream?.url, args['b-node-args']);
   const stats = args.mode === 'redis' ? new Redis(process.env.REDIS_URL ?? '') : undefined;
   const lines: string[] = [];
   try {

@@ -14,7 +14,7 @@ const BUILD = join(REPO, '.tmp/bench-build');
 /** Returns the path of the built `portal` launcher. */
 export function buildPortal(options: { skip?: boolean } = {}): string {
   const bin = join(BUILD, 'bin/portal');
-  if (options.skip && existsSync(join(BUILD, 'dist/cli/main.js'))) return bin;
+  if (options.skip && existsSync(join(BUILD, 'dist/portal.js'))) return bin;
   mkdirSync(join(BUILD, 'bin'), { recursive: true });
   const started = performance.now();
   try {
@@ -31,6 +31,8 @@ export function buildPortal(options: { skip?: boolean } = {}): string {
   execFileSync(process.execPath, [join(REPO, 'scripts/dist-package.mjs'), join(BUILD, 'dist')], {
     cwd: REPO,
   });
+  // The one-file server bundle bin/portal runs (scripts/bundle.mjs).
+  execFileSync(process.execPath, [join(REPO, 'scripts/bundle.mjs'), join(BUILD, 'dist')], { cwd: REPO });
   copyFileSync(join(REPO, 'bin/portal'), bin);
   // The server reads its version from the package.json beside dist/ (the OpenAPI document names it).
   copyFileSync(join(REPO, 'package.json'), join(BUILD, 'package.json'));

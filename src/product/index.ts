@@ -9,7 +9,6 @@
  *   3. the /api sub-app behind the session middleware (401 when signed out), one file per route;
  *   4. the dashboard with SPA fallback for GETs no route answered.
  */
-import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import { Hono as HonoApp } from 'hono';
 import { connectRedis, redisTargetOf } from '#src/platform/redis/client.js';
@@ -17,6 +16,7 @@ import type { Services } from '../app.js';
 import type { AppEnv } from '../platform/http/context.js';
 import { resolvePublicOrigin } from '../platform/config/public-origin.js';
 import { routeLabel } from '../platform/http/kernel.js';
+import { fromRoot } from '../platform/paths.js';
 import type { ProductEnv } from './context.js';
 import type { PortalConfig } from '../platform/config/schema.js';
 import type { Store } from '../platform/store/db.js';
@@ -124,7 +124,7 @@ export function registerProduct(app: Hono<AppEnv>, services: Services): void {
   app.use(
     '*',
     serveDashboard({
-      root: fileURLToPath(new URL('../../web/dist', import.meta.url)),
+      root: fromRoot('web/dist'),
       csp: providerCspSources(config.auth),
     }),
   );

@@ -131,16 +131,24 @@ describeWith(['postgres', 'redis'], 'portal serve --workers 2 on PostgreSQL and 
         )
         .toBe(true);
       const { key } = await createAccount(store);
-      await expect
-        .poll(
-          async () => {
-            await Promise.all(Array.from({ length: 6 }, () => call(key)));
-            const now = workersServing(portal, from);
-            return now.size === 2 && !now.has(victim);
-          },
-          { timeout: 60_000, interval: 300 },
-        )
-        .toBe(true);
+      try {
+        await expect
+          .poll(
+            async () => {
+              await Promise.all(Array.from({ length: 6 }, () => call(key)));
+              const now = workersServing(portal, from);
+              return now.size === 2 && !now.has(victim);
+            },
+            { timeout: 60_000, interval: 300 },
+          )
+          .toBe(true);
+      } catch (err) {
+        // What the primary and the workers said since the kill (not the access lines): why no replacement served.
+        const said = logLines(portal.output().slice(from)).filter((l) => l.msg !== 'request');
+        throw new Error(
+          `${(err as Error).message}\n${JSON.stringify(said.slice(-30), null, 1).slice(0, 6_000)}`,
+        );
+      }
     },
   );
 

@@ -8,10 +8,10 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fromRoot } from '../paths.js';
 import { openStore, type Store } from './db.js';
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url));
+const MIGRATIONS_DIR = `${fromRoot('migrations')}/`;
 const LOCK_ID = 7_263_511_001; // arbitrary, fixed: "portal migrations"
 
 interface Migration {

@@ -23,6 +23,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { COMPILED, fromRoot } from '../paths.js';
 
 /** PGlite's own defaults (`PGlite.defaultStartParams`) plus the memory settings above. */
 export const PGLITE_START_PARAMS = [
@@ -49,10 +50,8 @@ try {
 }
 `;
 
-/** `migrate.js` beside this module when running compiled; none from TypeScript sources (see above). */
-const MIGRATE_URL = import.meta.url.endsWith('.js')
-  ? new URL('./migrate.js', import.meta.url).href
-  : undefined;
+/** The compiled `migrate.js` when running compiled (dist/ or the bundle); none from TypeScript sources (see above). */
+const MIGRATE_URL = COMPILED ? pathToFileURL(fromRoot('dist/platform/store/migrate.js')).href : undefined;
 
 /** Whether `dir` holds an initialised PostgreSQL data directory. */
 export function isInitialised(dir: string): boolean {

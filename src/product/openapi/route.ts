@@ -8,10 +8,11 @@ import { readFileSync } from 'node:fs';
 import type { Hono } from 'hono';
 import type { AppEnv } from '#src/platform/http/context.js';
 import { routeLabel } from '#src/platform/http/kernel.js';
+import { fromRoot } from '#src/platform/paths.js';
 import { buildOpenApiDocument } from './document.js';
 
 const VERSION = (
-  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+  JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string }
 ).version;
 
 /** Serialised documents by public URL (tests compose many apps in one process). */
