@@ -147,6 +147,7 @@ describeWith(['postgres', 'redis'], 'portal serve --workers 2 on PostgreSQL and 
         const said = logLines(portal.output().slice(from)).filter((l) => l.msg !== 'request');
         throw new Error(
           `${(err as Error).message}\n${JSON.stringify(said.slice(-30), null, 1).slice(0, 6_000)}`,
+          { cause: err },
         );
       }
     },

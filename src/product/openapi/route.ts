@@ -11,9 +11,7 @@ import { routeLabel } from '#src/platform/http/kernel.js';
 import { fromRoot } from '#src/platform/paths.js';
 import { buildOpenApiDocument } from './document.js';
 
-const VERSION = (
-  JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string }
-).version;
+const VERSION = (JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string }).version;
 
 /** Serialised documents by public URL (tests compose many apps in one process). */
 const built = new Map<string, { body: string; etag: string }>();
