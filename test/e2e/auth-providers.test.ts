@@ -315,9 +315,13 @@ describeWith(['chromium'], 'sign-in providers in a real browser', () => {
       const { page } = running!;
       await page.getByTestId('user-menu').getByRole('button', { name: 'Open user menu' }).click();
       await page.getByRole('dialog').getByRole('button', { name: 'Manage account' }).click();
-      await page.getByRole('heading', { level: 1, name: 'Profile', exact: true }).waitFor();
+      // The Profile page and Clerk's <UserProfile/> are lazy chunks: under a full parallel suite (load 5–6 on
+      // two cores) they once took longer than the 8 s default. A wait, not a performance bound.
+      await page
+        .getByRole('heading', { level: 1, name: 'Profile', exact: true })
+        .waitFor({ timeout: 30_000 });
       const profile = page.getByTestId('provider-profile');
-      await profile.getByRole('heading', { name: 'Profile details' }).waitFor();
+      await profile.getByRole('heading', { name: 'Profile details' }).waitFor({ timeout: 30_000 });
       await profile
         .getByText(/^e2e-clerk-.*@example\.com$/)
         .first()

@@ -24,6 +24,18 @@ const JSON_TYPE = /^application\/(.+\+)?json\b/i;
 /** A body this large is parsed on a later turn, so requests already read (and /healthz) go first. */
 const YIELD_ABOVE_CHARS = 262_144;
 
+let lastLargeTurn: Promise<void> = Promise.resolve();
+/**
+ * The turn a large body is parsed in: one large body per event-loop turn, in arrival order. Ten large bodies
+ * read together would otherwise all be parsed in the same `setImmediate` phase, one after another, with
+ * nothing served in between.
+ */
+function largeBodyTurn(): Promise<void> {
+  const turn = lastLargeTurn.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+  lastLargeTurn = turn;
+  return turn;
+}
+
 /** The request body as a JSON object, or a PortalError saying what is wrong with it. */
 export async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
   return asObject(await readJson(c, false));
@@ -63,7 +75,7 @@ async function readJson(c: Context, emptyIsObject: boolean): Promise<unknown> {
       message: 'The request body is empty; send a JSON object.',
     });
   }
-  if (text.length > YIELD_ABOVE_CHARS) await new Promise((resolve) => setImmediate(resolve));
+  if (text.length > YIELD_ABOVE_CHARS) await largeBodyTurn();
   try {
     return JSON.parse(text);
   } catch (err) {
