@@ -136,8 +136,14 @@ describeWith(['postgres', 'redis'], 'portal serve --workers 2 on PostgreSQL and 
           .poll(
             async () => {
               await Promise.all(Array.from({ length: 6 }, () => call(key)));
+              // The replacement is the worker that started listening after the kill. (Not "the victim is
+              // absent": its last access lines can still be in the pipe when `from` is taken.)
+              const replacement = logLines(portal.output().slice(from)).find(
+                (l) => l.msg === 'portal listening' && l.pid !== victim,
+              )?.pid;
               const now = workersServing(portal, from);
-              return now.size === 2 && !now.has(victim);
+              const survivorServed = [...now].some((pid) => pid !== victim && pid !== replacement);
+              return replacement !== undefined && now.has(replacement) && survivorServed;
             },
             { timeout: 60_000, interval: 300 },
           )
@@ -145,6 +151,9 @@ describeWith(['postgres', 'redis'], 'portal serve --workers 2 on PostgreSQL and 
       } catch (err) {
         // What the primary and the workers said since the kill (not the access lines): why no replacement served.
         const said = logLines(portal.output().slice(from)).filter((l) => l.msg !== 'request');
+        said.push({
+          msg: `victim ${victim}; served /v1 since the kill: ${[...workersServing(portal, from)].join(', ')}`,
+        });
         throw new Error(
           `${(err as Error).message}\n${JSON.stringify(said.slice(-30), null, 1).slice(0, 6_000)}`,
           { cause: err },
