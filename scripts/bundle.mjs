@@ -45,5 +45,8 @@ await build({
     js: "import { createRequire as __portalRequire } from 'node:module'; const require = __portalRequire(import.meta.url);",
   },
   sourcemap: 'linked',
+  charset: 'ascii',
+  legalComments: 'none',
+  minifyWhitespace: true,
   logLevel: 'warning',
 });
