@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 const dist = process.argv[2] ? resolve(process.argv[2]) : fileURLToPath(new URL('../dist', import.meta.url));
 
-export const EXTERNAL = [
+const EXTERNAL = [
   '@electric-sql/pglite',
   'pino',
   'pino-pretty',

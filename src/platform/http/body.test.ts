@@ -34,7 +34,7 @@ describe('readJsonObject', () => {
     expect(new Set(turns).size).toBe(4); // never two in one turn
   });
 
-  it('parses a small body at once and refuses malformed JSON with invalid_json', async () => {
+  it('parses a small body; a large malformed one is refused with invalid_json', async () => {
     const app = new Hono()
       .post('/', async (c) => c.json(await readJsonObject(c)))
       .onError((err, c) => c.json({ code: (err as { code?: string }).code }, 400));
