@@ -39,6 +39,20 @@ export function readRss(pid: number): number {
   return Number(match[1]) * 1024;
 }
 
+/**
+ * The child's environment: this process's, with `overrides` on top; a name given as undefined is removed (a
+ * memory-mode Portal must not inherit the bench's DATABASE_URL and REDIS_URL — before this, spreading the
+ * overrides over process.env kept them, and "memory mode" ran on PostgreSQL and Redis).
+ */
+export function childEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const [name, value] of Object.entries(overrides)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  return env;
+}
+
 /** Starts a process and waits until its output matches `ready`; returns the first capture group too. */
 export async function startChild(options: {
   name: string;
@@ -53,7 +67,7 @@ export async function startChild(options: {
 }): Promise<{ child: Child; match: RegExpMatchArray }> {
   const fd = options.logFile ? openSync(options.logFile, 'a') : undefined;
   const proc = spawn(options.command, options.args, {
-    env: { ...process.env, ...options.env },
+    env: childEnv(options.env),
     stdio: fd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', fd, fd],
   });
   if (fd !== undefined) closeSync(fd);

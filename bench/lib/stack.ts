@@ -142,11 +142,10 @@ export async function startPortalProcess(
     LOG_LEVEL: options.logLevel ?? 'info',
     NODE_ENV: 'production',
   };
-  delete env.DATABASE_URL;
-  delete env.REDIS_URL;
-  delete env.PORT;
-  if (mode.databaseUrl) env.DATABASE_URL = mode.databaseUrl;
-  if (mode.redisUrl) env.REDIS_URL = mode.redisUrl;
+  // Undefined removes the name from the child's environment (childEnv): memory mode gets neither.
+  env.DATABASE_URL = mode.databaseUrl;
+  env.REDIS_URL = mode.redisUrl;
+  env.PORT = undefined;
   const url = `http://127.0.0.1:${port}`;
   const { child } = await startChild({
     name: `portal (${mode.name})`,
