@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './log.js';
+import { accessLoggerOf, createLogger } from './log.js';
 
 function capture() {
   const lines: string[] = [];
@@ -22,5 +22,18 @@ describe('log redaction', () => {
     const out = lines.join('');
     expect(out).not.toMatch(/TOKEN123|PW1|PW2/);
     expect(out).toContain('[redacted]');
+  });
+});
+
+describe('access logger', () => {
+  it("writes to the process logger's destination, with its level and bindings", () => {
+    const { log, lines } = capture();
+    const worker = log.child({ worker: 2 });
+    const access = accessLoggerOf(worker);
+    access.info({ requestId: 'req_1', status: 200 }, 'request');
+    access.debug({ requestId: 'req_2' }, 'request');
+    const written = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatchObject({ service: 'portal', worker: 2, requestId: 'req_1', msg: 'request' });
   });
 });

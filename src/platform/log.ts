@@ -40,3 +40,16 @@ export function createLogger(options: { level?: string; destination?: NodeJS.Wri
     (options.destination ?? pino.destination({ dest: 1, sync: false })) as never,
   );
 }
+
+/**
+ * The access line's logger: `log`'s destination, level and bindings, without redaction. Redaction copies and
+ * walks every logged object: 9.7 µs per access line against 3.8 µs without (200,000 lines, in process), paid
+ * on every request. An access line holds only fields Portal sets itself (request id, method, route label,
+ * status, duration): never a header, a body or a path with a token in it.
+ */
+export function accessLoggerOf(log: Logger): Logger {
+  return pino(
+    { level: log.level, base: log.bindings() },
+    (log as unknown as Record<symbol, NodeJS.WritableStream>)[pino.symbols.streamSym] as never,
+  );
+}

@@ -3,11 +3,19 @@
  * through `metrics.registry`; the HTTP layer records request counts and durations.
  */
 import client from 'prom-client';
+import {
+  slotCounter,
+  slotHistogram,
+  type CounterSlot,
+  type HistogramSlot,
+  type SlotCounter,
+  type SlotHistogram,
+} from './metrics-slots.js';
 
 export interface Metrics {
   registry: client.Registry;
-  httpRequests: client.Counter<'route' | 'status'>;
-  httpDuration: client.Histogram<'route'>;
+  httpRequests: SlotCounter;
+  httpDuration: SlotHistogram;
 }
 
 export function createMetrics(): Metrics {
@@ -15,19 +23,45 @@ export function createMetrics(): Metrics {
   client.collectDefaultMetrics({ register: registry });
   return {
     registry,
-    httpRequests: new client.Counter({
-      name: 'portal_http_requests_total',
-      help: 'HTTP requests by route and status',
-      labelNames: ['route', 'status'],
-      registers: [registry],
-    }),
-    httpDuration: new client.Histogram({
-      name: 'portal_http_request_duration_seconds',
-      help: 'HTTP request duration (to the last byte of the body, for streams to their end)',
-      labelNames: ['route'],
-      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
-      registers: [registry],
-    }),
+    httpRequests: slotCounter(registry, 'portal_http_requests_total', 'HTTP requests by route and status', [
+      'route',
+      'status',
+    ]),
+    httpDuration: slotHistogram(
+      registry,
+      'portal_http_request_duration_seconds',
+      'HTTP request duration (to the last byte of the body, for streams to their end)',
+      ['route'],
+      [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
+    ),
+  };
+}
+
+interface RouteSlots {
+  duration: HistogramSlot;
+  byStatus: Map<number, CounterSlot>;
+}
+
+/**
+ * Records one HTTP answer: its count by route and status, its duration by route. Slots are resolved once per
+ * route and status (prom-client's `inc(labels)` and `observe(labels, v)` hashed the label objects on every
+ * request); both are bounded by Portal's own route labels and the HTTP status codes, never by client input.
+ */
+export function httpRecorder(metrics: Metrics): (route: string, status: number, seconds: number) => void {
+  const routes = new Map<string, RouteSlots>();
+  return (route, status, seconds) => {
+    let slots = routes.get(route);
+    if (!slots) {
+      slots = { duration: metrics.httpDuration.slot({ route }), byStatus: new Map() };
+      routes.set(route, slots);
+    }
+    let counter = slots.byStatus.get(status);
+    if (!counter) {
+      counter = metrics.httpRequests.slot({ route, status: String(status) });
+      slots.byStatus.set(status, counter);
+    }
+    counter.value++;
+    metrics.httpDuration.observe(slots.duration, seconds);
   };
 }
 

@@ -4,8 +4,8 @@
  */
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { Logger } from '../log.js';
-import type { Metrics } from '../metrics.js';
+import { accessLoggerOf, type Logger } from '../log.js';
+import { httpRecorder, type Metrics } from '../metrics.js';
 import { newId } from '../ids.js';
 import type { AppEnv } from './context.js';
 import { headerOf, nodeOf, setHeader } from './node-io.js';
@@ -62,6 +62,8 @@ export function requestContext(deps: {
   trustProxy?: TrustProxy;
 }): MiddlewareHandler<AppEnv> {
   const clientIp = createClientIp({ trustProxy: deps.trustProxy ?? false, log: deps.log });
+  const access = accessLoggerOf(deps.log);
+  const recordHttp = httpRecorder(deps.metrics);
   return async function requestContext(c, next) {
     // Portal's id is always its own (it keys the request log); the client's is kept beside it and echoed.
     const requestId = newId('req');
@@ -89,10 +91,9 @@ export function requestContext(deps: {
     const method = c.req.method;
     // Metrics and the access log after the answer has been written, not before.
     setImmediate(() => {
-      deps.metrics.httpRequests.inc({ route, status: String(status) });
-      deps.metrics.httpDuration.observe({ route }, seconds);
+      recordHttp(route, status, seconds);
       if (route !== '/healthz' && route !== '/metrics')
-        deps.log.info({ requestId, method, route, status, ms: Math.round(seconds * 1000) }, 'request');
+        access.info({ requestId, method, route, status, ms: Math.round(seconds * 1000) }, 'request');
     });
   };
 }
