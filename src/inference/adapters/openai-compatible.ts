@@ -9,6 +9,7 @@ import { outputParserFor, renderRequest } from '../templates/request.js';
 import type { InferenceRequest, StreamPiece } from '../types.js';
 import { cutAtStop, createStopFilter } from '../upstream/stop-filter.js';
 import { endStream, modelPieces, parseModelText, streamChoice, usageOf } from './cortensor.js';
+import { plainContentDelta } from './openai-chunk.js';
 import { failureFromStatus, isRecord, malformed, safeJson, upstreamErrorMessage } from './errors.js';
 import {
   createNativeCalls,
@@ -93,7 +94,19 @@ function parseResponse(
   return templated(call.request, prompt) ? parseModelText(parsed, call.request) : parsed;
 }
 
-function parseEvent(data: string, state: StreamState): StreamStep {
+/** A streamed event: a text-only chunk without parsing it (openai-chunk.ts), any other as parsed JSON. */
+export function parseEvent(data: string, state: StreamState): StreamStep {
+  const text = plainContentDelta(data);
+  if (text === undefined) return parseEventJson(data, state);
+  // What parseEventJson does for such a chunk: no usage, no native pieces, no finish reason but a stop.
+  state.started = true;
+  const out = state.filter.push(text);
+  if (out.stopped) state.finishReason = 'stop';
+  return { pieces: modelPieces(state, out.text), done: false };
+}
+
+/** A streamed event, parsed whole. Exported for openai-chunk.test.ts, which checks parseEvent against it. */
+export function parseEventJson(data: string, state: StreamState): StreamStep {
   const head = streamChoice(data, state, (event) => {
     const usage = usageOf(event.usage);
     if (usage) state.usage = usage;
