@@ -4,6 +4,7 @@
  * short prompt), credits on a credit plan; then the inference request. Nothing here reads the store for a
  * cached key, and a refusal before the limits are charged costs the caller nothing.
  */
+import { Cancellation } from '../platform/cancellation.js';
 import type { CreditReservation } from '../platform/billing/types.js';
 import type { CatalogModel, InferenceRequest } from '../inference/types.js';
 import { deny, type Denial } from './denial.js';
@@ -35,7 +36,7 @@ export function createAdmit(deps: GatewayDeps, modelsFor: (caller: Caller) => Ca
     if (!charged.ok) return charged;
     const credit = await reserveCredit(caller, model, charged);
     if (credit && !credit.ok) return credit;
-    const abort = new AbortController();
+    const abort = new Cancellation();
     return {
       ok: true,
       admission: {
@@ -62,7 +63,7 @@ function inferenceRequest(
   model: CatalogModel,
   maxTokens: number,
   requestId: string,
-  abort: AbortController,
+  abort: Cancellation,
   timeoutMs: number,
 ): InferenceRequest {
   return {

@@ -6,6 +6,7 @@
  */
 import { hash } from 'node:crypto';
 import type { Logger } from '../platform/log.js';
+import type { Cancellation } from '../platform/cancellation.js';
 import type { Limiter, Charge } from '../platform/limiter/types.js';
 import type { Metering } from '../platform/metering/types.js';
 import type { Credits, CreditReservation } from '../platform/billing/types.js';
@@ -91,7 +92,7 @@ export interface Admission {
   /** The tightest windows after the charge (the answer's x-ratelimit-*, rendered at the edge). */
   windows: RateWindows;
   request: InferenceRequest;
-  abort: AbortController;
+  abort: Cancellation;
   admittedAt: number;
 }
 

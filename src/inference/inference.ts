@@ -4,6 +4,7 @@
  * (honouring retry-after), keeps the fleet's health from probes and outcomes, and reloads pool
  * definitions when an admin changes them (`pool.changed` on the bus).
  */
+import type { CancelSignal } from '../platform/cancellation.js';
 import type { Bus } from '../platform/bus/types.js';
 import type { PortalConfig } from '../platform/config/schema.js';
 import type { Logger } from '../platform/log.js';
@@ -55,7 +56,7 @@ const RELOAD_EVERY_MS = 30_000;
 const openAiAdapter = createOpenAiCompatibleAdapter();
 const openAiPromptAdapter = createOpenAiCompatibleAdapter({ toolCalling: 'prompt' });
 
-function sleep(ms: number, signal: AbortSignal) {
+function sleep(ms: number, signal: CancelSignal) {
   return new Promise<void>((resolve) => {
     const t = setTimeout(resolve, ms);
     signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });

@@ -4,6 +4,7 @@
  * upstream's own API, retries on another router while nothing has reached the client, and gives back text
  * (whole, or as a stream of pieces) with the upstream's token counts when it had them.
  */
+import type { CancelSignal } from '../platform/cancellation.js';
 import type { UpstreamError } from './failures.js';
 export type ChatRole = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
 
@@ -106,7 +107,7 @@ export interface InferenceRequest {
   /** Absolute deadline (epoch ms) for the whole request, retries included. */
   deadline: number;
   /** Aborted when the client goes away: the upstream request is cancelled. */
-  signal: AbortSignal;
+  signal: CancelSignal;
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'error';

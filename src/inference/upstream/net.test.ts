@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cancellation } from '#src/platform/cancellation.js';
 import { createUpstreamClient, UpstreamCallError, type OpenStream } from './net.js';
 
 /** A local upstream whose answer per path is a handler; `closed` records requests whose connection closed. */
@@ -127,23 +128,26 @@ describe('upstream client: whole answers', () => {
   });
 
   it('gives up when the client goes away, before or during the call, and closes the connection', async () => {
-    const url = route((_req, res) => {
-      res.writeHead(200);
-      res.write('{');
-    });
-    const gone = new AbortController();
-    gone.abort();
-    expect((await failure(net.send(post(url), { ...soon(), signal: gone.signal }))).aborted).toBe(true);
+    // The gateway's Cancellation and a plain AbortController, each as the call's signal.
+    for (const make of [() => new Cancellation(), () => new AbortController()]) {
+      const url = route((_req, res) => {
+        res.writeHead(200);
+        res.write('{');
+      });
+      const gone = make();
+      gone.abort();
+      expect((await failure(net.send(post(url), { ...soon(), signal: gone.signal }))).aborted).toBe(true);
 
-    const leaving = new AbortController();
-    const pending = net.send(post(url), { ...soon(), signal: leaving.signal });
-    await sleep(50);
-    leaving.abort();
-    const err = await failure(pending);
-    expect(err.aborted).toBe(true);
-    expect(err.failure).toMatchObject({ retryable: false, detail: 'client went away' });
-    await sleep(50);
-    expect(closedEarly.has(new URL(url).pathname)).toBe(true);
+      const leaving = make();
+      const pending = net.send(post(url), { ...soon(), signal: leaving.signal });
+      await sleep(50);
+      leaving.abort();
+      const err = await failure(pending);
+      expect(err.aborted).toBe(true);
+      expect(err.failure).toMatchObject({ retryable: false, detail: 'client went away' });
+      await sleep(50);
+      expect(closedEarly.has(new URL(url).pathname)).toBe(true);
+    }
   });
 
   it('reports a refused connection as unavailable, retryably', async () => {

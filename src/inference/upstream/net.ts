@@ -4,6 +4,7 @@
  * Everything else in the inference layer is a pure transform or a decision.
  */
 import { Agent, type Dispatcher } from 'undici';
+import type { CancelSignal } from '#src/platform/cancellation.js';
 import type { HttpRequestSpec, UpstreamAnswer, UpstreamFailure } from '../adapters/types.js';
 
 /** Connections the upstream client opens per origin unless told otherwise. */
@@ -19,7 +20,7 @@ export interface NetOptions {
 }
 
 export interface CallOptions {
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   /** Absolute epoch ms; the call is aborted then. */
   deadline: number;
 }
@@ -119,7 +120,8 @@ export function createUpstreamClient(options: NetOptions = {}): UpstreamClient {
         method: spec.method,
         headers: spec.headers,
         body: spec.body,
-        signal: call.signal,
+        // undici takes any signal with addEventListener (it checks for the function, then listens once).
+        signal: call.signal as AbortSignal | undefined,
         headersTimeout: remaining,
         bodyTimeout: Math.min(idleTimeoutMs, remaining),
       });
