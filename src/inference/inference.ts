@@ -159,8 +159,9 @@ interface Runner {
 
 function recordFailure(run: Runner, lease: Lease, request: InferenceRequest, failure: UpstreamFailure) {
   run.fleet.recordFailure(lease.router, failure, Date.now());
-  run.metrics.attempts.inc({ pool: lease.pool.id, router: lease.router.record.id, outcome: failure.kind });
-  run.metrics.errors.inc({ pool: lease.pool.id, router: lease.router.record.id, kind: failure.kind });
+  const labels = { pool: lease.pool.id, router: lease.router.record.id };
+  run.metrics.attempts.slot({ ...labels, outcome: failure.kind }).value++;
+  run.metrics.errors.slot({ ...labels, kind: failure.kind }).value++;
   run.log.warn(
     {
       requestId: request.requestId,
@@ -213,8 +214,9 @@ async function attempt<T>(
 function succeeded(run: Runner, lease: Lease, startedAt: number) {
   const ms = performance.now() - startedAt;
   run.fleet.recordSuccess(lease.router, ms);
-  run.metrics.attempts.inc({ pool: lease.pool.id, router: lease.router.record.id, outcome: 'ok' });
-  run.metrics.latency.observe({ pool: lease.pool.id, router: lease.router.record.id }, ms / 1000);
+  const slots = run.metrics.successOf(lease.router);
+  slots.ok.value++;
+  run.metrics.latency.observe(slots.latency, ms / 1000);
 }
 
 async function complete(run: Runner, request: InferenceRequest): Promise<Completion> {

@@ -1,13 +1,33 @@
 /** Prometheus instruments of the inference layer: upstream attempts, their latency, breakers, in-flight. */
 import client from 'prom-client';
 import type { Metrics } from '#src/platform/metrics.js';
-import type { Fleet } from './fleet.js';
+import {
+  slotCounter,
+  slotHistogram,
+  type CounterSlot,
+  type HistogramSlot,
+  type SlotCounter,
+  type SlotHistogram,
+} from '#src/platform/metrics-slots.js';
+import type { Fleet, RouterRuntime } from './fleet.js';
 
+/** A router's slots on the success path: its `ok` attempts and its latency. */
+export interface SuccessSlots {
+  ok: CounterSlot;
+  latency: HistogramSlot;
+}
+
+/**
+ * Attempts, errors and latency are slot metrics (src/platform/metrics-slots.ts): a successful call adds to its
+ * router's slots, resolved once per router (`successOf`) instead of prom-client hashing a label object twice per
+ * request; the failure path resolves its slot by labels.
+ */
 export interface InferenceMetrics {
-  attempts: client.Counter<'pool' | 'router' | 'outcome'>;
+  attempts: SlotCounter;
   /** Failed attempts by kind (error, timeout, unavailable): the failure path only, never a successful call. */
-  errors: client.Counter<'pool' | 'router' | 'kind'>;
-  latency: client.Histogram<'pool' | 'router'>;
+  errors: SlotCounter;
+  latency: SlotHistogram;
+  successOf(router: RouterRuntime): SuccessSlots;
 }
 
 function reuse<T extends client.Metric>(registry: client.Registry, name: string, make: () => T): T {
@@ -50,40 +70,37 @@ export function createInferenceMetrics(metrics: Metrics, fleet: () => Fleet | un
         },
       }),
   );
+  const attempts = slotCounter(
+    metrics.registry,
+    'portal_upstream_attempts_total',
+    'Upstream attempts by outcome (ok, error, timeout, unavailable, aborted)',
+    ['pool', 'router', 'outcome'],
+  );
+  const latency = slotHistogram(
+    metrics.registry,
+    'portal_upstream_latency_seconds',
+    'Time to an upstream answer (non-streamed) or to its stream opening',
+    ['pool', 'router'],
+    [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60],
+  );
+  const success = new WeakMap<RouterRuntime, SuccessSlots>();
   return {
-    attempts: reuse(
-      metrics.registry,
-      'portal_upstream_attempts_total',
-      () =>
-        new client.Counter({
-          name: 'portal_upstream_attempts_total',
-          help: 'Upstream attempts by outcome (ok, error, timeout, unavailable, aborted)',
-          labelNames: ['pool', 'router', 'outcome'],
-          registers,
-        }),
-    ),
-    errors: reuse(
+    attempts,
+    errors: slotCounter(
       metrics.registry,
       'portal_upstream_errors_total',
-      () =>
-        new client.Counter({
-          name: 'portal_upstream_errors_total',
-          help: 'Failed upstream attempts by pool, router and kind (error, timeout, unavailable)',
-          labelNames: ['pool', 'router', 'kind'],
-          registers,
-        }),
+      'Failed upstream attempts by pool, router and kind (error, timeout, unavailable)',
+      ['pool', 'router', 'kind'],
     ),
-    latency: reuse(
-      metrics.registry,
-      'portal_upstream_latency_seconds',
-      () =>
-        new client.Histogram({
-          name: 'portal_upstream_latency_seconds',
-          help: 'Time to an upstream answer (non-streamed) or to its stream opening',
-          labelNames: ['pool', 'router'],
-          buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60],
-          registers,
-        }),
-    ),
+    latency,
+    successOf(router) {
+      let slots = success.get(router);
+      if (!slots) {
+        const labels = { pool: router.pool.id, router: router.record.id };
+        slots = { ok: attempts.slot({ ...labels, outcome: 'ok' }), latency: latency.slot(labels) };
+        success.set(router, slots);
+      }
+      return slots;
+    },
   };
 }
