@@ -28,12 +28,18 @@ describe('log redaction', () => {
 describe('access logger', () => {
   it("writes to the process logger's destination, with its level and bindings", () => {
     const { log, lines } = capture();
-    const worker = log.child({ worker: 2 });
+    const worker = log.child({ worker: 2, pid: 4242 });
     const access = accessLoggerOf(worker);
     access.info({ requestId: 'req_1', status: 200 }, 'request');
     access.debug({ requestId: 'req_2' }, 'request');
     const written = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(written).toHaveLength(1);
-    expect(written[0]).toMatchObject({ service: 'portal', worker: 2, requestId: 'req_1', msg: 'request' });
+    expect(written[0]).toMatchObject({
+      service: 'portal',
+      worker: 2,
+      pid: 4242,
+      requestId: 'req_1',
+      msg: 'request',
+    });
   });
 });

@@ -48,8 +48,11 @@ export function createLogger(options: { level?: string; destination?: NodeJS.Wri
  * status, duration): never a header, a body or a path with a token in it.
  */
 export function accessLoggerOf(log: Logger): Logger {
-  return pino(
-    { level: log.level, base: log.bindings() },
-    (log as unknown as Record<symbol, NodeJS.WritableStream>)[pino.symbols.streamSym] as never,
-  );
+  const symbols = pino.symbols as typeof pino.symbols & { chindingsSym: symbol };
+  const raw = log as unknown as Record<symbol, unknown>;
+  // Its bindings as written on every line (`,"service":"portal","worker":1,"pid":…`). Not `log.bindings()`:
+  // that drops `pid` and `hostname`, and the workers' access lines must say which process served them.
+  const chindings = String(raw[symbols.chindingsSym] ?? '');
+  const base = JSON.parse(`{${chindings.slice(1)}}`) as Record<string, unknown>;
+  return pino({ level: log.level, base }, raw[symbols.streamSym] as never);
 }
