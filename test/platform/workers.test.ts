@@ -38,11 +38,20 @@ function logLines(output: string): LogLine[] {
 }
 
 /** pid of every worker that logged a /v1 request since `from` (an offset into the output). */
+/**
+ * The pids that served /v1 requests, from the access lines. An access line without a pid fails the test here:
+ * it once mapped to -1, and `process.kill(-1, 'SIGKILL')` below then killed every process on the machine.
+ */
 function workersServing(p: PortalProcess, from = 0): Set<number> {
-  const lines = logLines(p.output().slice(from));
-  return new Set(
-    lines.filter((l) => l.msg === 'request' && l.route?.startsWith('/v1')).map((l) => l.pid ?? -1),
+  const lines = logLines(p.output().slice(from)).filter(
+    (l) => l.msg === 'request' && l.route?.startsWith('/v1'),
   );
+  const pids = lines.map((l) => l.pid);
+  expect(
+    pids.every((pid) => Number.isInteger(pid) && (pid as number) > 1),
+    'every access line names its worker',
+  ).toBe(true);
+  return new Set(pids as number[]);
 }
 
 describeWith(['postgres', 'redis'], 'portal serve --workers 2 on PostgreSQL and Redis', () => {
@@ -120,6 +129,9 @@ describeWith(['postgres', 'redis'], 'portal serve --workers 2 on PostgreSQL and 
     async () => {
       const before = workersServing(portal);
       const victim = [...before][0]!;
+      // A worker's own pid, never 0 or -1 (a process group, or every process): those are not workers.
+      expect(victim).toBeGreaterThan(1);
+      expect(victim).not.toBe(portal.child.pid);
       const from = portal.output().length;
       process.kill(victim, 'SIGKILL');
       await expect
