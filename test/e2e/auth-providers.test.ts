@@ -328,7 +328,7 @@ describeWith(['chromium'], 'sign-in providers in a real browser', () => {
         .waitFor();
       await page.screenshot({ path: join(SCREENSHOTS, 'profile-clerk.png'), fullPage: true });
       expect(clerk.unhandled).toEqual([]);
-    });
+    }, 90_000); // its own waits are 30 s each: the suite's 30 s test timeout cut them short under load
   });
   describe('Clerk with its hosted pages (auth.clerk.signInUrl)', () => {
     let running: Running | undefined;
