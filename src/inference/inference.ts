@@ -4,7 +4,7 @@
  * (honouring retry-after), keeps the fleet's health from probes and outcomes, and reloads pool
  * definitions when an admin changes them (`pool.changed` on the bus).
  */
-import type { CancelSignal } from '../platform/cancellation.js';
+import { abortableSleep } from '../platform/abortable-sleep.js';
 import type { Bus } from '../platform/bus/types.js';
 import type { PortalConfig } from '../platform/config/schema.js';
 import type { Logger } from '../platform/log.js';
@@ -55,13 +55,6 @@ const MAX_ATTEMPTS = 4;
 const RELOAD_EVERY_MS = 30_000;
 const openAiAdapter = createOpenAiCompatibleAdapter();
 const openAiPromptAdapter = createOpenAiCompatibleAdapter({ toolCalling: 'prompt' });
-
-function sleep(ms: number, signal: CancelSignal) {
-  return new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
-}
 
 /** The adapter for a pool's upstream kind (OpenAI-compatible with native or prompt-rendered tools, or Cortensor). */
 function adapterFor(pool: Pick<PoolRecord, 'kind' | 'toolCalling'>): UpstreamAdapter {
@@ -190,7 +183,7 @@ async function attempt<T>(
       // Only routers that asked us to back off are left: wait for them if the deadline allows.
       const wait = last?.retryAfterMs;
       if (wait === undefined || Date.now() + wait >= request.deadline) break;
-      await sleep(wait, request.signal);
+      await abortableSleep(wait, request.signal);
       exclude.routers.clear();
       exclude.sessions.clear();
       continue;

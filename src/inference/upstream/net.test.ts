@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cancellation } from '#src/platform/cancellation.js';
 import { createUpstreamClient, UpstreamCallError, type OpenStream } from './net.js';
 
-/** A local upstream whose answer per path is a handler; `closed` records requests whose connection closed. */
+/** A local upstream whose answer per path is a handler; `closedEarly` holds the paths whose answer was cut off. */
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const handlers = new Map<string, Handler>();
 const closedEarly = new Set<string>();
